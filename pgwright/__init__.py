@@ -1,0 +1,3 @@
+"""pgwright: declarative schema-as-code for PostgreSQL."""
+
+__version__ = "0.1.0"

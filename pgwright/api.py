@@ -1,0 +1,193 @@
+"""The library twin of every CLI verb. Everything pgwright does is callable from here.
+
+>>> from pgwright import api
+>>> plan = api.plan("schema.yaml", database_url="postgresql://localhost/app")  # doctest: +SKIP
+>>> print(plan.sql())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgwright.apply import (
+    Migration,
+    apply_migrations,
+    ensure_migrations_dir,
+    pending_migrations,
+    write_migration,
+)
+from pgwright.connect import connect, resolve_database_url
+from pgwright.errors import PendingMigrationsError, PlanError, Problem, SpecError
+from pgwright.planning import Plan, plan_against
+from pgwright.render.plan import migration_header
+from pgwright.spec import load_spec_document, validate_spec
+from pgwright.spec.load import SpecDocument
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a pgwright project keeps its files, and which database it talks to.
+
+    Defaults need no flags: ./schema.yaml, ./migrations, ./docs, and DATABASE_URL or the
+    embedded PostgreSQL kept under ./.pgwright.
+    """
+
+    spec_path: Path = Path("schema.yaml")
+    migrations_dir: Path = Path("migrations")
+    docs_dir: Path = Path("docs")
+    database_url: str | None = None
+    root: Path = Path(".")
+
+    def url(self) -> str:
+        return resolve_database_url(self.database_url, self.root)
+
+
+def load_valid_spec(spec_path: Path | str) -> tuple[SpecDocument, list[Problem]]:
+    """The parsed spec and its warnings; SpecError with every problem if it has errors."""
+    document = load_spec_document(spec_path)
+    problems = validate_spec(document)
+    if any(p.severity == "error" for p in problems):
+        raise SpecError(problems)
+    return document, problems
+
+
+def validate(spec_path: Path | str) -> list[Problem]:
+    """Validate a spec without a database. Returns warnings; raises SpecError on errors."""
+    return load_valid_spec(spec_path)[1]
+
+
+def plan(spec_path: Path | str, database_url: str) -> Plan:
+    """What it would take to bring the database to the spec. Changes nothing."""
+    document, _ = load_valid_spec(spec_path)
+    with connect(database_url) as connection:
+        return plan_against(connection, document)
+
+
+def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None] | None = None) -> None:
+    """Run a plan's statements in one transaction (statements that cannot, outside it)."""
+    total = len(plan.statements)
+    with connection.transaction():
+        for number, statement in enumerate(plan.statements, 1):
+            if statement.transactional:
+                connection.execute(statement.sql)
+                if on_statement:
+                    on_statement(number, total)
+    for number, statement in enumerate(plan.statements, 1):
+        if not statement.transactional:
+            connection.execute(statement.sql)
+            if on_statement:
+                on_statement(number, total)
+
+
+def push(spec_path: Path | str, database_url: str,
+         on_statement: Callable[[int, int], None] | None = None) -> Plan:
+    """Plan and execute directly, no migration file: for development databases and tests."""
+    document, _ = load_valid_spec(spec_path)
+    with connect(database_url) as connection:
+        the_plan = plan_against(connection, document)
+        if not the_plan.is_empty:
+            try:
+                execute_plan(connection, the_plan, on_statement)
+            except Exception as error:
+                raise PlanError(f"push failed and was rolled back: {error}") from error
+        return the_plan
+
+
+def check(spec_path: Path | str, database_url: str) -> Plan:
+    """The drift between database and spec, as a plan; empty when they match."""
+    return plan(spec_path, database_url)
+
+
+def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | str,
+             message: str) -> tuple[Migration | None, Plan]:
+    """Write the next migration bringing the database (once migrated) to the spec.
+
+    Refuses while the database has migrations still to apply, so that a migration is never
+    written twice. Writes nothing when there is nothing to change.
+    """
+    migrations_dir = Path(migrations_dir)
+    document, _ = load_valid_spec(spec_path)
+    with connect(database_url) as connection:
+        pending = pending_migrations(connection, migrations_dir)
+        if pending:
+            names = ", ".join(m.name for m in pending)
+            raise PendingMigrationsError(
+                f"the database has {len(pending)} migration(s) still to apply ({names}); "
+                "run `pgwright apply` first, then generate")
+        the_plan = plan_against(connection, document)
+    if the_plan.is_empty:
+        return None, the_plan
+    from pgwright.apply import list_migrations
+
+    number = len(list_migrations(migrations_dir)) + 1
+    header = migration_header(f"pgwright migration {number:04d}: {message}",
+                              the_plan.operations, Path(spec_path).name)
+    return write_migration(migrations_dir, message, the_plan.sql(header)), the_plan
+
+
+def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:
+    with connect(database_url) as connection:
+        return pending_migrations(connection, Path(migrations_dir))
+
+
+def apply(database_url: str, migrations_dir: Path | str,
+          on_migration: Callable[[Migration], None] | None = None) -> list[Migration]:
+    """Run pending migrations in order, each in one transaction, under an advisory lock."""
+    return apply_migrations(database_url, Path(migrations_dir), on_migration)
+
+
+def pending_sql(database_url: str, migrations_dir: Path | str) -> str:
+    """The SQL `apply` would run, for review (apply --sql)."""
+    parts = []
+    for migration in pending(database_url, migrations_dir):
+        parts.append(f"-- ==== {migration.name} ====\n")
+        parts.append(migration.sql_path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+STARTER_SPEC = """\
+# pgwright spec: the single source of truth for this database's schema.
+# Every key is documented in docs/spec.md of pgwright.
+version: 1
+schemas: [public]
+
+tables:
+  organizations:
+    comment: Tenant root; every tenant table references it.
+    columns:
+      id: {type: uuid, primary_key: true, default: gen_random_uuid()}
+      name: {type: text, nullable: false}
+      created_at: {type: timestamptz, nullable: false, default: now()}
+
+  customers:
+    comment: A customer of one organization.
+    columns:
+      id: {type: uuid, primary_key: true, default: gen_random_uuid()}
+      organization_id: {type: uuid, nullable: false, references: organizations.id, on_delete: cascade}
+      email: {type: text, nullable: false}
+      created_at: {type: timestamptz, nullable: false, default: now()}
+    unique:
+      - [organization_id, email]
+    indexes:
+      - columns: [organization_id]
+"""
+
+
+def init(directory: Path | str = ".") -> list[Path]:
+    """A starter schema.yaml and migrations/ in ``directory``; existing files are kept."""
+    directory = Path(directory)
+    created = []
+    spec = directory / "schema.yaml"
+    if not spec.exists():
+        spec.write_text(STARTER_SPEC)
+        created.append(spec)
+    migrations = directory / "migrations"
+    before = set(migrations.rglob("*")) if migrations.exists() else set()
+    ensure_migrations_dir(migrations)
+    created += sorted(set(migrations.rglob("*")) - before)
+    ini = directory / "alembic.ini"
+    if ini.exists() and ini not in before:
+        created.append(ini)
+    return created

@@ -1,0 +1,294 @@
+"""Migrations on disk and running them: Alembic as a library.
+
+A migration is a pair of files in ``migrations/versions/``: ``0003_add_orders.sql`` holds the
+SQL (plain, reviewable, runnable by ``psql -1 -f``) and ``0003_add_orders.py`` is the Alembic
+revision that runs it. History lives in Alembic's version table, in a schema of its own
+(``pgwright``) so that it never shows up as drift in the schemas the spec manages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgwright.connect import plain_url, redact
+from pgwright.errors import MigrationError
+from pgwright.sqlscript import split_statements
+
+VERSION_SCHEMA = "pgwright"
+VERSION_TABLE = "alembic_version"
+# pg_advisory_lock key shared by every pgwright apply: 'pgwr' as an integer.
+ADVISORY_LOCK_KEY = 0x70677772
+NO_TRANSACTION_MARKER = "-- pgwright:no-transaction"
+
+_MIGRATION_FILE = re.compile(r"^(?P<revision>\d{4,})_(?P<slug>[a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    revision: str
+    slug: str
+    sql_path: Path
+
+    @property
+    def name(self) -> str:
+        return self.sql_path.stem
+
+
+def versions_dir(migrations_dir: Path) -> Path:
+    return Path(migrations_dir) / "versions"
+
+
+def list_migrations(migrations_dir: Path) -> list[Migration]:
+    """The migrations on disk, in revision order."""
+    folder = versions_dir(migrations_dir)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.sql")):
+        match = _MIGRATION_FILE.match(path.name)
+        if match:
+            found.append(Migration(match.group("revision"), match.group("slug"), path))
+    revisions = [m.revision for m in found]
+    if len(set(revisions)) != len(revisions):
+        raise MigrationError(f"two migrations share a revision number in {folder}")
+    return found
+
+
+def sqlalchemy_engine(url: str):
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(plain_url(url).replace("postgresql://", "postgresql+psycopg://", 1),
+                         poolclass=NullPool)
+
+
+def read_current_revision(connection) -> str | None:
+    """The revision the database is at (psycopg connection), or None if never migrated."""
+    exists = connection.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", (f"{VERSION_SCHEMA}.{VERSION_TABLE}",)
+    ).fetchone()[0]
+    if not exists:
+        return None
+    row = connection.execute(f"SELECT version_num FROM {VERSION_SCHEMA}.{VERSION_TABLE}").fetchone()
+    return row[0] if row else None
+
+
+def pending_migrations(connection, migrations_dir: Path) -> list[Migration]:
+    migrations = list_migrations(migrations_dir)
+    current = read_current_revision(connection)
+    if current is None:
+        return migrations
+    revisions = [m.revision for m in migrations]
+    if current not in revisions:
+        raise MigrationError(f"the database is at revision {current}, which is not in "
+                             f"{versions_dir(migrations_dir)}")
+    return migrations[revisions.index(current) + 1:]
+
+
+def alembic_config(migrations_dir: Path):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations_dir).resolve()))
+    return config
+
+
+def configure_environment(context, connection=None, url: str | None = None) -> None:
+    """The body of migrations/env.py: run Alembic with pgwright's settings.
+
+    ``alembic upgrade head`` reaches this through env.py; ``pgwright apply`` through
+    :func:`apply_migrations` with its own locked connection.
+    """
+    connection = connection or context.config.attributes.get("connection")
+    if context.is_offline_mode():
+        context.configure(url=url or "postgresql://", literal_binds=True,
+                          version_table_schema=VERSION_SCHEMA, transaction_per_migration=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    if connection is not None:
+        _run_on(context, connection)
+        return
+    import os
+
+    url = url or context.get_x_argument(as_dictionary=True).get("url") \
+        or os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise MigrationError("no database: set DATABASE_URL or pass -x url=...")
+    with sqlalchemy_engine(url).connect() as connection:
+        _run_on(context, connection)
+
+
+def _run_on(context, connection, on_version_apply=None) -> None:
+    from sqlalchemy import text
+
+    connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {VERSION_SCHEMA}"))
+    connection.commit()
+    context.configure(connection=connection, version_table_schema=VERSION_SCHEMA,
+                      transaction_per_migration=True,
+                      on_version_apply=[on_version_apply] if on_version_apply else [])
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migration_sql(revision_file: str) -> None:
+    """Called by each revision's upgrade(): run the .sql file beside it, statement by statement."""
+    from alembic import op
+
+    sql_path = Path(revision_file).with_suffix(".sql")
+    bind = op.get_bind()
+    for statement in split_statements(sql_path.read_text(encoding="utf-8")):
+        if NO_TRANSACTION_MARKER in statement:
+            with op.get_context().autocommit_block():
+                bind.exec_driver_sql(statement)
+        else:
+            bind.exec_driver_sql(statement)
+
+
+def apply_migrations(url: str, migrations_dir: Path,
+                     on_migration: Callable[[Migration], None] | None = None) -> list[Migration]:
+    """Run every pending migration, each in its own transaction, under an advisory lock.
+
+    Two concurrent calls never interleave: the second waits for the lock, then finds
+    nothing left to do.
+    """
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    config = alembic_config(migrations_dir)
+    script = ScriptDirectory.from_config(config)
+    applied: list[Migration] = []
+    by_revision = {m.revision: m for m in list_migrations(migrations_dir)}
+    running: list[Migration] = []
+
+    def upgrade(revision, context):
+        steps = script._upgrade_revs("head", revision)
+        running.extend(by_revision[s.revision.revision] for s in steps
+                       if s.revision.revision in by_revision)
+        if running and on_migration:
+            on_migration(running[0])
+        return steps
+
+    def after_each(ctx, step, heads, run_args) -> None:
+        applied.append(by_revision[step.up_revision_id])
+        if on_migration and len(applied) < len(running):
+            on_migration(running[len(applied)])
+
+    engine = sqlalchemy_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            connection.commit()
+            try:
+                with EnvironmentContext(config, script, fn=upgrade, destination_rev="head") as env:
+                    _run_on(env, connection, on_version_apply=after_each)
+            finally:
+                connection.rollback()
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                   {"key": ADVISORY_LOCK_KEY})
+                connection.commit()
+    except MigrationError:
+        raise
+    except Exception as error:  # the driver's error, with the failing statement
+        failed = running[len(applied)].name if len(running) > len(applied) else "a migration"
+        message = redact(str(getattr(error, "orig", None) or error)).strip()
+        raise MigrationError(f"{failed} failed and was rolled back: {message}") from error
+    finally:
+        engine.dispose()
+    return applied
+
+
+REVISION_TEMPLATE = '''"""{message}
+
+Generated by pgwright. The SQL lives in {sql_name}, next to this file.
+"""
+
+from pgwright.apply import run_migration_sql
+
+revision = "{revision}"
+down_revision = {down_revision}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    run_migration_sql(__file__)
+
+
+def downgrade() -> None:
+    raise NotImplementedError("pgwright migrations move forward: change schema.yaml and generate")
+'''
+
+ENV_TEMPLATE = '''"""Alembic environment for pgwright migrations: `alembic upgrade head` runs them too."""
+
+from alembic import context
+
+from pgwright.apply import configure_environment
+
+configure_environment(context)
+'''
+
+ALEMBIC_INI_TEMPLATE = """# Lets plain Alembic run pgwright's migrations: DATABASE_URL=... alembic upgrade head
+[alembic]
+script_location = {script_location}
+
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)s [%(name)s] %(message)s
+"""
+
+
+def ensure_migrations_dir(migrations_dir: Path) -> None:
+    """Create migrations/ with its Alembic environment if it is not there yet."""
+    migrations_dir = Path(migrations_dir)
+    versions_dir(migrations_dir).mkdir(parents=True, exist_ok=True)
+    env = migrations_dir / "env.py"
+    if not env.exists():
+        env.write_text(ENV_TEMPLATE)
+    ini = migrations_dir.parent / "alembic.ini"
+    if not ini.exists():
+        ini.write_text(ALEMBIC_INI_TEMPLATE.format(script_location=migrations_dir.name))
+
+
+def slugify(message: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")
+    return slug[:48].rstrip("_") or "migration"
+
+
+def write_migration(migrations_dir: Path, message: str, sql: str) -> Migration:
+    """Write the next migration pair and return it."""
+    ensure_migrations_dir(migrations_dir)
+    existing = list_migrations(migrations_dir)
+    number = int(existing[-1].revision) + 1 if existing else 1
+    revision = f"{number:04d}"
+    slug = slugify(message)
+    folder = versions_dir(migrations_dir)
+    sql_path = folder / f"{revision}_{slug}.sql"
+    sql_path.write_text(sql, encoding="utf-8")
+    down = repr(existing[-1].revision) if existing else "None"
+    first_line = message.splitlines()[0] if message.strip() else slug
+    sql_path.with_suffix(".py").write_text(REVISION_TEMPLATE.format(
+        message=first_line.replace('"""', "'''"), sql_name=sql_path.name, revision=revision,
+        down_revision=down))
+    return Migration(revision, slug, sql_path)

@@ -1,0 +1,265 @@
+"""The command line: parse, call pgwright.api, print. The only place that picks exit codes.
+
+Exit codes: 0 ok, 1 error (bad spec, connection, failed SQL), 2 changes pending / drift,
+3 refused as unsafe, 64 command-line usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from pgwright.errors import PgwrightError, SpecError, UnsafePlanError
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_UNSAFE, EXIT_USAGE = 0, 1, 2, 3, 64
+
+
+def _console():
+    from rich.console import Console
+
+    # Human output goes to stderr, so stdout stays clean SQL (`pgwright plan | psql -1`).
+    return Console(stderr=True, highlight=False)
+
+
+def _say(message: str, style: str | None = None) -> None:
+    _console().print(message, style=style, markup=False)
+
+
+def _spec_problems(error: SpecError) -> None:
+    console = _console()
+    for problem in error.problems:
+        console.print(f"error: {problem}", style="red", markup=False)
+    for problem in error.warnings:
+        console.print(f"warning: {problem}", style="yellow", markup=False)
+    count = len(error.problems)
+    console.print(f"{count} error{'s' if count != 1 else ''}; nothing was changed.", markup=False)
+
+
+def handles_errors(function):
+    """Turn pgwright's typed errors into messages and exit codes."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        from pgwright.connect import redact
+
+        try:
+            return function(*args, **kwargs)
+        except SpecError as error:
+            _spec_problems(error)
+            sys.exit(EXIT_ERROR)
+        except UnsafePlanError as error:
+            _say(f"refused: {redact(str(error))}", "red")
+            sys.exit(EXIT_UNSAFE)
+        except PgwrightError as error:
+            _say(f"error: {redact(str(error))}", "red")
+            sys.exit(EXIT_ERROR)
+
+    return wrapper
+
+
+def project_options(function):
+    """--spec, --db, --migrations: where the project's files and database are."""
+
+    @click.option("-s", "--spec", "spec_path", type=click.Path(path_type=Path),
+                  default=Path("schema.yaml"), show_default=True, help="The spec file.")
+    @click.option("--db", "database_url", envvar="DATABASE_URL", metavar="URL",
+                  help="Database URL (default: $DATABASE_URL, else an embedded PostgreSQL "
+                       "kept in .pgwright/).")
+    @click.option("--migrations", "migrations_dir", type=click.Path(path_type=Path),
+                  default=Path("migrations"), show_default=True, help="The migrations folder.")
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
+    from pgwright.api import Project
+
+    return Project(spec_path=spec_path, migrations_dir=migrations_dir, database_url=database_url,
+                   root=spec_path.parent if spec_path.parent != Path("") else Path("."))
+
+
+class PgwrightGroup(click.Group):
+    """Click exits 2 on usage errors; pgwright keeps 2 for 'changes pending'."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            _say("aborted", "red")
+            sys.exit(EXIT_ERROR)
+        except click.UsageError as error:
+            error.show()
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(EXIT_ERROR)
+        sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+@click.group(cls=PgwrightGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pgwright")
+def main() -> None:
+    """Declarative schema-as-code for PostgreSQL.
+
+    Edit schema.yaml, run `pgwright generate`, then `pgwright apply`; `pgwright check` fails
+    CI on drift.
+    """
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("."))
+@handles_errors
+def init(directory: Path) -> int:
+    """Create a starter schema.yaml and migrations/ in DIRECTORY."""
+    from pgwright import api
+
+    created = api.init(directory)
+    for path in created:
+        _say(f"created {path}")
+    if not created:
+        _say("nothing to do: schema.yaml and migrations/ already exist")
+    return EXIT_OK
+
+
+@main.command()
+@click.option("-s", "--spec", "spec_path", type=click.Path(path_type=Path),
+              default=Path("schema.yaml"), show_default=True, help="The spec file.")
+@handles_errors
+def validate(spec_path: Path) -> int:
+    """Check the spec's shape and meaning, without a database. Exit 0 or 1."""
+    from pgwright import api
+
+    warnings = api.validate(spec_path)
+    for problem in warnings:
+        _say(f"warning: {problem}", "yellow")
+    _say(f"{spec_path}: valid", "green")
+    return EXIT_OK
+
+
+def _print_plan(the_plan, as_json: bool) -> None:
+    from pgwright.render.plan import plan_json, summary_lines
+
+    if as_json:
+        click.echo(plan_json(the_plan))
+        return
+    if the_plan.is_empty:
+        click.echo("-- pgwright: the database matches the spec; nothing to do.")
+        return
+    console = _console()
+    console.print(f"{len(the_plan.operations)} change(s):", style="bold", markup=False)
+    for line in summary_lines(the_plan.operations):
+        style = "red" if line.startswith("-") else "green" if line.startswith("+") else "yellow"
+        console.print(f"  {line}", style=style, markup=False)
+    click.echo(the_plan.sql())
+
+
+@main.command()
+@project_options
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--exit-code", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@handles_errors
+def plan(spec_path, database_url, migrations_dir, as_json, exit_code) -> int:
+    """Print the SQL that would bring the database to the spec (stdout, runnable by psql)."""
+    from pgwright import api
+
+    project = _project(spec_path, database_url, migrations_dir)
+    the_plan = api.plan(spec_path, project.url())
+    _print_plan(the_plan, as_json)
+    return EXIT_CHANGES if exit_code and not the_plan.is_empty else EXIT_OK
+
+
+@main.command()
+@project_options
+@click.option("--json", "as_json", is_flag=True, help="Print the drift as JSON.")
+@handles_errors
+def check(spec_path, database_url, migrations_dir, as_json) -> int:
+    """Exit 0 when the database matches the spec, 2 on drift (printing the plan)."""
+    from pgwright import api
+
+    project = _project(spec_path, database_url, migrations_dir)
+    the_plan = api.check(spec_path, project.url())
+    if the_plan.is_empty:
+        if as_json:
+            _print_plan(the_plan, True)
+        _say("no drift: the database matches the spec", "green")
+        return EXIT_OK
+    _say("drift: the database does not match the spec", "red")
+    _print_plan(the_plan, as_json)
+    return EXIT_CHANGES
+
+
+@main.command()
+@project_options
+@click.option("-m", "--message", required=True, help="What the migration does.")
+@handles_errors
+def generate(spec_path, database_url, migrations_dir, message) -> int:
+    """Write the next migration into the migrations folder and print its path."""
+    from pgwright import api
+
+    project = _project(spec_path, database_url, migrations_dir)
+    migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message)
+    if migration is None:
+        _say("no changes: nothing written", "green")
+        return EXIT_OK
+    from pgwright.render.plan import summary_lines
+
+    for line in summary_lines(the_plan.operations):
+        _say(f"  {line}")
+    click.echo(str(migration.sql_path))
+    return EXIT_OK
+
+
+@main.command()
+@project_options
+@click.option("--sql", "print_sql", is_flag=True, help="Print the pending SQL instead of running it.")
+@handles_errors
+def apply(spec_path, database_url, migrations_dir, print_sql) -> int:
+    """Run pending migrations in order, each in one transaction, under an advisory lock."""
+    from pgwright import api
+
+    url = _project(spec_path, database_url, migrations_dir).url()
+    if print_sql:
+        sql = api.pending_sql(url, migrations_dir)
+        click.echo(sql if sql else "-- pgwright: no pending migrations")
+        return EXIT_OK
+    applied = api.apply(url, migrations_dir, on_migration=lambda m: _say(f"applying {m.name}"))
+    _say(f"applied {len(applied)} migration(s)" if applied else "up to date: nothing to apply",
+         "green")
+    return EXIT_OK
+
+
+@main.command()
+@project_options
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@handles_errors
+def push(spec_path, database_url, migrations_dir, yes) -> int:
+    """Plan and execute directly, without a migration file (development databases, tests)."""
+    from pgwright import api
+    from pgwright.render.plan import summary_lines
+
+    url = _project(spec_path, database_url, migrations_dir).url()
+    the_plan = api.plan(spec_path, url)
+    if the_plan.is_empty:
+        _say("the database matches the spec; nothing to do", "green")
+        return EXIT_OK
+    for line in summary_lines(the_plan.operations):
+        _say(f"  {line}")
+    if not yes:
+        if not sys.stdin.isatty():
+            _say("refusing to push without confirmation: pass --yes", "red")
+            return EXIT_ERROR
+        click.confirm(f"Apply {len(the_plan.operations)} change(s)?", abort=True, err=True)
+    the_plan = api.push(spec_path, url)
+    _say(f"pushed {len(the_plan.operations)} change(s)", "green")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,25 @@
+"""The diff stage: compare two catalogs, produce ordered operations. Pure: no I/O."""
+
+from __future__ import annotations
+
+from pgwright.diff import catalog as _catalog  # noqa: F401  (registers comparators)
+from pgwright.diff import tables as _tables  # noqa: F401  (registers comparators)
+from pgwright.diff.order import order_operations
+from pgwright.diff.registry import CATALOG_COMPARATORS
+from pgwright.model import Catalog
+from pgwright.ops import Operation
+
+
+def diff(spec: Catalog, live: Catalog) -> list[Operation]:
+    """The operations that turn ``live`` into ``spec``, in a runnable order.
+
+    >>> diff(catalog, catalog)
+    []
+    """
+    operations: list[Operation] = []
+    for comparator in CATALOG_COMPARATORS.values():
+        operations.extend(comparator(spec, live))
+    return order_operations(operations)
+
+
+__all__ = ["diff"]

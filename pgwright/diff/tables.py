@@ -1,0 +1,106 @@
+"""Comparators for the parts of one table that exists on both sides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgwright import ops
+from pgwright.diff.keyed import keyed_diff
+from pgwright.diff.registry import table_comparator
+from pgwright.model import Column, Table
+
+
+@table_comparator("columns")
+def compare_columns(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    result = keyed_diff(spec.columns, live.columns, key=lambda c: c.name)
+    for column in result.added:
+        yield ops.AddColumn(spec.schema, spec.name, column)
+    for column in result.removed:
+        yield ops.DropColumn(spec.schema, spec.name, column.name)
+    for column, current in result.changed:
+        yield from _column_changes(spec, column, current)
+
+
+def _column_changes(table: Table, column: Column, current: Column) -> Iterator[ops.Operation]:
+    schema, name = table.key
+    if column.generated != current.generated:
+        # A generated expression cannot be altered in place before PostgreSQL 17.
+        yield ops.DropColumn(schema, name, column.name)
+        yield ops.AddColumn(schema, name, column)
+        return
+    if column.type != current.type:
+        yield ops.AlterColumnType(schema, name, column.name, current.type, column.type)
+    if column.default != current.default:
+        yield ops.SetColumnDefault(schema, name, column.name, column.default)
+    if column.identity != current.identity:
+        yield ops.SetColumnIdentity(schema, name, column.name, column.identity, current.identity)
+    if column.nullable != current.nullable:
+        yield ops.SetColumnNullable(schema, name, column.name, column.nullable)
+
+
+@table_comparator("primary_key")
+def compare_primary_key(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    if spec.primary_key == live.primary_key:
+        return
+    if live.primary_key is not None:
+        yield ops.DropConstraint(spec.schema, spec.name, live.primary_key.name)
+    if spec.primary_key is not None:
+        yield ops.AddConstraint(spec.schema, spec.name, spec.primary_key)
+
+
+def _replace_constraints(spec: Table, spec_items, live_items) -> Iterator[ops.Operation]:
+    result = keyed_diff(spec_items, live_items, key=lambda c: c.name)
+    for constraint in result.removed:
+        yield ops.DropConstraint(spec.schema, spec.name, constraint.name)
+    for constraint, _ in result.changed:
+        yield ops.DropConstraint(spec.schema, spec.name, constraint.name)
+        yield ops.AddConstraint(spec.schema, spec.name, constraint)
+    for constraint in result.added:
+        yield ops.AddConstraint(spec.schema, spec.name, constraint)
+
+
+@table_comparator("uniques")
+def compare_uniques(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    yield from _replace_constraints(spec, spec.uniques, live.uniques)
+
+
+@table_comparator("checks")
+def compare_checks(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    yield from _replace_constraints(spec, spec.checks, live.checks)
+
+
+@table_comparator("foreign_keys")
+def compare_foreign_keys(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    result = keyed_diff(spec.foreign_keys, live.foreign_keys, key=lambda f: f.name)
+    for fk in result.removed:
+        yield ops.DropForeignKey(spec.schema, spec.name, fk.name)
+    for fk, _ in result.changed:
+        yield ops.DropForeignKey(spec.schema, spec.name, fk.name)
+        yield ops.AddForeignKey(spec.schema, spec.name, fk)
+    for fk in result.added:
+        yield ops.AddForeignKey(spec.schema, spec.name, fk)
+
+
+@table_comparator("indexes")
+def compare_indexes(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    result = keyed_diff(spec.indexes, live.indexes, key=lambda i: i.name)
+    for index in result.removed:
+        yield ops.DropIndex(spec.schema, index.name)
+    for index, _ in result.changed:
+        yield ops.DropIndex(spec.schema, index.name)
+        yield ops.CreateIndex(spec.schema, spec.name, index)
+    for index in result.added:
+        yield ops.CreateIndex(spec.schema, spec.name, index)
+
+
+@table_comparator("comments")
+def compare_comments(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    if spec.comment != live.comment:
+        yield ops.SetComment("TABLE", spec.key, spec.comment)
+    live_columns = {c.name: c for c in live.columns}
+    for column in spec.columns:
+        current = live_columns.get(column.name)
+        current_comment = current.comment if current is not None else None
+        recreated = current is not None and column.generated != current.generated
+        if column.comment != current_comment or (recreated and column.comment is not None):
+            yield ops.SetComment("COLUMN", (*spec.key, column.name), column.comment)

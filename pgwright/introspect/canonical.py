@@ -1,0 +1,183 @@
+"""Let PostgreSQL itself canonicalize the spec's SQL expressions.
+
+A check written as ``position('@' in email) > 1`` is stored and printed by the server as
+``(POSITION(('@'::text) IN (email)) > 1)``; no amount of Python can predict every such
+rewrite across versions. So, for each existing table whose spec expressions do not already
+match the database text, pgwright builds a stand-in inside a transaction that is always
+rolled back, reads the stand-in back with the same catalog queries, and uses what the server
+printed. Stand-ins are temporary *partitioned* tables: they have no storage, so building a
+thousand of them costs a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pgwright.errors import PlanError
+from pgwright.introspect.catalog import read_catalog
+from pgwright.model import Catalog, Column, Index, Table
+from pgwright.names import quote_ident
+from pgwright.normalize import collapse_whitespace
+from pgwright.render.ddl import (
+    check_clause,
+    column_definition,
+    create_enum_sql,
+    create_extension_sql,
+    create_schema_sql,
+    index_body,
+)
+
+PARTITION_KEY = "pgwright canon key"
+
+
+def _same(spec_text: str | None, db_text: str | None) -> bool:
+    if spec_text is None or db_text is None:
+        return spec_text == db_text
+    return collapse_whitespace(spec_text) == collapse_whitespace(db_text)
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    table: Table          # the spec table
+    columns: frozenset[str]   # columns whose default / generated expression needs the server
+    checks: frozenset[str]
+    indexes: frozenset[str]
+
+
+def _needs(spec: Table, live: Table) -> _StandIn | None:
+    columns = set()
+    for column in spec.columns:
+        live_column = live.column(column.name)
+        if live_column is None:
+            continue
+        if column.default is not None and not _same(column.default, live_column.default):
+            columns.add(column.name)
+        if column.generated is not None and not _same(column.generated, live_column.generated):
+            columns.add(column.name)
+    live_checks = {c.name: c for c in live.checks}
+    checks = {c.name for c in spec.checks
+              if c.name in live_checks and not _same(c.expression, live_checks[c.name].expression)}
+    live_indexes = {i.name: i for i in live.indexes}
+    indexes = set()
+    for index in spec.indexes:
+        other = live_indexes.get(index.name)
+        if other is None:
+            continue
+        keys_same = len(index.keys) == len(other.keys) and all(
+            _same(a, b) for a, b in zip(index.keys, other.keys, strict=True))
+        if not keys_same or not _same(index.where, other.where):
+            indexes.add(index.name)
+    if not (columns or checks or indexes):
+        return None
+    return _StandIn(spec, frozenset(columns), frozenset(checks), frozenset(indexes))
+
+
+def _stand_in_sql(number: int, stand_in: _StandIn) -> list[str]:
+    table = stand_in.table
+    name = f"pgwright_canon_{number}"
+    parts = []
+    for column in table.columns:
+        keep = column.name in stand_in.columns
+        bare = Column(name=column.name, type=column.type,
+                      default=column.default if keep else None,
+                      generated=column.generated if keep else None)
+        parts.append(column_definition(bare))
+    for check in table.checks:
+        if check.name in stand_in.checks:
+            parts.append(f"CONSTRAINT {quote_ident(check.name)} {check_clause(check)}")
+    parts.append(f"{quote_ident(PARTITION_KEY)} integer")
+    statements = [f"CREATE TEMP TABLE {name} ({', '.join(parts)}) "
+                  f"PARTITION BY LIST ({quote_ident(PARTITION_KEY)})"]
+    for position, index in enumerate(table.indexes):
+        if index.name in stand_in.indexes:
+            statements.append(f"CREATE INDEX {name}_{position} ON pg_temp.{name} "
+                              + index_body(replace(index, unique=False)))
+    return statements
+
+
+def _prerequisites(spec: Catalog, live: Catalog) -> list[str]:
+    """Schemas, extensions and enum types the stand-ins' columns need, as the spec says."""
+    statements = [create_schema_sql(s.name) for s in spec.schemas
+                  if s.name not in live.schema_names]
+    live_extensions = {e.name for e in live.extensions}
+    statements += [create_extension_sql(e) for e in spec.extensions if e.name not in live_extensions]
+    live_enums = {e.key: e for e in live.enums}
+    for enum in spec.enums:
+        existing = live_enums.get(enum.key)
+        if existing is not None and existing.values == enum.values:
+            continue
+        if existing is not None:
+            # Step the live type aside (rolled back anyway) so the spec's values are the ones
+            # the stand-ins see.
+            statements.append(f"ALTER TYPE {quote_ident(enum.schema)}.{quote_ident(enum.name)} "
+                              f"RENAME TO {quote_ident('pgwright_aside_' + enum.name[:40])}")
+        statements.append(create_enum_sql(enum))
+    return statements
+
+
+def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
+    """The spec with every expression that can be compared to the live one in server form."""
+    live_tables = live.tables_by_key()
+    stand_ins = [need for table in spec.tables
+                 if table.key in live_tables and (need := _needs(table, live_tables[table.key]))]
+    if not stand_ins:
+        return spec
+    search_path = ", ".join(quote_ident(s) for s in spec.schema_names)
+    batches = [_stand_in_sql(number, stand_in) for number, stand_in in enumerate(stand_ins)]
+    with connection.transaction(force_rollback=True):
+        connection.execute(f"SET LOCAL search_path = {search_path}")
+        for statement in _prerequisites(spec, live):
+            connection.execute(statement)
+        try:
+            with connection.transaction():
+                connection.execute(";\n".join(s for batch in batches for s in batch))
+        except Exception:
+            _raise_precise_errors(connection, stand_ins, batches)
+            raise
+        connection.execute("SET LOCAL search_path = ''")
+        temp_schema = connection.execute(
+            "SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()"
+        ).fetchone()[0]
+        printed = read_catalog(connection, [temp_schema]).tables_by_key()
+    canonical = {need.table.key: _apply(need, printed[(temp_schema, f"pgwright_canon_{number}")])
+                 for number, need in enumerate(stand_ins)}
+    return replace(spec, tables=tuple(canonical.get(t.key, t) for t in spec.tables))
+
+
+def _apply(need: _StandIn, printed: Table) -> Table:
+    table = need.table
+    columns = []
+    for column in table.columns:
+        if column.name in need.columns:
+            stand_in = printed.column(column.name)
+            column = replace(column, default=stand_in.default if column.default is not None else None,
+                             generated=stand_in.generated if column.generated is not None else None)
+        columns.append(column)
+    printed_checks = {c.name: c.expression for c in printed.checks}
+    checks = tuple(replace(c, expression=printed_checks[c.name]) if c.name in need.checks else c
+                   for c in table.checks)
+    printed_indexes = {i.name: i for i in printed.indexes}
+    stand_in_name = f"{printed.name}_"
+    indexes: list[Index] = []
+    for position, index in enumerate(table.indexes):
+        if index.name in need.indexes:
+            stand_in = printed_indexes[f"{stand_in_name}{position}"]
+            index = replace(index, keys=stand_in.keys, where=stand_in.where)
+        indexes.append(index)
+    return replace(table, columns=tuple(columns), checks=checks, indexes=tuple(indexes))
+
+
+def _raise_precise_errors(connection, stand_ins, batches) -> None:
+    """Re-run the stand-ins one by one to say which expression the server rejected."""
+    problems = []
+    for need, batch in zip(stand_ins, batches, strict=True):
+        try:
+            with connection.transaction():
+                for statement in batch:
+                    connection.execute(statement)
+        except Exception as error:
+            message = str(error).splitlines()[0]
+            problems.append(f"{need.table.origin or need.table.name}: {message}")
+    if problems:
+        raise PlanError("the server rejected an expression in the spec:\n  "
+                        + "\n  ".join(problems))

@@ -1,0 +1,118 @@
+"""The catalog queries: one per object kind, each over every managed schema at once.
+
+Every query takes ``%(schemas)s`` (the managed schema names) and runs with an empty
+search_path, so the server prints every name outside pg_catalog schema-qualified. Objects
+that belong to an extension are left out: the extension owns them.
+"""
+
+NOT_EXTENSION_MEMBER = """
+    NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                WHERE d.classid = {catalog}::regclass AND d.objid = {oid} AND d.deptype = 'e')
+"""
+
+SCHEMAS = """
+SELECT n.nspname, pg_catalog.obj_description(n.oid, 'pg_namespace')
+FROM pg_catalog.pg_namespace n
+WHERE n.nspname = ANY(%(schemas)s)
+"""
+
+EXTENSIONS = """
+SELECT e.extname, n.nspname
+FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+ORDER BY e.extname
+"""
+
+ENUMS = """
+SELECT n.nspname, t.typname,
+       ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e
+             WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
+       pg_catalog.obj_description(t.oid, 'pg_type')
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e' AND n.nspname = ANY(%(schemas)s) AND
+""" + NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_type'", oid="t.oid") + """
+ORDER BY 1, 2
+"""
+
+# User types anywhere outside the system schemas: spec types are resolved against these.
+USER_TYPES = """
+SELECT n.nspname, t.typname
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
+  AND n.nspname NOT LIKE 'pg_temp%%'
+  AND t.typtype IN ('b', 'e', 'd', 'r', 'm')
+  AND t.typelem = 0
+ORDER BY n.nspname = ANY(%(schemas)s) DESC, 1, 2
+"""
+
+TABLES = """
+SELECT c.oid, n.nspname, c.relname, pg_catalog.obj_description(c.oid, 'pg_class')
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s) AND
+""" + NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid") + """
+ORDER BY 2, 3
+"""
+
+COLUMNS = """
+SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+       pg_catalog.col_description(a.attrelid, a.attnum)
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND n.nspname = ANY(%(schemas)s)
+ORDER BY a.attrelid, a.attnum
+"""
+
+CONSTRAINTS = """
+SELECT con.conrelid, con.conname, con.contype,
+       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, pos)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
+             ORDER BY k.pos) AS columns,
+       fn.nspname, fc.relname,
+       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
+             ORDER BY k.pos) AS target_columns,
+       con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred, con.convalidated,
+       CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE con.contype IN ('p', 'u', 'c', 'f') AND n.nspname = ANY(%(schemas)s)
+  AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND (con.contype <> 'f' OR con.conparentid = 0)
+ORDER BY con.conrelid, con.conname
+"""
+
+# Indexes that back a constraint are the constraint's business, not listed here.
+INDEXES = """
+SELECT i.indrelid, ic.relname, i.indisunique, am.amname,
+       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS keys,
+       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS include,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid), i.indisvalid
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+WHERE n.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                  WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+ORDER BY i.indrelid, ic.relname
+"""
+
+# Relations in schemas pgwright does not manage that the spec references (Supabase's
+# auth.users): their column types, and which column lists are keys.
+EXTERNAL_COLUMNS = """
+SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+  AND (n.nspname || '.' || c.relname) = ANY(%(relations)s)
+"""

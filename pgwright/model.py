@@ -1,0 +1,184 @@
+"""The schema model: what a database looks like, as plain frozen data.
+
+Both the spec loader and the introspector produce a :class:`Catalog`; the differ compares
+two of them. Nothing here renders SQL or performs I/O. Fields that describe where an object
+came from, or that only the spec can know (polymorphic declarations, doc groups), are excluded
+from comparison with ``field(compare=False)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum as _Enum
+
+
+class ReferentialAction(str, _Enum):
+    """ON DELETE / ON UPDATE actions, valued by their pg_constraint code."""
+
+    NO_ACTION = "a"
+    RESTRICT = "r"
+    CASCADE = "c"
+    SET_NULL = "n"
+    SET_DEFAULT = "d"
+
+    @property
+    def sql(self) -> str:
+        return self.name.replace("_", " ")
+
+    @classmethod
+    def from_spec(cls, text: str) -> ReferentialAction:
+        return cls[text.strip().upper().replace(" ", "_")]
+
+
+class Identity(str, _Enum):
+    ALWAYS = "a"
+    BY_DEFAULT = "d"
+
+    @property
+    def sql(self) -> str:
+        return "ALWAYS" if self is Identity.ALWAYS else "BY DEFAULT"
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    name: str
+    # The schema an extension is installed into is decided once, at creation; a difference
+    # afterwards is not worth relocating the extension for, so it is not compared.
+    schema: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Enum:
+    schema: str
+    name: str
+    values: tuple[str, ...]
+    comment: str | None = None
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # canonical, as format_type() prints it with an empty search_path
+    nullable: bool = True
+    default: str | None = None
+    identity: Identity | None = None
+    generated: str | None = None  # expression of a STORED generated column
+    comment: str | None = None
+    # Declared as serial/bigserial: created with an owned sequence. Once created it is an
+    # integer column whose default is nextval(...), and compares as such.
+    serial: bool = field(default=False, compare=False)
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UniqueConstraint:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckConstraint:
+    name: str
+    expression: str
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    target_schema: str
+    target_table: str
+    target_columns: tuple[str, ...]
+    on_delete: ReferentialAction = ReferentialAction.NO_ACTION
+    on_update: ReferentialAction = ReferentialAction.NO_ACTION
+    deferrable: bool = False
+    initially_deferred: bool = False
+    # NOT VALID constraints still enforce new rows; validation state is reported, not diffed.
+    validated: bool = field(default=True, compare=False)
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    # Each key element as pg_get_indexdef(index, n, true) prints it: a quoted column name,
+    # or an expression, possibly followed by an operator class and ordering.
+    keys: tuple[str, ...]
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    # An index left INVALID by a failed CREATE INDEX CONCURRENTLY is not the index the spec asks for.
+    valid: bool = True
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PolymorphicReference:
+    """A reference that deliberately has no foreign key (event-store stream_id, entity_id)."""
+
+    column: str
+    targets: tuple[tuple[str, str, str, str], ...]  # (discriminator value, schema, table, column)
+    reason: str
+    discriminator: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str
+    name: str
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    uniques: tuple[UniqueConstraint, ...] = ()
+    checks: tuple[CheckConstraint, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    comment: str | None = None
+    polymorphic: tuple[PolymorphicReference, ...] = field(default=(), compare=False)
+    group: str | None = field(default=None, compare=False)
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything pgwright manages in one database (or declares in one spec)."""
+
+    schemas: tuple[Schema, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+    @property
+    def schema_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.schemas)
+
+    def table(self, schema: str, name: str) -> Table | None:
+        return next((t for t in self.tables if t.schema == schema and t.name == name), None)
+
+    def tables_by_key(self) -> dict[tuple[str, str], Table]:
+        return {t.key: t for t in self.tables}

@@ -1,0 +1,269 @@
+"""Canonical forms shared by both sides of the diff.
+
+Types are canonicalized here, in Python, into exactly what ``format_type()`` prints with an
+empty search_path (``varchar(10)`` -> ``character varying(10)``, ``order_status`` ->
+``public.order_status``). SQL expressions are canonicalized by the server itself
+(``introspect/canonical.py``); this module only supplies the lexical helpers they need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pgwright.names import quote_ident
+
+# alias -> canonical base name, as format_type() prints it.
+TYPE_ALIASES: dict[str, str] = {
+    "int": "integer", "int4": "integer", "integer": "integer",
+    "int8": "bigint", "bigint": "bigint",
+    "int2": "smallint", "smallint": "smallint",
+    "serial": "integer", "serial4": "integer",
+    "bigserial": "bigint", "serial8": "bigint",
+    "smallserial": "smallint", "serial2": "smallint",
+    "float8": "double precision", "double precision": "double precision", "float": "double precision",
+    "float4": "real", "real": "real",
+    "bool": "boolean", "boolean": "boolean",
+    "varchar": "character varying", "character varying": "character varying",
+    "char": "character", "character": "character", "bpchar": "character",
+    "decimal": "numeric", "numeric": "numeric",
+    "timestamp": "timestamp without time zone",
+    "timestamp without time zone": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone",
+    "timestamp with time zone": "timestamp with time zone",
+    "time": "time without time zone", "time without time zone": "time without time zone",
+    "timetz": "time with time zone", "time with time zone": "time with time zone",
+    "varbit": "bit varying", "bit varying": "bit varying", "bit": "bit",
+    "text": "text", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "bytea",
+    "date": "date", "interval": "interval", "inet": "inet", "cidr": "cidr",
+    "macaddr": "macaddr", "macaddr8": "macaddr8", "money": "money", "xml": "xml",
+    "tsvector": "tsvector", "tsquery": "tsquery", "oid": "oid", "name": "name",
+    "point": "point", "line": "line", "lseg": "lseg", "box": "box", "path": "path",
+    "polygon": "polygon", "circle": "circle", "int4range": "int4range",
+    "int8range": "int8range", "numrange": "numrange", "tsrange": "tsrange",
+    "tstzrange": "tstzrange", "daterange": "daterange", "regclass": "regclass",
+    "jsonpath": "jsonpath", "pg_lsn": "pg_lsn", "txid_snapshot": "txid_snapshot",
+}
+
+SERIAL_TYPES = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
+INTEGER_TYPES = frozenset({"integer", "bigint", "smallint"})
+
+# Types that extensions commonly provide, and the extension that provides each.
+EXTENSION_TYPES: dict[str, str] = {
+    "citext": "citext", "hstore": "hstore", "ltree": "ltree", "lquery": "ltree",
+    "vector": "vector", "halfvec": "vector", "sparsevec": "vector", "cube": "cube",
+    "geometry": "postgis", "geography": "postgis", "isbn": "isn", "ean13": "isn", "seg": "seg",
+}
+
+_TYPE_PATTERN = re.compile(
+    r"""^\s*
+    (?P<base>[A-Za-z_][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_"][A-Za-z0-9_$"]*)?
+       (?:\s+(?:varying|precision|with(?:out)?\s+time\s+zone))?)
+    \s*(?:\((?P<args>[^)]*)\))?
+    (?P<tz>\s+with(?:out)?\s+time\s+zone)?
+    (?P<array>(?:\s*\[\s*\d*\s*\])*)\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ParsedType:
+    """A type name taken apart: ``numeric(12,2)[]`` -> base numeric, args "12,2", 1 dimension."""
+
+    base: str  # canonical base name, or the user type name as written (qualified or not)
+    args: str | None
+    dimensions: int
+    builtin: bool
+    serial: bool = False
+
+    def render(self, resolved_base: str | None = None) -> str:
+        base = resolved_base or self.base
+        text = base
+        if self.args is not None:
+            if base.startswith(("timestamp", "time")):
+                # format_type prints the precision inside: timestamp(3) with time zone
+                head, _, tail = base.partition(" ")
+                text = f"{head}({self.args}) {tail}".rstrip()
+            else:
+                text = f"{base}({self.args})"
+        return text + "[]" * self.dimensions
+
+
+def parse_type(text: str) -> ParsedType | None:
+    """Parse a spec type; None when it is not a type name at all."""
+    match = _TYPE_PATTERN.match(text)
+    if not match:
+        return None
+    raw_base = " ".join(match.group("base").split())
+    tz = match.group("tz")
+    if tz:
+        raw_base += " " + " ".join(tz.split())
+    args = match.group("args")
+    if args is not None:
+        args = ",".join(part.strip() for part in args.split(","))
+    dimensions = match.group("array").count("[")
+    lowered = raw_base.lower()
+    if lowered in TYPE_ALIASES:
+        base = TYPE_ALIASES[lowered]
+        if base == "character" and args is None:
+            args = "1"  # format_type prints char as character(1)
+        return ParsedType(base=base, args=args, dimensions=dimensions, builtin=True,
+                          serial=lowered in SERIAL_TYPES)
+    return ParsedType(base=raw_base, args=args, dimensions=dimensions, builtin=False)
+
+
+def qualified_type_name(schema: str, name: str) -> str:
+    """How format_type prints a user type: ``public.order_status``, ``app."Status"``."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def canonical_type(text: str, resolve: Callable[[str], str | None]) -> str | None:
+    """The format_type() form of a spec type, or None if it names no known type.
+
+    ``resolve`` maps a user type name (as written, possibly qualified) to its canonical
+    qualified form, or None when no such type is known.
+    """
+    parsed = parse_type(text)
+    if parsed is None:
+        return None
+    if parsed.builtin:
+        return parsed.render()
+    resolved = resolve(parsed.base)
+    if resolved is None:
+        return None
+    return parsed.render(resolved)
+
+
+def split_qualified(name: str, default_schema: str) -> tuple[str, str]:
+    """``app.link`` -> (app, link); ``link`` -> (default_schema, link)."""
+    if "." in name:
+        schema, _, rest = name.partition(".")
+        return schema.strip(), rest.strip()
+    return default_schema, name.strip()
+
+
+def collapse_whitespace(expression: str) -> str:
+    """Whitespace outside quotes folded to single spaces: a cheap first equality test."""
+    parts: list[str] = []
+    for token, quoted in _split_quoted(expression):
+        parts.append(token if quoted else " ".join(token.split()))
+    return "".join(parts).strip()
+
+
+def _split_quoted(text: str):
+    """Yield (chunk, is_quoted) pieces, keeping quotes intact."""
+    index = 0
+    start = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char in ("'", '"'):
+            if start < index:
+                yield text[start:index], False
+            end = index + 1
+            while end < length:
+                if text[end] == char:
+                    if end + 1 < length and text[end + 1] == char:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            yield text[index:end + 1], True
+            index = start = end + 1
+            continue
+        index += 1
+    if start < length:
+        yield text[start:], False
+
+
+class ExpressionProblem(ValueError):
+    """An expression that cannot be safely embedded into a statement."""
+
+
+_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+
+
+def check_embeddable(expression: str) -> None:
+    """Refuse expression text that could end or escape the statement it is embedded in.
+
+    Expressions in the spec are SQL by design (checks, defaults, predicates); what they must
+    never do is close the surrounding parenthesis, end the statement or open a comment.
+    """
+    depth = 0
+    index = 0
+    length = len(expression)
+    while index < length:
+        char = expression[index]
+        if char in ("'", '"'):
+            end = index + 1
+            while True:
+                if end >= length:
+                    raise ExpressionProblem(f"unterminated {char} quote")
+                if expression[end] == char:
+                    if end + 1 < length and expression[end + 1] == char:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            index = end + 1
+            continue
+        if char == "$":
+            match = _DOLLAR_TAG.match(expression, index)
+            if match:
+                closing = expression.find(match.group(0), match.end())
+                if closing < 0:
+                    raise ExpressionProblem("unterminated dollar quote")
+                index = closing + len(match.group(0))
+                continue
+        if expression.startswith("--", index) or expression.startswith("/*", index):
+            raise ExpressionProblem("comments are not allowed inside an expression")
+        if char == ";":
+            raise ExpressionProblem("';' would end the statement")
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise ExpressionProblem("unbalanced ')'")
+        index += 1
+    if depth:
+        raise ExpressionProblem("unbalanced '('")
+    if not expression.strip():
+        raise ExpressionProblem("empty expression")
+
+
+_LEADING_FUNCTION = re.compile(r'^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\(')
+_PLAIN_COLUMN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
+# a column followed by an operator class or ordering: "title gin_trgm_ops", "created_at DESC"
+_PLAIN_COLUMN_WITH_OPTIONS = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*(\s+[A-Za-z_][A-Za-z0-9_]*)+\s*$")
+
+
+def expression_index_label(expression: str) -> str:
+    """The name part PostgreSQL derives from one index element (``lower(email)`` -> lower)."""
+    first = expression.strip().split()[0] if _PLAIN_COLUMN_WITH_OPTIONS.match(expression) else expression
+    match = _LEADING_FUNCTION.match(first) or _PLAIN_COLUMN.match(first)
+    return match.group(1).lower() if match else "expr"
+
+
+def split_top_level(expression: str) -> list[str]:
+    """Split on commas that are not inside parentheses or quotes."""
+    pieces: list[str] = []
+    current = ""
+    depth = 0
+    for chunk, quoted in _split_quoted(expression):
+        if quoted:
+            current += chunk
+            continue
+        for char in chunk:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            if char == "," and depth == 0:
+                pieces.append(current.strip())
+                current = ""
+            else:
+                current += char
+    pieces.append(current.strip())
+    return pieces

@@ -1,0 +1,102 @@
+"""From a spec and a live database to a plan: the pipeline's middle, in one function.
+
+    spec (load + validate) -> model  <- introspect (live)
+    canonicalize spec expressions (server)  -> diff -> operations -> statements
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pgwright.diff import diff
+from pgwright.errors import PlanError
+from pgwright.introspect.canonical import canonicalize
+from pgwright.introspect.catalog import (
+    catalog_snapshot,
+    read_catalog,
+    read_external_columns,
+    read_user_types,
+)
+from pgwright.model import Catalog
+from pgwright.ops import Operation
+from pgwright.render.sql import Statement, render_script, render_statements
+from pgwright.spec.load import SpecDocument
+from pgwright.spec.reading import managed_schemas
+from pgwright.spec.to_model import chained, default_type_resolver, spec_to_catalog
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What it takes to bring a database to the spec."""
+
+    operations: tuple[Operation, ...]
+    statements: tuple[Statement, ...]
+    spec: Catalog
+    live: Catalog
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.operations
+
+    @property
+    def destructive(self) -> tuple[Statement, ...]:
+        return tuple(s for s in self.statements if s.destructive)
+
+    def sql(self, header: str = "") -> str:
+        return render_script(list(self.statements), header)
+
+
+def build_spec_catalog(document: SpecDocument, user_types: dict[str, str]) -> Catalog:
+    """The spec's model with user types resolved against the database first."""
+    return spec_to_catalog(document, chained(user_types.get, default_type_resolver(document.data)))
+
+
+def _check_external_references(spec: Catalog, external: dict) -> None:
+    managed = set(spec.schema_names)
+    problems = []
+    for table in spec.tables:
+        for fk in table.foreign_keys:
+            if fk.target_schema in managed:
+                continue
+            columns = external.get((fk.target_schema, fk.target_table))
+            target = f"{fk.target_schema}.{fk.target_table}"
+            if columns is None:
+                problems.append(f"{fk.origin}: references {target}, which does not exist "
+                                "in the database")
+                continue
+            for mine, theirs in zip(fk.columns, fk.target_columns, strict=True):
+                if theirs not in columns:
+                    problems.append(f"{fk.origin}: {target} has no column '{theirs}'")
+                elif (own := table.column(mine)) is not None and own.type != columns[theirs]:
+                    problems.append(f"{fk.origin}: {mine} is {own.type} but {target}.{theirs} "
+                                    f"is {columns[theirs]}")
+    if problems:
+        raise PlanError("references outside the managed schemas do not hold:\n  "
+                        + "\n  ".join(problems))
+
+
+def external_relations(document: SpecDocument) -> list[str]:
+    from pgwright.spec.reading import foreign_key_entries, table_entries
+
+    schemas = managed_schemas(document.data)
+    relations = set()
+    for entry in table_entries(document.data, schemas):
+        for fk in foreign_key_entries(entry, schemas):
+            if fk.target and fk.target[0] not in schemas:
+                relations.add(f"{fk.target[0]}.{fk.target[1]}")
+    return sorted(relations)
+
+
+def plan_against(connection, document: SpecDocument) -> Plan:
+    """The plan that brings the database behind ``connection`` to the spec document."""
+    schemas = managed_schemas(document.data)
+    with catalog_snapshot(connection):
+        live = read_catalog(connection, schemas)
+        user_types = read_user_types(connection, schemas)
+        external = read_external_columns(connection, external_relations(document))
+    spec = build_spec_catalog(document, user_types)
+    _check_external_references(spec, external)
+    canonical = canonicalize(connection, spec, live)
+    operations = diff(canonical, live)
+    return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),
+                spec=canonical, live=live)

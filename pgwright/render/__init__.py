@@ -1,0 +1,1 @@
+"""The render stage: operations to SQL statements, plans to text and JSON, specs to docs."""

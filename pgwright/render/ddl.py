@@ -1,0 +1,124 @@
+"""SQL fragments for model objects: the one place DDL text is assembled.
+
+Identifiers go through names.quote_ident, literals through names.quote_literal. Expressions
+come from the spec as SQL by design and were checked by validation to be embeddable.
+"""
+
+from __future__ import annotations
+
+from pgwright.model import (
+    CheckConstraint,
+    Column,
+    Enum,
+    Extension,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Table,
+    UniqueConstraint,
+)
+from pgwright.names import qualified, quote_ident, quote_literal
+
+SERIAL_FOR = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def column_list(columns) -> str:
+    return ", ".join(quote_ident(c) for c in columns)
+
+
+def column_type_sql(column: Column) -> str:
+    if column.serial:
+        return SERIAL_FOR.get(column.type, column.type)
+    return column.type
+
+
+def column_definition(column: Column) -> str:
+    """``name type [GENERATED ...] [DEFAULT ...] [NOT NULL]`` as in CREATE TABLE / ADD COLUMN."""
+    parts = [quote_ident(column.name), column_type_sql(column)]
+    if column.generated is not None:
+        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+    if column.identity is not None:
+        parts.append(f"GENERATED {column.identity.sql} AS IDENTITY")
+    if column.default is not None and not column.serial:
+        parts.append(f"DEFAULT {column.default}")
+    if not column.nullable:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def check_clause(check: CheckConstraint) -> str:
+    return f"CHECK ({check.expression})"
+
+
+def constraint_clause(constraint) -> str:
+    """The constraint body, as after ``ADD CONSTRAINT name``."""
+    if isinstance(constraint, PrimaryKey):
+        return f"PRIMARY KEY ({column_list(constraint.columns)})"
+    if isinstance(constraint, UniqueConstraint):
+        return f"UNIQUE ({column_list(constraint.columns)})"
+    if isinstance(constraint, CheckConstraint):
+        return check_clause(constraint)
+    if isinstance(constraint, ForeignKey):
+        return foreign_key_clause(constraint)
+    raise TypeError(f"not a constraint: {constraint!r}")
+
+
+def foreign_key_clause(fk: ForeignKey) -> str:
+    text = (f"FOREIGN KEY ({column_list(fk.columns)}) REFERENCES "
+            f"{qualified(fk.target_schema, fk.target_table)} ({column_list(fk.target_columns)})")
+    if fk.on_delete.sql != "NO ACTION":
+        text += f" ON DELETE {fk.on_delete.sql}"
+    if fk.on_update.sql != "NO ACTION":
+        text += f" ON UPDATE {fk.on_update.sql}"
+    if fk.deferrable:
+        text += " DEFERRABLE INITIALLY " + ("DEFERRED" if fk.initially_deferred else "IMMEDIATE")
+    return text
+
+
+def create_table_body(table: Table) -> str:
+    """The parenthesized body of CREATE TABLE: columns, then key and check constraints."""
+    lines = [column_definition(c) for c in table.columns]
+    if table.primary_key is not None:
+        lines.append(f"CONSTRAINT {quote_ident(table.primary_key.name)} "
+                     + constraint_clause(table.primary_key))
+    for constraint in (*table.uniques, *table.checks):
+        lines.append(f"CONSTRAINT {quote_ident(constraint.name)} " + constraint_clause(constraint))
+    return "(\n    " + ",\n    ".join(lines) + "\n)"
+
+
+def index_body(index: Index) -> str:
+    """``USING method (keys) [INCLUDE (...)] [WHERE ...]``: what follows ``ON table``."""
+    text = f"USING {index.method} ({', '.join(index.keys)})"
+    if index.include:
+        text += f" INCLUDE ({column_list(index.include)})"
+    if index.where:
+        text += f" WHERE {index.where}"
+    return text
+
+
+def create_index_sql(schema: str, table: str, index: Index, if_not_exists: bool = True) -> str:
+    unique = "UNIQUE " if index.unique else ""
+    guard = "IF NOT EXISTS " if if_not_exists else ""
+    return (f"CREATE {unique}INDEX {guard}{quote_ident(index.name)} ON {qualified(schema, table)} "
+            + index_body(index))
+
+
+def create_schema_sql(name: str) -> str:
+    return f"CREATE SCHEMA IF NOT EXISTS {quote_ident(name)}"
+
+
+def create_extension_sql(extension: Extension) -> str:
+    text = f"CREATE EXTENSION IF NOT EXISTS {quote_ident(extension.name)}"
+    if extension.schema:
+        text += f" SCHEMA {quote_ident(extension.schema)}"
+    return text
+
+
+def create_enum_sql(enum: Enum) -> str:
+    values = ", ".join(quote_literal(v) for v in enum.values)
+    return f"CREATE TYPE {qualified(enum.schema, enum.name)} AS ENUM ({values})"
+
+
+def regclass_literal(schema: str, table: str) -> str:
+    """``'public."order"'::regclass``: a table's OID inside a guard query."""
+    return f"{quote_literal(qualified(schema, table))}::pg_catalog.regclass"

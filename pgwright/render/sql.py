@@ -1,0 +1,224 @@
+"""Operations to idempotent SQL statements: one function per operation.
+
+Every statement is safe to run twice, or on a database where part of the migration already
+happened: IF [NOT] EXISTS where PostgreSQL has it, a catalog lookup in a DO block where it
+does not (constraints, enum types, identity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import singledispatch
+
+from pgwright import ops
+from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal
+from pgwright.render.ddl import (
+    column_definition,
+    constraint_clause,
+    create_enum_sql,
+    create_extension_sql,
+    create_index_sql,
+    create_schema_sql,
+    create_table_body,
+    regclass_literal,
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SQL statement and what a reviewer or runner must know about it."""
+
+    sql: str
+    transactional: bool = True  # False: must run outside a transaction block
+    destructive: bool = False
+    comment: str | None = None
+
+
+def render_statements(operations) -> list[Statement]:
+    """The statements for a sequence of operations, in the order given."""
+    return [statement for operation in operations for statement in render_operation(operation)]
+
+
+def render_script(statements: list[Statement], header: str = "") -> str:
+    """A SQL script runnable by psql or by pgwright's own runner."""
+    parts = [header.rstrip() + "\n"] if header else []
+    for statement in statements:
+        if statement.comment:
+            parts.append(f"-- {statement.comment}")
+        if statement.destructive:
+            parts.append("-- DESTRUCTIVE: this statement can lose data")
+        parts.append(statement.sql.rstrip() + ";\n")
+    return "\n".join(parts)
+
+
+def _guarded(condition: str, body: str) -> str:
+    """A DO block running ``body`` only when ``condition`` holds."""
+    return "DO " + dollar_quote(f"\nBEGIN\n  IF {condition} THEN\n    {body};\n  END IF;\nEND\n")
+
+
+def _constraint_exists(schema: str, table: str, name: str) -> str:
+    return ("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
+            f"{regclass_literal(schema, table)} AND conname = {quote_literal(name)})")
+
+
+@singledispatch
+def render_operation(operation: ops.Operation) -> list[Statement]:
+    raise NotImplementedError(f"no renderer for {type(operation).__name__}")
+
+
+@render_operation.register
+def _(operation: ops.CreateSchema) -> list[Statement]:
+    return [Statement(create_schema_sql(operation.name))]
+
+
+@render_operation.register
+def _(operation: ops.CreateExtension) -> list[Statement]:
+    from pgwright.model import Extension
+
+    return [Statement(create_extension_sql(Extension(operation.name, operation.schema)))]
+
+
+@render_operation.register
+def _(operation: ops.DropExtension) -> list[Statement]:
+    return [Statement(f"DROP EXTENSION IF EXISTS {quote_ident(operation.name)}", destructive=True)]
+
+
+@render_operation.register
+def _(operation: ops.CreateEnum) -> list[Statement]:
+    enum = operation.enum
+    condition = ("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
+                 f"ON n.oid = t.typnamespace WHERE n.nspname = {quote_literal(enum.schema)} "
+                 f"AND t.typname = {quote_literal(enum.name)})")
+    return [Statement(_guarded(condition, create_enum_sql(enum)))]
+
+
+@render_operation.register
+def _(operation: ops.AddEnumValue) -> list[Statement]:
+    sql = (f"ALTER TYPE {qualified(operation.schema, operation.name)} "
+           f"ADD VALUE IF NOT EXISTS {quote_literal(operation.value)}")
+    if operation.after is not None:
+        sql += f" AFTER {quote_literal(operation.after)}"
+    elif operation.before is not None:
+        sql += f" BEFORE {quote_literal(operation.before)}"
+    return [Statement(sql)]
+
+
+@render_operation.register
+def _(operation: ops.DropEnum) -> list[Statement]:
+    return [Statement(f"DROP TYPE IF EXISTS {qualified(operation.schema, operation.name)}",
+                      destructive=True)]
+
+
+@render_operation.register
+def _(operation: ops.CreateTable) -> list[Statement]:
+    table = operation.table
+    return [Statement(f"CREATE TABLE IF NOT EXISTS {qualified(table.schema, table.name)} "
+                      + create_table_body(table))]
+
+
+@render_operation.register
+def _(operation: ops.DropTable) -> list[Statement]:
+    return [Statement(f"DROP TABLE IF EXISTS {qualified(operation.schema, operation.table)}",
+                      destructive=True)]
+
+
+def _alter_table(operation: ops.TableOperation) -> str:
+    return f"ALTER TABLE {qualified(operation.schema, operation.table)}"
+
+
+@render_operation.register
+def _(operation: ops.AddColumn) -> list[Statement]:
+    return [Statement(f"{_alter_table(operation)} ADD COLUMN IF NOT EXISTS "
+                      + column_definition(operation.definition))]
+
+
+@render_operation.register
+def _(operation: ops.DropColumn) -> list[Statement]:
+    return [Statement(f"{_alter_table(operation)} DROP COLUMN IF EXISTS "
+                      f"{quote_ident(operation.column)}", destructive=True)]
+
+
+@render_operation.register
+def _(operation: ops.AlterColumnType) -> list[Statement]:
+    sql = (f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)} "
+           f"TYPE {operation.to_type}")
+    if operation.using:
+        sql += f" USING {operation.using}"
+    return [Statement(sql, comment=f"type {operation.from_type} -> {operation.to_type}")]
+
+
+@render_operation.register
+def _(operation: ops.SetColumnDefault) -> list[Statement]:
+    column = f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)}"
+    if operation.default is None:
+        return [Statement(f"{column} DROP DEFAULT")]
+    return [Statement(f"{column} SET DEFAULT {operation.default}")]
+
+
+@render_operation.register
+def _(operation: ops.SetColumnNullable) -> list[Statement]:
+    action = "DROP NOT NULL" if operation.nullable else "SET NOT NULL"
+    return [Statement(f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)} "
+                      + action)]
+
+
+@render_operation.register
+def _(operation: ops.SetColumnIdentity) -> list[Statement]:
+    column = f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)}"
+    if operation.identity is None:
+        return [Statement(f"{column} DROP IDENTITY IF EXISTS")]
+    if operation.previous is not None:
+        return [Statement(f"{column} SET GENERATED {operation.identity.sql}")]
+    condition = ("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+                 f"{regclass_literal(operation.schema, operation.table)} AND attname = "
+                 f"{quote_literal(operation.column)} AND attidentity = '')")
+    return [Statement(_guarded(condition,
+                               f"{column} ADD GENERATED {operation.identity.sql} AS IDENTITY"))]
+
+
+@render_operation.register
+def _(operation: ops.AddConstraint) -> list[Statement]:
+    constraint = operation.constraint
+    body = (f"{_alter_table(operation)} ADD CONSTRAINT {quote_ident(constraint.name)} "
+            + constraint_clause(constraint))
+    condition = "NOT " + _constraint_exists(operation.schema, operation.table, constraint.name)
+    return [Statement(_guarded(condition, body))]
+
+
+@render_operation.register
+def _(operation: ops.DropConstraint) -> list[Statement]:
+    return [Statement(f"{_alter_table(operation)} DROP CONSTRAINT IF EXISTS "
+                      f"{quote_ident(operation.name)}", destructive=True)]
+
+
+@render_operation.register
+def _(operation: ops.AddForeignKey) -> list[Statement]:
+    fk = operation.foreign_key
+    body = (f"{_alter_table(operation)} ADD CONSTRAINT {quote_ident(fk.name)} "
+            + constraint_clause(fk))
+    condition = "NOT " + _constraint_exists(operation.schema, operation.table, fk.name)
+    return [Statement(_guarded(condition, body))]
+
+
+@render_operation.register
+def _(operation: ops.DropForeignKey) -> list[Statement]:
+    return [Statement(f"{_alter_table(operation)} DROP CONSTRAINT IF EXISTS "
+                      f"{quote_ident(operation.name)}", destructive=True)]
+
+
+@render_operation.register
+def _(operation: ops.CreateIndex) -> list[Statement]:
+    return [Statement(create_index_sql(operation.schema, operation.table, operation.index))]
+
+
+@render_operation.register
+def _(operation: ops.DropIndex) -> list[Statement]:
+    return [Statement(f"DROP INDEX IF EXISTS {qualified(operation.schema, operation.name)}",
+                      destructive=True)]
+
+
+@render_operation.register
+def _(operation: ops.SetComment) -> list[Statement]:
+    target = ".".join(quote_ident(part) for part in operation.path)
+    text = "NULL" if operation.comment is None else quote_literal(operation.comment)
+    return [Statement(f"COMMENT ON {operation.kind} {target} IS {text}")]

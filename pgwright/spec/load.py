@@ -1,0 +1,112 @@
+"""Read schema.yaml into plain data, remembering the line of every key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pgwright.errors import Problem, SpecError
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SpecDocument:
+    """The parsed YAML of a spec and where each key path stands in the file."""
+
+    data: object
+    file: str
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: KeyPath) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def problem(self, path: KeyPath, message: str, suggestion: str | None = None,
+                severity: str = "error") -> Problem:
+        return Problem(message=message, path=format_path(path), line=self.line_of(path),
+                       file=self.file, suggestion=suggestion, severity=severity)
+
+
+def format_path(path: KeyPath) -> str:
+    """``("tables", "orders", "indexes", 0)`` -> ``tables.orders.indexes[0]``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that rejects duplicate mapping keys instead of keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[object, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                f"duplicate key {key!r} (first defined on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = path + (str(key_node.value),)
+            lines[child] = key_node.start_mark.line + 1
+            _record_lines(value_node, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = path + (index,)
+            lines[child] = item.start_mark.line + 1
+            _record_lines(item, child, lines)
+
+
+def parse_spec_text(text: str, file: str = "<spec>") -> SpecDocument:
+    """Parse YAML text; a syntax error becomes a SpecError with the file and line."""
+    try:
+        node = yaml.compose(text, Loader=_UniqueKeyLoader)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"invalid YAML: {error.problem or error}"
+        if error.context:
+            message += f" ({error.context})"
+        raise SpecError([Problem(message=message, line=line, file=file)]) from None
+    except yaml.YAMLError as error:
+        raise SpecError([Problem(message=f"invalid YAML: {error}", file=file)]) from None
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _record_lines(node, (), lines)
+    return SpecDocument(data=data, file=file, lines=lines)
+
+
+def load_spec_document(path: str | Path) -> SpecDocument:
+    """Read and parse a spec file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError([Problem(message="spec file not found", file=str(path),
+                                 suggestion="run `pgwright init` to create one")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError([Problem(message=f"cannot read spec: {error}", file=str(path))]) from None
+    return parse_spec_text(text, file=str(path))

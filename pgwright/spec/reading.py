@@ -1,0 +1,233 @@
+"""Uniform views over the raw spec data, shared by validation and model building.
+
+The YAML allows shorthands (a column as a bare type string, a reference on a column, a list
+or a mapping of schemas); this module expands them once so nothing else has to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pgwright.names import default_constraint_name, truncate_identifier
+from pgwright.normalize import expression_index_label, split_top_level
+from pgwright.spec.load import KeyPath
+
+
+def managed_schemas(data: dict) -> list[str]:
+    schemas = data.get("schemas")
+    if isinstance(schemas, dict):
+        return list(schemas) or ["public"]
+    return list(schemas or ["public"])
+
+
+def schema_comments(data: dict) -> dict[str, str | None]:
+    schemas = data.get("schemas")
+    if isinstance(schemas, dict):
+        return {name: (entry or {}).get("comment") for name, entry in schemas.items()}
+    return {}
+
+
+def extension_entries(data: dict) -> list[tuple[str, str | None]]:
+    extensions = data.get("extensions") or []
+    if isinstance(extensions, dict):
+        return [(name, (entry or {}).get("schema")) for name, entry in extensions.items()]
+    return [(name, None) for name in extensions]
+
+
+def split_key(key: str, default_schema: str) -> tuple[str, str]:
+    if "." in key:
+        schema, _, name = key.partition(".")
+        return schema, name
+    return default_schema, key
+
+
+@dataclass(frozen=True)
+class EnumEntry:
+    schema: str
+    name: str
+    values: list[str]
+    comment: str | None
+    path: KeyPath
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+
+def enum_entries(data: dict, schemas: list[str]) -> list[EnumEntry]:
+    entries = []
+    for key, entry in (data.get("enums") or {}).items():
+        schema, name = split_key(key, schemas[0])
+        values = entry if isinstance(entry, list) else entry.get("values", [])
+        comment = None if isinstance(entry, list) else entry.get("comment")
+        entries.append(EnumEntry(schema, name, [str(v) for v in values], comment, ("enums", key)))
+    return entries
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    schema: str
+    name: str
+    raw: dict
+    path: KeyPath
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    @property
+    def primary_key(self) -> list[str] | None:
+        return self.raw.get("primary_key")
+
+
+def table_entries(data: dict, schemas: list[str]) -> list[TableEntry]:
+    return [TableEntry(*split_key(key, schemas[0]), raw or {}, ("tables", key))
+            for key, raw in (data.get("tables") or {}).items()]
+
+
+@dataclass(frozen=True)
+class ColumnEntry:
+    name: str
+    type: str
+    nullable: bool
+    default: object
+    primary_key: bool
+    unique: bool
+    references: str | None
+    on_delete: str | None
+    on_update: str | None
+    identity: str | None
+    generated: str | None
+    comment: str | None
+    path: KeyPath
+    long_form: bool
+
+    @property
+    def not_null(self) -> bool:
+        return self.primary_key or not self.nullable
+
+
+def column_entries(table: TableEntry) -> list[ColumnEntry]:
+    entries = []
+    pk_columns = set(table.primary_key or [])
+    for name, raw in (table.raw.get("columns") or {}).items():
+        path = table.path + ("columns", name)
+        if isinstance(raw, str):
+            entries.append(ColumnEntry(name, raw, name not in pk_columns, None, False, False,
+                                       None, None, None, None, None, None, path, False))
+            continue
+        primary = bool(raw.get("primary_key"))
+        # PostgreSQL makes key and identity columns NOT NULL whatever the spec says.
+        nullable = (raw.get("nullable", True) and not primary and name not in pk_columns
+                    and not raw.get("identity"))
+        entries.append(ColumnEntry(
+            name=name, type=str(raw.get("type", "")), nullable=bool(nullable),
+            default=raw.get("default"), primary_key=primary, unique=bool(raw.get("unique")),
+            references=raw.get("references"), on_delete=raw.get("on_delete"),
+            on_update=raw.get("on_update"), identity=raw.get("identity"),
+            generated=raw.get("generated"), comment=raw.get("comment"), path=path,
+            long_form=True,
+        ))
+    return entries
+
+
+_CALL_REFERENCE = re.compile(r"^\s*(?P<table>[^()\s]+)\s*\((?P<columns>[^()]*)\)\s*$")
+
+
+def parse_reference(text: str, default_schema: str, dotted: bool = False):
+    """``orders.id`` (dotted) or ``orders(id)`` / ``app.orders(a, b)`` -> (schema, table, cols)."""
+    if not isinstance(text, str):
+        return None
+    match = _CALL_REFERENCE.match(text)
+    if match:
+        table = match.group("table")
+        columns = [c.strip() for c in match.group("columns").split(",") if c.strip()]
+        if not columns:
+            return None
+        schema, name = split_key(table, default_schema)
+        return schema, name, columns
+    if dotted:
+        parts = text.strip().split(".")
+        if len(parts) == 2 and all(parts):
+            return default_schema, parts[0], [parts[1]]
+        if len(parts) == 3 and all(parts):
+            return parts[0], parts[1], [parts[2]]
+    return None
+
+
+@dataclass(frozen=True)
+class RawForeignKey:
+    name: str
+    columns: list[str]
+    references: str
+    target: tuple[str, str, list[str]] | None
+    actions: dict
+    deferrable: object
+    path: KeyPath
+
+
+def foreign_key_entries(table: TableEntry, schemas: list[str]) -> list[RawForeignKey]:
+    entries = []
+    for column in column_entries(table):
+        if column.references:
+            target = parse_reference(column.references, schemas[0], dotted=True)
+            entries.append(RawForeignKey(
+                name=default_constraint_name(table.name, (column.name,), "fkey"),
+                columns=[column.name], references=column.references, target=target,
+                actions={"on_delete": column.on_delete, "on_update": column.on_update},
+                deferrable=False, path=column.path + ("references",),
+            ))
+    for index, raw in enumerate(table.raw.get("foreign_keys") or []):
+        columns = list(raw.get("columns") or [])
+        target = parse_reference(raw.get("references", ""), schemas[0])
+        name = raw.get("name") or default_constraint_name(table.name, tuple(columns), "fkey")
+        entries.append(RawForeignKey(
+            name=name, columns=columns, references=raw.get("references", ""), target=target,
+            actions={"on_delete": raw.get("on_delete"), "on_update": raw.get("on_update")},
+            deferrable=raw.get("deferrable", False), path=table.path + ("foreign_keys", index),
+        ))
+    return entries
+
+
+def unique_entries(table: TableEntry) -> list[tuple[str, list[str], KeyPath]]:
+    entries = []
+    for column in column_entries(table):
+        if column.unique:
+            entries.append((default_constraint_name(table.name, (column.name,), "key"),
+                            [column.name], column.path + ("unique",)))
+    for index, raw in enumerate(table.raw.get("unique") or []):
+        columns = raw if isinstance(raw, list) else list(raw.get("columns") or [])
+        name = (None if isinstance(raw, list) else raw.get("name")) \
+            or default_constraint_name(table.name, tuple(columns), "key")
+        entries.append((name, columns, table.path + ("unique", index)))
+    return entries
+
+
+def primary_key_entry(table: TableEntry) -> tuple[str, list[str]] | None:
+    columns = [c.name for c in column_entries(table) if c.primary_key] or table.primary_key
+    if not columns:
+        return None
+    return default_constraint_name(table.name, (), "pkey"), list(columns)
+
+
+def index_name(table: TableEntry, raw: dict) -> str:
+    if raw.get("name"):
+        return truncate_identifier(raw["name"])
+    if raw.get("columns"):
+        return default_constraint_name(table.name, tuple(raw["columns"]), "idx")
+    labels = tuple(expression_index_label(element)
+                   for element in split_top_level(raw.get("expression", "")))
+    return default_constraint_name(table.name, labels, "idx")
+
+
+def relation_names(table: TableEntry, schemas: list[str]) -> list[tuple[str, KeyPath]]:
+    """Every name this table puts into its schema's relation namespace."""
+    names: list[tuple[str, KeyPath]] = [(table.name, table.path)]
+    primary = primary_key_entry(table)
+    if primary:
+        names.append((primary[0], table.path + ("primary_key",)))
+    names += [(name, path) for name, _, path in unique_entries(table)]
+    for index, raw in enumerate(table.raw.get("indexes") or []):
+        names.append((index_name(table, raw), table.path + ("indexes", index)))
+    return names
