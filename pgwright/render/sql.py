@@ -46,7 +46,7 @@ def render_script(statements: list[Statement], header: str = "") -> str:
         if statement.comment:
             parts.append(f"-- {statement.comment}")
         if statement.destructive:
-            parts.append("-- DESTRUCTIVE: this statement can lose data")
+            parts.append("-- DESTRUCTIVE: removes something the spec no longer declares")
         parts.append(statement.sql.rstrip() + ";\n")
     return "\n".join(parts)
 

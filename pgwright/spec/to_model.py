@@ -130,7 +130,7 @@ def _column(document, table_name: str, schema: str, entry, resolve: TypeResolver
     return Column(
         name=entry.name,
         type=column_type,
-        nullable=entry.nullable,
+        nullable=entry.nullable and not (parsed is not None and parsed.serial),  # serial: NOT NULL
         default=default,
         identity=Identity.ALWAYS if entry.identity == "always"
         else Identity.BY_DEFAULT if entry.identity == "by_default" else None,

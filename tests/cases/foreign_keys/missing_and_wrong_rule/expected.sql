@@ -1,0 +1,29 @@
+-- DESTRUCTIVE: removes something the spec no longer declares
+ALTER TABLE public.customers DROP CONSTRAINT IF EXISTS customers_organization_id_fkey;
+
+-- DESTRUCTIVE: removes something the spec no longer declares
+ALTER TABLE public.orders DROP CONSTRAINT IF EXISTS orders_customer_id_fkey;
+
+DO $pgwright$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'public.customers'::pg_catalog.regclass AND conname = 'customers_organization_id_fkey') THEN
+    ALTER TABLE public.customers ADD CONSTRAINT customers_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations (id) ON DELETE CASCADE;
+  END IF;
+END
+$pgwright$;
+
+DO $pgwright$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'public.orders'::pg_catalog.regclass AND conname = 'orders_customer_id_fkey') THEN
+    ALTER TABLE public.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers (id) ON DELETE SET NULL;
+  END IF;
+END
+$pgwright$;
+
+DO $pgwright$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'public.orders'::pg_catalog.regclass AND conname = 'orders_organization_id_fkey') THEN
+    ALTER TABLE public.orders ADD CONSTRAINT orders_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations (id) ON DELETE CASCADE;
+  END IF;
+END
+$pgwright$;
