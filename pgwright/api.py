@@ -19,7 +19,7 @@ from pgwright.apply import (
     write_migration,
 )
 from pgwright.connect import connect, resolve_database_url
-from pgwright.errors import PendingMigrationsError, PlanError, Problem, SpecError
+from pgwright.errors import MigrationError, PlanError, Problem, SpecError
 from pgwright.planning import Plan, plan_against
 from pgwright.render.plan import migration_header
 from pgwright.spec import load_spec_document, validate_spec
@@ -104,19 +104,18 @@ def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | st
              message: str) -> tuple[Migration | None, Plan]:
     """Write the next migration bringing the database (once migrated) to the spec.
 
-    Refuses while the database has migrations still to apply, so that a migration is never
-    written twice. Writes nothing when there is nothing to change.
+    The diff is taken against the database as it will be once the migrations already on
+    disk have run: pending ones are replayed inside a transaction that is rolled back, so a
+    migration is never written twice. Writes nothing when there is nothing to change.
     """
     migrations_dir = Path(migrations_dir)
     document, _ = load_valid_spec(spec_path)
     with connect(database_url) as connection:
         pending = pending_migrations(connection, migrations_dir)
-        if pending:
-            names = ", ".join(m.name for m in pending)
-            raise PendingMigrationsError(
-                f"the database has {len(pending)} migration(s) still to apply ({names}); "
-                "run `pgwright apply` first, then generate")
-        the_plan = plan_against(connection, document)
+        with connection.transaction(force_rollback=True):
+            for migration in pending:
+                replay_migration(connection, migration)
+            the_plan = plan_against(connection, document)
     if the_plan.is_empty:
         return None, the_plan
     from pgwright.apply import list_migrations
@@ -125,6 +124,25 @@ def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | st
     header = migration_header(f"pgwright migration {number:04d}: {message}",
                               the_plan.operations, Path(spec_path).name)
     return write_migration(migrations_dir, message, the_plan.sql(header)), the_plan
+
+
+def replay_migration(connection, migration: Migration) -> None:
+    """Run a migration's SQL in the caller's transaction, to see the schema it leads to.
+
+    Statements marked to run outside a transaction (CREATE INDEX CONCURRENTLY) are replayed
+    in their plain form, which leaves the same catalog behind.
+    """
+    from pgwright.apply import NO_TRANSACTION_MARKER
+    from pgwright.sqlscript import split_statements
+
+    for statement in split_statements(migration.sql_path.read_text(encoding="utf-8")):
+        if NO_TRANSACTION_MARKER in statement:
+            statement = statement.replace(" CONCURRENTLY ", " ")
+        try:
+            connection.execute(statement)
+        except Exception as error:
+            raise MigrationError(f"pending migration {migration.name} does not replay: "
+                                 f"{str(error).strip()}") from error
 
 
 def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:

@@ -33,10 +33,18 @@ def catalog_snapshot(connection):
     The empty search_path makes the server qualify every name outside pg_catalog, so the
     text it prints does not depend on the session that reads it.
     """
+    from psycopg.pq import TransactionStatus
+
+    outermost = connection.info.transaction_status == TransactionStatus.IDLE
     with connection.transaction():
-        connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if outermost:
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        previous = connection.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()[0]
         connection.execute("SET LOCAL search_path = ''")
         yield connection
+        if not outermost:
+            # inside the caller's transaction a released savepoint keeps SET LOCAL: put it back
+            connection.execute("SELECT pg_catalog.set_config('search_path', %s, true)", (previous,))
 
 
 def _rows(connection, sql: str, params: dict) -> list[tuple]:
