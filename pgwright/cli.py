@@ -21,7 +21,7 @@ def _console():
     from rich.console import Console
 
     # Human output goes to stderr, so stdout stays clean SQL (`pgwright plan | psql -1`).
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _say(message: str, style: str | None = None) -> None:
