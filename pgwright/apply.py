@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pgwright.connect import plain_url, redact
+from pgwright.connect import plain_url, redact, sqlalchemy_url
 from pgwright.errors import MigrationError
 from pgwright.sqlscript import split_statements
 
@@ -61,8 +61,7 @@ def sqlalchemy_engine(url: str):
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    return create_engine(plain_url(url).replace("postgresql://", "postgresql+psycopg://", 1),
-                         poolclass=NullPool)
+    return create_engine(sqlalchemy_url(plain_url(url)), poolclass=NullPool)
 
 
 def read_current_revision(connection) -> str | None:
@@ -232,7 +231,8 @@ from pgwright.apply import configure_environment
 configure_environment(context)
 '''
 
-ALEMBIC_INI_TEMPLATE = """# Lets plain Alembic run pgwright's migrations: DATABASE_URL=... alembic upgrade head
+ALEMBIC_INI_TEMPLATE = """# Lets plain Alembic run pgwright's migrations:
+#   DATABASE_URL=... alembic upgrade head
 [alembic]
 script_location = {script_location}
 

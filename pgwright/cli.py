@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 error (bad spec, connection, failed SQL), 2 changes pending 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
@@ -82,6 +83,20 @@ def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
 
     return Project(spec_path=spec_path, migrations_dir=migrations_dir, database_url=database_url,
                    root=spec_path.parent if spec_path.parent != Path("") else Path("."))
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress bar on a terminal; nothing at all when stderr is a pipe or a file."""
+    console = _console()
+    if not console.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task(label, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
 class PgwrightGroup(click.Group):
@@ -256,7 +271,8 @@ def push(spec_path, database_url, migrations_dir, yes) -> int:
             _say("refusing to push without confirmation: pass --yes", "red")
             return EXIT_ERROR
         click.confirm(f"Apply {len(the_plan.operations)} change(s)?", abort=True, err=True)
-    the_plan = api.push(spec_path, url)
+    with _progress("pushing") as advance:
+        the_plan = api.push(spec_path, url, on_statement=advance)
     _say(f"pushed {len(the_plan.operations)} change(s)", "green")
     return EXIT_OK
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from pgwright.errors import ConnectionFailed
 
@@ -31,6 +32,38 @@ def resolve_database_url(url: str | None, project_dir: Path | str = ".") -> str:
 def plain_url(url: str) -> str:
     """psycopg wants ``postgresql://``; accept SQLAlchemy's ``postgresql+psycopg://`` too."""
     return re.sub(r"^postgres(ql)?(\+[a-z0-9_]+)?://", "postgresql://", url)
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL, pointing at another database.
+
+    >>> with_database("postgresql://postgres@/postgres?host=/tmp/pg&port=5432", "shop")
+    'postgresql://postgres@/shop?host=/tmp/pg&port=5432'
+    >>> with_database("postgresql://app:secret@db.example:5433/app?sslmode=require", "shop")
+    'postgresql://app:secret@db.example:5433/shop?sslmode=require'
+    """
+    if "://" not in url:
+        raise ConnectionFailed(f"expected a postgresql:// URL, not a key=value string: {url!r}")
+    parts = urlsplit(url)
+    # Assembled by hand: urlunsplit drops the '//' of an empty host for unknown schemes.
+    rebuilt = f"{parts.scheme}://{parts.netloc}/{quote(database, safe='')}"
+    if parts.query:
+        rebuilt += f"?{parts.query}"
+    return rebuilt
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The SQLAlchemy spelling of a libpq URL: the same URL, with the psycopg 3 driver named.
+
+    >>> sqlalchemy_url("postgresql://postgres@/shop?host=/tmp/pg&port=5432")
+    'postgresql+psycopg://postgres@/shop?host=/tmp/pg&port=5432'
+    """
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme == "postgresql+psycopg":
+        return url
+    if not separator or scheme not in ("postgresql", "postgres"):
+        raise ConnectionFailed(f"expected a postgresql:// URL, got {url!r}")
+    return f"postgresql+psycopg://{rest}"
 
 
 def connect(url: str):

@@ -2,9 +2,6 @@
 
 The server listens on a unix socket only and keeps running after this process exits,
 so the next call finds it and starts in milliseconds instead of seconds.
-
-Also home, for now, of two small URL helpers: :func:`with_database` and
-:func:`sqlalchemy_url`.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from pgwright.errors import ConnectionFailed, PgwrightError
 from pgwright.names import MAX_IDENTIFIER_BYTES, quote_ident
@@ -30,7 +27,7 @@ def embedded_server_url(data_dir: Path) -> str:
     """Start the embedded server whose data lives in ``data_dir / "pgdata"``, or find it running.
 
     Returns a URL to its ``postgres`` database that psycopg and SQLAlchemy both accept
-    (for SQLAlchemy, pass it through :func:`sqlalchemy_url`).
+    (for SQLAlchemy, pass it through :func:`pgwright.connect.sqlalchemy_url`).
 
     >>> embedded_server_url(Path(".pgwright"))  # doctest: +SKIP
     'postgresql://postgres@/postgres?host=/work/app/.pgwright/pgdata&port=5432'
@@ -56,39 +53,9 @@ def embedded_database_url(data_dir: Path, database: str = "pgwright") -> str:
         )
     server_url = embedded_server_url(data_dir)
     _create_database_if_missing(server_url, database)
+    from pgwright.connect import with_database
+
     return with_database(server_url, database)
-
-
-def with_database(url: str, database: str) -> str:
-    """The same server URL, pointing at another database.
-
-    >>> with_database("postgresql://postgres@/postgres?host=/tmp/pg&port=5432", "shop")
-    'postgresql://postgres@/shop?host=/tmp/pg&port=5432'
-    >>> with_database("postgresql://app:secret@db.example:5433/app?sslmode=require", "shop")
-    'postgresql://app:secret@db.example:5433/shop?sslmode=require'
-    """
-    if "://" not in url:
-        raise PgwrightError(f"expected a postgresql:// URL, not a key=value string: {url!r}")
-    parts = urlsplit(url)
-    # Assembled by hand: urlunsplit drops the '//' of an empty host for unknown schemes.
-    rebuilt = f"{parts.scheme}://{parts.netloc}/{quote(database, safe='')}"
-    if parts.query:
-        rebuilt += f"?{parts.query}"
-    return rebuilt
-
-
-def sqlalchemy_url(url: str) -> str:
-    """The SQLAlchemy spelling of a libpq URL: the same URL, with the psycopg 3 driver named.
-
-    >>> sqlalchemy_url("postgresql://postgres@/shop?host=/tmp/pg&port=5432")
-    'postgresql+psycopg://postgres@/shop?host=/tmp/pg&port=5432'
-    """
-    scheme, separator, rest = url.partition("://")
-    if separator and scheme == "postgresql+psycopg":
-        return url
-    if not separator or scheme not in ("postgresql", "postgres"):
-        raise PgwrightError(f"expected a postgresql:// URL, got {url!r}")
-    return f"postgresql+psycopg://{rest}"
 
 
 def _start_server(pgdata: Path) -> PostmasterInfo:

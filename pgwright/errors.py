@@ -5,7 +5,7 @@ The library raises these; only ``cli.py`` turns them into messages and exit code
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class PgwrightError(Exception):

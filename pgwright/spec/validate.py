@@ -2,12 +2,19 @@
 
 No database is needed: references into schemas the spec does not manage are left for plan
 time, when the live catalog can answer.
+
+A shape problem does not hide the meaning problems of the rest of the file: keys that are
+merely misspelt or mistyped are set aside (or, for a misspelt required key, read under the
+name suggested), and the meaning is checked on what remains, provided what remains has a
+valid shape. Only a spec whose structure is broken stops at the shape.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -30,8 +37,34 @@ from pgwright.spec.reading import (
     foreign_key_entries,
     managed_schemas,
     parse_reference,
+    primary_key_entry,
+    relation_names,
     table_entries,
+    unique_entries,
 )
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str | None:
+    """'did you mean ...' for the closest candidate, if any is close."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def validate_spec(document: SpecDocument) -> list[Problem]:
+    """Every problem in the spec, errors and warnings, in file order.
+
+    >>> from pgwright.spec.load import parse_spec_text
+    >>> document = parse_spec_text("version: 1\\ntables:\\n  t:\\n    columns: {id: uuidd}\\n", "s.yaml")
+    >>> [str(problem) for problem in validate_spec(document)]
+    ["s.yaml:4: tables.t.columns.id: unknown type 'uuidd' (did you mean 'uuid'?)"]
+    """
+    problems, checkable = _check_shape(document)
+    if checkable is not None:
+        problems += _check_meaning(checkable)
+    return sorted(problems, key=lambda p: (p.line or 0, p.path))
+
+
+# ------------------------------------------------------------------------------------ shape
 
 
 @cache
@@ -42,89 +75,425 @@ def _shape_schema():
     return yamale.make_schema(content=text)
 
 
-def suggest(word: str, candidates) -> str | None:
-    """'did you mean ...' for the closest candidate, if any is close."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
-
-
-_YAMALE_LINE = re.compile(r"^(?P<path>[^:]*?)\s*:\s*(?P<message>.*)$")
-_KNOWN_KEYS = {
-    "top": ["version", "schemas", "extensions", "enums", "tables"],
-    "table": ["comment", "group", "columns", "primary_key", "unique", "checks",
-              "foreign_keys", "indexes", "polymorphic"],
-    "column": ["type", "nullable", "default", "primary_key", "unique", "references",
-               "on_delete", "on_update", "identity", "generated", "comment"],
-    "foreign_key": ["name", "columns", "references", "on_delete", "on_update", "deferrable"],
-    "index": ["name", "columns", "expression", "unique", "using", "where", "include"],
-    "polymorphic": ["discriminator", "targets", "reason"],
-}
-
-
-def _resolve_yamale_path(document: SpecDocument, dotted: str) -> KeyPath:
-    """Yamale joins keys with '.', which is ambiguous for qualified table names."""
-    dotted = dotted.strip()
-    for path in document.lines:
-        if ".".join(str(part) for part in path) == dotted:
-            return path
-    return tuple(dotted.split("."))
-
-
-def _key_family(path: KeyPath) -> str:
-    if len(path) <= 1:
-        return "top"
-    if path[0] == "tables":
-        if len(path) == 3:
-            return "table"
-        if len(path) == 5 and path[2] == "columns":
-            return "column"
-        if len(path) == 5 and path[2] == "foreign_keys":
-            return "foreign_key"
-        if len(path) == 5 and path[2] == "indexes":
-            return "index"
-        if len(path) == 5 and path[2] == "polymorphic":
-            return "polymorphic"
-    return ""
-
-
 def check_shape(document: SpecDocument) -> list[Problem]:
+    """The problems with the spec's shape (keys, value types, allowed values), worded for people."""
+    return _check_shape(document)[0]
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """One yamale message, taken apart."""
+
+    path: KeyPath
+    kind: str  # "unknown" key, "missing" key, "mismatch" (type or value), "key" (non-string), "other"
+    text: str
+
+
+def _yamale_messages(data: object, file: str) -> list[str]:
     import yamale
 
-    if not isinstance(document.data, dict):
-        return [document.problem((), "the spec must be a mapping with 'version' and 'tables'")]
     try:
-        yamale.validate(_shape_schema(), [(document.data, document.file)])
-        return []
+        yamale.validate(_shape_schema(), [(data, file)])
     except yamale.YamaleError as error:
-        messages = [message for result in error.results for message in result.errors]
-    by_path: dict[str, list[str]] = {}
-    for message in messages:
-        match = _YAMALE_LINE.match(message)
-        path, text = (match.group("path"), match.group("message")) if match else ("", message)
-        by_path.setdefault(path.strip(), []).append(text)
+        return [message for result in error.results for message in result.errors]
+    return []
+
+
+def _first_line(document: SpecDocument) -> int:
+    return min(document.lines.values(), default=1)
+
+
+# A repaired key can uncover faults yamale could not see before (the keys of a misspelt
+# 'colums:'), so the shape is checked again after each repair, a few times at most.
+_SHAPE_ROUNDS = 4
+
+
+def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | None]:
+    """The shape problems, and the document to check the meaning of (None when it cannot be).
+
+    That document is the given one when its shape is valid; else its data has the faulty
+    keys set aside or read under the name suggested, as long as what remains has a valid shape.
+    """
+    data = document.data
+    if data is None:
+        return [Problem("the spec is empty; it needs 'version: 1' and 'tables:'", path="",
+                        line=1, file=document.file)], None
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else _describe_value(data)
+        return [Problem(f"the spec must be a mapping with 'version' and 'tables', not {kind}",
+                        line=_first_line(document), file=document.file)], None
     problems: list[Problem] = []
-    for dotted, texts in by_path.items():
-        # An alternative such as any(str(), include('column')) reports the str() branch too;
-        # when a deeper message explains the real fault, the shallow one is noise.
-        deeper = any(other.startswith(dotted + ".") for other in by_path if other != dotted)
-        for text in texts:
-            if deeper and (text.endswith("is not a str.") or text.endswith("is not a list.")):
-                continue
-            path = _resolve_yamale_path(document, dotted)
-            if text == "Unexpected element":
-                family = _KNOWN_KEYS.get(_key_family(path), [])
-                problems.append(document.problem(path, f"unknown key '{path[-1]}'",
-                                                 suggest(str(path[-1]), family)))
-            elif text == "Required field missing":
-                problems.append(document.problem(path, f"required key '{path[-1]}' is missing"))
-            elif " not in (" in text:
-                value = text.split("'")[1] if "'" in text else ""
-                allowed = re.findall(r"'([^']*)'", text.split(" not in ", 1)[1])
-                hint = suggest(value, allowed) or "expected one of: " + ", ".join(allowed)
-                problems.append(document.problem(path, f"'{value}' is not allowed here", hint))
-            else:
-                problems.append(document.problem(path, text.rstrip(".")))
-    return problems
+    checkable: SpecDocument | None = document
+    for _ in range(_SHAPE_ROUNDS):
+        messages = _yamale_messages(checkable.data, checkable.file)
+        if not messages:
+            return problems, checkable
+        found, checkable = _repaired(checkable, messages)
+        problems += found
+        if checkable is None:
+            break
+    return problems, None
+
+
+def _repaired(document: SpecDocument, messages: list[str]) -> tuple[list[Problem], SpecDocument | None]:
+    """The problems yamale's messages describe, and the document with them set aside."""
+    findings = _noise_removed([_finding(document, message) for message in messages])
+    # Unknown keys first: a misspelt key may be the required key reported missing.
+    findings.sort(key=lambda finding: finding.kind != "unknown")
+    data = copy.deepcopy(document.data)
+    problems: list[Problem] = []
+    renames: list[tuple[KeyPath, KeyPath]] = []
+    repairable = True
+    for finding in findings:
+        if finding.kind == "unknown":
+            problem, rename = _unknown_key(document, finding, data)
+            problems.append(problem)
+            if rename:
+                renames.append(rename)
+        elif finding.kind == "mismatch":
+            problems.append(_mismatch(document, finding))
+            repairable &= _set_aside(data, finding.path)
+        elif finding.kind == "missing":
+            if finding.path not in {new for _, new in renames}:
+                problems.append(_missing(document, finding.path))
+                repairable = False
+        elif finding.kind == "key":
+            problems += _non_string_keys(document, finding.path)
+            repairable = False
+        else:
+            problems.append(document.problem(finding.path, finding.text.rstrip(".")))
+            repairable = False
+    if not repairable:
+        return problems, None
+    return problems, SpecDocument(data=data, file=document.file,
+                                  lines=_renamed_lines(document.lines, renames))
+
+
+def _renamed_lines(lines: dict[KeyPath, int], renames: list[tuple[KeyPath, KeyPath]]):
+    """The lines, with each renamed key (and what is under it) known by its new path too."""
+    result = dict(lines)
+    for old, new in renames:
+        for path, line in lines.items():
+            if path[: len(old)] == old:
+                result[new + path[len(old):]] = line
+    return result
+
+
+_REQUIRED = "Required field missing"
+_UNEXPECTED = "Unexpected element"
+_KEY_ERROR = re.compile(r"^Key error - '.*' is not a str\.?$", re.DOTALL)
+_MISMATCH = re.compile(r"^'.*'( is not an? \w+\.?| not in \(.*\))$", re.DOTALL)
+
+
+def _finding(document: SpecDocument, message: str) -> _Finding:
+    # yamale writes "<dotted path>: <text>", or "<dotted path> : <text>" under an include,
+    # joining keys with '.', which is ambiguous for qualified table names: match the
+    # dotted forms of the paths the file really has, longest first.
+    if message.endswith(": " + _REQUIRED):
+        dotted = message[: -len(_REQUIRED) - 2].strip()
+        return _Finding(_missing_key_path(document, dotted), "missing", _REQUIRED)
+    for dotted, path in _dotted_paths(document):
+        if message.startswith(dotted):
+            separator = re.match(r" ?: ", message[len(dotted):])
+            if separator:
+                text = message[len(dotted) + separator.end():]
+                return _Finding(path, _finding_kind(text), text)
+    dotted, _, text = message.partition(": ")
+    return _Finding(tuple(dotted.strip().split(".")) if dotted.strip() else (),
+                    _finding_kind(text), text)
+
+
+def _finding_kind(text: str) -> str:
+    if text == _UNEXPECTED:
+        return "unknown"
+    if _KEY_ERROR.match(text):
+        return "key"
+    if _MISMATCH.match(text):
+        return "mismatch"
+    return "other"
+
+
+def _dotted_paths(document: SpecDocument) -> list[tuple[str, KeyPath]]:
+    pairs = [(".".join(str(part) for part in path), path) for path in document.lines]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _missing_key_path(document: SpecDocument, dotted: str) -> KeyPath:
+    for parent_dotted, parent in _dotted_paths(document):
+        if dotted.startswith(parent_dotted + "."):
+            return parent + (dotted[len(parent_dotted) + 1:],)
+    return (dotted,)
+
+
+def _noise_removed(findings: list[_Finding]) -> list[_Finding]:
+    """Drop what yamale's alternatives add: for ``any(str(), include('column'))`` it reports
+    the failed str() branch as well as the real fault deeper down, and one mismatch per
+    alternative that failed."""
+    kept: list[_Finding] = []
+    seen: set[tuple[KeyPath, str]] = set()
+    for finding in findings:
+        deeper = any(other.path[: len(finding.path)] == finding.path
+                     and len(other.path) > len(finding.path) for other in findings)
+        if finding.kind == "mismatch" and deeper:
+            continue
+        if finding.kind in ("mismatch", "key") and (finding.path, finding.kind) in seen:
+            continue
+        seen.add((finding.path, finding.kind))
+        kept.append(finding)
+    return kept
+
+
+def _shapes_at(path: KeyPath) -> list:
+    """The yamale validators (or included schemas) that may apply to the value at ``path``."""
+    from yamale.validators import List, Map
+
+    nodes = _expanded([_shape_schema()])
+    for part in path:
+        following = []
+        for node in nodes:
+            if _is_schema(node) and isinstance(node.dict, dict) and part in node.dict:
+                following.append(node.dict[part])
+            elif (isinstance(node, Map) and isinstance(part, str)) \
+                    or (isinstance(node, List) and isinstance(part, int)):
+                following += node.validators
+        nodes = _expanded(following)
+    return nodes
+
+
+def _expanded(nodes: list) -> list:
+    from yamale.validators import Any, Include
+
+    result = []
+    for node in nodes:
+        if isinstance(node, Any):
+            result += _expanded(node.validators)
+        elif isinstance(node, Include):
+            included = _shape_schema().includes[node.include_name]
+            if isinstance(included.dict, dict):
+                result.append(included)
+            else:  # an include of one validator, such as referential_action: enum(...)
+                result += _expanded([_parsed_validator(included.dict)])
+        else:
+            result.append(node)
+    return result
+
+
+@cache
+def _parsed_validator(expression: str):
+    from yamale import syntax
+    from yamale.validators import DefaultValidators
+
+    return syntax.parse(expression, DefaultValidators)
+
+
+def _is_schema(node) -> bool:
+    from yamale.schema import Schema
+
+    return isinstance(node, Schema)
+
+
+def _known_keys(path: KeyPath) -> list[str]:
+    """The keys a mapping at ``path`` may have."""
+    keys: list[str] = []
+    for node in _shapes_at(path):
+        if _is_schema(node) and isinstance(node.dict, dict):
+            keys += [key for key in node.dict if key not in keys]
+    return keys
+
+
+def _is_optional_key(path: KeyPath) -> bool:
+    """True when ``path`` names an optional key of a fixed mapping (not an entry of a map)."""
+    if not path or not isinstance(path[-1], str):
+        return False
+    shapes = [node.dict[path[-1]] for node in _shapes_at(path[:-1])
+              if _is_schema(node) and isinstance(node.dict, dict) and path[-1] in node.dict]
+    return bool(shapes) and all(not shape.is_required for shape in shapes)
+
+
+def _value_at(data: object, path: KeyPath) -> object:
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _set_aside(data: object, path: KeyPath) -> bool:
+    """Remove an optional key whose value is faulty; False when that cannot be done safely."""
+    parent = _value_at(data, path[:-1])
+    if not _is_optional_key(path) or not isinstance(parent, dict):
+        return False
+    parent.pop(path[-1], None)
+    return True
+
+
+def _unknown_key(document: SpecDocument, finding: _Finding,
+                 data: object) -> tuple[Problem, tuple[KeyPath, KeyPath] | None]:
+    """The problem for an unexpected key, and (old, new) when its value is read under the
+    name suggested, so that the rest of the spec reads as it will once the name is fixed."""
+    path, key = finding.path, str(finding.path[-1])
+    parent = _value_at(data, path[:-1])
+    known = _known_keys(path[:-1])
+    split = _split_by_flow_comma(parent, key)
+    if split is not None:
+        sibling, whole = split
+        parent.pop(key, None)
+        parent[sibling] = whole
+        return document.problem(
+            path, f"'{key}' is the end of {sibling}: {whole}, cut off by the comma",
+            f"inside {{...}} a comma ends the value; quote it: {sibling}: \"{whole}\""), None
+    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    rename = None
+    if isinstance(parent, dict):
+        value = parent.pop(path[-1], None)
+        if matches and matches[0] not in parent:
+            parent[matches[0]] = value
+            rename = (path, path[:-1] + (matches[0],))
+    if matches:
+        hint = f"did you mean '{matches[0]}'?"
+    else:
+        hint = "the keys here are: " + ", ".join(known) if known else None
+    return document.problem(path, f"unknown key '{key}'", hint), rename
+
+
+def _split_by_flow_comma(parent: object, key: str) -> tuple[str, str] | None:
+    """``{type: numeric(12,2)}`` reads as ``type: numeric(12`` plus a key ``2)``."""
+    if not isinstance(parent, dict) or parent.get(key) is not None or not key.endswith(")"):
+        return None
+    for sibling, value in parent.items():
+        if isinstance(value, str) and value.count("(") > value.count(")"):
+            return sibling, f"{value},{key}"
+    return None
+
+
+def _missing(document: SpecDocument, path: KeyPath) -> Problem:
+    key = str(path[-1])
+    hint = "add 'version: 1' at the top" if path == ("version",) else None
+    problem = document.problem(path, f"required key '{key}' is missing", hint)
+    if problem.line is None:  # a top-level key: point at the start of the document
+        problem = Problem(problem.message, problem.path, _first_line(document), problem.file,
+                          problem.suggestion)
+    return problem
+
+
+def _non_string_keys(document: SpecDocument, path: KeyPath) -> list[Problem]:
+    mapping = _value_at(document.data, path)
+    if not isinstance(mapping, dict):
+        return [document.problem(path, "every key here must be a name")]
+    # The file's own spelling of each key, in file order (a bare yes is True once loaded).
+    spelt = [child[-1] for child in document.lines if child[:-1] == path]
+    problems = []
+    for written, key in zip(spelt, mapping, strict=False):
+        if not isinstance(key, str):
+            problems.append(document.problem(
+                path + (written,), f"YAML reads the name {written} as {_describe_value(key)}",
+                f'quote it: "{written}"'))
+    return problems or [document.problem(path, "every key here must be a name")]
+
+
+def _mismatch(document: SpecDocument, finding: _Finding) -> Problem:
+    path = finding.path
+    value = _value_at(document.data, path)
+    shapes = _shapes_at(path)
+    expected = _expected_words(shapes)
+    key = path[-1] if path and isinstance(path[-1], str) else None
+    if value is None:
+        return document.problem(path, f"the value is empty; expected {_either(expected)}")
+    if shapes and all(_is_choice(shape) for shape in shapes):
+        message = f"{_describe_value(value)} is not one of: {', '.join(expected)}"
+    else:
+        message = f"expected {_either(expected)}, not {_describe_value(value)}"
+    return document.problem(path, message, _mismatch_hint(path, key, value, shapes, expected))
+
+
+def _is_choice(shape) -> bool:
+    from yamale.validators import Boolean, Enum
+
+    return isinstance(shape, (Boolean, Enum))
+
+
+_YAML_TRUE = {"yes", "y", "true", "on", "1"}
+_YAML_FALSE = {"no", "n", "false", "off", "0"}
+
+
+def _mismatch_hint(path: KeyPath, key: str | None, value: object, shapes: list,
+                   expected: list[str]) -> str | None:
+    from yamale.validators import Boolean, Integer, String
+
+    kinds = {type(shape) for shape in shapes}
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if Boolean in kinds and word in _YAML_TRUE | _YAML_FALSE:
+            meant = "true" if word in _YAML_TRUE else "false"
+            return f"write {key}: {meant}, without quotes"
+        if Integer in kinds and word.isdigit():
+            return f"write {key}: {word}, without quotes"
+        choices = [word for word in expected if not word.startswith(("a ", "an "))]
+        return suggest(word, choices) if choices else None
+    if Boolean in kinds and value in (0, 1) and not isinstance(value, bool):
+        return f"write {key}: {'true' if value else 'false'}"
+    if Integer in kinds and isinstance(value, float) and value.is_integer():
+        return f"write {key}: {int(value)}"
+    if String in kinds and isinstance(value, bool):
+        return "YAML reads a bare yes, no, on, off, true or false as a boolean; quote the word"
+    if String in kinds and isinstance(value, int | float):
+        return f'quote it: "{value}"'
+    if String in kinds and isinstance(value, list) and len(path) >= 2 and path[-2] == "columns" \
+            and len(value) == 1 and isinstance(value[0], str):
+        return f"an array type is written as a string: did you mean '{value[0]}[]'?"
+    return None
+
+
+def _expected_words(shapes: list) -> list[str]:
+    from yamale.validators import Boolean, Enum, Integer, List, Map, Number, String
+
+    words: list[str] = []
+    for shape in shapes:
+        if isinstance(shape, Boolean):
+            words += ["true", "false"]
+        elif isinstance(shape, Enum):
+            words += [str(value) for value in shape.enums]
+        elif isinstance(shape, Integer):
+            words.append("an integer")
+        elif isinstance(shape, Number):
+            words.append("a number")
+        elif isinstance(shape, String):
+            words.append("a string")
+        elif isinstance(shape, List):
+            inner = _expanded(shape.validators)
+            only_strings = len(inner) == 1 and isinstance(inner[0], String)
+            words.append("a list of strings" if only_strings else "a list")
+        elif isinstance(shape, Map) or _is_schema(shape):
+            keys = list(shape.dict)[:3] if _is_schema(shape) else []
+            words.append(f"a mapping ({', '.join(keys)}, ...)" if keys else "a mapping")
+    return list(dict.fromkeys(words)) or ["something else"]
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _describe_value(value: object) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+# ---------------------------------------------------------------------------------- meaning
 
 
 @dataclass
@@ -140,18 +509,17 @@ class _Context:
         self.problems.append(self.document.problem(path, message, suggestion, severity="warning"))
 
 
-def validate_spec(document: SpecDocument) -> list[Problem]:
-    """Every problem in the spec, errors and warnings, in file order."""
-    problems = check_shape(document)
-    if problems:
-        return problems
+def _check_meaning(document: SpecDocument) -> list[Problem]:
+    """The meaning problems of a spec whose shape is valid."""
     data = document.data
     context = _Context(document=document, schemas=managed_schemas(data))
     if data.get("version") != 1:
         context.error(("version",), f"unsupported spec version {data.get('version')!r}",
                       "this pgwright reads version: 1")
     _check_names(context)
-    tables = {entry.key: entry for entry in table_entries(data, context.schemas)}
+    tables = {}
+    for entry in table_entries(data, context.schemas):
+        tables.setdefault(entry.key, entry)  # a table declared twice is reported by _check_names
     enums = {entry.key: entry for entry in enum_entries(data, context.schemas)}
     _check_enums(context, enums)
     column_types: dict[tuple[str, str, str], str | None] = {}
@@ -159,53 +527,113 @@ def validate_spec(document: SpecDocument) -> list[Problem]:
         _check_table(context, table, enums, column_types)
     for table in tables.values():
         _check_relations(context, table, tables, column_types)
+        _check_constraint_names(context, table)
     _check_relation_names(context, tables)
-    return sorted(context.problems, key=lambda p: (p.line or 0, p.path))
+    return context.problems
+
+
+def _check_identifier(context: _Context, path: KeyPath, name: str, what: str) -> None:
+    if not name:
+        context.error(path, f"the {what} name is empty")
+    elif "\x00" in name:
+        context.error(path, f"the {what} name contains a NUL character, which PostgreSQL "
+                      "does not allow in names")
+    elif (size := len(name.encode())) > MAX_IDENTIFIER_BYTES:
+        context.error(path, f"the {what} name is {size} bytes long; PostgreSQL cuts "
+                      f"names at {MAX_IDENTIFIER_BYTES} bytes", "shorten it")
+
+
+def _qualified_key_parts(context: _Context, path: KeyPath, key: str, what: str) -> bool:
+    """Check a table or enum key, ``name`` or ``schema.name``; False if it is neither."""
+    if key.count(".") > 1:
+        context.error(path, f"'{key}' has more than one '.'; a {what} key is "
+                      f"'{what}' or 'schema.{what}'")
+        return False
+    schema, dot, name = key.partition(".")
+    if dot:
+        _check_identifier(context, path, schema, "schema")
+        _check_identifier(context, path, name, what)
+    else:
+        _check_identifier(context, path, key, what)
+    return True
 
 
 def _check_names(context: _Context) -> None:
-    for path, _ in context.document.lines.items():
-        name = path[-1]
-        if isinstance(name, str) and path[0] in ("tables", "enums", "schemas") and (
-            len(path) == 2 or (len(path) == 4 and path[2] in ("columns", "checks"))
-        ):
-            for part in name.split(".") if len(path) == 2 else [name]:
-                if not part:
-                    context.error(path, "empty name")
-                elif len(part.encode()) > MAX_IDENTIFIER_BYTES:
-                    context.error(path, f"name '{part}' is longer than 63 bytes; "
-                                  "PostgreSQL would truncate it")
-                elif "\x00" in part:
-                    context.error(path, "names cannot contain a NUL character")
+    data = context.document.data
+    schemas = data.get("schemas")
     for index, schema in enumerate(context.schemas):
+        path = ("schemas", schema) if isinstance(schemas, dict) else ("schemas", index)
+        _check_identifier(context, path, schema, "schema")
         if schema.startswith("pg_") or schema == "information_schema":
-            context.error(("schemas", index), f"'{schema}' is a system schema and cannot be managed")
+            context.error(path, f"'{schema}' is a system schema and cannot be managed")
+    for key, entry in (data.get("enums") or {}).items():
+        _qualified_key_parts(context, ("enums", key), key, "enum")
+        values = entry if isinstance(entry, list) else entry.get("values") or []
+        values_path = ("enums", key) if isinstance(entry, list) else ("enums", key, "values")
+        for index, value in enumerate(values):
+            _check_identifier(context, values_path + (index,), value, "enum value")
     seen: dict[tuple[str, str], str] = {}
-    for key in (context.document.data.get("tables") or {}):
-        schema, _, name = key.rpartition(".") if "." in key else (context.schemas[0], "", key)
-        if "." in key and schema not in context.schemas:
-            context.error(("tables", key), f"schema '{schema}' is not managed by this spec",
-                          f"add it to 'schemas:' ({suggest(schema, context.schemas) or 'schemas: [..., ' + schema + ']'})")
-        qualified_key = (schema, name)
-        if qualified_key in seen:
-            context.error(("tables", key), f"table '{schema}.{name}' is declared twice "
-                          f"(also as '{seen[qualified_key]}')")
-        seen[qualified_key] = key
+    for key, raw in (data.get("tables") or {}).items():
+        path = ("tables", key)
+        if not _qualified_key_parts(context, path, key, "table"):
+            continue
+        schema, _, name = key.partition(".") if "." in key else (context.schemas[0], "", key)
+        if schema not in context.schemas:
+            context.error(path, f"schema '{schema}' is not managed by this spec",
+                          _unmanaged_schema_hint(context, schema, name))
+        if (schema, name) in seen:
+            context.error(path, f"table '{schema}.{name}' is declared twice "
+                          f"(also as '{seen[(schema, name)]}')", "remove one of them")
+        else:
+            seen[(schema, name)] = key
+        for column in (raw or {}).get("columns") or {}:
+            _check_identifier(context, path + ("columns", column), column, "column")
+        for check in (raw or {}).get("checks") or {}:
+            _check_identifier(context, path + ("checks", check), check, "check")
+        for kind in ("unique", "foreign_keys", "indexes"):
+            for index, item in enumerate((raw or {}).get(kind) or []):
+                if isinstance(item, dict) and item.get("name") is not None:
+                    _check_identifier(context, path + (kind, index, "name"), item["name"],
+                                      "constraint" if kind != "indexes" else "index")
+
+
+def _unmanaged_schema_hint(context: _Context, schema: str, name: str) -> str:
+    close = difflib.get_close_matches(schema, context.schemas, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}.{name}'?"
+    return f"add it to schemas: [{', '.join(context.schemas + [schema])}]"
 
 
 def _check_enums(context: _Context, enums) -> None:
     for entry in enums.values():
         if entry.schema not in context.schemas:
-            context.error(entry.path, f"schema '{entry.schema}' is not managed by this spec")
+            context.error(entry.path, f"schema '{entry.schema}' is not managed by this spec",
+                          _unmanaged_schema_hint(context, entry.schema, entry.name))
         if not entry.values:
             context.error(entry.path, "an enum needs at least one value")
         duplicates = {v for v in entry.values if entry.values.count(v) > 1}
         for value in sorted(duplicates):
-            context.error(entry.path, f"value '{value}' is listed twice")
+            context.error(entry.path, f"value '{value}' is listed twice", "remove one of them")
 
 
-def _known_type_names(context: _Context, enums) -> list[str]:
-    return sorted(set(TYPE_ALIASES) | set(EXTENSION_TYPES) | {name for _, name in enums})
+# Type names from other languages and databases, and the PostgreSQL type they mean.
+_FOREIGN_TYPE_NAMES = {
+    "string": "text", "str": "text", "longtext": "text", "clob": "text", "nvarchar": "varchar",
+    "datetime": "timestamptz", "int32": "integer", "int64": "bigint", "long": "bigint",
+    "tinyint": "smallint", "double": "double precision", "float64": "double precision",
+    "blob": "bytea", "binary": "bytea", "dict": "jsonb", "object": "jsonb",
+}
+
+
+def _suggest_type(name: str, enums) -> str | None:
+    known = set(TYPE_ALIASES) | set(EXTENSION_TYPES) | {enum_name for _, enum_name in enums}
+    matches = difflib.get_close_matches(name, sorted(known | set(_FOREIGN_TYPE_NAMES)),
+                                        n=1, cutoff=0.6)
+    if not matches:
+        return None
+    if matches[0] in _FOREIGN_TYPE_NAMES and matches[0] not in known:
+        return f"did you mean '{_FOREIGN_TYPE_NAMES[matches[0]]}'?"
+    return f"did you mean '{matches[0]}'?"
 
 
 def resolve_spec_type(type_text: str, schemas: list[str], enums) -> str | None:
@@ -230,7 +658,6 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
     columns = column_entries(table)
     if not columns:
         context.error(table.path + ("columns",), "a table needs at least one column")
-    known_types = _known_type_names(context, enums)
     column_names = [c.name for c in columns]
     for column in columns:
         parsed = parse_type(column.type)
@@ -242,7 +669,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         elif canonical is None and not parsed.builtin and "." not in parsed.base \
                 and parsed.base.lower() not in EXTENSION_TYPES:
             context.error(type_path, f"unknown type '{column.type}'",
-                          suggest(parsed.base.lower(), known_types))
+                          _suggest_type(parsed.base.lower(), enums))
         if column.identity and column.default is not None:
             context.error(column.path, "a column cannot have both identity and default")
         if column.identity and canonical is not None and canonical not in INTEGER_TYPES:
@@ -254,6 +681,8 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         for key, expression in (("default", column.default), ("generated", column.generated)):
             if isinstance(expression, str):
                 _check_expression(context, column.path + (key,), expression)
+        if parsed is not None:
+            _check_bare_word_default(context, column, parsed, canonical, enums)
     pk_columns = [c.name for c in columns if c.primary_key]
     if pk_columns and table.primary_key is not None:
         context.error(table.path + ("primary_key",),
@@ -266,16 +695,22 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
     for index, name in enumerate(table.primary_key or []):
         _check_column_exists(context, table.path + ("primary_key", index), name, column_names)
     for index, unique in enumerate(table.raw.get("unique") or []):
+        path = table.path + ("unique", index)
         names = unique if isinstance(unique, list) else unique.get("columns", [])
+        if not names:
+            context.error(path, "a unique constraint needs at least one column")
         for name in names:
-            _check_column_exists(context, table.path + ("unique", index), name, column_names)
+            _check_column_exists(context, path, name, column_names)
     for name, expression in (table.raw.get("checks") or {}).items():
         _check_expression(context, table.path + ("checks", name), expression)
     for index, entry in enumerate(table.raw.get("indexes") or []):
         path = table.path + ("indexes", index)
         has_columns, has_expression = "columns" in entry, "expression" in entry
         if has_columns == has_expression:
-            context.error(path, "an index needs exactly one of 'columns' or 'expression'")
+            context.error(path, "an index needs exactly one of 'columns' or 'expression'",
+                          "split it into two indexes" if has_columns else None)
+        elif has_columns and not entry["columns"]:
+            context.error(path + ("columns",), "an index needs at least one column")
         for name in entry.get("columns") or []:
             _check_column_exists(context, path + ("columns",), name, column_names)
         for name in entry.get("include") or []:
@@ -285,19 +720,86 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
                 _check_expression(context, path + (key,), entry[key])
     for column_name, entry in (table.raw.get("polymorphic") or {}).items():
         path = table.path + ("polymorphic", column_name)
-        _check_column_exists(context, path, column_name, column_names)
-        if entry.get("discriminator"):
-            _check_column_exists(context, path + ("discriminator",), entry["discriminator"],
-                                 column_names)
+        if column_name not in column_names:
+            context.error(path, f"'{column_name}' is not a column of {table.name}",
+                          suggest(column_name, column_names))
+        discriminator = entry.get("discriminator")
+        if discriminator and discriminator not in column_names:
+            context.error(path + ("discriminator",),
+                          f"discriminator '{discriminator}' is not a column of {table.name}",
+                          suggest(discriminator, _discriminator_candidates(column_name,
+                                                                           column_names)))
+        if not entry.get("targets"):
+            context.error(path + ("targets",), "a polymorphic reference needs at least one target")
         if not str(entry.get("reason", "")).strip():
             context.error(path + ("reason",), "say why this reference has no foreign key")
+
+
+def _discriminator_candidates(column_name: str, column_names: list[str]) -> list[str]:
+    """The columns that may be the discriminator: not the id column itself, nor its likely
+    spelling when it is misspelt."""
+    meant = difflib.get_close_matches(column_name, column_names, n=1, cutoff=0.6)
+    return [name for name in column_names if name != column_name and name not in meant]
+
+
+# Words that are values in SQL without quotes; anything else bare is read as a column name.
+_SQL_VALUE_WORDS = frozenset({
+    "true", "false", "null", "default", "current_date", "current_time", "current_timestamp",
+    "localtime", "localtimestamp", "current_user", "current_role", "session_user", "user",
+    "current_schema", "current_catalog",
+})
+_BARE_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_bare_word_default(context: _Context, column, parsed, canonical, enums) -> None:
+    """``default: draft`` is SQL for the column draft; ``default: "'draft'"`` is the text."""
+    word = column.default
+    if not isinstance(word, str) or not _BARE_WORD.match(word) \
+            or word.lower() in _SQL_VALUE_WORDS or parsed.dimensions:
+        return
+    is_enum = canonical is not None and not parsed.builtin
+    textual = canonical in ("text", "name") or (canonical or "").startswith("character") \
+        or parsed.base.lower() == "citext"
+    if not (is_enum or textual):
+        return
+    meant = f"'{word}'"
+    if is_enum:
+        values = _enum_values(parsed.base, context.schemas, enums)
+        if word not in values and (close := difflib.get_close_matches(word, values, n=1)):
+            meant = f"'{close[0]}'"
+    context.warn(column.path + ("default",),
+                 f"default {word} is SQL, where a bare word names a column, not a value",
+                 f"for the value, quote it twice: default: \"{meant}\"")
+
+
+def _enum_values(type_name: str, schemas: list[str], enums) -> list[str]:
+    from pgwright.normalize import split_qualified
+
+    if "." in type_name:
+        entry = enums.get(split_qualified(type_name, schemas[0]))
+    else:
+        entry = next((enums[(s, type_name)] for s in schemas if (s, type_name) in enums), None)
+    return entry.values if entry else []
+
+
+_EXPRESSION_HINTS = {
+    "comments": "use a YAML comment (# ...) instead",
+    "';'": "an expression cannot carry a second statement",
+    "unbalanced": "check the parentheses",
+    "unterminated": "close the quote",
+}
 
 
 def _check_expression(context: _Context, path: KeyPath, expression: str) -> None:
     try:
         check_embeddable(str(expression))
     except ExpressionProblem as problem:
-        context.error(path, f"invalid expression: {problem}")
+        text = str(problem)
+        hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text), None)
+        if text == "empty expression":
+            context.error(path, "the expression is empty")
+        else:
+            context.error(path, f"not a single SQL expression: {text}", hint)
 
 
 def _check_column_exists(context: _Context, path: KeyPath, name: str, names: list[str]) -> bool:
@@ -329,21 +831,39 @@ def _check_relations(context: _Context, table, tables, column_types) -> None:
 
 
 def _check_target(context, path, schema, name, target_columns, tables) -> bool:
+    shown = name if schema == context.schemas[0] else f"{schema}.{name}"
     if schema not in context.schemas:
-        return False  # an unmanaged schema (auth.users): checked against the database at plan time
+        # An unmanaged schema (auth.users) is checked against the database at plan time;
+        # a name close to a managed schema is more likely a typo.
+        close = difflib.get_close_matches(schema, context.schemas, n=1, cutoff=0.75)
+        if close:
+            context.warn(path, f"schema '{schema}' is not managed by this spec, so "
+                         f"{shown} is left for the database to check",
+                         f"did you mean '{close[0]}.{name}'?")
+        return False
     target = tables.get((schema, name))
     if target is None:
         candidates = [n for s, n in tables if s == schema]
-        context.error(path, f"references unknown table '{name}'", suggest(name, candidates))
+        context.error(path, f"unknown table '{shown}'", suggest(name, candidates))
         return False
     target_names = [c.name for c in column_entries(target)]
     ok = True
     for column in target_columns:
         if column not in target_names:
-            context.error(path, f"references unknown column '{name}.{column}'",
+            context.error(path, f"table '{shown}' has no column '{column}'",
                           suggest(column, target_names))
             ok = False
     return ok
+
+
+def _action_path(fk: RawForeignKey, action_key: str) -> KeyPath:
+    """Where ``on_delete`` of a key stands: beside a column's ``references``, or in the entry."""
+    owner = fk.path[:-1] if fk.path[-1] == "references" else fk.path
+    return owner + (action_key,)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, column_types):
@@ -351,14 +871,21 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
         context.error(fk.path, f"'{fk.references}' is not a valid reference",
                       "write table.column on a column, or table(col, ...) in foreign_keys")
         return
-    for name in fk.columns:
-        if name not in own_columns:
-            context.error(fk.path, f"unknown column '{name}'", suggest(name, list(own_columns)))
-            return
+    if not fk.columns:
+        context.error(fk.path + ("columns",), "a foreign key needs at least one column")
+        return
+    unknown = [name for name in fk.columns if name not in own_columns]
+    for name in unknown:
+        context.error(fk.path + ("columns",), f"unknown column '{name}'",
+                      suggest(name, list(own_columns)))
+    if unknown:
+        return
     schema, name, target_columns = fk.target
     if len(target_columns) != len(fk.columns):
-        context.error(fk.path, f"{len(fk.columns)} column(s) reference "
-                      f"{len(target_columns)} column(s) of '{name}'")
+        context.error(fk.path, f"{_plural(len(fk.columns), 'column')} ({', '.join(fk.columns)}) "
+                      f"cannot reference {_plural(len(target_columns), 'column')} of {name} "
+                      f"({', '.join(target_columns)})",
+                      "list as many referencing columns as referenced ones")
         return
     if not _check_target(context, fk.path, schema, name, target_columns, tables):
         return
@@ -370,13 +897,14 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
                           f"{name}.{theirs} is {target_type}",
                           f"declare {mine} as {target_type}")
     for action_key in ("on_delete", "on_update"):
-        action = fk.actions.get(action_key)
-        if action == "set null":
+        if fk.actions.get(action_key) == "set null":
             not_null = [c for c in fk.columns if own_columns[c].not_null]
             if not_null:
-                context.error(fk.path, f"{action_key}: set null on NOT NULL column "
-                              f"{', '.join(not_null)}",
-                              "make the column nullable or use cascade / restrict")
+                context.error(_action_path(fk, action_key),
+                              f"{action_key} is set null, but {', '.join(not_null)} "
+                              f"{'is' if len(not_null) == 1 else 'are'} NOT NULL: the first "
+                              "such change would fail",
+                              "make the column nullable, or use cascade or restrict")
     target = tables[(schema, name)]
     if not _is_unique_key(target, tuple(target_columns)):
         context.error(fk.path, f"{name}({', '.join(target_columns)}) is neither the primary key "
@@ -399,16 +927,33 @@ def _is_unique_key(table, columns: tuple[str, ...]) -> bool:
     return any(sorted(candidate) == sorted(columns) for candidate in candidates)
 
 
+def _check_constraint_names(context: _Context, table) -> None:
+    """Constraints share one namespace per table; checks and foreign keys are not in the
+    schema-wide relation namespace that ``_check_relation_names`` covers."""
+    seen: dict[str, KeyPath] = {}
+    primary = primary_key_entry(table)
+    if primary:
+        seen[primary[0]] = table.path + ("primary_key",)
+    for name, _, path in unique_entries(table):
+        seen.setdefault(name, path)
+    others = [(name, table.path + ("checks", name)) for name in table.raw.get("checks") or {}]
+    others += [(fk.name, fk.path) for fk in foreign_key_entries(table, context.schemas)]
+    for name, path in others:
+        if name in seen:
+            context.error(path, f"constraint name '{name}' is already used by "
+                          f"{format_path(seen[name])}", "give one of them another name")
+        else:
+            seen[name] = path
+
+
 def _check_relation_names(context: _Context, tables) -> None:
     """Tables, indexes and key constraints share one namespace per schema in PostgreSQL."""
-    from pgwright.spec.reading import relation_names
-
     seen: dict[tuple[str, str], KeyPath] = {}
     for table in tables.values():
         for name, path in relation_names(table, context.schemas):
             key = (table.schema, name)
             if key in seen and seen[key] != path:
                 context.error(path, f"name '{name}' is already used by {format_path(seen[key])}",
-                              "give one of them an explicit name")
+                              "give one of them another name")
             else:
                 seen[key] = path
