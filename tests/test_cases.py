@@ -43,7 +43,7 @@ def test_case(case: Path, db, request):
 
     plan = plan_against(db, document)
     expected = case / "expected.sql"
-    if request.config.getoption("--update-golden", False) or not expected.exists():
+    if request.config.getoption("--update-golden") or not expected.exists():
         expected.write_text(plan.sql())
     assert plan.sql() == expected.read_text(), f"plan differs from {expected}"
 
