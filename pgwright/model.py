@@ -141,6 +141,80 @@ class PolymorphicReference:
     discriminator: str | None = None
 
 
+class PolicyCommand(str, _Enum):
+    """The command a policy applies to, valued by its pg_policy.polcmd code."""
+
+    ALL = "*"
+    SELECT = "r"
+    INSERT = "a"
+    UPDATE = "w"
+    DELETE = "d"
+
+    @property
+    def sql(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    command: PolicyCommand = PolicyCommand.ALL
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)  # sorted; "public" is PostgreSQL's PUBLIC
+    using: str | None = None
+    with_check: str | None = None
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RowLevelSecurity:
+    enabled: bool = False
+    forced: bool = False
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    timing: str  # BEFORE, AFTER, INSTEAD OF
+    events: tuple[str, ...]  # INSERT, UPDATE, DELETE, TRUNCATE, in that order
+    level: str  # ROW or STATEMENT
+    function_schema: str
+    function_name: str
+    when: str | None = None
+    columns: tuple[str, ...] = ()  # UPDATE OF these columns
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class FunctionArgument:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Function:
+    schema: str
+    name: str
+    arguments: tuple[FunctionArgument, ...]
+    returns: str
+    language: str
+    body: str
+    volatility: str = "volatile"  # volatile | stable | immutable
+    security_definer: bool = False
+    search_path: str | None = None
+    comment: str | None = None
+    origin: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        """Functions are identified by schema, name and argument types (overloading)."""
+        return (self.schema, self.name, tuple(a.type for a in self.arguments))
+
+    @property
+    def signature(self) -> str:
+        return f"{self.schema}.{self.name}({', '.join(a.type for a in self.arguments)})"
+
+
 @dataclass(frozen=True)
 class Table:
     schema: str
@@ -152,6 +226,9 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
+    row_level_security: RowLevelSecurity = RowLevelSecurity()
+    policies: tuple[Policy, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
     polymorphic: tuple[PolymorphicReference, ...] = field(default=(), compare=False)
     group: str | None = field(default=None, compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
@@ -171,7 +248,11 @@ class Catalog:
     schemas: tuple[Schema, ...] = ()
     extensions: tuple[Extension, ...] = ()
     enums: tuple[Enum, ...] = ()
+    functions: tuple[Function, ...] = ()
     tables: tuple[Table, ...] = ()
+    # Roles the spec's policies name. Roles are cluster-wide: pgwright checks they exist,
+    # it never creates or drops them.
+    roles: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def schema_names(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ needs exists before it and what depends on a dropped object is gone before it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum as _PyEnum
 from enum import IntEnum
 from typing import ClassVar
 
@@ -15,10 +16,13 @@ from pgwright.model import (
     Column,
     Enum,
     ForeignKey,
+    Function,
     Identity,
     Index,
+    Policy,
     PrimaryKey,
     Table,
+    Trigger,
     UniqueConstraint,
 )
 
@@ -27,6 +31,9 @@ class Phase(IntEnum):
     CREATE_SCHEMAS = 10
     CREATE_EXTENSIONS = 20
     CREATE_TYPES = 30
+    CREATE_FUNCTIONS = 35  # bodies are not checked at creation (check_function_bodies off)
+    DROP_POLICIES = 37
+    DROP_TRIGGERS = 38
     DROP_FOREIGN_KEYS = 40
     DROP_INDEXES = 50
     DROP_CONSTRAINTS = 60
@@ -37,15 +44,32 @@ class Phase(IntEnum):
     ADD_CONSTRAINTS = 110
     ADD_FOREIGN_KEYS = 120
     CREATE_INDEXES = 130
+    CREATE_TRIGGERS = 132
+    CREATE_POLICIES = 134
+    ROW_LEVEL_SECURITY = 136  # enabled after the policies exist, so no window without them
     COMMENTS = 140
+    DROP_FUNCTIONS = 145
     DROP_TYPES = 150
     DROP_EXTENSIONS = 160
+
+
+class Access(str, _PyEnum):
+    """How a row-level-security change moves who can see or change rows."""
+
+    WIDENS = "widens"
+    NARROWS = "narrows"
+    CHANGES = "changes"
 
 
 @dataclass(frozen=True)
 class Operation:
     phase: ClassVar[Phase]
     destructive: ClassVar[bool] = False
+
+    @property
+    def security(self) -> Access | None:
+        """Set on operations that change row-level security; reviewers see these first."""
+        return None
 
     @property
     def subject(self) -> str:
@@ -301,6 +325,7 @@ class SetComment(Operation):
     kind: str
     path: tuple[str, ...]
     comment: str | None
+    arguments: tuple[str, ...] | None = None  # argument types, for COMMENT ON FUNCTION
 
     @property
     def subject(self) -> str:
@@ -309,3 +334,145 @@ class SetComment(Operation):
     @property
     def sort_key(self) -> tuple:
         return (int(self.phase), self.kind != "SCHEMA", ".".join(self.path))
+
+
+@dataclass(frozen=True)
+class CreateFunction(Operation):
+    """CREATE OR REPLACE FUNCTION: creates it, or replaces its body and attributes."""
+
+    phase = Phase.CREATE_FUNCTIONS
+    function: Function
+    replaces: bool = False  # an existing function gets a new definition
+
+    @property
+    def subject(self) -> str:
+        return self.function.signature
+
+    @property
+    def security(self) -> Access | None:
+        # A helper function policies call can change what they let through.
+        return Access.CHANGES if self.replaces else None
+
+
+@dataclass(frozen=True)
+class DropFunction(Operation):
+    phase = Phase.DROP_FUNCTIONS
+    destructive = True
+    schema: str
+    name: str
+    argument_types: tuple[str, ...]
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.name}({', '.join(self.argument_types)})"
+
+
+@dataclass(frozen=True)
+class CreatePolicy(TableOperation):
+    phase = Phase.CREATE_POLICIES
+    policy: Policy
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.table}.{self.policy.name}"
+
+    @property
+    def security(self) -> Access:
+        return Access.WIDENS if self.policy.permissive else Access.NARROWS
+
+
+@dataclass(frozen=True)
+class AlterPolicy(TableOperation):
+    """ALTER POLICY: new roles, USING or WITH CHECK, in place (no moment without the policy)."""
+
+    phase = Phase.CREATE_POLICIES
+    policy: Policy
+    previous: Policy
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.table}.{self.policy.name}"
+
+    @property
+    def security(self) -> Access:
+        return Access.CHANGES
+
+
+@dataclass(frozen=True)
+class ReplacePolicy(TableOperation):
+    """DROP + CREATE in one transaction: for a new command or permissive/restrictive flag."""
+
+    phase = Phase.CREATE_POLICIES
+    policy: Policy
+    previous: Policy
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.table}.{self.policy.name}"
+
+    @property
+    def security(self) -> Access:
+        return Access.CHANGES
+
+
+@dataclass(frozen=True)
+class DropPolicy(TableOperation):
+    phase = Phase.DROP_POLICIES
+    destructive = True
+    policy: Policy
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.table}.{self.policy.name}"
+
+    @property
+    def security(self) -> Access:
+        # Dropping a permissive policy takes access away; dropping a restrictive one gives it.
+        return Access.NARROWS if self.policy.permissive else Access.WIDENS
+
+
+@dataclass(frozen=True)
+class SetRowLevelSecurity(TableOperation):
+    phase = Phase.ROW_LEVEL_SECURITY
+    enabled: bool
+
+    @property
+    def security(self) -> Access:
+        return Access.NARROWS if self.enabled else Access.WIDENS
+
+
+@dataclass(frozen=True)
+class SetForceRowLevelSecurity(TableOperation):
+    """FORCE makes the table owner subject to the policies too."""
+
+    phase = Phase.ROW_LEVEL_SECURITY
+    forced: bool
+
+    @property
+    def security(self) -> Access:
+        return Access.NARROWS if self.forced else Access.WIDENS
+
+    @property
+    def sort_key(self) -> tuple:
+        return (int(self.phase), self.subject, 1)
+
+
+@dataclass(frozen=True)
+class CreateTrigger(TableOperation):
+    phase = Phase.CREATE_TRIGGERS
+    trigger: Trigger
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.table}.{self.trigger.name}"
+
+
+@dataclass(frozen=True)
+class DropTrigger(TableOperation):
+    phase = Phase.DROP_TRIGGERS
+    destructive = True
+    name: str
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.table}.{self.name}"

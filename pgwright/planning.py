@@ -15,6 +15,7 @@ from pgwright.introspect.catalog import (
     catalog_snapshot,
     read_catalog,
     read_external_columns,
+    read_missing_roles,
     read_user_types,
 )
 from pgwright.model import Catalog
@@ -75,6 +76,15 @@ def _check_external_references(spec: Catalog, external: dict) -> None:
                         + "\n  ".join(problems))
 
 
+def named_roles(spec: Catalog) -> list[str]:
+    """Every role the spec names: its roles list and each policy's roles."""
+    roles = set(spec.roles)
+    for table in spec.tables:
+        for policy in table.policies:
+            roles.update(policy.roles)
+    return sorted(roles - {"public"})
+
+
 def external_relations(document: SpecDocument) -> list[str]:
     from pgwright.spec.reading import foreign_key_entries, table_entries
 
@@ -94,7 +104,12 @@ def plan_against(connection, document: SpecDocument) -> Plan:
         live = read_catalog(connection, schemas)
         user_types = read_user_types(connection, schemas)
         external = read_external_columns(connection, external_relations(document))
-    spec = build_spec_catalog(document, user_types)
+        spec = build_spec_catalog(document, user_types)
+        missing_roles = read_missing_roles(connection, named_roles(spec))
+    if missing_roles:
+        raise PlanError(f"role(s) {', '.join(missing_roles)} do not exist on the server; "
+                        "pgwright checks roles but never creates them: create them first "
+                        "(CREATE ROLE ... NOLOGIN)")
     _check_external_references(spec, external)
     canonical = canonicalize(connection, spec, live)
     operations = diff(canonical, live)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pgwright import ops
 from pgwright.diff.keyed import keyed_diff
@@ -74,13 +75,51 @@ def compare_enums(spec: Catalog, live: Catalog) -> Iterator[ops.Operation]:
             yield ops.SetComment("TYPE", enum.key, enum.comment)
 
 
+@catalog_comparator("functions")
+def compare_functions(spec: Catalog, live: Catalog) -> Iterator[ops.Operation]:
+    result = keyed_diff(spec.functions, live.functions, key=lambda f: f.key)
+    for function in result.added:
+        yield ops.CreateFunction(function)
+        if function.comment is not None:
+            yield _function_comment(function)
+    for function in result.removed:
+        yield ops.DropFunction(function.schema, function.name, function.key[2])
+    for function, current in result.changed:
+        definition_changed = replace(function, comment=None) != replace(current, comment=None)
+        if definition_changed:
+            renamed_arguments = [a.name for a in function.arguments] != \
+                [a.name for a in current.arguments]
+            if function.returns != current.returns or renamed_arguments:
+                # CREATE OR REPLACE cannot change the result type or argument names.
+                yield ops.DropFunction(current.schema, current.name, current.key[2])
+                yield ops.CreateFunction(function)
+            else:
+                yield ops.CreateFunction(function, replaces=True)
+        if function.comment != current.comment:
+            yield _function_comment(function)
+
+
+def _function_comment(function) -> ops.SetComment:
+    return ops.SetComment("FUNCTION", (function.schema, function.name), function.comment,
+                          arguments=function.key[2])
+
+
 def create_table_operations(table: Table) -> Iterator[ops.Operation]:
-    """Everything that makes a new table: the table, then its FKs, indexes and comments."""
+    """Everything that makes a new table: the table, then its FKs, indexes, triggers,
+    policies, row-level security and comments."""
     yield ops.CreateTable(table)
     for fk in table.foreign_keys:
         yield ops.AddForeignKey(table.schema, table.name, fk)
     for index in table.indexes:
         yield ops.CreateIndex(table.schema, table.name, index)
+    for trigger in table.triggers:
+        yield ops.CreateTrigger(table.schema, table.name, trigger)
+    for policy in table.policies:
+        yield ops.CreatePolicy(table.schema, table.name, policy)
+    if table.row_level_security.enabled:
+        yield ops.SetRowLevelSecurity(table.schema, table.name, True)
+    if table.row_level_security.forced:
+        yield ops.SetForceRowLevelSecurity(table.schema, table.name, True)
     if table.comment is not None:
         yield ops.SetComment("TABLE", table.key, table.comment)
     for column in table.columns:

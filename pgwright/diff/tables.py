@@ -93,6 +93,46 @@ def compare_indexes(spec: Table, live: Table) -> Iterator[ops.Operation]:
         yield ops.CreateIndex(spec.schema, spec.name, index)
 
 
+@table_comparator("row_level_security")
+def compare_row_level_security(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    wanted, current = spec.row_level_security, live.row_level_security
+    if wanted.enabled != current.enabled:
+        yield ops.SetRowLevelSecurity(spec.schema, spec.name, wanted.enabled)
+    if wanted.forced != current.forced:
+        yield ops.SetForceRowLevelSecurity(spec.schema, spec.name, wanted.forced)
+
+
+@table_comparator("policies")
+def compare_policies(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    result = keyed_diff(spec.policies, live.policies, key=lambda p: p.name)
+    for policy in result.added:
+        yield ops.CreatePolicy(spec.schema, spec.name, policy)
+    for policy in result.removed:
+        yield ops.DropPolicy(spec.schema, spec.name, policy)
+    for policy, current in result.changed:
+        # ALTER POLICY can change roles, USING and WITH CHECK, but not remove a clause,
+        # nor change the command or the permissive/restrictive kind.
+        clause_removed = (policy.using is None and current.using is not None) or \
+            (policy.with_check is None and current.with_check is not None)
+        if policy.command != current.command or policy.permissive != current.permissive \
+                or clause_removed:
+            yield ops.ReplacePolicy(spec.schema, spec.name, policy, current)
+        else:
+            yield ops.AlterPolicy(spec.schema, spec.name, policy, current)
+
+
+@table_comparator("triggers")
+def compare_triggers(spec: Table, live: Table) -> Iterator[ops.Operation]:
+    result = keyed_diff(spec.triggers, live.triggers, key=lambda t: t.name)
+    for trigger in result.added:
+        yield ops.CreateTrigger(spec.schema, spec.name, trigger)
+    for trigger in result.removed:
+        yield ops.DropTrigger(spec.schema, spec.name, trigger.name)
+    for trigger, _ in result.changed:
+        yield ops.DropTrigger(spec.schema, spec.name, trigger.name)
+        yield ops.CreateTrigger(spec.schema, spec.name, trigger)
+
+
 @table_comparator("comments")
 def compare_comments(spec: Table, live: Table) -> Iterator[ops.Operation]:
     if spec.comment != live.comment:

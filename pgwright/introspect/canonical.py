@@ -16,14 +16,17 @@ from dataclasses import dataclass, replace
 from pgwright.errors import PlanError
 from pgwright.introspect.catalog import read_catalog
 from pgwright.model import Catalog, Column, Index, Table
-from pgwright.names import quote_ident
+from pgwright.names import qualified, quote_ident
 from pgwright.normalize import collapse_whitespace
 from pgwright.render.ddl import (
     check_clause,
     column_definition,
     create_enum_sql,
     create_extension_sql,
+    create_function_sql,
+    create_policy_sql,
     create_schema_sql,
+    create_trigger_sql,
     index_body,
 )
 
@@ -42,6 +45,8 @@ class _StandIn:
     columns: frozenset[str]   # columns whose default / generated expression needs the server
     checks: frozenset[str]
     indexes: frozenset[str]
+    policies: frozenset[str] = frozenset()
+    triggers: frozenset[str] = frozenset()
 
 
 def _needs(spec: Table, live: Table) -> _StandIn | None:
@@ -67,9 +72,17 @@ def _needs(spec: Table, live: Table) -> _StandIn | None:
             _same(a, b) for a, b in zip(index.keys, other.keys, strict=True))
         if not keys_same or not _same(index.where, other.where):
             indexes.add(index.name)
-    if not (columns or checks or indexes):
+    live_policies = {p.name: p for p in live.policies}
+    policies = {p.name for p in spec.policies if p.name in live_policies and not (
+        _same(p.using, live_policies[p.name].using)
+        and _same(p.with_check, live_policies[p.name].with_check))}
+    live_triggers = {t.name: t for t in live.triggers}
+    triggers = {t.name for t in spec.triggers
+                if t.name in live_triggers and not _same(t.when, live_triggers[t.name].when)}
+    if not (columns or checks or indexes or policies or triggers):
         return None
-    return _StandIn(spec, frozenset(columns), frozenset(checks), frozenset(indexes))
+    return _StandIn(spec, frozenset(columns), frozenset(checks), frozenset(indexes),
+                    frozenset(policies), frozenset(triggers))
 
 
 def _stand_in_sql(number: int, stand_in: _StandIn) -> list[str]:
@@ -92,13 +105,21 @@ def _stand_in_sql(number: int, stand_in: _StandIn) -> list[str]:
         if index.name in stand_in.indexes:
             statements.append(f"CREATE INDEX {name}_{position} ON pg_temp.{name} "
                               + index_body(replace(index, unique=False)))
+    for policy in table.policies:
+        if policy.name in stand_in.policies:
+            statements.append(create_policy_sql("pg_temp", name, policy))
+    for trigger in table.triggers:
+        if trigger.name in stand_in.triggers:
+            statements.append(create_trigger_sql("pg_temp", name, trigger))
     return statements
 
 
-def _prerequisites(spec: Catalog, live: Catalog) -> list[str]:
-    """Schemas, extensions and enum types the stand-ins' columns need, as the spec says."""
-    statements = [create_schema_sql(s.name) for s in spec.schemas
-                  if s.name not in live.schema_names]
+def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn]) -> list[str]:
+    """What the stand-ins need to exist as the spec says: schemas, extensions, enum types,
+    functions (policies and triggers call them) and tables (policies may query them)."""
+    statements = ["SET LOCAL check_function_bodies = off"]
+    statements += [create_schema_sql(s.name) for s in spec.schemas
+                   if s.name not in live.schema_names]
     live_extensions = {e.name for e in live.extensions}
     statements += [create_extension_sql(e) for e in spec.extensions if e.name not in live_extensions]
     live_enums = {e.key: e for e in live.enums}
@@ -112,6 +133,17 @@ def _prerequisites(spec: Catalog, live: Catalog) -> list[str]:
             statements.append(f"ALTER TYPE {quote_ident(enum.schema)}.{quote_ident(enum.name)} "
                               f"RENAME TO {quote_ident('pgwright_aside_' + enum.name[:40])}")
         statements.append(create_enum_sql(enum))
+    live_functions = {f.key: f for f in live.functions}
+    statements += [create_function_sql(f) for f in spec.functions
+                   if live_functions.get(f.key) != f]
+    if any(stand_in.policies for stand_in in stand_ins):
+        live_tables = live.tables_by_key()
+        for table in spec.tables:
+            if table.key not in live_tables:
+                columns = ", ".join(column_definition(Column(c.name, c.type)) for c in table.columns)
+                statements.append(f"CREATE TABLE {qualified(*table.key)} ({columns}, "
+                                  f"{quote_ident(PARTITION_KEY)} integer) "
+                                  f"PARTITION BY LIST ({quote_ident(PARTITION_KEY)})")
     return statements
 
 
@@ -126,7 +158,7 @@ def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
     batches = [_stand_in_sql(number, stand_in) for number, stand_in in enumerate(stand_ins)]
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
-        for statement in _prerequisites(spec, live):
+        for statement in _prerequisites(spec, live, stand_ins):
             connection.execute(statement)
         try:
             with connection.transaction():
@@ -164,7 +196,17 @@ def _apply(need: _StandIn, printed: Table) -> Table:
             stand_in = printed_indexes[f"{stand_in_name}{position}"]
             index = replace(index, keys=stand_in.keys, where=stand_in.where)
         indexes.append(index)
-    return replace(table, columns=tuple(columns), checks=checks, indexes=tuple(indexes))
+    printed_policies = {p.name: p for p in printed.policies}
+    policies = tuple(
+        replace(p, using=printed_policies[p.name].using,
+                with_check=printed_policies[p.name].with_check)
+        if p.name in need.policies else p
+        for p in table.policies)
+    printed_triggers = {t.name: t for t in printed.triggers}
+    triggers = tuple(replace(t, when=printed_triggers[t.name].when) if t.name in need.triggers
+                     else t for t in table.triggers)
+    return replace(table, columns=tuple(columns), checks=checks, indexes=tuple(indexes),
+                   policies=policies, triggers=triggers)
 
 
 def _raise_precise_errors(connection, stand_ins, batches) -> None:

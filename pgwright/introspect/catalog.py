@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 from pgwright.errors import IntrospectionError
 from pgwright.introspect import queries
@@ -15,12 +17,18 @@ from pgwright.model import (
     Enum,
     Extension,
     ForeignKey,
+    Function,
+    FunctionArgument,
     Identity,
     Index,
+    Policy,
+    PolicyCommand,
     PrimaryKey,
     ReferentialAction,
+    RowLevelSecurity,
     Schema,
     Table,
+    Trigger,
     UniqueConstraint,
 )
 from pgwright.names import quote_ident
@@ -76,12 +84,16 @@ def read_catalog(connection, schemas: list[str]) -> Catalog:
     column_rows = _rows(connection, queries.COLUMNS, params)
     constraint_rows = _rows(connection, queries.CONSTRAINTS, params)
     index_rows = _rows(connection, queries.INDEXES, params)
-    return build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows,
-                         column_rows, constraint_rows, index_rows)
+    function_rows = _rows(connection, queries.FUNCTIONS, params)
+    policy_rows = _rows(connection, queries.POLICIES, params)
+    trigger_rows = _rows(connection, queries.TRIGGERS, params)
+    catalog = build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows,
+                            column_rows, constraint_rows, index_rows, policy_rows, trigger_rows)
+    return replace(catalog, functions=tuple(_function(row) for row in function_rows))
 
 
 def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, column_rows,
-                  constraint_rows, index_rows) -> Catalog:
+                  constraint_rows, index_rows, policy_rows=(), trigger_rows=()) -> Catalog:
     columns: dict[int, list[Column]] = defaultdict(list)
     for relid, name, type_, notnull, default, identity, generated, comment in column_rows:
         columns[relid].append(_column(name, type_, notnull, default, identity, generated, comment))
@@ -110,14 +122,25 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
         indexes[relid].append(Index(name=name, keys=tuple(keys), unique=unique, method=method,
                                     where=predicate, include=tuple(_unquote(k) for k in include),
                                     valid=valid))
+    policies: dict[int, list[Policy]] = defaultdict(list)
+    for relid, name, command, permissive, roles, using, with_check in policy_rows:
+        policies[relid].append(Policy(name=name, command=PolicyCommand(command),
+                                      permissive=permissive, roles=tuple(sorted(roles)),
+                                      using=using, with_check=with_check))
+    triggers: dict[int, list[Trigger]] = defaultdict(list)
+    for relid, name, kind, function_schema, function_name, columns_of, definition in trigger_rows:
+        triggers[relid].append(_trigger(name, kind, function_schema, function_name,
+                                        columns_of, definition))
     tables = tuple(
         Table(
             schema=schema, name=name, columns=tuple(columns[relid]),
             primary_key=primary.get(relid), uniques=tuple(uniques[relid]),
             checks=tuple(checks[relid]), foreign_keys=tuple(foreign_keys[relid]),
             indexes=tuple(indexes[relid]), comment=comment,
+            row_level_security=RowLevelSecurity(enabled=rls, forced=forced),
+            policies=tuple(policies[relid]), triggers=tuple(triggers[relid]),
         )
-        for relid, schema, name, comment in table_rows
+        for relid, schema, name, comment, rls, forced in table_rows
     )
     return Catalog(
         schemas=tuple(Schema(name, comment) for name, comment in
@@ -127,6 +150,40 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
         enums=tuple(Enum(schema, name, tuple(labels), comment)
                     for schema, name, labels, comment in enum_rows),
         tables=tables,
+    )
+
+
+# pg_trigger.tgtype bits
+_ROW, _BEFORE, _INSERT, _DELETE, _UPDATE, _TRUNCATE, _INSTEAD = 1, 2, 4, 8, 16, 32, 64
+_WHEN = re.compile(r" WHEN \((?P<condition>.*)\) EXECUTE (?:FUNCTION|PROCEDURE) ", re.DOTALL)
+
+
+def _trigger(name, kind, function_schema, function_name, columns, definition) -> Trigger:
+    timing = "INSTEAD OF" if kind & _INSTEAD else "BEFORE" if kind & _BEFORE else "AFTER"
+    events = tuple(event for bit, event in ((_INSERT, "INSERT"), (_UPDATE, "UPDATE"),
+                                            (_DELETE, "DELETE"), (_TRUNCATE, "TRUNCATE"))
+                   if kind & bit)
+    match = _WHEN.search(definition)
+    return Trigger(name=name, timing=timing, events=events,
+                   level="ROW" if kind & _ROW else "STATEMENT",
+                   function_schema=function_schema, function_name=function_name,
+                   when=match.group("condition") if match else None, columns=tuple(columns))
+
+
+_VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
+
+
+def _function(row) -> Function:
+    (schema, name, argument_names, argument_types, returns, language, volatility, definer,
+     config, body, comment) = row
+    search_path = next((item.partition("=")[2] for item in config or ()
+                        if item.startswith("search_path=")), None)
+    return Function(
+        schema=schema, name=name,
+        arguments=tuple(FunctionArgument(n, t) for n, t in
+                        zip(argument_names, argument_types, strict=True)),
+        returns=returns, language=language, body=body.strip(), volatility=_VOLATILITY[volatility],
+        security_definer=definer, search_path=search_path, comment=comment,
     )
 
 
@@ -167,3 +224,11 @@ def read_external_columns(connection, relations: Sequence[str]) -> dict[tuple[st
                                               {"relations": list(relations)}):
         result[(schema, table)][column] = type_
     return dict(result)
+
+
+def read_missing_roles(connection, roles) -> list[str]:
+    """The roles of ``roles`` the server does not have."""
+    if not roles:
+        return []
+    found = {row[0] for row in _rows(connection, queries.ROLES, {"roles": list(roles)})}
+    return sorted(set(roles) - found - {"public"})

@@ -45,7 +45,8 @@ ORDER BY n.nspname = ANY(%(schemas)s) DESC, 1, 2
 """
 
 TABLES = """
-SELECT c.oid, n.nspname, c.relname, pg_catalog.obj_description(c.oid, 'pg_class')
+SELECT c.oid, n.nspname, c.relname, pg_catalog.obj_description(c.oid, 'pg_class'),
+       c.relrowsecurity, c.relforcerowsecurity
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s) AND
 """ + NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid") + """
@@ -115,4 +116,54 @@ JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
   AND (n.nspname || '.' || c.relname) = ANY(%(relations)s)
+"""
+
+FUNCTIONS = """
+SELECT n.nspname, p.proname,
+       ARRAY(SELECT coalesce(p.proargnames[i], '') FROM generate_series(1, p.pronargs) i
+             ORDER BY i) AS argument_names,
+       ARRAY(SELECT pg_catalog.format_type(p.proargtypes[i - 1], NULL)
+             FROM generate_series(1, p.pronargs) i ORDER BY i) AS argument_types,
+       CASE WHEN p.proretset THEN 'SETOF ' ELSE '' END
+           || pg_catalog.format_type(p.prorettype, NULL),
+       l.lanname, p.provolatile, p.prosecdef, p.proconfig, p.prosrc,
+       pg_catalog.obj_description(p.oid, 'pg_proc')
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+WHERE n.nspname = ANY(%(schemas)s) AND p.prokind = 'f' AND
+""" + NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_proc'", oid="p.oid") + """
+ORDER BY 1, 2, 4
+"""
+
+POLICIES = """
+SELECT pol.polrelid, pol.polname, pol.polcmd, pol.polpermissive,
+       ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r.oid) END
+             FROM unnest(pol.polroles) AS r(oid) ORDER BY 1) AS roles,
+       pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),
+       pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid)
+FROM pg_catalog.pg_policy pol
+JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%(schemas)s)
+ORDER BY pol.polrelid, pol.polname
+"""
+
+TRIGGERS = """
+SELECT t.tgrelid, t.tgname, t.tgtype, fn.nspname, f.proname,
+       ARRAY(SELECT a.attname FROM unnest(t.tgattr) WITH ORDINALITY k(num, pos)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.num
+             ORDER BY k.pos) AS columns,
+       pg_catalog.pg_get_triggerdef(t.oid)
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
+JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
+WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND n.nspname = ANY(%(schemas)s)
+ORDER BY t.tgrelid, t.tgname
+"""
+
+ROLES = """
+SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%(roles)s)
 """

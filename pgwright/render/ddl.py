@@ -12,12 +12,15 @@ from pgwright.model import (
     Enum,
     Extension,
     ForeignKey,
+    Function,
     Index,
+    Policy,
     PrimaryKey,
     Table,
+    Trigger,
     UniqueConstraint,
 )
-from pgwright.names import qualified, quote_ident, quote_literal
+from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal
 
 SERIAL_FOR = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 
@@ -122,3 +125,57 @@ def create_enum_sql(enum: Enum) -> str:
 def regclass_literal(schema: str, table: str) -> str:
     """``'public."order"'::regclass``: a table's OID inside a guard query."""
     return f"{quote_literal(qualified(schema, table))}::pg_catalog.regclass"
+
+
+def function_signature(schema: str, name: str, argument_types) -> str:
+    return f"{qualified(schema, name)}({', '.join(argument_types)})"
+
+
+def create_function_sql(function: Function) -> str:
+    """CREATE OR REPLACE FUNCTION, with the body dollar-quoted exactly as the spec has it."""
+    arguments = ", ".join(f"{quote_ident(a.name)} {a.type}" if a.name else a.type
+                          for a in function.arguments)
+    lines = [f"CREATE OR REPLACE FUNCTION {qualified(function.schema, function.name)}({arguments})",
+             f"RETURNS {function.returns}",
+             f"LANGUAGE {quote_ident(function.language)}",
+             function.volatility.upper()]
+    if function.security_definer:
+        lines.append("SECURITY DEFINER")
+    if function.search_path is not None:
+        lines.append(f"SET search_path = {function.search_path}")
+    lines.append("AS " + dollar_quote(f"\n{function.body}\n", tag="function"))
+    return "\n".join(lines)
+
+
+def role_list(roles) -> str:
+    return ", ".join("PUBLIC" if role == "public" else quote_ident(role) for role in roles)
+
+
+def policy_clauses(policy: Policy) -> str:
+    """``TO roles USING (...) WITH CHECK (...)``: what CREATE and ALTER POLICY share."""
+    text = f"TO {role_list(policy.roles)}"
+    if policy.using is not None:
+        text += f" USING ({policy.using})"
+    if policy.with_check is not None:
+        text += f" WITH CHECK ({policy.with_check})"
+    return text
+
+
+def create_policy_sql(schema: str, table: str, policy: Policy) -> str:
+    kind = "PERMISSIVE" if policy.permissive else "RESTRICTIVE"
+    return (f"CREATE POLICY {quote_ident(policy.name)} ON {qualified(schema, table)} AS {kind} "
+            f"FOR {policy.command.sql} " + policy_clauses(policy))
+
+
+def create_trigger_sql(schema: str, table: str, trigger: Trigger) -> str:
+    events = []
+    for event in trigger.events:
+        if event == "UPDATE" and trigger.columns:
+            events.append(f"UPDATE OF {column_list(trigger.columns)}")
+        else:
+            events.append(event)
+    text = (f"CREATE TRIGGER {quote_ident(trigger.name)} {trigger.timing} {' OR '.join(events)} "
+            f"ON {qualified(schema, table)} FOR EACH {trigger.level}")
+    if trigger.when is not None:
+        text += f" WHEN ({trigger.when})"
+    return text + f" EXECUTE FUNCTION {qualified(trigger.function_schema, trigger.function_name)}()"

@@ -44,6 +44,28 @@ def _(operation: ops.SetComment) -> str:
 
 
 @describe.register
+def _(operation: ops.SetRowLevelSecurity) -> str:
+    return f"{'enable' if operation.enabled else 'disable'} row level security {operation.subject}"
+
+
+@describe.register
+def _(operation: ops.SetForceRowLevelSecurity) -> str:
+    return f"{'force' if operation.forced else 'stop forcing'} row level security {operation.subject}"
+
+
+@describe.register
+def _(operation: ops.AlterPolicy) -> str:
+    changed = [name for name in ("roles", "using", "with_check")
+               if getattr(operation.policy, name) != getattr(operation.previous, name)]
+    return f"alter policy {operation.subject} ({', '.join(changed)})"
+
+
+@describe.register
+def _(operation: ops.CreateFunction) -> str:
+    return f"{'replace' if operation.replaces else 'create'} function {operation.subject}"
+
+
+@describe.register
 def _(operation: ops.AddEnumValue) -> str:
     return f"add value '{operation.value}' to enum {operation.subject}"
 
@@ -56,9 +78,15 @@ def _marker(operation: ops.Operation) -> str:
 
 
 def summary_lines(operations) -> list[str]:
-    """``+ create table public.orders``, ``- drop column ... (destructive)``, one per operation."""
-    lines = []
+    """``+ create table public.orders``, ``- drop column ... (destructive)``, one per operation.
+
+    Row-level-security changes come first, marked ``!`` with the way they move access.
+    """
+    lines = [f"! {operation.security.value} access: {describe(operation)}"
+             for operation in operations if operation.security is not None]
     for operation in operations:
+        if operation.security is not None:
+            continue
         line = f"{_marker(operation)} {describe(operation)}"
         if operation.destructive:
             line += "  (DESTRUCTIVE)"
@@ -71,6 +99,11 @@ def plan_json(plan) -> str:
     document = {
         "changes": len(plan.operations),
         "destructive": any(operation.destructive for operation in plan.operations),
+        "security": [
+            {"subject": operation.subject, "access": operation.security.value,
+             "description": describe(operation)}
+            for operation in plan.operations if operation.security is not None
+        ],
         "operations": [
             {
                 "kind": type(operation).__name__,
@@ -78,6 +111,7 @@ def plan_json(plan) -> str:
                 "description": describe(operation),
                 "phase": operation.phase.name.lower(),
                 "destructive": operation.destructive,
+                "security": operation.security.value if operation.security else None,
                 "statements": [
                     {"sql": s.sql, "transactional": s.transactional, "destructive": s.destructive}
                     for s in render_operation(operation)

@@ -19,7 +19,12 @@ from pgwright.render.ddl import (
     create_extension_sql,
     create_index_sql,
     create_schema_sql,
+    create_function_sql,
+    create_policy_sql,
     create_table_body,
+    create_trigger_sql,
+    function_signature,
+    policy_clauses,
     regclass_literal,
 )
 
@@ -36,7 +41,14 @@ class Statement:
 
 def render_statements(operations) -> list[Statement]:
     """The statements for a sequence of operations, in the order given."""
-    return [statement for operation in operations for statement in render_operation(operation)]
+    operations = list(operations)
+    statements = []
+    if any(isinstance(operation, ops.CreateFunction) for operation in operations):
+        # As pg_dump does: a function body may name a table this script creates later.
+        statements.append(Statement("SET check_function_bodies = off",
+                                    comment="function bodies are checked when first called"))
+    return statements + [statement for operation in operations
+                         for statement in render_operation(operation)]
 
 
 def render_script(statements: list[Statement], header: str = "") -> str:
@@ -220,5 +232,85 @@ def _(operation: ops.DropIndex) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.SetComment) -> list[Statement]:
     target = ".".join(quote_ident(part) for part in operation.path)
+    if operation.arguments is not None:
+        target += f"({', '.join(operation.arguments)})"
     text = "NULL" if operation.comment is None else quote_literal(operation.comment)
     return [Statement(f"COMMENT ON {operation.kind} {target} IS {text}")]
+
+
+@render_operation.register
+def _(operation: ops.CreateFunction) -> list[Statement]:
+    return [Statement(create_function_sql(operation.function))]
+
+
+@render_operation.register
+def _(operation: ops.DropFunction) -> list[Statement]:
+    signature = function_signature(operation.schema, operation.name, operation.argument_types)
+    return [Statement(f"DROP FUNCTION IF EXISTS {signature}", destructive=True)]
+
+
+def _policy_exists(schema: str, table: str, name: str) -> str:
+    return ("EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = "
+            f"{regclass_literal(schema, table)} AND polname = {quote_literal(name)})")
+
+
+def _drop_policy_sql(schema: str, table: str, name: str) -> str:
+    return f"DROP POLICY IF EXISTS {quote_ident(name)} ON {qualified(schema, table)}"
+
+
+@render_operation.register
+def _(operation: ops.CreatePolicy) -> list[Statement]:
+    # CREATE POLICY has no IF NOT EXISTS.
+    condition = "NOT " + _policy_exists(operation.schema, operation.table, operation.policy.name)
+    body = create_policy_sql(operation.schema, operation.table, operation.policy)
+    return [Statement(_guarded(condition, body))]
+
+
+@render_operation.register
+def _(operation: ops.AlterPolicy) -> list[Statement]:
+    policy = operation.policy
+    return [Statement(f"ALTER POLICY {quote_ident(policy.name)} ON "
+                      f"{qualified(operation.schema, operation.table)} " + policy_clauses(policy))]
+
+
+@render_operation.register
+def _(operation: ops.ReplacePolicy) -> list[Statement]:
+    # Dropped and created in the same transaction: no moment without the policy is visible.
+    return [
+        Statement(_drop_policy_sql(operation.schema, operation.table, operation.policy.name),
+                  comment="replaced: PostgreSQL cannot alter a policy's command or kind"),
+        Statement(create_policy_sql(operation.schema, operation.table, operation.policy)),
+    ]
+
+
+@render_operation.register
+def _(operation: ops.DropPolicy) -> list[Statement]:
+    return [Statement(_drop_policy_sql(operation.schema, operation.table, operation.policy.name),
+                      destructive=True)]
+
+
+@render_operation.register
+def _(operation: ops.SetRowLevelSecurity) -> list[Statement]:
+    action = "ENABLE" if operation.enabled else "DISABLE"
+    return [Statement(f"{_alter_table(operation)} {action} ROW LEVEL SECURITY")]
+
+
+@render_operation.register
+def _(operation: ops.SetForceRowLevelSecurity) -> list[Statement]:
+    action = "FORCE" if operation.forced else "NO FORCE"
+    return [Statement(f"{_alter_table(operation)} {action} ROW LEVEL SECURITY")]
+
+
+@render_operation.register
+def _(operation: ops.CreateTrigger) -> list[Statement]:
+    condition = ("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = "
+                 f"{regclass_literal(operation.schema, operation.table)} AND tgname = "
+                 f"{quote_literal(operation.trigger.name)})")
+    body = create_trigger_sql(operation.schema, operation.table, operation.trigger)
+    return [Statement(_guarded(condition, body))]
+
+
+@render_operation.register
+def _(operation: ops.DropTrigger) -> list[Statement]:
+    return [Statement(f"DROP TRIGGER IF EXISTS {quote_ident(operation.name)} ON "
+                      f"{qualified(operation.schema, operation.table)}", destructive=True)]

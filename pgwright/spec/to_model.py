@@ -34,6 +34,14 @@ from pgwright.normalize import (
     split_top_level,
 )
 from pgwright.spec.load import SpecDocument, format_path
+from pgwright.spec.security import (
+    declared_roles,
+    function_entries,
+    read_function,
+    read_policies,
+    read_row_level_security,
+    read_triggers,
+)
 from pgwright.spec.reading import (
     column_entries,
     enum_entries,
@@ -111,11 +119,16 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
         for e in enum_entries(data, schemas)
     )
     tables = tuple(_table(document, entry, schemas, resolve) for entry in table_entries(data, schemas))
+    functions = tuple(
+        read_function(schema, name, raw, resolve, _origin(document, path))
+        for schema, name, raw, path in function_entries(data, schemas))
     return Catalog(
         schemas=tuple(Schema(name, comments.get(name)) for name in schemas),
         extensions=tuple(Extension(name, schema) for name, schema in extension_entries(data)),
         enums=tuple(sorted(enums, key=lambda e: e.key)),
+        functions=tuple(sorted(functions, key=lambda f: f.key)),
         tables=tuple(sorted(tables, key=lambda t: t.key)),
+        roles=tuple(declared_roles(data)),
     )
 
 
@@ -202,6 +215,9 @@ def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResol
         foreign_keys=tuple(sorted(foreign_keys, key=lambda f: f.name)),
         indexes=tuple(sorted(indexes, key=lambda i: i.name)),
         comment=raw.get("comment"),
+        row_level_security=read_row_level_security(raw),
+        policies=read_policies(raw, lambda path: _origin(document, entry.path + path)),
+        triggers=read_triggers(raw, schemas, lambda path: _origin(document, entry.path + path)),
         polymorphic=tuple(polymorphic),
         group=raw.get("group"),
         origin=_origin(document, entry.path),

@@ -1,0 +1,184 @@
+"""Row-level security as code, proved by behaviour: rows of one tenant stay invisible to
+another, as a real non-superuser role, on a real server."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+
+import psycopg
+import pytest
+
+from pgwright import api
+from pgwright.ops import Access
+
+SPEC = """\
+version: 1
+roles: [{app_user}]
+functions:
+  current_org_id:
+    returns: uuid
+    language: sql
+    volatility: stable
+    security: definer
+    search_path: public
+    body: select nullif(current_setting('app.org_id', true), '')::uuid
+    comment: The organization of the current request, from the app.org_id setting.
+tables:
+  organizations:
+    columns:
+      id: {{type: uuid, primary_key: true, default: gen_random_uuid()}}
+  customers:
+    columns:
+      id: {{type: uuid, primary_key: true, default: gen_random_uuid()}}
+      organization_id: {{type: uuid, nullable: false, references: organizations.id, on_delete: cascade}}
+      name: text
+    rls:
+      enabled: true
+      force: {force}
+      policies:
+        customers_tenant_isolation:
+          command: all
+          roles: [{app_user}]
+          using: organization_id = current_org_id()
+          with_check: organization_id = current_org_id()
+"""
+
+
+@pytest.fixture
+def roles(db, pg_server_url):
+    """Two non-superuser roles: the application's, and a table owner. Dropped afterwards."""
+    suffix = secrets.token_hex(4)
+    names = {"app_user": f"pgw_app_{suffix}", "owner": f"pgw_owner_{suffix}"}
+    for name in names.values():
+        db.execute(f"CREATE ROLE {name} NOLOGIN")
+    yield names
+    db.execute("RESET ROLE")
+    for name in names.values():
+        db.execute(f"DROP OWNED BY {name}")
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        for name in names.values():
+            admin.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+@pytest.fixture
+def tenants(tmp_path, database_url, db, roles):
+    """The spec pushed, two organizations with a customer each, privileges granted."""
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(SPEC.format(app_user=roles["app_user"], force="true"))
+    api.push(spec, database_url)
+    org_a, org_b = uuid.uuid4(), uuid.uuid4()
+    db.execute("INSERT INTO organizations (id) VALUES (%s), (%s)", (org_a, org_b))
+    db.execute("INSERT INTO customers (organization_id, name) VALUES (%s, 'a1'), (%s, 'b1')",
+               (org_a, org_b))
+    db.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON customers TO {roles['app_user']}")
+    db.execute(f"ALTER TABLE customers OWNER TO {roles['owner']}")
+    return spec, org_a, org_b
+
+
+def as_role(db, role: str, org=None):
+    db.execute(f"SET ROLE {role}")
+    db.execute("SELECT set_config('app.org_id', %s, false)", (str(org) if org else "",))
+
+
+def test_tenant_sees_only_its_own_rows(db, roles, tenants):
+    _, org_a, _ = tenants
+    as_role(db, roles["app_user"], org_a)
+    assert db.execute("SELECT name FROM customers").fetchall() == [("a1",)]
+
+
+def test_writing_a_row_for_another_tenant_is_rejected(db, roles, tenants):
+    _, org_a, org_b = tenants
+    as_role(db, roles["app_user"], org_a)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        db.execute("INSERT INTO customers (organization_id, name) VALUES (%s, 'x')", (org_b,))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        db.execute("UPDATE customers SET organization_id = %s", (org_b,))
+
+
+def test_without_a_tenant_setting_nothing_is_visible(db, roles, tenants):
+    as_role(db, roles["app_user"])
+    assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
+
+
+def test_forced_rls_applies_to_the_table_owner(db, roles, tenants):
+    _, org_a, _ = tenants
+    as_role(db, roles["owner"], org_a)
+    # the owner has no policy naming it: with FORCE it sees nothing at all
+    assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == 0
+
+
+def test_without_force_the_owner_bypasses_rls(db, roles, tenants, database_url):
+    spec, _, _ = tenants
+    spec.write_text(SPEC.format(app_user=roles["app_user"], force="false"))
+    plan = api.plan(spec, database_url)
+    assert [(type(o).__name__, o.security) for o in plan.operations] == [
+        ("SetForceRowLevelSecurity", Access.WIDENS)]
+    api.push(spec, database_url)
+    as_role(db, roles["owner"])
+    assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == 2
+
+
+def test_rls_enabled_without_policies_hides_everything(tmp_path, database_url, db, roles):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(f"""\
+version: 1
+tables:
+  notes:
+    columns:
+      id: {{type: integer, primary_key: true}}
+    rls: {{enabled: true}}
+""")
+    api.push(spec, database_url)
+    db.execute("INSERT INTO notes VALUES (1)")
+    db.execute(f"GRANT SELECT ON notes TO {roles['app_user']}")
+    as_role(db, roles["app_user"])
+    assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+
+
+DRIFTS = {
+    "rls_disabled": "ALTER TABLE customers DISABLE ROW LEVEL SECURITY",
+    "force_removed": "ALTER TABLE customers NO FORCE ROW LEVEL SECURITY",
+    "policy_dropped": "DROP POLICY customers_tenant_isolation ON customers",
+    "leaky_predicate": "ALTER POLICY customers_tenant_isolation ON customers "
+                       "USING (organization_id = current_org_id() OR organization_id IS NULL)",
+    "roles_changed": "ALTER POLICY customers_tenant_isolation ON customers TO PUBLIC",
+    "made_restrictive": "DROP POLICY customers_tenant_isolation ON customers; "
+                        "CREATE POLICY customers_tenant_isolation ON customers AS RESTRICTIVE "
+                        "USING (organization_id = current_org_id()) "
+                        "WITH CHECK (organization_id = current_org_id())",
+    "function_body_changed": "CREATE OR REPLACE FUNCTION public.current_org_id() RETURNS uuid "
+                             "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public "
+                             "AS $$ select null::uuid $$",
+}
+
+
+@pytest.mark.parametrize("drift", sorted(DRIFTS))
+def test_rls_drift_is_detected_and_repaired(drift, db, roles, tenants, database_url):
+    spec, _, _ = tenants
+    assert api.check(spec, database_url).is_empty
+    db.execute(DRIFTS[drift])
+
+    drifted = api.check(spec, database_url)
+    assert not drifted.is_empty, f"{drift} went unnoticed"
+    assert all(operation.security is not None for operation in drifted.operations)
+
+    api.push(spec, database_url)
+    assert api.check(spec, database_url).is_empty
+
+
+def test_plan_lists_security_changes_first_with_their_direction(db, roles, tenants,
+                                                                 database_url):
+    from pgwright.render.plan import plan_json, summary_lines
+
+    spec, _, _ = tenants
+    db.execute(DRIFTS["rls_disabled"])
+    db.execute("ALTER TABLE customers ADD COLUMN extra text")
+    plan = api.plan(spec, database_url)
+    lines = summary_lines(plan.operations)
+    assert lines[0] == "! narrows access: enable row level security public.customers", lines
+
+    document = json.loads(plan_json(plan))
+    assert document["security"] == [{"subject": "public.customers", "access": "narrows",
+                                     "description": "enable row level security public.customers"}]
