@@ -182,3 +182,195 @@ def test_plan_lists_security_changes_first_with_their_direction(db, roles, tenan
     document = json.loads(plan_json(plan))
     assert document["security"] == [{"subject": "public.customers", "access": "narrows",
                                      "description": "enable row level security public.customers"}]
+
+
+POLICY_SHAPES = {
+    "all_both_clauses": "command: all\n  using: organization_id = current_org_id()\n"
+                        "  with_check: organization_id = current_org_id()",
+    "select_using_only": "command: select\n  using: organization_id = current_org_id()",
+    "insert_with_check_only": "command: insert\n  with_check: organization_id = current_org_id()",
+    "update_both": "command: update\n  using: organization_id = current_org_id()\n"
+                   "  with_check: organization_id = current_org_id()",
+    "delete_restrictive": "command: delete\n  as: restrictive\n  using: archived = false",
+    "roles_public": "roles: [public]\n  using: 'true'",
+    "casts_and_setting": "using: organization_id = current_setting('app.org_id', true)::uuid",
+    "in_list": "using: status IN ('active', 'trial')",
+    "any_array": "using: status = ANY (ARRAY['active', 'trial'])",
+    "subquery": "using: organization_id IN (SELECT m.organization_id FROM memberships m "
+                "WHERE m.user_name = current_user)",
+    "exists_subquery": "using: EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = "
+                       "customers.organization_id AND m.user_name = session_user)",
+    "schema_qualified_call": "using: organization_id = public.current_org_id()",
+    "extra_parentheses_and_space": "using: ((organization_id   =   current_org_id()))",
+    "coalesce_and_boolean": "using: coalesce(archived, false) IS NOT TRUE AND "
+                            "organization_id = current_org_id()",
+}
+
+SHAPE_SPEC = """\
+version: 1
+roles: [{app_user}]
+functions:
+  current_org_id:
+    returns: uuid
+    language: sql
+    volatility: stable
+    body: select nullif(current_setting('app.org_id', true), '')::uuid
+tables:
+  memberships:
+    columns:
+      organization_id: {{type: uuid, nullable: false}}
+      user_name: {{type: text, nullable: false}}
+    primary_key: [organization_id, user_name]
+  customers:
+    columns:
+      id: {{type: uuid, primary_key: true}}
+      organization_id: {{type: uuid, nullable: false}}
+      status: text
+      archived: boolean
+    rls:
+      enabled: true
+      policies:
+        the_policy:
+          roles: [{app_user}]
+          {shape}
+"""
+
+
+def _indented(shape: str) -> str:
+    return shape.replace("\n  ", "\n          ")
+
+
+@pytest.mark.parametrize("shape", sorted(POLICY_SHAPES))
+def test_every_policy_shape_converges_and_is_idempotent(shape, tmp_path, database_url, db, roles):
+    from tests.pgcatalog import catalog_snapshot
+
+    text = SHAPE_SPEC.format(app_user=roles["app_user"], shape=_indented(POLICY_SHAPES[shape]))
+    if "roles: [public]" in POLICY_SHAPES[shape]:
+        text = text.replace(f"          roles: [{roles['app_user']}]\n", "")
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(text)
+    plan = api.plan(spec, database_url)
+    api.push(spec, database_url)
+    replanned = api.plan(spec, database_url)
+    assert replanned.is_empty, replanned.sql()
+    before = catalog_snapshot(db)
+    db.execute(plan.sql())
+    assert catalog_snapshot(db) == before
+
+
+def test_changing_a_predicate_alters_the_policy_in_place(tmp_path, database_url, db, roles):
+    text = SHAPE_SPEC.format(app_user=roles["app_user"],
+                             shape=_indented(POLICY_SHAPES["select_using_only"]))
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(text)
+    api.push(spec, database_url)
+    spec.write_text(text.replace("using: organization_id = current_org_id()",
+                                 "using: organization_id = current_org_id() AND archived = false"))
+    plan = api.plan(spec, database_url)
+    assert [type(o).__name__ for o in plan.operations] == ["AlterPolicy"]
+    assert plan.sql().startswith("ALTER POLICY the_policy ON public.customers TO ")
+    api.push(spec, database_url)
+    assert api.plan(spec, database_url).is_empty
+
+
+def test_changing_permissive_to_restrictive_replaces_in_one_transaction(tmp_path, database_url,
+                                                                          roles):
+    text = SHAPE_SPEC.format(app_user=roles["app_user"],
+                             shape=_indented(POLICY_SHAPES["select_using_only"]))
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(text)
+    api.push(spec, database_url)
+    spec.write_text(text.replace("command: select", "command: select\n          as: restrictive"))
+    plan = api.plan(spec, database_url)
+    assert [type(o).__name__ for o in plan.operations] == ["ReplacePolicy"]
+    assert "AS RESTRICTIVE" in plan.sql()
+    api.push(spec, database_url)
+    assert api.plan(spec, database_url).is_empty
+
+
+def test_missing_role_is_a_clear_error_before_any_change(tmp_path, database_url, db):
+    from pgwright.errors import PlanError
+    from tests.pgcatalog import table_names
+
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(SHAPE_SPEC.format(app_user="no_such_role_pgw",
+                                      shape=_indented(POLICY_SHAPES["select_using_only"])))
+    with pytest.raises(PlanError, match="no_such_role_pgw do not exist"):
+        api.push(spec, database_url)
+    assert table_names(db) == []
+
+
+TRIGGER_SPEC = """\
+version: 1
+functions:
+  touch_updated_at:
+    returns: trigger
+    language: plpgsql
+    body: |
+      begin
+        new.updated_at := now();
+        return new;
+      end
+    comment: Keeps updated_at current on every update.
+  prevent_mutation:
+    returns: trigger
+    language: plpgsql
+    body: |
+      begin
+        raise exception 'domain_events is append-only';
+      end
+tables:
+  orders:
+    columns:
+      id: {type: integer, primary_key: true}
+      status: text
+      updated_at: timestamptz
+    triggers:
+      orders_touch_updated_at: {timing: before, events: [update], level: row, function: touch_updated_at}
+      orders_status_changed:
+        timing: before
+        events: [update]
+        columns: [status]
+        when: old.status IS DISTINCT FROM new.status
+        function: touch_updated_at
+  domain_events:
+    columns:
+      id: {type: bigint, primary_key: true, identity: always}
+      payload: jsonb
+    triggers:
+      domain_events_append_only: {timing: before, events: [update, delete], level: row, function: prevent_mutation}
+"""
+
+
+def test_triggers_run_converge_and_are_idempotent(tmp_path, database_url, db):
+    from tests.pgcatalog import catalog_snapshot
+
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(TRIGGER_SPEC)
+    plan = api.plan(spec, database_url)
+    api.push(spec, database_url)
+    assert api.plan(spec, database_url).is_empty
+    before = catalog_snapshot(db)
+    db.execute(plan.sql())
+    assert catalog_snapshot(db) == before
+
+    db.execute("INSERT INTO orders (id, status) VALUES (1, 'new')")
+    db.execute("UPDATE orders SET status = 'paid'")
+    assert db.execute("SELECT updated_at IS NOT NULL FROM orders").fetchone()[0]
+    db.execute("INSERT INTO domain_events (payload) VALUES ('{}')")
+    with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+        db.execute("DELETE FROM domain_events")
+
+
+def test_trigger_and_function_drift_is_repaired(tmp_path, database_url, db):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(TRIGGER_SPEC)
+    api.push(spec, database_url)
+    db.execute("DROP TRIGGER domain_events_append_only ON domain_events")
+    db.execute("CREATE OR REPLACE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql "
+               "AS $$ begin return new; end $$")
+    drift = api.check(spec, database_url)
+    assert {o.subject for o in drift.operations} == {
+        "public.domain_events.domain_events_append_only", "public.touch_updated_at()"}
+    api.push(spec, database_url)
+    assert api.check(spec, database_url).is_empty

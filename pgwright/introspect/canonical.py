@@ -85,9 +85,19 @@ def _needs(spec: Table, live: Table) -> _StandIn | None:
                     frozenset(policies), frozenset(triggers))
 
 
-def _stand_in_sql(number: int, stand_in: _StandIn) -> list[str]:
+def _stand_in_names(stand_ins: list[_StandIn]) -> list[str]:
+    """Each stand-in is named like its table, so that expressions naming the table
+    (``customers.organization_id`` in a policy's subquery) mean the same; only a second
+    table of the same name (in another schema) gets a made-up one."""
+    names: list[str] = []
+    for number, stand_in in enumerate(stand_ins):
+        name = stand_in.table.name
+        names.append(name if name not in names else f"pgwright_canon_{number}")
+    return names
+
+
+def _stand_in_sql(number: int, name: str, stand_in: _StandIn) -> list[str]:
     table = stand_in.table
-    name = f"pgwright_canon_{number}"
     parts = []
     for column in table.columns:
         keep = column.name in stand_in.columns
@@ -99,11 +109,12 @@ def _stand_in_sql(number: int, stand_in: _StandIn) -> list[str]:
         if check.name in stand_in.checks:
             parts.append(f"CONSTRAINT {quote_ident(check.name)} {check_clause(check)}")
     parts.append(f"{quote_ident(PARTITION_KEY)} integer")
-    statements = [f"CREATE TEMP TABLE {name} ({', '.join(parts)}) "
+    statements = [f"CREATE TEMP TABLE {quote_ident(name)} ({', '.join(parts)}) "
                   f"PARTITION BY LIST ({quote_ident(PARTITION_KEY)})"]
     for position, index in enumerate(table.indexes):
         if index.name in stand_in.indexes:
-            statements.append(f"CREATE INDEX {name}_{position} ON pg_temp.{name} "
+            statements.append(f"CREATE INDEX {_index_name(number, position)} ON "
+                              f"pg_temp.{quote_ident(name)} "
                               + index_body(replace(index, unique=False)))
     for policy in table.policies:
         if policy.name in stand_in.policies:
@@ -154,8 +165,11 @@ def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
                  if table.key in live_tables and (need := _needs(table, live_tables[table.key]))]
     if not stand_ins:
         return spec
-    search_path = ", ".join(quote_ident(s) for s in spec.schema_names)
-    batches = [_stand_in_sql(number, stand_in) for number, stand_in in enumerate(stand_ins)]
+    # pg_temp goes last, so unqualified names in expressions find the real tables first.
+    search_path = ", ".join([*(quote_ident(s) for s in spec.schema_names), "pg_temp"])
+    names = _stand_in_names(stand_ins)
+    batches = [_stand_in_sql(number, name, stand_in)
+               for number, (name, stand_in) in enumerate(zip(names, stand_ins, strict=True))]
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
         for statement in _prerequisites(spec, live, stand_ins):
@@ -171,12 +185,16 @@ def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
             "SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()"
         ).fetchone()[0]
         printed = read_catalog(connection, [temp_schema]).tables_by_key()
-    canonical = {need.table.key: _apply(need, printed[(temp_schema, f"pgwright_canon_{number}")])
+    canonical = {need.table.key: _apply(number, need, printed[(temp_schema, names[number])])
                  for number, need in enumerate(stand_ins)}
     return replace(spec, tables=tuple(canonical.get(t.key, t) for t in spec.tables))
 
 
-def _apply(need: _StandIn, printed: Table) -> Table:
+def _index_name(number: int, position: int) -> str:
+    return f"pgwright_canon_{number}_{position}"
+
+
+def _apply(number: int, need: _StandIn, printed: Table) -> Table:
     table = need.table
     columns = []
     for column in table.columns:
@@ -189,11 +207,10 @@ def _apply(need: _StandIn, printed: Table) -> Table:
     checks = tuple(replace(c, expression=printed_checks[c.name]) if c.name in need.checks else c
                    for c in table.checks)
     printed_indexes = {i.name: i for i in printed.indexes}
-    stand_in_name = f"{printed.name}_"
     indexes: list[Index] = []
     for position, index in enumerate(table.indexes):
         if index.name in need.indexes:
-            stand_in = printed_indexes[f"{stand_in_name}{position}"]
+            stand_in = printed_indexes[_index_name(number, position)]
             index = replace(index, keys=stand_in.keys, where=stand_in.where)
         indexes.append(index)
     printed_policies = {p.name: p for p in printed.policies}
