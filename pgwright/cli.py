@@ -277,5 +277,20 @@ def push(spec_path, database_url, migrations_dir, yes) -> int:
     return EXIT_OK
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--db", "database_url", envvar="DATABASE_URL", metavar="URL",
+              help="Database URL (default: $DATABASE_URL, else the embedded PostgreSQL).")
+@click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
+@handles_errors
+def psql(database_url, psql_args) -> int:
+    """Open psql on the project's database; arguments go to psql (-c, -f, ...)."""
+    import subprocess
+
+    from pgwright.connect import find_psql, resolve_database_url
+
+    url = resolve_database_url(database_url, Path("."))
+    return subprocess.call([find_psql(), url, *psql_args])
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

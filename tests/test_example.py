@@ -29,3 +29,18 @@ def test_example_migrations_are_idempotent(database_url, db):
     for migration in sorted((ROOT / "migrations" / "versions").glob("*.sql")):
         db.execute(migration.read_text())
     assert catalog_snapshot(db) == before
+
+
+def test_rls_demo_shows_tenant_isolation(database_url):
+    """The README's demo: as app_user acting for Acme, Globex's rows stay invisible."""
+    import subprocess
+
+    from pgwright.connect import find_psql
+
+    api.apply(database_url, ROOT / "migrations")
+    result = subprocess.run([find_psql(), database_url, "-f", str(ROOT / "examples" / "rls_demo.sql")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    visible = result.stdout.split("customers visible:")[1].split("Inserting")[0]
+    assert "Alice (Acme)" in visible and "Bob (Globex)" not in visible
+    assert 'new row violates row-level security policy for table "customers"' in result.stderr
