@@ -19,9 +19,10 @@ from pgwright.apply import (
     write_migration,
 )
 from pgwright.connect import connect, resolve_database_url
-from pgwright.errors import MigrationError, PlanError, Problem, SpecError
+from pgwright.errors import MigrationError, PgwrightError, PlanError, Problem, SpecError
 from pgwright.planning import Plan, plan_against
 from pgwright.render.plan import migration_header
+from pgwright.runner import DEFAULT_LOCK_POLICY, LockPolicy, run_statements
 from pgwright.spec import load_spec_document, validate_spec
 from pgwright.spec.load import SpecDocument
 
@@ -65,20 +66,10 @@ def plan(spec_path: Path | str, database_url: str) -> Plan:
         return plan_against(connection, document)
 
 
-def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None] | None = None) -> None:
-    """Run a plan's statements in one transaction (statements that cannot, outside it)."""
-    total = len(plan.statements)
-    with connection.transaction():
-        for number, statement in enumerate(plan.statements, 1):
-            if statement.transactional:
-                connection.execute(statement.sql)
-                if on_statement:
-                    on_statement(number, total)
-    for number, statement in enumerate(plan.statements, 1):
-        if not statement.transactional:
-            connection.execute(statement.sql)
-            if on_statement:
-                on_statement(number, total)
+def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None] | None = None,
+                 lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> None:
+    """Run a plan's statements in order: transactional ones together, others on their own."""
+    run_statements(connection, plan.statements, lock_policy, on_statement)
 
 
 def push(spec_path: Path | str, database_url: str,
@@ -90,8 +81,11 @@ def push(spec_path: Path | str, database_url: str,
         if not the_plan.is_empty:
             try:
                 execute_plan(connection, the_plan, on_statement)
+            except PgwrightError:
+                raise
             except Exception as error:
-                raise PlanError(f"push failed and was rolled back: {error}") from error
+                raise PlanError(f"push failed; the failing transaction was rolled back: "
+                                f"{str(error).strip()}") from error
         return the_plan
 
 
@@ -132,7 +126,7 @@ def replay_migration(connection, migration: Migration) -> None:
     Statements marked to run outside a transaction (CREATE INDEX CONCURRENTLY) are replayed
     in their plain form, which leaves the same catalog behind.
     """
-    from pgwright.apply import NO_TRANSACTION_MARKER
+    from pgwright.render.sql import NO_TRANSACTION_MARKER
     from pgwright.sqlscript import split_statements
 
     for statement in split_statements(migration.sql_path.read_text(encoding="utf-8")):

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from pgwright.connect import plain_url, redact, sqlalchemy_url
 from pgwright.errors import MigrationError
+from pgwright.render.sql import NO_TRANSACTION_MARKER
 from pgwright.sqlscript import split_statements
 
 VERSION_SCHEMA = "pgwright"
 VERSION_TABLE = "alembic_version"
 # pg_advisory_lock key shared by every pgwright apply: 'pgwr' as an integer.
 ADVISORY_LOCK_KEY = 0x70677772
-NO_TRANSACTION_MARKER = "-- pgwright:no-transaction"
 
 _MIGRATION_FILE = re.compile(r"^(?P<revision>\d{4,})_(?P<slug>[a-z0-9_]+)\.sql$")
 

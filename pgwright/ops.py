@@ -245,6 +245,9 @@ class SetColumnNullable(ColumnOperation):
     phase = Phase.ALTER_COLUMNS
     rank = 4
     nullable: bool
+    # On a table that has rows, prove NOT NULL with a validated CHECK first, so SET NOT NULL
+    # does not scan the table under an exclusive lock.
+    online: bool = False
 
 
 KeyConstraint = PrimaryKey | UniqueConstraint | CheckConstraint
@@ -254,6 +257,8 @@ KeyConstraint = PrimaryKey | UniqueConstraint | CheckConstraint
 class AddConstraint(TableOperation):
     phase = Phase.ADD_CONSTRAINTS
     constraint: KeyConstraint
+    # A CHECK on an existing table: added NOT VALID, validated in its own step.
+    online: bool = False
 
     @property
     def subject(self) -> str:
@@ -275,6 +280,9 @@ class DropConstraint(TableOperation):
 class AddForeignKey(TableOperation):
     phase = Phase.ADD_FOREIGN_KEYS
     foreign_key: ForeignKey
+    # On an existing table: added NOT VALID, validated in its own step, so writers are
+    # blocked only for a moment.
+    online: bool = False
 
     @property
     def subject(self) -> str:
@@ -296,6 +304,8 @@ class DropForeignKey(TableOperation):
 class CreateIndex(TableOperation):
     phase = Phase.CREATE_INDEXES
     index: Index
+    # On an existing table: CREATE INDEX CONCURRENTLY, outside the transaction.
+    online: bool = False
 
     @property
     def subject(self) -> str:
@@ -308,6 +318,7 @@ class DropIndex(Operation):
     destructive = True
     schema: str
     name: str
+    online: bool = False
 
     @property
     def subject(self) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from pgwright.errors import PgwrightError
 from pgwright.planning import plan_against
+from pgwright.runner import run_statements
 from pgwright.spec import load_spec_document
 from tests.pgcatalog import catalog_snapshot
 
@@ -48,15 +49,11 @@ def test_case(case: Path, db, request):
     assert plan.sql() == expected.read_text(), f"plan differs from {expected}"
 
     # Law 1: after applying the plan, planning again yields nothing.
-    with db.transaction():
-        for statement in plan.statements:
-            db.execute(statement.sql)
+    run_statements(db, plan.statements)
     replanned = plan_against(db, document)
     assert replanned.is_empty, "plan after apply is not empty:\n" + replanned.sql()
 
     # Law 2: running the same SQL again succeeds and changes nothing.
     before = catalog_snapshot(db)
-    with db.transaction():
-        for statement in plan.statements:
-            db.execute(statement.sql)
+    run_statements(db, plan.statements)
     assert catalog_snapshot(db) == before

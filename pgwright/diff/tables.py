@@ -35,7 +35,7 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
     if column.identity != current.identity:
         yield ops.SetColumnIdentity(schema, name, column.name, column.identity, current.identity)
     if column.nullable != current.nullable:
-        yield ops.SetColumnNullable(schema, name, column.name, column.nullable)
+        yield ops.SetColumnNullable(schema, name, column.name, column.nullable, online=True)
 
 
 @table_comparator("primary_key")
@@ -54,9 +54,9 @@ def _replace_constraints(spec: Table, spec_items, live_items) -> Iterator[ops.Op
         yield ops.DropConstraint(spec.schema, spec.name, constraint.name)
     for constraint, _ in result.changed:
         yield ops.DropConstraint(spec.schema, spec.name, constraint.name)
-        yield ops.AddConstraint(spec.schema, spec.name, constraint)
+        yield ops.AddConstraint(spec.schema, spec.name, constraint, online=True)
     for constraint in result.added:
-        yield ops.AddConstraint(spec.schema, spec.name, constraint)
+        yield ops.AddConstraint(spec.schema, spec.name, constraint, online=True)
 
 
 @table_comparator("uniques")
@@ -76,21 +76,22 @@ def compare_foreign_keys(spec: Table, live: Table) -> Iterator[ops.Operation]:
         yield ops.DropForeignKey(spec.schema, spec.name, fk.name)
     for fk, _ in result.changed:
         yield ops.DropForeignKey(spec.schema, spec.name, fk.name)
-        yield ops.AddForeignKey(spec.schema, spec.name, fk)
+        yield ops.AddForeignKey(spec.schema, spec.name, fk, online=True)
     for fk in result.added:
-        yield ops.AddForeignKey(spec.schema, spec.name, fk)
+        yield ops.AddForeignKey(spec.schema, spec.name, fk, online=True)
 
 
 @table_comparator("indexes")
 def compare_indexes(spec: Table, live: Table) -> Iterator[ops.Operation]:
     result = keyed_diff(spec.indexes, live.indexes, key=lambda i: i.name)
+    # The table exists and may be large: indexes are built and dropped CONCURRENTLY.
     for index in result.removed:
-        yield ops.DropIndex(spec.schema, index.name)
+        yield ops.DropIndex(spec.schema, index.name, online=True)
     for index, _ in result.changed:
-        yield ops.DropIndex(spec.schema, index.name)
-        yield ops.CreateIndex(spec.schema, spec.name, index)
+        yield ops.DropIndex(spec.schema, index.name, online=True)
+        yield ops.CreateIndex(spec.schema, spec.name, index, online=True)
     for index in result.added:
-        yield ops.CreateIndex(spec.schema, spec.name, index)
+        yield ops.CreateIndex(spec.schema, spec.name, index, online=True)
 
 
 @table_comparator("row_level_security")

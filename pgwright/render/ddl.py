@@ -99,11 +99,11 @@ def index_body(index: Index) -> str:
     return text
 
 
-def create_index_sql(schema: str, table: str, index: Index, if_not_exists: bool = True) -> str:
+def create_index_sql(schema: str, table: str, index: Index, concurrently: bool = False) -> str:
     unique = "UNIQUE " if index.unique else ""
-    guard = "IF NOT EXISTS " if if_not_exists else ""
-    return (f"CREATE {unique}INDEX {guard}{quote_ident(index.name)} ON {qualified(schema, table)} "
-            + index_body(index))
+    how = "CONCURRENTLY " if concurrently else ""
+    return (f"CREATE {unique}INDEX {how}IF NOT EXISTS {quote_ident(index.name)} ON "
+            f"{qualified(schema, table)} " + index_body(index))
 
 
 def create_schema_sql(name: str) -> str:

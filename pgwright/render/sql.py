@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import singledispatch
 
 from pgwright import ops
-from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal
+from pgwright.model import CheckConstraint
+from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal, truncate_identifier
 from pgwright.render.ddl import (
     column_definition,
     constraint_clause,
@@ -51,14 +52,25 @@ def render_statements(operations) -> list[Statement]:
                          for statement in render_operation(operation)]
 
 
+# Markers pgwright's runner reads in migration files (comments to every other reader).
+NO_TRANSACTION_MARKER = "-- pgwright:no-transaction"
+DESTRUCTIVE_MARKER = "-- DESTRUCTIVE:"
+
+
 def render_script(statements: list[Statement], header: str = "") -> str:
-    """A SQL script runnable by psql or by pgwright's own runner."""
+    """A SQL script runnable by pgwright's runner, by Alembic, or by ``psql -f``.
+
+    A statement that cannot run inside a transaction block (CREATE INDEX CONCURRENTLY,
+    a VALIDATE meant not to hold locks) is marked; the runner commits before it.
+    """
     parts = [header.rstrip() + "\n"] if header else []
     for statement in statements:
         if statement.comment:
             parts.append(f"-- {statement.comment}")
         if statement.destructive:
-            parts.append("-- DESTRUCTIVE: removes something the spec no longer declares")
+            parts.append(f"{DESTRUCTIVE_MARKER} removes something the spec no longer declares")
+        if not statement.transactional:
+            parts.append(NO_TRANSACTION_MARKER)
         parts.append(statement.sql.rstrip() + ";\n")
     return "\n".join(parts)
 
@@ -169,9 +181,19 @@ def _(operation: ops.SetColumnDefault) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.SetColumnNullable) -> list[Statement]:
-    action = "DROP NOT NULL" if operation.nullable else "SET NOT NULL"
-    return [Statement(f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)} "
-                      + action)]
+    column = f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)}"
+    if operation.nullable:
+        return [Statement(f"{column} DROP NOT NULL")]
+    if not operation.online:
+        return [Statement(f"{column} SET NOT NULL")]
+    # SET NOT NULL skips its full-table scan when a valid CHECK (col IS NOT NULL) proves it.
+    proof = CheckConstraint(truncate_identifier(f"{operation.table}_{operation.column}_not_null"),
+                            f"{quote_ident(operation.column)} IS NOT NULL")
+    return [
+        *_add_constraint(operation, proof, online=True),
+        Statement(f"{column} SET NOT NULL"),
+        Statement(f"{_alter_table(operation)} DROP CONSTRAINT IF EXISTS {quote_ident(proof.name)}"),
+    ]
 
 
 @render_operation.register
@@ -188,13 +210,28 @@ def _(operation: ops.SetColumnIdentity) -> list[Statement]:
                                f"{column} ADD GENERATED {operation.identity.sql} AS IDENTITY"))]
 
 
+def _add_constraint(operation: ops.TableOperation, constraint, online: bool) -> list[Statement]:
+    """A guarded ADD CONSTRAINT; online, as NOT VALID followed by VALIDATE in its own step.
+
+    NOT VALID takes its lock only for a moment; VALIDATE scans the table while writers go
+    on, and is a no-op when the constraint is already valid, so both stay idempotent.
+    """
+    name = quote_ident(constraint.name)
+    body = f"{_alter_table(operation)} ADD CONSTRAINT {name} " + constraint_clause(constraint)
+    condition = "NOT " + _constraint_exists(operation.schema, operation.table, constraint.name)
+    if not online:
+        return [Statement(_guarded(condition, body))]
+    return [
+        Statement(_guarded(condition, body + " NOT VALID")),
+        Statement(f"{_alter_table(operation)} VALIDATE CONSTRAINT {name}", transactional=False,
+                  comment="validated outside the transaction: writers are not blocked"),
+    ]
+
+
 @render_operation.register
 def _(operation: ops.AddConstraint) -> list[Statement]:
-    constraint = operation.constraint
-    body = (f"{_alter_table(operation)} ADD CONSTRAINT {quote_ident(constraint.name)} "
-            + constraint_clause(constraint))
-    condition = "NOT " + _constraint_exists(operation.schema, operation.table, constraint.name)
-    return [Statement(_guarded(condition, body))]
+    online = operation.online and isinstance(operation.constraint, CheckConstraint)
+    return _add_constraint(operation, operation.constraint, online)
 
 
 @render_operation.register
@@ -205,11 +242,7 @@ def _(operation: ops.DropConstraint) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.AddForeignKey) -> list[Statement]:
-    fk = operation.foreign_key
-    body = (f"{_alter_table(operation)} ADD CONSTRAINT {quote_ident(fk.name)} "
-            + constraint_clause(fk))
-    condition = "NOT " + _constraint_exists(operation.schema, operation.table, fk.name)
-    return [Statement(_guarded(condition, body))]
+    return _add_constraint(operation, operation.foreign_key, operation.online)
 
 
 @render_operation.register
@@ -220,13 +253,27 @@ def _(operation: ops.DropForeignKey) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.CreateIndex) -> list[Statement]:
-    return [Statement(create_index_sql(operation.schema, operation.table, operation.index))]
+    index = operation.index
+    if not operation.online:
+        return [Statement(create_index_sql(operation.schema, operation.table, index))]
+    name = qualified(operation.schema, index.name)
+    # A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind, which IF NOT EXISTS
+    # would take for success: drop such a leftover first.
+    leftover = ("EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
+                f"pg_catalog.to_regclass({quote_literal(name)}) AND NOT indisvalid)")
+    return [
+        Statement(_guarded(leftover, f"DROP INDEX {name}")),
+        Statement(create_index_sql(operation.schema, operation.table, index, concurrently=True),
+                  transactional=False, comment="built CONCURRENTLY: writers are not blocked"),
+    ]
 
 
 @render_operation.register
 def _(operation: ops.DropIndex) -> list[Statement]:
-    return [Statement(f"DROP INDEX IF EXISTS {qualified(operation.schema, operation.name)}",
-                      destructive=True)]
+    concurrently = "CONCURRENTLY " if operation.online else ""
+    return [Statement(f"DROP INDEX {concurrently}IF EXISTS "
+                      f"{qualified(operation.schema, operation.name)}",
+                      destructive=True, transactional=not operation.online)]
 
 
 @render_operation.register

@@ -119,7 +119,8 @@ def column_entries(table: TableEntry) -> list[ColumnEntry]:
             continue
         primary = bool(raw.get("primary_key"))
         # PostgreSQL makes key and identity columns NOT NULL whatever the spec says.
-        nullable = (raw.get("nullable", True) and not primary and name not in pk_columns
+        # Only an explicit `nullable: false` makes a column NOT NULL; an empty value does not.
+        nullable = (raw.get("nullable") is not False and not primary and name not in pk_columns
                     and not raw.get("identity"))
         entries.append(ColumnEntry(
             name=name, type=str(raw.get("type", "")), nullable=bool(nullable),

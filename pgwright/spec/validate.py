@@ -12,6 +12,7 @@ valid shape. Only a spec whose structure is broken stops at the shape.
 from __future__ import annotations
 
 import copy
+import datetime
 import difflib
 import re
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ from pgwright.spec.reading import (
     parse_reference,
     primary_key_entry,
     relation_names,
+    split_key,
     table_entries,
     unique_entries,
 )
@@ -58,9 +60,9 @@ def validate_spec(document: SpecDocument) -> list[Problem]:
     >>> [str(problem) for problem in validate_spec(document)]
     ["s.yaml:4: tables.t.columns.id: unknown type 'uuidd' (did you mean 'uuid'?)"]
     """
-    problems, checkable = _check_shape(document)
+    problems, checkable, set_aside = _check_shape(document)
     if checkable is not None:
-        problems += _check_meaning(checkable)
+        problems += _check_meaning(checkable, set_aside)
     return sorted(problems, key=lambda p: (p.line or 0, p.path))
 
 
@@ -108,8 +110,9 @@ def _first_line(document: SpecDocument) -> int:
 _SHAPE_ROUNDS = 4
 
 
-def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | None]:
-    """The shape problems, and the document to check the meaning of (None when it cannot be).
+def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | None, set[KeyPath]]:
+    """The shape problems, the document to check the meaning of (None when it cannot be),
+    and the paths of the keys set aside in it.
 
     That document is the given one when its shape is valid; else its data has the faulty
     keys set aside or read under the name suggested, as long as what remains has a valid shape.
@@ -117,32 +120,38 @@ def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | 
     data = document.data
     if data is None:
         return [Problem("the spec is empty; it needs 'version: 1' and 'tables:'", path="",
-                        line=1, file=document.file)], None
+                        line=1, file=document.file)], None, set()
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else _describe_value(data)
         return [Problem(f"the spec must be a mapping with 'version' and 'tables', not {kind}",
-                        line=_first_line(document), file=document.file)], None
+                        line=_first_line(document), file=document.file)], None, set()
     problems: list[Problem] = []
+    set_aside: set[KeyPath] = set()
     checkable: SpecDocument | None = document
     for _ in range(_SHAPE_ROUNDS):
         messages = _yamale_messages(checkable.data, checkable.file)
         if not messages:
-            return problems, checkable
-        found, checkable = _repaired(checkable, messages)
-        problems += found
-        if checkable is None:
+            return problems, checkable, set_aside
+        found, checkable, removed = _repaired(checkable, messages)
+        new = [problem for problem in found if problem not in problems]
+        problems += new
+        set_aside |= removed
+        if checkable is None or not new:  # broken, or a repair that changed nothing
             break
-    return problems, None
+    return problems, None, set_aside
 
 
-def _repaired(document: SpecDocument, messages: list[str]) -> tuple[list[Problem], SpecDocument | None]:
-    """The problems yamale's messages describe, and the document with them set aside."""
+def _repaired(document: SpecDocument,
+              messages: list[str]) -> tuple[list[Problem], SpecDocument | None, set[KeyPath]]:
+    """The problems yamale's messages describe, the document with them set aside (None if
+    that cannot be done), and the paths of the faulty values removed."""
     findings = _noise_removed([_finding(document, message) for message in messages])
     # Unknown keys first: a misspelt key may be the required key reported missing.
     findings.sort(key=lambda finding: finding.kind != "unknown")
     data = copy.deepcopy(document.data)
     problems: list[Problem] = []
     renames: list[tuple[KeyPath, KeyPath]] = []
+    removed: set[KeyPath] = set()
     repairable = True
     for finding in findings:
         if finding.kind == "unknown":
@@ -150,9 +159,12 @@ def _repaired(document: SpecDocument, messages: list[str]) -> tuple[list[Problem
             problems.append(problem)
             if rename:
                 renames.append(rename)
+            else:
+                removed.add(finding.path)
         elif finding.kind == "mismatch":
             problems.append(_mismatch(document, finding))
             repairable &= _set_aside(data, finding.path)
+            removed.add(finding.path)
         elif finding.kind == "missing":
             if finding.path not in {new for _, new in renames}:
                 problems.append(_missing(document, finding.path))
@@ -164,17 +176,18 @@ def _repaired(document: SpecDocument, messages: list[str]) -> tuple[list[Problem
             problems.append(document.problem(finding.path, finding.text.rstrip(".")))
             repairable = False
     if not repairable:
-        return problems, None
+        return problems, None, removed
     return problems, SpecDocument(data=data, file=document.file,
-                                  lines=_renamed_lines(document.lines, renames))
+                                  lines=_renamed_lines(document.lines, renames)), removed
 
 
 def _renamed_lines(lines: dict[KeyPath, int], renames: list[tuple[KeyPath, KeyPath]]):
-    """The lines, with each renamed key (and what is under it) known by its new path too."""
+    """The lines, with each renamed key (and what is under it) known by its new path."""
     result = dict(lines)
     for old, new in renames:
         for path, line in lines.items():
             if path[: len(old)] == old:
+                del result[path]
                 result[new + path[len(old):]] = line
     return result
 
@@ -198,9 +211,23 @@ def _finding(document: SpecDocument, message: str) -> _Finding:
             if separator:
                 text = message[len(dotted) + separator.end():]
                 return _Finding(path, _finding_kind(text), text)
+    # A key the file has under another spelling: a bare yes is loaded as True.
     dotted, _, text = message.partition(": ")
-    return _Finding(tuple(dotted.strip().split(".")) if dotted.strip() else (),
-                    _finding_kind(text), text)
+    path = _missing_key_path(document, dotted.strip())
+    for written, key in _non_string_keys_of(document, path[:-1]):
+        if str(key) == path[-1]:
+            path = path[:-1] + (written,)
+    return _Finding(path, _finding_kind(text), text)
+
+
+def _non_string_keys_of(document: SpecDocument, path: KeyPath) -> list[tuple[str, object]]:
+    """(spelling in the file, key as loaded) of each key that YAML did not load as a string."""
+    mapping = _value_at(document.data, path)
+    if not isinstance(mapping, dict):
+        return []
+    spelt = [child[-1] for child in document.lines
+             if child[:-1] == path and child[-1] not in mapping]
+    return list(zip(spelt, [key for key in mapping if not isinstance(key, str)], strict=False))
 
 
 def _finding_kind(text: str) -> str:
@@ -348,7 +375,8 @@ def _unknown_key(document: SpecDocument, finding: _Finding,
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     rename = None
     if isinstance(parent, dict):
-        value = parent.pop(path[-1], None)
+        loaded = dict(_non_string_keys_of(document, path[:-1])).get(path[-1], path[-1])
+        value = parent.pop(loaded, None)
         if matches and matches[0] not in parent:
             parent[matches[0]] = value
             rename = (path, path[:-1] + (matches[0],))
@@ -380,17 +408,10 @@ def _missing(document: SpecDocument, path: KeyPath) -> Problem:
 
 
 def _non_string_keys(document: SpecDocument, path: KeyPath) -> list[Problem]:
-    mapping = _value_at(document.data, path)
-    if not isinstance(mapping, dict):
-        return [document.problem(path, "every key here must be a name")]
-    # The file's own spelling of each key, in file order (a bare yes is True once loaded).
-    spelt = [child[-1] for child in document.lines if child[:-1] == path]
-    problems = []
-    for written, key in zip(spelt, mapping, strict=False):
-        if not isinstance(key, str):
-            problems.append(document.problem(
-                path + (written,), f"YAML reads the name {written} as {_describe_value(key)}",
-                f'quote it: "{written}"'))
+    problems = [document.problem(path + (written,),
+                                 f"YAML reads the name {written} as {_describe_value(key)}",
+                                 f'quote it: "{written}"')
+                for written, key in _non_string_keys_of(document, path)]
     return problems or [document.problem(path, "every key here must be a name")]
 
 
@@ -405,7 +426,9 @@ def _mismatch(document: SpecDocument, finding: _Finding) -> Problem:
     if shapes and all(_is_choice(shape) for shape in shapes):
         message = f"{_describe_value(value)} is not one of: {', '.join(expected)}"
     else:
-        message = f"expected {_either(expected)}, not {_describe_value(value)}"
+        shown = f"the string {_describe_value(value)}" if isinstance(value, str) \
+            else _describe_value(value)
+        message = f"expected {_either(expected)}, not {shown}"
     return document.problem(path, message, _mismatch_hint(path, key, value, shapes, expected))
 
 
@@ -437,6 +460,10 @@ def _mismatch_hint(path: KeyPath, key: str | None, value: object, shapes: list,
         return f"write {key}: {'true' if value else 'false'}"
     if Integer in kinds and isinstance(value, float) and value.is_integer():
         return f"write {key}: {int(value)}"
+    if isinstance(value, datetime.date):
+        if key == "default":
+            return f"YAML reads it as a date; for a SQL date write default: \"'{value}'\""
+        return f'YAML reads it as a date; quote it: "{value}"'
     if String in kinds and isinstance(value, bool):
         return "YAML reads a bare yes, no, on, off, true or false as a boolean; quote the word"
     if String in kinds and isinstance(value, int | float):
@@ -469,6 +496,8 @@ def _expected_words(shapes: list) -> list[str]:
         elif isinstance(shape, Map) or _is_schema(shape):
             keys = list(shape.dict)[:3] if _is_schema(shape) else []
             words.append(f"a mapping ({', '.join(keys)}, ...)" if keys else "a mapping")
+    if "a number" in words and "an integer" in words:
+        words.remove("an integer")
     return list(dict.fromkeys(words)) or ["something else"]
 
 
@@ -490,6 +519,8 @@ def _describe_value(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, datetime.date):
+        return f"the date {value}"
     return type(value).__name__
 
 
@@ -500,7 +531,13 @@ def _describe_value(value: object) -> str:
 class _Context:
     document: SpecDocument
     schemas: list[str]
+    # Keys whose faulty values were set aside: what they would have said is unknown, so
+    # checks that their absence could fail (a unique key, an index's columns) are skipped.
+    set_aside: set[KeyPath] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+
+    def is_uncertain(self, path: KeyPath) -> bool:
+        return any(removed[: len(path)] == path for removed in self.set_aside)
 
     def error(self, path: KeyPath, message: str, suggestion: str | None = None) -> None:
         self.problems.append(self.document.problem(path, message, suggestion))
@@ -509,10 +546,10 @@ class _Context:
         self.problems.append(self.document.problem(path, message, suggestion, severity="warning"))
 
 
-def _check_meaning(document: SpecDocument) -> list[Problem]:
+def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()) -> list[Problem]:
     """The meaning problems of a spec whose shape is valid."""
     data = document.data
-    context = _Context(document=document, schemas=managed_schemas(data))
+    context = _Context(document=document, schemas=managed_schemas(data), set_aside=set(set_aside))
     if data.get("version") != 1:
         context.error(("version",), f"unsupported spec version {data.get('version')!r}",
                       "this pgwright reads version: 1")
@@ -525,22 +562,28 @@ def _check_meaning(document: SpecDocument) -> list[Problem]:
     column_types: dict[tuple[str, str, str], str | None] = {}
     for table in tables.values():
         _check_table(context, table, enums, column_types)
+    functions = _check_functions(context)
     for table in tables.values():
         _check_relations(context, table, tables, column_types)
         _check_constraint_names(context, table)
+        _check_row_level_security(context, table)
+        _check_triggers(context, table, functions)
     _check_relation_names(context, tables)
     return context.problems
 
 
 def _check_identifier(context: _Context, path: KeyPath, name: str, what: str) -> None:
+    """``what`` is 'table name', 'enum value'...: names and enum labels share PostgreSQL's
+    limits. Quotes, semicolons and the like are fine: every name is quoted where needed."""
     if not name:
-        context.error(path, f"the {what} name is empty")
+        if what.endswith("name"):  # PostgreSQL accepts an empty enum label, not an empty name
+            context.error(path, f"the {what} is empty")
     elif "\x00" in name:
-        context.error(path, f"the {what} name contains a NUL character, which PostgreSQL "
-                      "does not allow in names")
+        context.error(path, f"the {what} contains a NUL character, which PostgreSQL does not allow")
     elif (size := len(name.encode())) > MAX_IDENTIFIER_BYTES:
-        context.error(path, f"the {what} name is {size} bytes long; PostgreSQL cuts "
-                      f"names at {MAX_IDENTIFIER_BYTES} bytes", "shorten it")
+        limit = "cuts names at" if what.endswith("name") else "allows at most"
+        context.error(path, f"the {what} is {size} bytes long; PostgreSQL {limit} "
+                      f"{MAX_IDENTIFIER_BYTES} bytes", "shorten it")
 
 
 def _qualified_key_parts(context: _Context, path: KeyPath, key: str, what: str) -> bool:
@@ -551,10 +594,10 @@ def _qualified_key_parts(context: _Context, path: KeyPath, key: str, what: str) 
         return False
     schema, dot, name = key.partition(".")
     if dot:
-        _check_identifier(context, path, schema, "schema")
-        _check_identifier(context, path, name, what)
+        _check_identifier(context, path, schema, "schema name")
+        _check_identifier(context, path, name, f"{what} name")
     else:
-        _check_identifier(context, path, key, what)
+        _check_identifier(context, path, key, f"{what} name")
     return True
 
 
@@ -563,7 +606,7 @@ def _check_names(context: _Context) -> None:
     schemas = data.get("schemas")
     for index, schema in enumerate(context.schemas):
         path = ("schemas", schema) if isinstance(schemas, dict) else ("schemas", index)
-        _check_identifier(context, path, schema, "schema")
+        _check_identifier(context, path, schema, "schema name")
         if schema.startswith("pg_") or schema == "information_schema":
             context.error(path, f"'{schema}' is a system schema and cannot be managed")
     for key, entry in (data.get("enums") or {}).items():
@@ -586,15 +629,15 @@ def _check_names(context: _Context) -> None:
                           f"(also as '{seen[(schema, name)]}')", "remove one of them")
         else:
             seen[(schema, name)] = key
-        for column in (raw or {}).get("columns") or {}:
-            _check_identifier(context, path + ("columns", column), column, "column")
-        for check in (raw or {}).get("checks") or {}:
-            _check_identifier(context, path + ("checks", check), check, "check")
+        for column in raw.get("columns") or {}:
+            _check_identifier(context, path + ("columns", column), column, "column name")
+        for check in raw.get("checks") or {}:
+            _check_identifier(context, path + ("checks", check), check, "check name")
         for kind in ("unique", "foreign_keys", "indexes"):
-            for index, item in enumerate((raw or {}).get(kind) or []):
+            for index, item in enumerate(raw.get(kind) or []):
                 if isinstance(item, dict) and item.get("name") is not None:
                     _check_identifier(context, path + (kind, index, "name"), item["name"],
-                                      "constraint" if kind != "indexes" else "index")
+                                      "index name" if kind == "indexes" else "constraint name")
 
 
 def _unmanaged_schema_hint(context: _Context, schema: str, name: str) -> str:
@@ -611,9 +654,12 @@ def _check_enums(context: _Context, enums) -> None:
                           _unmanaged_schema_hint(context, entry.schema, entry.name))
         if not entry.values:
             context.error(entry.path, "an enum needs at least one value")
-        duplicates = {v for v in entry.values if entry.values.count(v) > 1}
-        for value in sorted(duplicates):
-            context.error(entry.path, f"value '{value}' is listed twice", "remove one of them")
+        raw = context.document.data["enums"][entry.path[-1]]
+        values_path = entry.path if isinstance(raw, list) else entry.path + ("values",)
+        for index, value in enumerate(entry.values):
+            if value in entry.values[:index]:
+                context.error(values_path + (index,), f"value '{value}' is listed twice "
+                              f"(first at [{entry.values.index(value)}])", "remove one of them")
 
 
 # Type names from other languages and databases, and the PostgreSQL type they mean.
@@ -706,7 +752,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
     for index, entry in enumerate(table.raw.get("indexes") or []):
         path = table.path + ("indexes", index)
         has_columns, has_expression = "columns" in entry, "expression" in entry
-        if has_columns == has_expression:
+        if has_columns == has_expression and not context.is_uncertain(path):
             context.error(path, "an index needs exactly one of 'columns' or 'expression'",
                           "split it into two indexes" if has_columns else None)
         elif has_columns and not entry["columns"]:
@@ -768,8 +814,8 @@ def _check_bare_word_default(context: _Context, column, parsed, canonical, enums
         if word not in values and (close := difflib.get_close_matches(word, values, n=1)):
             meant = f"'{close[0]}'"
     context.warn(column.path + ("default",),
-                 f"default {word} is SQL, where a bare word names a column, not a value",
-                 f"for the value, quote it twice: default: \"{meant}\"")
+                 f"default {word} is read as SQL, where a bare word is a column name, not a value",
+                 f"for the value {meant}, write default: \"{meant}\"")
 
 
 def _enum_values(type_name: str, schemas: list[str], enums) -> list[str]:
@@ -906,7 +952,7 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
                               "such change would fail",
                               "make the column nullable, or use cascade or restrict")
     target = tables[(schema, name)]
-    if not _is_unique_key(target, tuple(target_columns)):
+    if not _is_unique_key(target, tuple(target_columns)) and not context.is_uncertain(target.path):
         context.error(fk.path, f"{name}({', '.join(target_columns)}) is neither the primary key "
                       "nor a unique constraint, so PostgreSQL cannot reference it",
                       f"add unique: [[{', '.join(target_columns)}]] to table '{name}'")
@@ -957,3 +1003,89 @@ def _check_relation_names(context: _Context, tables) -> None:
                               "give one of them another name")
             else:
                 seen[key] = path
+
+
+# -------------------------------------------------------------- row level security, triggers
+
+# What a policy may name besides the declared roles.
+_ROLE_KEYWORDS = frozenset({"public", "current_user", "current_role", "session_user"})
+
+
+def _check_functions(context: _Context) -> dict[tuple[str, str], dict]:
+    """Check the declared functions' names; return them by (schema, name)."""
+    functions: dict[tuple[str, str], dict] = {}
+    for key, raw in (context.document.data.get("functions") or {}).items():
+        path = ("functions", key)
+        if not _qualified_key_parts(context, path, key, "function"):
+            continue
+        schema, name = split_key(key, context.schemas[0])
+        if schema not in context.schemas:
+            context.error(path, f"schema '{schema}' is not managed by this spec",
+                          _unmanaged_schema_hint(context, schema, name))
+        for index, argument in enumerate(raw.get("args") or []):
+            if argument.get("name"):
+                _check_identifier(context, path + ("args", index, "name"), argument["name"],
+                                  "argument name")
+        functions[(schema, name)] = raw
+    return functions
+
+
+def _check_row_level_security(context: _Context, table) -> None:
+    rls = table.raw.get("rls") or {}
+    policies = rls.get("policies") or {}
+    if policies and not rls.get("enabled"):
+        context.warn(table.path + ("rls",), "the table has policies, but row level security is "
+                     "not enabled, so they restrict nothing", "add enabled: true")
+    roles = [str(role) for role in context.document.data.get("roles") or []]
+    for name, policy in policies.items():
+        path = table.path + ("rls", "policies", name)
+        _check_identifier(context, path, name, "policy name")
+        command = policy.get("command", "all")
+        # PostgreSQL rejects these: a select or delete policy writes no rows to check, and
+        # an insert policy reads no existing rows to filter.
+        if command in ("select", "delete") and "with_check" in policy:
+            context.error(path + ("with_check",), f"a {command} policy cannot have with_check",
+                          "use using, which filters the rows it sees")
+        if command == "insert" and "using" in policy:
+            context.error(path + ("using",), "an insert policy cannot have using",
+                          "use with_check, which checks the rows it writes")
+        for key in ("using", "with_check"):
+            if key in policy:
+                _check_expression(context, path + (key,), policy[key])
+        for index, role in enumerate(policy.get("roles") or []):
+            if role.lower() not in _ROLE_KEYWORDS and role not in roles:
+                context.error(path + ("roles", index), f"role '{role}' is not declared under roles",
+                              suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
+
+
+def _check_triggers(context: _Context, table, functions: dict[tuple[str, str], dict]) -> None:
+    column_names = [c.name for c in column_entries(table)]
+    for name, trigger in (table.raw.get("triggers") or {}).items():
+        path = table.path + ("triggers", name)
+        _check_identifier(context, path, name, "trigger name")
+        function = str(trigger["function"])
+        schema, function_name = split_key(function, context.schemas[0])
+        declared = functions.get((schema, function_name))
+        if schema in context.schemas and declared is None:
+            candidates = [n for s, n in functions if s == schema]
+            context.error(path + ("function",), f"unknown function '{function}'",
+                          suggest(function_name, candidates) or "declare it under functions")
+        elif declared is not None and str(declared.get("returns")).strip().lower() != "trigger":
+            context.error(path + ("function",), f"function '{function}' returns "
+                          f"{declared.get('returns')}, not trigger",
+                          "a trigger calls a function declared with returns: trigger")
+        events = trigger.get("events") or []
+        level = trigger.get("level", "row")
+        if trigger.get("columns") and "update" not in events:
+            context.error(path + ("columns",), "columns (UPDATE OF ...) need the update event",
+                          "add update to events, or remove columns")
+        for column in trigger.get("columns") or []:
+            _check_column_exists(context, path + ("columns",), column, column_names)
+        if "truncate" in events and level == "row":
+            context.error(path + ("events",), "a truncate trigger cannot fire for each row",
+                          "make it level: statement")
+        if trigger.get("timing") == "instead_of":
+            context.error(path + ("timing",), "instead_of triggers are for views, not tables",
+                          "use before or after")
+        if "when" in trigger:
+            _check_expression(context, path + ("when",), trigger["when"])

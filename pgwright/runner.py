@@ -1,0 +1,94 @@
+"""Running statements against a live database: transaction chunks, lock_timeout, retries.
+
+Statements run in order. Consecutive transactional statements share one transaction; a
+statement that cannot run inside one (CREATE INDEX CONCURRENTLY, a VALIDATE meant not to hold
+locks) commits what came before and runs on its own. A statement that cannot get its lock
+within ``lock_timeout`` is retried a bounded number of times with backoff, then fails cleanly,
+so a migration never queues behind a long transaction and blocks everyone behind it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pgwright.errors import MigrationError
+from pgwright.names import quote_literal
+
+
+@dataclass(frozen=True)
+class LockPolicy:
+    """How long one statement may wait for a lock, and how often it is tried again."""
+
+    timeout: str = "5s"
+    retries: int = 3
+    backoff_seconds: float = 0.5  # doubled after each attempt
+
+    def set_sql(self) -> str:
+        return f"SET lock_timeout = {quote_literal(self.timeout)}"
+
+
+DEFAULT_LOCK_POLICY = LockPolicy()
+
+
+def _is_lock_timeout(error: Exception) -> bool:
+    return getattr(error, "sqlstate", None) == "55P03"  # lock_not_available
+
+
+def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: str,
+                      attempt_scope: Callable[[], object] | None = None) -> None:
+    """Run ``run``; on a lock timeout wait and try again, up to ``policy.retries`` times.
+
+    ``attempt_scope`` opens what one attempt runs inside (a savepoint, when already in a
+    transaction), so a failed attempt leaves the transaction usable.
+    """
+    delay = policy.backoff_seconds
+    for attempt in range(policy.retries + 1):
+        try:
+            if attempt_scope is None:
+                run()
+            else:
+                with attempt_scope():
+                    run()
+            return
+        except Exception as error:
+            if not _is_lock_timeout(error):
+                raise
+            if attempt == policy.retries:
+                raise MigrationError(
+                    f"gave up after {policy.retries + 1} attempts: could not get a lock within "
+                    f"lock_timeout {policy.timeout} for: {describe}; a long-running transaction "
+                    "holds it (see pg_stat_activity / pg_locks)") from error
+            time.sleep(delay)
+            delay *= 2
+
+
+def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAULT_LOCK_POLICY,
+                   on_statement: Callable[[int, int], None] | None = None) -> None:
+    """Run rendered statements in order on an autocommit psycopg connection."""
+    connection.execute(policy.set_sql())
+    total = len(statements)
+    index = 0
+    while index < total:
+        if not statements[index].transactional:
+            statement = statements[index]
+            with_lock_retries(lambda s=statement: connection.execute(s.sql), policy,
+                              _first_line(statement.sql))
+            index += 1
+            if on_statement:
+                on_statement(index, total)
+            continue
+        with connection.transaction():
+            while index < total and statements[index].transactional:
+                statement = statements[index]
+                with_lock_retries(lambda s=statement: connection.execute(s.sql), policy,
+                                  _first_line(statement.sql), attempt_scope=connection.transaction)
+                index += 1
+                if on_statement:
+                    on_statement(index, total)
+
+
+def _first_line(sql: str) -> str:
+    line = sql.strip().splitlines()[0]
+    return line if len(line) < 120 else line[:117] + "..."
