@@ -19,9 +19,17 @@ from pgwright.apply import (
     write_migration,
 )
 from pgwright.connect import connect, resolve_database_url
-from pgwright.errors import MigrationError, PgwrightError, PlanError, Problem, SpecError
+from pgwright.errors import (
+    MigrationError,
+    PgwrightError,
+    PlanError,
+    Problem,
+    SpecError,
+    UnsafePlanError,
+)
 from pgwright.planning import Plan, plan_against
 from pgwright.render.plan import migration_header
+from pgwright.render.sql import Statement, render_script
 from pgwright.runner import DEFAULT_LOCK_POLICY, LockPolicy, run_statements
 from pgwright.spec import load_spec_document, validate_spec
 from pgwright.spec.load import SpecDocument
@@ -72,15 +80,32 @@ def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None
     run_statements(connection, plan.statements, lock_policy, on_statement)
 
 
+def refuse_destructive(operations) -> None:
+    """UnsafePlanError listing the destructive operations, if there are any."""
+    from pgwright.render.plan import describe
+
+    destructive = [o for o in operations if o.destructive]
+    if destructive:
+        listed = "\n".join(f"  - {describe(o)}" for o in destructive)
+        raise UnsafePlanError(f"the plan has {len(destructive)} destructive step(s); nothing was "
+                              f"applied (pass --allow-destructive to apply them):\n{listed}")
+
+
 def push(spec_path: Path | str, database_url: str,
-         on_statement: Callable[[int, int], None] | None = None) -> Plan:
-    """Plan and execute directly, no migration file: for development databases and tests."""
+         on_statement: Callable[[int, int], None] | None = None,
+         allow_destructive: bool = False, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> Plan:
+    """Plan and execute directly, no migration file: for development databases and tests.
+
+    Refuses (UnsafePlanError) a plan with destructive steps unless ``allow_destructive``.
+    """
     document, _ = load_valid_spec(spec_path)
     with connect(database_url) as connection:
         the_plan = plan_against(connection, document)
+        if not allow_destructive:
+            refuse_destructive(the_plan.operations)
         if not the_plan.is_empty:
             try:
-                execute_plan(connection, the_plan, on_statement)
+                execute_plan(connection, the_plan, on_statement, lock_policy)
             except PgwrightError:
                 raise
             except Exception as error:
@@ -95,7 +120,8 @@ def check(spec_path: Path | str, database_url: str) -> Plan:
 
 
 def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | str,
-             message: str) -> tuple[Migration | None, Plan]:
+             message: str, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY
+             ) -> tuple[Migration | None, Plan]:
     """Write the next migration bringing the database (once migrated) to the spec.
 
     The diff is taken against the database as it will be once the migrations already on
@@ -117,7 +143,9 @@ def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | st
     number = len(list_migrations(migrations_dir)) + 1
     header = migration_header(f"pgwright migration {number:04d}: {message}",
                               the_plan.operations, Path(spec_path).name)
-    return write_migration(migrations_dir, message, the_plan.sql(header)), the_plan
+    # Never queue behind a long transaction while holding locks others wait for.
+    statements = [Statement(lock_policy.set_sql()), *the_plan.statements]
+    return write_migration(migrations_dir, message, render_script(statements, header)), the_plan
 
 
 def replay_migration(connection, migration: Migration) -> None:
@@ -145,8 +173,22 @@ def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:
 
 
 def apply(database_url: str, migrations_dir: Path | str,
-          on_migration: Callable[[Migration], None] | None = None) -> list[Migration]:
-    """Run pending migrations in order, each in one transaction, under an advisory lock."""
+          on_migration: Callable[[Migration], None] | None = None,
+          allow_destructive: bool = False) -> list[Migration]:
+    """Run pending migrations in order, each in one transaction, under an advisory lock.
+
+    Refuses (UnsafePlanError, nothing applied) when a pending migration has destructive
+    steps, unless ``allow_destructive``.
+    """
+    if not allow_destructive:
+        from pgwright.apply import destructive_migrations
+
+        flagged = destructive_migrations(pending(database_url, migrations_dir))
+        if flagged:
+            names = ", ".join(m.name for m in flagged)
+            raise UnsafePlanError(f"pending migration(s) {names} have destructive steps (marked "
+                                  "-- DESTRUCTIVE in the file); nothing was applied (pass "
+                                  "--allow-destructive to apply them)")
     return apply_migrations(database_url, Path(migrations_dir), on_migration)
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pgwright.connect import plain_url, redact, sqlalchemy_url
 from pgwright.errors import MigrationError
-from pgwright.render.sql import NO_TRANSACTION_MARKER
+from pgwright.render.sql import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
+from pgwright.runner import DEFAULT_LOCK_POLICY, with_lock_retries
 from pgwright.sqlscript import split_statements
 
 VERSION_SCHEMA = "pgwright"
@@ -73,6 +74,12 @@ def read_current_revision(connection) -> str | None:
         return None
     row = connection.execute(f"SELECT version_num FROM {VERSION_SCHEMA}.{VERSION_TABLE}").fetchone()
     return row[0] if row else None
+
+
+def destructive_migrations(migrations: list[Migration]) -> list[Migration]:
+    """The migrations whose SQL pgwright marked as destructive when it generated them."""
+    return [m for m in migrations
+            if DESTRUCTIVE_MARKER in m.sql_path.read_text(encoding="utf-8")]
 
 
 def pending_migrations(connection, migrations_dir: Path) -> list[Migration]:
@@ -147,11 +154,13 @@ def run_migration_sql(revision_file: str) -> None:
             cursor.execute(statement)
 
     for statement in split_statements(sql_path.read_text(encoding="utf-8")):
+        describe = statement.strip().splitlines()[-1][:120]
         if NO_TRANSACTION_MARKER in statement:
             with op.get_context().autocommit_block():
-                run(statement)
+                with_lock_retries(lambda s=statement: run(s), DEFAULT_LOCK_POLICY, describe)
         else:
-            run(statement)
+            with_lock_retries(lambda s=statement: run(s), DEFAULT_LOCK_POLICY, describe,
+                              attempt_scope=bind.begin_nested)
 
 
 def apply_migrations(url: str, migrations_dir: Path,

@@ -231,11 +231,17 @@ def generate(spec_path, database_url, migrations_dir, message) -> int:
     return EXIT_OK
 
 
+ALLOW_DESTRUCTIVE = click.option(
+    "--allow-destructive", is_flag=True,
+    help="Apply steps that drop tables, columns, constraints, indexes, types or functions.")
+
+
 @main.command()
 @project_options
 @click.option("--sql", "print_sql", is_flag=True, help="Print the pending SQL instead of running it.")
+@ALLOW_DESTRUCTIVE
 @handles_errors
-def apply(spec_path, database_url, migrations_dir, print_sql) -> int:
+def apply(spec_path, database_url, migrations_dir, print_sql, allow_destructive) -> int:
     """Run pending migrations in order, each in one transaction, under an advisory lock."""
     from pgwright import api
 
@@ -244,7 +250,8 @@ def apply(spec_path, database_url, migrations_dir, print_sql) -> int:
         sql = api.pending_sql(url, migrations_dir)
         click.echo(sql if sql else "-- pgwright: no pending migrations")
         return EXIT_OK
-    applied = api.apply(url, migrations_dir, on_migration=lambda m: _say(f"applying {m.name}"))
+    applied = api.apply(url, migrations_dir, on_migration=lambda m: _say(f"applying {m.name}"),
+                        allow_destructive=allow_destructive)
     _say(f"applied {len(applied)} migration(s)" if applied else "up to date: nothing to apply",
          "green")
     return EXIT_OK
@@ -253,8 +260,9 @@ def apply(spec_path, database_url, migrations_dir, print_sql) -> int:
 @main.command()
 @project_options
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@ALLOW_DESTRUCTIVE
 @handles_errors
-def push(spec_path, database_url, migrations_dir, yes) -> int:
+def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int:
     """Plan and execute directly, without a migration file (development databases, tests)."""
     from pgwright import api
     from pgwright.render.plan import summary_lines
@@ -266,13 +274,16 @@ def push(spec_path, database_url, migrations_dir, yes) -> int:
         return EXIT_OK
     for line in summary_lines(the_plan.operations):
         _say(f"  {line}")
+    if not allow_destructive:
+        api.refuse_destructive(the_plan.operations)
     if not yes:
         if not sys.stdin.isatty():
             _say("refusing to push without confirmation: pass --yes", "red")
             return EXIT_ERROR
         click.confirm(f"Apply {len(the_plan.operations)} change(s)?", abort=True, err=True)
     with _progress("pushing") as advance:
-        the_plan = api.push(spec_path, url, on_statement=advance)
+        the_plan = api.push(spec_path, url, on_statement=advance,
+                            allow_destructive=allow_destructive)
     _say(f"pushed {len(the_plan.operations)} change(s)", "green")
     return EXIT_OK
 

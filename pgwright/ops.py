@@ -268,8 +268,13 @@ class AddConstraint(TableOperation):
 @dataclass(frozen=True)
 class DropConstraint(TableOperation):
     phase = Phase.DROP_CONSTRAINTS
-    destructive = True
     name: str
+    # Dropped only to be added again with a new definition in the same plan.
+    replaced: bool = False
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return not self.replaced
 
     @property
     def subject(self) -> str:
@@ -292,8 +297,13 @@ class AddForeignKey(TableOperation):
 @dataclass(frozen=True)
 class DropForeignKey(TableOperation):
     phase = Phase.DROP_FOREIGN_KEYS
-    destructive = True
     name: str
+    # Dropped only to be added again with a new definition in the same plan.
+    replaced: bool = False
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return not self.replaced
 
     @property
     def subject(self) -> str:
@@ -315,10 +325,14 @@ class CreateIndex(TableOperation):
 @dataclass(frozen=True)
 class DropIndex(Operation):
     phase = Phase.DROP_INDEXES
-    destructive = True
     schema: str
     name: str
     online: bool = False
+    replaced: bool = False  # dropped only to be built again with a new definition
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return not self.replaced
 
     @property
     def subject(self) -> str:
@@ -481,8 +495,12 @@ class CreateTrigger(TableOperation):
 @dataclass(frozen=True)
 class DropTrigger(TableOperation):
     phase = Phase.DROP_TRIGGERS
-    destructive = True
     name: str
+    replaced: bool = False  # dropped only to be created again with a new definition
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return not self.replaced
 
     @property
     def subject(self) -> str:

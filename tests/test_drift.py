@@ -70,7 +70,7 @@ def test_check_reports_drift_and_push_repairs_it(drift, project, database_url, d
     assert reported.exit_code == 2
     assert mentioned in reported.output
 
-    assert run(project, database_url, "push", "--yes").exit_code == 0
+    assert run(project, database_url, "push", "--yes", "--allow-destructive").exit_code == 0
     assert run(project, database_url, "check").exit_code == 0
 
 
@@ -82,7 +82,7 @@ def test_generate_and_apply_repair_drift(drift, project, database_url, db):
     assert generated.exit_code == 0, generated.output
     assert (project / "migrations" / "versions").glob("0001_repair_*.sql")
 
-    applied = run(project, database_url, "apply")
+    applied = run(project, database_url, "apply", "--allow-destructive")
     assert applied.exit_code == 0, applied.output
     assert run(project, database_url, "check").exit_code == 0
 

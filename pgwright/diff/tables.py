@@ -43,7 +43,8 @@ def compare_primary_key(spec: Table, live: Table) -> Iterator[ops.Operation]:
     if spec.primary_key == live.primary_key:
         return
     if live.primary_key is not None:
-        yield ops.DropConstraint(spec.schema, spec.name, live.primary_key.name)
+        yield ops.DropConstraint(spec.schema, spec.name, live.primary_key.name,
+                                 replaced=spec.primary_key is not None)
     if spec.primary_key is not None:
         yield ops.AddConstraint(spec.schema, spec.name, spec.primary_key)
 
@@ -53,7 +54,7 @@ def _replace_constraints(spec: Table, spec_items, live_items) -> Iterator[ops.Op
     for constraint in result.removed:
         yield ops.DropConstraint(spec.schema, spec.name, constraint.name)
     for constraint, _ in result.changed:
-        yield ops.DropConstraint(spec.schema, spec.name, constraint.name)
+        yield ops.DropConstraint(spec.schema, spec.name, constraint.name, replaced=True)
         yield ops.AddConstraint(spec.schema, spec.name, constraint, online=True)
     for constraint in result.added:
         yield ops.AddConstraint(spec.schema, spec.name, constraint, online=True)
@@ -75,7 +76,7 @@ def compare_foreign_keys(spec: Table, live: Table) -> Iterator[ops.Operation]:
     for fk in result.removed:
         yield ops.DropForeignKey(spec.schema, spec.name, fk.name)
     for fk, _ in result.changed:
-        yield ops.DropForeignKey(spec.schema, spec.name, fk.name)
+        yield ops.DropForeignKey(spec.schema, spec.name, fk.name, replaced=True)
         yield ops.AddForeignKey(spec.schema, spec.name, fk, online=True)
     for fk in result.added:
         yield ops.AddForeignKey(spec.schema, spec.name, fk, online=True)
@@ -88,7 +89,7 @@ def compare_indexes(spec: Table, live: Table) -> Iterator[ops.Operation]:
     for index in result.removed:
         yield ops.DropIndex(spec.schema, index.name, online=True)
     for index, _ in result.changed:
-        yield ops.DropIndex(spec.schema, index.name, online=True)
+        yield ops.DropIndex(spec.schema, index.name, online=True, replaced=True)
         yield ops.CreateIndex(spec.schema, spec.name, index, online=True)
     for index in result.added:
         yield ops.CreateIndex(spec.schema, spec.name, index, online=True)
@@ -130,7 +131,7 @@ def compare_triggers(spec: Table, live: Table) -> Iterator[ops.Operation]:
     for trigger in result.removed:
         yield ops.DropTrigger(spec.schema, spec.name, trigger.name)
     for trigger, _ in result.changed:
-        yield ops.DropTrigger(spec.schema, spec.name, trigger.name)
+        yield ops.DropTrigger(spec.schema, spec.name, trigger.name, replaced=True)
         yield ops.CreateTrigger(spec.schema, spec.name, trigger)
 
 

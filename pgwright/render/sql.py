@@ -237,7 +237,7 @@ def _(operation: ops.AddConstraint) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.DropConstraint) -> list[Statement]:
     return [Statement(f"{_alter_table(operation)} DROP CONSTRAINT IF EXISTS "
-                      f"{quote_ident(operation.name)}", destructive=True)]
+                      f"{quote_ident(operation.name)}", destructive=operation.destructive)]
 
 
 @render_operation.register
@@ -248,7 +248,7 @@ def _(operation: ops.AddForeignKey) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.DropForeignKey) -> list[Statement]:
     return [Statement(f"{_alter_table(operation)} DROP CONSTRAINT IF EXISTS "
-                      f"{quote_ident(operation.name)}", destructive=True)]
+                      f"{quote_ident(operation.name)}", destructive=operation.destructive)]
 
 
 @render_operation.register
@@ -273,7 +273,7 @@ def _(operation: ops.DropIndex) -> list[Statement]:
     concurrently = "CONCURRENTLY " if operation.online else ""
     return [Statement(f"DROP INDEX {concurrently}IF EXISTS "
                       f"{qualified(operation.schema, operation.name)}",
-                      destructive=True, transactional=not operation.online)]
+                      destructive=operation.destructive, transactional=not operation.online)]
 
 
 @render_operation.register
@@ -360,4 +360,5 @@ def _(operation: ops.CreateTrigger) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.DropTrigger) -> list[Statement]:
     return [Statement(f"DROP TRIGGER IF EXISTS {quote_ident(operation.name)} ON "
-                      f"{qualified(operation.schema, operation.table)}", destructive=True)]
+                      f"{qualified(operation.schema, operation.table)}",
+                      destructive=operation.destructive)]

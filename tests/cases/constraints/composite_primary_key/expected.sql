@@ -1,4 +1,3 @@
--- DESTRUCTIVE: removes something the spec no longer declares
 ALTER TABLE public.label_assignments DROP CONSTRAINT IF EXISTS label_assignments_pkey;
 
 -- DESTRUCTIVE: removes something the spec no longer declares

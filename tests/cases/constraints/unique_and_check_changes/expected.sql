@@ -1,4 +1,3 @@
--- DESTRUCTIVE: removes something the spec no longer declares
 ALTER TABLE public.customers DROP CONSTRAINT IF EXISTS age_positive;
 
 -- DESTRUCTIVE: removes something the spec no longer declares

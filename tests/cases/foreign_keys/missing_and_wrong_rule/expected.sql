@@ -1,7 +1,5 @@
--- DESTRUCTIVE: removes something the spec no longer declares
 ALTER TABLE public.customers DROP CONSTRAINT IF EXISTS customers_organization_id_fkey;
 
--- DESTRUCTIVE: removes something the spec no longer declares
 ALTER TABLE public.orders DROP CONSTRAINT IF EXISTS orders_customer_id_fkey;
 
 DO $pgwright$

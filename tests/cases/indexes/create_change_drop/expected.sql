@@ -2,7 +2,6 @@
 -- pgwright:no-transaction
 DROP INDEX CONCURRENTLY IF EXISTS public.messages_obsolete_idx;
 
--- DESTRUCTIVE: removes something the spec no longer declares
 -- pgwright:no-transaction
 DROP INDEX CONCURRENTLY IF EXISTS public.messages_recent_idx;
 
