@@ -122,13 +122,13 @@ def test_without_force_the_owner_bypasses_rls(db, roles, tenants, database_url):
 
 def test_rls_enabled_without_policies_hides_everything(tmp_path, database_url, db, roles):
     spec = tmp_path / "schema.yaml"
-    spec.write_text(f"""\
+    spec.write_text("""\
 version: 1
 tables:
   notes:
     columns:
-      id: {{type: integer, primary_key: true}}
-    rls: {{enabled: true}}
+      id: {type: integer, primary_key: true}
+    rls: {enabled: true}
 """)
     api.push(spec, database_url)
     db.execute("INSERT INTO notes VALUES (1)")

@@ -34,14 +34,6 @@ from pgwright.normalize import (
     split_top_level,
 )
 from pgwright.spec.load import SpecDocument, format_path
-from pgwright.spec.security import (
-    declared_roles,
-    function_entries,
-    read_function,
-    read_policies,
-    read_row_level_security,
-    read_triggers,
-)
 from pgwright.spec.reading import (
     column_entries,
     enum_entries,
@@ -54,6 +46,14 @@ from pgwright.spec.reading import (
     schema_comments,
     table_entries,
     unique_entries,
+)
+from pgwright.spec.security import (
+    declared_roles,
+    function_entries,
+    read_function,
+    read_policies,
+    read_row_level_security,
+    read_triggers,
 )
 
 TypeResolver = Callable[[str], str | None]
