@@ -204,7 +204,7 @@ class Effect:
     chain: tuple[TableKey, ...]  # from the deleted table to ``table``, both included
     action: ReferentialAction  # the referential action that applies
     reason: str = ""  # why it fails or might, in words; "" when it simply happens
-    triggers: tuple[str, ...] = ()  # triggers of ``table`` this fires ("name (schema.function)")
+    triggers: tuple[str, ...] = ()  # names of the triggers of ``table`` this fires
     recursive: bool = False  # a cascade back into a table already being deleted from
 
 
@@ -271,7 +271,7 @@ def _triggers(table: Table, event: str, columns: Collection[str] = ()) -> tuple[
             continue
         if event == "UPDATE" and trigger.columns and not set(trigger.columns) & set(columns):
             continue
-        fired.append(f"{trigger.name} ({trigger.function_schema}.{trigger.function_name})")
+        fired.append(trigger.name)
     return tuple(fired)
 
 
@@ -335,7 +335,9 @@ def blast_radius(
     for parent, edge in pending:
         effects.extend(_non_cascade_effects(parent, edge, depth, chains, recursive, edges))
 
-    ordered = sorted(effects, key=lambda e: (len(e.chain), e.outcome.fails, e.table, e.foreign_key))
+    outcome_order = list(Outcome)
+    ordered = sorted(effects, key=lambda e: (len(e.chain), outcome_order.index(e.outcome),
+                                             e.table, e.foreign_key))
     findings = _findings(table, ordered, tables, outlives, tenants)
     return BlastRadius(table=table, effects=tuple(ordered), findings=findings)
 
@@ -473,12 +475,11 @@ def _findings(root: TableKey, effects: list[Effect], tables: Mapping[TableKey, T
             findings.append(Finding(
                 FindingKind.SHARED_ROWS, effect.table, effect.chain,
                 f"deletes rows of {name}, which can belong to two tenants at once ({columns})"))
-        guarded = [trigger for trigger in effect.triggers]
-        if guarded and not effect.recursive:
+        if effect.triggers and not effect.recursive:
             findings.append(Finding(
                 FindingKind.DELETE_TRIGGER, effect.table, effect.chain,
-                f"deletes rows of {name}, whose DELETE triggers run for each of them "
-                f"({'; '.join(guarded)}): one that raises makes the whole delete fail"))
+                f"deletes rows of {name}, which fires {', '.join(effect.triggers)} for each: "
+                f"a trigger that raises makes the whole delete fail"))
     return tuple(findings)
 
 
@@ -502,20 +503,21 @@ class UnlinkedColumn:
 def unlinked_reference_columns(catalog: Catalog) -> tuple[UnlinkedColumn, ...]:
     """``*_id`` columns that no foreign key and no polymorphic declaration covers.
 
-    A column counts when its name suggests a table of the catalog (``customer_id`` ->
-    ``customers``) or when its type is the type of some table's single-column primary key
-    (so ``external_thread_id text`` next to uuid keys does not).
+    A column counts when its name suggests a table of the catalog whose key has the
+    column's type (``customer_id uuid`` -> ``customers``), or when its type is the type of
+    some table's single-column primary key (so ``external_thread_id text`` next to uuid keys
+    does not).
 
     >>> unlinked_reference_columns(catalog)  # doctest: +SKIP
     (UnlinkedColumn(table=('public', 'invoices'), column='project_id', type='uuid',
                     likely_target=('public', 'projects')),)
     """
-    key_types = set()
+    key_type: dict[TableKey, str] = {}
     for table in catalog.tables:
         if table.primary_key and len(table.primary_key.columns) == 1:
             column = table.column(table.primary_key.columns[0])
             if column is not None:
-                key_types.add(column.type)
+                key_type[table.key] = column.type
     by_name: dict[str, list[TableKey]] = {}
     for table in catalog.tables:
         by_name.setdefault(table.name.lower(), []).append(table.key)
@@ -528,23 +530,27 @@ def unlinked_reference_columns(catalog: Catalog) -> tuple[UnlinkedColumn, ...]:
             name = column.name.lower()
             if not name.endswith("_id") or column.name in covered:
                 continue
-            target = _likely_target(name[: -len("_id")], table.schema, by_name)
-            if target is None and column.type not in key_types:
+            candidates = [key for key in _named_tables(name[: -len("_id")], by_name)
+                          if key_type.get(key, column.type) == column.type]
+            same_schema = [key for key in candidates if key[0] == table.schema]
+            target = (same_schema or candidates or [None])[0]
+            if target is None and column.type not in key_type.values():
                 continue
             found.append(UnlinkedColumn(table.key, column.name, column.type, target))
     return tuple(found)
 
 
-def _likely_target(stem: str, schema: str, by_name: Mapping[str, list[TableKey]]) -> TableKey | None:
-    last = stem.rsplit("_", 1)[-1]
-    stems = [stem, last] if last != stem else [stem]
-    for word in stems:
-        plurals = [word, word + "s", word + "es"]
+def _named_tables(stem: str, by_name: Mapping[str, list[TableKey]]) -> list[TableKey]:
+    """Tables a ``<stem>_id`` column may be named after: ``customer`` -> ``customers``,
+    ``category`` -> ``categories``, ``parent_category`` -> ``categories``."""
+    words = [stem]
+    if "_" in stem:
+        words.append(stem.rsplit("_", 1)[-1])
+    found: list[TableKey] = []
+    for word in words:
+        forms = [word, word + "s", word + "es"]
         if word.endswith("y"):
-            plurals.append(word[:-1] + "ies")
-        for candidate in plurals:
-            keys = by_name.get(candidate)
-            if keys:
-                same_schema = [k for k in keys if k[0] == schema]
-                return sorted(same_schema or keys)[0]
-    return None
+            forms.append(word[:-1] + "ies")
+        for form in forms:
+            found += sorted(by_name.get(form, ()))
+    return list(dict.fromkeys(found))

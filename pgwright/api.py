@@ -80,6 +80,15 @@ def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None
     run_statements(connection, plan.statements, lock_policy, on_statement)
 
 
+def refuse_findings(plan: Plan) -> None:
+    """UnsafePlanError when existing rows would violate what the plan adds."""
+    if plan.findings:
+        total = sum(f.count for f in plan.findings)
+        raise UnsafePlanError(f"{total} existing row(s) would violate {len(plan.findings)} "
+                              "constraint(s) the plan adds; nothing was applied",
+                              findings=plan.findings)
+
+
 def refuse_destructive(operations) -> None:
     """UnsafePlanError listing the destructive operations, if there are any."""
     from pgwright.render.plan import describe
@@ -101,6 +110,7 @@ def push(spec_path: Path | str, database_url: str,
     document, _ = load_valid_spec(spec_path)
     with connect(database_url) as connection:
         the_plan = plan_against(connection, document)
+        refuse_findings(the_plan)
         if not allow_destructive:
             refuse_destructive(the_plan.operations)
         if not the_plan.is_empty:
@@ -189,7 +199,14 @@ def apply(database_url: str, migrations_dir: Path | str,
             raise UnsafePlanError(f"pending migration(s) {names} have destructive steps (marked "
                                   "-- DESTRUCTIVE in the file); nothing was applied (pass "
                                   "--allow-destructive to apply them)")
-    return apply_migrations(database_url, Path(migrations_dir), on_migration)
+    try:
+        return apply_migrations(database_url, Path(migrations_dir), on_migration)
+    except MigrationError as error:
+        from pgwright.checks import PREFLIGHT_PREFIX
+
+        if PREFLIGHT_PREFIX in str(error):
+            raise UnsafePlanError(str(error)) from error
+        raise
 
 
 def pending_sql(database_url: str, migrations_dir: Path | str) -> str:

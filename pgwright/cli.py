@@ -53,6 +53,7 @@ def handles_errors(function):
             sys.exit(EXIT_ERROR)
         except UnsafePlanError as error:
             _say(f"refused: {redact(str(error))}", "red")
+            _print_findings(error.findings)
             sys.exit(EXIT_UNSAFE)
         except PgwrightError as error:
             _say(f"error: {redact(str(error))}", "red")
@@ -158,6 +159,23 @@ def validate(spec_path: Path) -> int:
     return EXIT_OK
 
 
+def _print_findings(findings) -> None:
+    if not findings:
+        return
+    from rich.table import Table
+
+    from pgwright.render.plan import findings_table
+
+    table = Table(title="rows that would violate the new constraints", title_justify="left")
+    for header in ("table", "constraint", "rows", "what", "samples"):
+        table.add_column(header)
+    for finding, line in zip(findings, findings_table(findings), strict=True):
+        samples = line.split("  e.g. ", 1)[1] if "  e.g. " in line else ""
+        table.add_row(finding.check.table, finding.check.constraint, str(finding.count),
+                      finding.check.description, samples)
+    _console().print(table)
+
+
 def _print_plan(the_plan, as_json: bool) -> None:
     from pgwright.render.plan import plan_json, summary_lines
 
@@ -186,7 +204,11 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code) -> int:
 
     project = _project(spec_path, database_url, migrations_dir)
     the_plan = api.plan(spec_path, project.url())
+    _print_findings(the_plan.findings)
     _print_plan(the_plan, as_json)
+    if the_plan.findings:
+        _say("refused: existing rows would violate constraints this plan adds", "red")
+        return EXIT_UNSAFE
     return EXIT_CHANGES if exit_code and not the_plan.is_empty else EXIT_OK
 
 
@@ -274,6 +296,7 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int
         return EXIT_OK
     for line in summary_lines(the_plan.operations):
         _say(f"  {line}")
+    api.refuse_findings(the_plan)
     if not allow_destructive:
         api.refuse_destructive(the_plan.operations)
     if not yes:

@@ -61,7 +61,14 @@ class PlanError(PgwrightError):
 
 
 class UnsafePlanError(PgwrightError):
-    """The plan was refused because it is unsafe (destructive, or would fail on existing data)."""
+    """The plan was refused because it is unsafe (destructive, or would fail on existing data).
+
+    ``findings`` lists the violating rows, when that is the reason.
+    """
+
+    def __init__(self, message: str, findings=()):
+        super().__init__(message)
+        self.findings = tuple(findings)
 
 
 class MigrationError(PgwrightError):

@@ -11,6 +11,7 @@ from enum import Enum as _PyEnum
 from enum import IntEnum
 from typing import ClassVar
 
+from pgwright.checks import DataCheck
 from pgwright.model import (
     CheckConstraint,
     Column,
@@ -28,6 +29,7 @@ from pgwright.model import (
 
 
 class Phase(IntEnum):
+    PREFLIGHT = 5  # data checks that stop a migration before it changes anything
     CREATE_SCHEMAS = 10
     CREATE_EXTENSIONS = 20
     CREATE_TYPES = 30
@@ -505,3 +507,15 @@ class DropTrigger(TableOperation):
     @property
     def subject(self) -> str:
         return f"{self.schema}.{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class AssertNoViolations(Operation):
+    """Stop before any change when existing rows would violate what the plan adds."""
+
+    phase = Phase.PREFLIGHT
+    check: DataCheck
+
+    @property
+    def subject(self) -> str:
+        return f"{self.check.table}.{self.check.constraint}"

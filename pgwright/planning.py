@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pgwright.checks import Finding, checks_for_operations, run_checks
 from pgwright.diff import diff
 from pgwright.errors import PlanError
 from pgwright.introspect.canonical import canonicalize
@@ -19,7 +20,7 @@ from pgwright.introspect.catalog import (
     read_user_types,
 )
 from pgwright.model import Catalog
-from pgwright.ops import Operation
+from pgwright.ops import AssertNoViolations, Operation
 from pgwright.render.sql import Statement, render_script, render_statements
 from pgwright.spec.load import SpecDocument
 from pgwright.spec.reading import managed_schemas
@@ -34,6 +35,8 @@ class Plan:
     statements: tuple[Statement, ...]
     spec: Catalog
     live: Catalog
+    # Rows that would violate what the plan adds: a plan with findings is refused.
+    findings: tuple[Finding, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -113,5 +116,8 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     _check_external_references(spec, external)
     canonical = canonicalize(connection, spec, live)
     operations = diff(canonical, live)
+    checks = checks_for_operations(operations, live)
+    findings = run_checks(connection, checks)
+    operations = [AssertNoViolations(check) for check in checks] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),
-                spec=canonical, live=live)
+                spec=canonical, live=live, findings=tuple(findings))

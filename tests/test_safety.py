@@ -90,12 +90,15 @@ def test_invalid_index_left_by_a_failed_concurrent_build_is_rebuilt(tmp_path, da
 def test_migration_sql_rebuilds_an_invalid_leftover_when_run_again(tmp_path, database_url, db):
     api.push(write(tmp_path, BASE), database_url)
     spec = write(tmp_path, BASE + "    indexes:\n      - {columns: [customer_id], unique: true}\n")
-    migration, _ = api.generate(spec, database_url, tmp_path / "migrations", "unique customer")
+    api.generate(spec, database_url, tmp_path / "migrations", "unique customer")
+    # An earlier run of this migration was interrupted mid-build: an INVALID index is left.
     db.execute("INSERT INTO orders VALUES (1, 7), (2, 7)")
-    with pytest.raises(MigrationError):
-        api.apply(database_url, tmp_path / "migrations")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        db.execute("CREATE UNIQUE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)")
     db.execute("DELETE FROM orders WHERE id = 2")
     api.apply(database_url, tmp_path / "migrations")  # the leftover is dropped, then rebuilt
+    assert db.execute("SELECT indisvalid FROM pg_index "
+                      "WHERE indexrelid = 'orders_customer_id_idx'::regclass").fetchone() == (True,)
     assert api.check(spec, database_url).is_empty
 
 
@@ -163,7 +166,8 @@ def hold_lock(url: str, table: str, seconds: float) -> threading.Thread:
 
     def holder():
         with psycopg.connect(url) as connection:
-            connection.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            # what an open writing transaction holds: reads go on, DDL has to wait
+            connection.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
             started.set()
             time.sleep(seconds)
             connection.rollback()
@@ -201,3 +205,77 @@ def test_lock_timeout_fails_cleanly_after_bounded_retries(tmp_path, database_url
 def test_generated_migrations_set_lock_timeout(tmp_path, database_url):
     migration, _ = api.generate(write(tmp_path, BASE), database_url, tmp_path / "m", "base")
     assert "SET lock_timeout = '5s';" in migration.sql_path.read_text()
+
+
+ORPHANS = [(1, 10), (2, 11), (3, None)]
+
+
+def with_orphans(tmp_path, database_url, db) -> Path:
+    api.push(write(tmp_path, BASE), database_url)
+    db.execute("INSERT INTO customers VALUES (10, 'a@example.com')")
+    db.execute("INSERT INTO orders VALUES (1, 10), (2, 11), (3, NULL), (4, 12), (5, 11)")
+    return write(tmp_path, WITH_FK)
+
+
+def test_plan_reports_orphans_with_counts_and_samples_and_exits_3(tmp_path, database_url, db):
+    spec = with_orphans(tmp_path, database_url, db)
+    plan = api.plan(spec, database_url)
+    [finding] = plan.findings
+    assert (finding.check.code, finding.count) == ("orphaned-rows", 3)
+    assert sorted(finding.samples) == [(11,), (12,)]
+    result = CliRunner().invoke(main, ["plan", "-s", str(spec), "--db", database_url])
+    assert result.exit_code == 3
+    assert "orders_customer_id_fkey" in result.stderr and "11, 12" in result.stderr.replace("12, 11", "11, 12")
+
+
+def test_push_refuses_orphans_and_changes_nothing(tmp_path, database_url, db):
+    spec = with_orphans(tmp_path, database_url, db)
+    before = catalog_snapshot(db)
+    with pytest.raises(UnsafePlanError) as refused:
+        api.push(spec, database_url)
+    assert refused.value.findings[0].count == 3
+    result = CliRunner().invoke(main, ["push", "--yes", "-s", str(spec), "--db", database_url])
+    assert result.exit_code == 3
+    assert catalog_snapshot(db) == before
+
+
+def test_generated_migration_carries_the_check_and_refuses_on_apply(tmp_path, database_url, db):
+    migrations = tmp_path / "migrations"
+    api.generate(write(tmp_path, BASE), database_url, migrations, "base")
+    api.apply(database_url, migrations)
+    migration, _ = api.generate(write(tmp_path, WITH_FK), database_url, migrations, "fk")
+    assert "pgwright preflight:" in migration.sql_path.read_text()
+    # Orphans arrive after the migration was written: apply refuses, exit 3, nothing applied.
+    db.execute("INSERT INTO orders VALUES (1, 99)")
+    before = catalog_snapshot(db)
+    result = CliRunner().invoke(main, ["apply", "--db", database_url, "--migrations", str(migrations)])
+    assert result.exit_code == 3, result.output
+    assert "1 row(s) of public.orders would violate orders_customer_id_fkey" in result.output
+    assert catalog_snapshot(db) == before
+    # psql runs it the same way: the guard raises before anything changes
+    with pytest.raises(psycopg.errors.CheckViolation, match="pgwright preflight"):
+        db.execute(migration.sql_path.read_text())
+
+
+@pytest.mark.parametrize("change, code, count", [
+    ("      email: {type: text, nullable: false}", "null-values", 2),
+    ("      email: {type: text, unique: true}", "duplicate-keys", 1),
+])
+def test_not_null_and_unique_on_violating_data_are_refused(tmp_path, database_url, db, change,
+                                                           code, count):
+    api.push(write(tmp_path, BASE), database_url)
+    db.execute("INSERT INTO customers VALUES (1, NULL), (2, NULL), (3, 'x'), (4, 'x')")
+    spec = write(tmp_path, BASE.replace("      email: text", change))
+    [finding] = api.plan(spec, database_url).findings
+    assert (finding.check.code, finding.count) == (code, count)
+
+
+def test_check_on_violating_rows_is_refused(tmp_path, database_url, db):
+    api.push(write(tmp_path, BASE), database_url)
+    db.execute("INSERT INTO customers VALUES (1, 'no-at-sign'), (2, 'a@b'), (3, NULL)")
+    spec = write(tmp_path, BASE + "    checks:\n      email_has_at: \"position('@' in email) > 1\"\n"
+                 .replace("    checks", "  customers_x:\n    columns: {id: integer}\n    checks")
+                 if False else BASE.replace("      email: text\n", "      email: text\n    checks:\n"
+                                            "      email_has_at: \"position('@' in email) > 1\"\n"))
+    [finding] = api.plan(spec, database_url).findings
+    assert (finding.check.code, finding.count) == ("failing-check", 1)

@@ -124,7 +124,7 @@ SELECT CASE WHEN con.contype = 'x' THEN 'exclusion constraint'
             ELSE pg_catalog.concat_ws(', ',
                 CASE WHEN con.contype IN ('p', 'u') AND con.condeferrable THEN 'DEFERRABLE' END,
                 CASE WHEN NOT con.convalidated THEN 'NOT VALID' END,
-                CASE WHEN con.connoinherit THEN 'NO INHERIT' END,
+                CASE WHEN con.contype = 'c' AND con.connoinherit THEN 'NO INHERIT' END,
                 CASE WHEN con.contype = 'f' AND con.confmatchtype = 'f' THEN 'MATCH FULL' END,
                 {"CASE WHEN con.confdelsetcols IS NOT NULL THEN 'ON DELETE SET (columns)' END,"
                  if server_version >= 150000 else ""}
@@ -139,7 +139,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'r' AND NOT c.relispartition AND {_IN_MANAGED}
   AND (con.contype IN ('x', 't')
        OR (con.contype IN ('p', 'u') AND con.condeferrable)
-       OR NOT con.convalidated OR con.connoinherit
+       OR NOT con.convalidated OR (con.contype = 'c' AND con.connoinherit)
        OR (con.contype = 'f' AND con.confmatchtype = 'f')
        {"OR con.confdelsetcols IS NOT NULL" if server_version >= 150000 else ""}
        OR (con.contype IN ('p', 'u') AND EXISTS (
@@ -316,6 +316,20 @@ SELECT 'publication', pg_catalog.quote_ident(pubname), NULL FROM pg_catalog.pg_p
     return "\nUNION ALL\n".join(f"({part.strip()})" for part in parts) + "\nORDER BY 1, 2, 3"
 
 
+# Each index's whole definition: the per-key text of queries.INDEXES leaves out operator
+# classes, orderings and collations, which the whole definition prints.
+INDEX_DEFINITIONS = """
+SELECT n.nspname, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true)
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                  WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+"""
+
+
 @dataclass(frozen=True)
 class SequenceRow:
     """A sequence of a managed schema, the column that owns it (if any) and its options."""
@@ -362,6 +376,7 @@ class InspectionExtras:
     """What `inspect` reads besides the model: sequences and inexpressible objects."""
 
     sequences: tuple[SequenceRow, ...]
+    index_definitions: dict[tuple[str, str], str]  # (schema, index) -> CREATE INDEX ...
     unsupported: tuple[tuple[str, str, str | None], ...]  # (kind, name, detail)
 
 
@@ -385,10 +400,13 @@ def read_candidate_schemas(connection) -> list[CandidateSchema]:
 
 
 def read_extras(connection, schemas: Sequence[str]) -> InspectionExtras:
-    """Sequences and inexpressible objects of ``schemas``: two queries."""
+    """Sequences, index definitions and inexpressible objects of ``schemas``: three queries."""
     params = {"schemas": list(schemas)}
     sequences = tuple(SequenceRow(*row) for row in _rows(connection, SEQUENCES, params))
+    definitions = {(schema, name): definition for schema, name, definition
+                   in _rows(connection, INDEX_DEFINITIONS, params)}
     query = _unsupported_query(connection.info.server_version)
     unsupported = tuple((kind, name, detail or None)
                         for kind, name, detail in _rows(connection, query, params))
-    return InspectionExtras(sequences=sequences, unsupported=unsupported)
+    return InspectionExtras(sequences=sequences, index_definitions=definitions,
+                            unsupported=unsupported)

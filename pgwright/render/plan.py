@@ -66,6 +66,12 @@ def _(operation: ops.CreateFunction) -> str:
 
 
 @describe.register
+def _(operation: ops.AssertNoViolations) -> str:
+    check = operation.check
+    return f"check that no row of {check.table} violates {check.constraint}"
+
+
+@describe.register
 def _(operation: ops.AddEnumValue) -> str:
     return f"add value '{operation.value}' to enum {operation.subject}"
 
@@ -73,6 +79,8 @@ def _(operation: ops.AddEnumValue) -> str:
 def _marker(operation: ops.Operation) -> str:
     if operation.destructive:
         return "-"
+    if isinstance(operation, ops.AssertNoViolations):
+        return "?"
     name = type(operation).__name__
     return "+" if name.startswith(("Create", "Add")) else "~"
 
@@ -94,10 +102,31 @@ def summary_lines(operations) -> list[str]:
     return lines
 
 
+def findings_json(findings) -> list[dict]:
+    return [{"code": f.check.code, "table": f.check.table, "constraint": f.check.constraint,
+             "columns": list(f.check.columns), "count": f.count,
+             "samples": [[str(value) for value in row] for row in f.samples],
+             "description": f.check.description, "sql": f.check.count_sql}
+            for f in findings]
+
+
+def findings_table(findings) -> list[str]:
+    """Rows of a findings table for people: table, constraint, count, samples."""
+    lines = []
+    for finding in findings:
+        samples = ", ".join("(" + ", ".join(str(v) for v in row) + ")" if len(row) > 1
+                            else str(row[0]) for row in finding.samples)
+        lines.append(f"{finding.check.table}  {finding.check.constraint}  "
+                     f"{finding.count} row(s): {finding.check.description}"
+                     + (f"  e.g. {samples}" if samples else ""))
+    return lines
+
+
 def plan_json(plan) -> str:
     """The plan as JSON: each operation with its statements and flags."""
     document = {
         "changes": len(plan.operations),
+        "findings": findings_json(plan.findings),
         "destructive": any(operation.destructive for operation in plan.operations),
         "security": [
             {"subject": operation.subject, "access": operation.security.value,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import singledispatch
 
 from pgwright import ops
+from pgwright.checks import guard_sql
 from pgwright.model import CheckConstraint
 from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal, truncate_identifier
 from pgwright.render.ddl import (
@@ -362,3 +363,9 @@ def _(operation: ops.DropTrigger) -> list[Statement]:
     return [Statement(f"DROP TRIGGER IF EXISTS {quote_ident(operation.name)} ON "
                       f"{qualified(operation.schema, operation.table)}",
                       destructive=operation.destructive)]
+
+
+@render_operation.register
+def _(operation: ops.AssertNoViolations) -> list[Statement]:
+    return [Statement(guard_sql(operation.check),
+                      comment=f"preflight: {operation.check.description}")]

@@ -1,3 +1,29 @@
+-- preflight: rows where active is NULL
+DO $pgwright$
+DECLARE
+  violations bigint;
+BEGIN
+  SELECT count(*) INTO violations FROM public.products WHERE active IS NULL;
+  IF violations > 0 THEN
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate active NOT NULL: rows where active is NULL', violations
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
+-- preflight: rows where sku is NULL
+DO $pgwright$
+DECLARE
+  violations bigint;
+BEGIN
+  SELECT count(*) INTO violations FROM public.products WHERE sku IS NULL;
+  IF violations > 0 THEN
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate sku NOT NULL: rows where sku is NULL', violations
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
 -- type character varying(50) -> character varying(120)
 ALTER TABLE public.products ALTER COLUMN name TYPE character varying(120);
 

@@ -1,3 +1,42 @@
+-- preflight: groups of rows sharing (customer_id, label_id)
+DO $pgwright$
+DECLARE
+  violations bigint;
+BEGIN
+  SELECT count(*) INTO violations FROM (SELECT customer_id, label_id FROM public.label_assignments WHERE customer_id IS NOT NULL AND label_id IS NOT NULL GROUP BY customer_id, label_id HAVING count(*) > 1) duplicates;
+  IF violations > 0 THEN
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: groups of rows sharing (customer_id, label_id)', violations
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
+-- preflight: rows where customer_id is NULL
+DO $pgwright$
+DECLARE
+  violations bigint;
+BEGIN
+  SELECT count(*) INTO violations FROM public.label_assignments WHERE customer_id IS NULL;
+  IF violations > 0 THEN
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where customer_id is NULL', violations
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
+-- preflight: rows where label_id is NULL
+DO $pgwright$
+DECLARE
+  violations bigint;
+BEGIN
+  SELECT count(*) INTO violations FROM public.label_assignments WHERE label_id IS NULL;
+  IF violations > 0 THEN
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where label_id is NULL', violations
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
 ALTER TABLE public.label_assignments DROP CONSTRAINT IF EXISTS label_assignments_pkey;
 
 -- DESTRUCTIVE: removes something the spec no longer declares

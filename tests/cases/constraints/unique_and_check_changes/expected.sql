@@ -1,3 +1,29 @@
+-- preflight: rows failing CHECK ((age >= 0))
+DO $pgwright$
+DECLARE
+  violations bigint;
+BEGIN
+  SELECT count(*) INTO violations FROM public.customers WHERE ((age >= 0)) IS FALSE;
+  IF violations > 0 THEN
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK ((age >= 0))', violations
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
+-- preflight: groups of rows sharing (organization_id, email)
+DO $pgwright$
+DECLARE
+  violations bigint;
+BEGIN
+  SELECT count(*) INTO violations FROM (SELECT organization_id, email FROM public.customers WHERE organization_id IS NOT NULL AND email IS NOT NULL GROUP BY organization_id, email HAVING count(*) > 1) duplicates;
+  IF violations > 0 THEN
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate customers_organization_id_email_key: groups of rows sharing (organization_id, email)', violations
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
 ALTER TABLE public.customers DROP CONSTRAINT IF EXISTS age_positive;
 
 -- DESTRUCTIVE: removes something the spec no longer declares

@@ -1,0 +1,199 @@
+"""Data checks: which rows would violate a constraint a plan adds, or a reference declares.
+
+The checks are computed from operations (and from the spec for ``pgwright orphans``), never
+from SQL text. Each check has a stable code, counts the violating rows, and can show a few
+sample keys; the SQL it runs is part of the check so people can review and reuse it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pgwright.model import Catalog, CheckConstraint, PrimaryKey, Table, UniqueConstraint
+from pgwright.names import qualified, quote_ident, quote_literal
+
+SAMPLE_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """Rows that would break one constraint: ``count_sql`` counts them, ``sample_sql``
+    shows up to five of their keys."""
+
+    code: str          # orphaned-rows | null-values | duplicate-keys | failing-check | ...
+    table: str         # schema.table
+    constraint: str    # what is being added or declared
+    columns: tuple[str, ...]
+    description: str
+    count_sql: str
+    sample_sql: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: DataCheck
+    count: int
+    samples: tuple[tuple, ...]
+
+
+def _where_all_not_null(alias: str, columns) -> str:
+    return " AND ".join(f"{alias}.{quote_ident(c)} IS NOT NULL" for c in columns)
+
+
+def _key_list(alias: str, columns) -> str:
+    return ", ".join(f"{alias}.{quote_ident(c)}" for c in columns)
+
+
+def foreign_key_check(schema: str, table: str, fk, target_exists: bool = True) -> DataCheck:
+    """Orphans: rows whose (non-null) key has no row in the referenced table."""
+    child = qualified(schema, table)
+    parent = qualified(fk.target_schema, fk.target_table)
+    condition = _where_all_not_null("c", fk.columns)
+    if target_exists:
+        match = " AND ".join(f"p.{quote_ident(t)} = c.{quote_ident(c)}"
+                             for c, t in zip(fk.columns, fk.target_columns, strict=True))
+        condition += f" AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
+    columns = ", ".join(fk.columns)
+    return DataCheck(
+        code="orphaned-rows", table=f"{schema}.{table}", constraint=fk.name, columns=fk.columns,
+        description=f"{table}({columns}) values with no row in "
+                    f"{fk.target_table}({', '.join(fk.target_columns)})",
+        count_sql=f"SELECT count(*) FROM {child} c WHERE {condition}",
+        sample_sql=f"SELECT DISTINCT {_key_list('c', fk.columns)} FROM {child} c "
+                   f"WHERE {condition} LIMIT {SAMPLE_LIMIT}",
+    )
+
+
+def not_null_check(schema: str, table: str, column: str, constraint: str) -> DataCheck:
+    relation = qualified(schema, table)
+    return DataCheck(
+        code="null-values", table=f"{schema}.{table}", constraint=constraint, columns=(column,),
+        description=f"rows where {column} is NULL",
+        count_sql=f"SELECT count(*) FROM {relation} WHERE {quote_ident(column)} IS NULL",
+        sample_sql=f"SELECT ctid FROM {relation} WHERE {quote_ident(column)} IS NULL "
+                   f"LIMIT {SAMPLE_LIMIT}",
+    )
+
+
+def unique_check(schema: str, table: str, columns, constraint: str,
+                 where: str | None = None) -> DataCheck:
+    relation = qualified(schema, table)
+    keys = ", ".join(quote_ident(c) for c in columns)
+    condition = " AND ".join(f"{quote_ident(c)} IS NOT NULL" for c in columns)
+    if where:
+        condition += f" AND ({where})"
+    groups = f"SELECT {keys} FROM {relation} WHERE {condition} GROUP BY {keys} HAVING count(*) > 1"
+    return DataCheck(
+        code="duplicate-keys", table=f"{schema}.{table}", constraint=constraint,
+        columns=tuple(columns), description=f"groups of rows sharing ({', '.join(columns)})",
+        count_sql=f"SELECT count(*) FROM ({groups}) duplicates",
+        sample_sql=f"{groups} LIMIT {SAMPLE_LIMIT}",
+    )
+
+
+def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> DataCheck:
+    relation = qualified(schema, table)
+    # A CHECK passes when its expression is true or NULL: only FALSE violates it.
+    condition = f"({check.expression}) IS FALSE"
+    return DataCheck(
+        code="failing-check", table=f"{schema}.{table}", constraint=check.name, columns=(),
+        description=f"rows failing CHECK ({check.expression})",
+        count_sql=f"SELECT count(*) FROM {relation} WHERE {condition}",
+        sample_sql=f"SELECT ctid FROM {relation} WHERE {condition} LIMIT {SAMPLE_LIMIT}",
+    )
+
+
+def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
+    """The data checks a plan's operations need: only where existing rows can violate."""
+    live_tables = live.tables_by_key()
+    checks: list[DataCheck] = []
+    for operation in operations:
+        table = live_tables.get((getattr(operation, "schema", None),
+                                 getattr(operation, "table", None)))
+        if table is None:
+            continue  # a table this plan creates has no rows yet
+        checks.extend(_checks_for(operation, table, live_tables))
+    return checks
+
+
+def _existing(table: Table, columns) -> bool:
+    return all(table.column(c) is not None for c in columns)
+
+
+def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
+    from pgwright import ops
+
+    schema, name = table.key
+    if isinstance(operation, ops.AddForeignKey):
+        fk = operation.foreign_key
+        if not _existing(table, fk.columns):
+            return []  # new columns: NULL in every existing row
+        target_exists = (fk.target_schema, fk.target_table) in live_tables
+        return [foreign_key_check(schema, name, fk, target_exists)]
+    if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
+        return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL")]
+    if isinstance(operation, ops.AddColumn):
+        column = operation.definition
+        if not column.nullable and column.default is None and column.identity is None \
+                and column.generated is None and not column.serial:
+            relation = qualified(schema, name)
+            return [DataCheck(
+                code="rows-need-a-value", table=f"{schema}.{name}",
+                constraint=f"{column.name} NOT NULL", columns=(column.name,),
+                description=f"existing rows would get NULL in the new NOT NULL column "
+                            f"{column.name} (give it a default)",
+                count_sql=f"SELECT count(*) FROM {relation}",
+                sample_sql=f"SELECT ctid FROM {relation} LIMIT {SAMPLE_LIMIT}")]
+        return []
+    if isinstance(operation, ops.AddConstraint):
+        constraint = operation.constraint
+        if isinstance(constraint, PrimaryKey | UniqueConstraint):
+            if not _existing(table, constraint.columns):
+                return []
+            found = [unique_check(schema, name, constraint.columns, constraint.name)]
+            if isinstance(constraint, PrimaryKey):
+                found += [not_null_check(schema, name, c, constraint.name)
+                          for c in constraint.columns]
+            return found
+        if isinstance(constraint, CheckConstraint):
+            return [check_constraint_check(schema, name, constraint)]
+    if isinstance(operation, ops.CreateIndex) and operation.index.unique:
+        keys = operation.index.keys
+        plain = [k.strip('"') for k in keys]
+        if all(table.column(c) is not None for c in plain):
+            return [unique_check(schema, name, plain, operation.index.name, operation.index.where)]
+    return []
+
+
+def run_checks(connection, checks: list[DataCheck]) -> list[Finding]:
+    """Run each check; the findings are the checks with violating rows."""
+    findings = []
+    for check in checks:
+        count = connection.execute(check.count_sql).fetchone()[0]
+        if count:
+            samples = tuple(tuple(row) for row in connection.execute(check.sample_sql).fetchall())
+            findings.append(Finding(check, count, samples))
+    return findings
+
+
+PREFLIGHT_PREFIX = "pgwright preflight:"
+HINTS = {
+    "orphaned-rows": "clean the rows first (pgwright orphans lists them), or declare "
+                     "orphans: delete | set_null on the foreign key",
+    "rows-need-a-value": "give the new column a default, or add it nullable and fill it first",
+}
+
+
+def guard_sql(check: DataCheck) -> str:
+    """A DO block that stops a migration, before it changes anything, when rows violate."""
+    from pgwright.names import dollar_quote
+
+    message = quote_literal(f"{PREFLIGHT_PREFIX} % row(s) of {check.table} would violate "
+                            f"{check.constraint}: {check.description}")
+    hint = quote_literal(HINTS.get(check.code, "fix or remove those rows first"))
+    count_into = check.count_sql.replace("SELECT count(*)", "SELECT count(*) INTO violations", 1)
+    body = (f"\nDECLARE\n  violations bigint;\nBEGIN\n  {count_into};\n"
+            f"  IF violations > 0 THEN\n    RAISE EXCEPTION {message}, violations\n"
+            f"      USING ERRCODE = 'check_violation', HINT = {hint};\n"
+            "  END IF;\nEND\n")
+    return "DO " + dollar_quote(body)

@@ -1,0 +1,926 @@
+"""Write the spec of a live database: the inverse of the spec stage.
+
+    introspect (the model) + extra catalog reads (owned sequences, inexpressible objects)
+        -> catalog_to_spec: plain data, in the short forms people write, default names left out
+        -> dump_spec: YAML, with hints as YAML comments
+
+What the spec format cannot express (views, free-standing sequences, grants, domains...) is
+never dropped silently: it comes back as a list of :class:`UnsupportedObject`.
+
+>>> with psycopg.connect(url) as connection:  # doctest: +SKIP
+...     result = inspect_database(connection)
+>>> Path("schema.yaml").write_text(result.yaml_text)  # doctest: +SKIP
+>>> for kind, name in result.unsupported:  # doctest: +SKIP
+...     print(f"not in the spec: {kind} {name}")
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+import yaml
+
+from pgwright.errors import IntrospectionError
+from pgwright.introspect.catalog import catalog_snapshot, read_catalog, read_user_types
+from pgwright.introspect.extra import (
+    CandidateSchema,
+    SequenceRow,
+    read_candidate_schemas,
+    read_extras,
+)
+from pgwright.model import (
+    Catalog,
+    Column,
+    ForeignKey,
+    Function,
+    Identity,
+    Index,
+    Policy,
+    PolicyCommand,
+    ReferentialAction,
+    Table,
+    Trigger,
+)
+from pgwright.names import default_constraint_name, make_object_name, quote_ident, quote_literal
+from pgwright.normalize import EXTENSION_TYPES, canonical_type, parse_type, split_top_level
+from pgwright.spec.reading import TableEntry, index_name
+from pgwright.spec.to_model import chained, default_type_resolver
+
+# --------------------------------------------------------------------------------- results
+
+
+class UnsupportedObject(NamedTuple):
+    """Something in the database the spec cannot say: ``("view", "public.active_orders")``.
+
+    ``name`` is schema-qualified and quoted as SQL would; for an option of an object the spec
+    does hold, it is followed by what is lost: ``public.f(uuid): STRICT``.
+    """
+
+    kind: str
+    name: str
+
+
+class ReferenceHint(NamedTuple):
+    """A column named like a reference (``customer_id``) that has no foreign key."""
+
+    schema: str
+    table: str
+    column: str
+    target: str | None  # a likely ``references:`` value, when a table of that name exists
+    discriminator: str | None  # a sibling ``<prefix>_type`` column, when there is one
+
+
+@dataclass(frozen=True)
+class SpecDraft:
+    """The spec of a catalog, as plain data, with what it had to leave out."""
+
+    data: dict
+    unsupported: tuple[UnsupportedObject, ...]
+    hints: tuple[ReferenceHint, ...]
+
+    def yaml_text(self) -> str:
+        return dump_spec(self.data, self.hints)
+
+
+@dataclass(frozen=True)
+class InspectResult:
+    """What `pgwright inspect` writes and reports."""
+
+    yaml_text: str
+    unsupported: list[UnsupportedObject]  # sorted; the CLI prints them on stderr
+    schemas: list[str]  # the managed schemas, the first being the spec's default schema
+    hints: list[ReferenceHint]
+
+
+# ----------------------------------------------------------------------------- the database
+
+
+def inspect_database(connection, schemas: Sequence[str] | None = None) -> InspectResult:
+    """The spec that reproduces the database, and what it cannot reproduce.
+
+    ``schemas`` defaults to every user schema: not pg_*, not information_schema, not one an
+    extension created, not ``pgwright`` (migration history). The one with the most tables
+    comes first and becomes the spec's default schema.
+
+    >>> with psycopg.connect(url) as connection:  # doctest: +SKIP
+    ...     print(inspect_database(connection, ["public"]).yaml_text)
+    version: 1
+    schemas: [public]
+    ...
+    """
+    with catalog_snapshot(connection):
+        candidates = read_candidate_schemas(connection)
+        if schemas is None:
+            schemas = choose_schemas(candidates)
+        else:
+            schemas = list(dict.fromkeys(schemas))
+            known = {candidate.name for candidate in candidates}
+            missing = [name for name in schemas if name not in known]
+            if missing:
+                raise IntrospectionError(f"no such schema: {', '.join(missing)}")
+        catalog = read_catalog(connection, schemas)
+        user_types = read_user_types(connection, schemas)
+        extras = read_extras(connection, schemas)
+    catalog = with_decorated_index_keys(catalog, extras.index_definitions)
+    serial_columns, sequence_findings = classify_sequences(catalog, extras.sequences)
+    draft = catalog_to_spec(catalog, serial_columns=serial_columns, user_types=user_types)
+    found = [UnsupportedObject(kind, f"{name}: {detail}" if detail else name)
+             for kind, name, detail in extras.unsupported]
+    unsupported = sorted(set(found + sequence_findings + list(draft.unsupported)))
+    return InspectResult(yaml_text=draft.yaml_text(), unsupported=unsupported,
+                         schemas=list(schemas), hints=list(draft.hints))
+
+
+def choose_schemas(candidates: Iterable[CandidateSchema]) -> list[str]:
+    """The schemas to manage, the default one first.
+
+    An empty ``public`` is left out (every new database has one); the schema with the most
+    tables comes first, ``public`` winning a tie; the others follow in alphabetical order.
+    """
+    kept = [c for c in candidates if c.occupied or c.name != "public"]
+    if not kept:
+        return ["public"]
+    first = max(kept, key=lambda c: (c.tables, c.name == "public", [-ord(ch) for ch in c.name]))
+    return [first.name] + sorted(c.name for c in kept if c is not first)
+
+
+def with_decorated_index_keys(catalog: Catalog,
+                              definitions: Mapping[tuple[str, str], str]) -> Catalog:
+    """The catalog with each index key as the index's whole definition prints it.
+
+    The model's keys are bare (``payload``); the definition adds the operator class, the
+    ordering and the collation (``payload jsonb_path_ops``, ``created_at DESC``), which the
+    spec must say for the index to be rebuilt as it is.
+    """
+    tables = []
+    for table in catalog.tables:
+        indexes = []
+        for index in table.indexes:
+            keys = _definition_keys(definitions.get((table.schema, index.name)), index.method)
+            if keys is not None and len(keys) == len(index.keys) and keys != index.keys:
+                index = replace(index, keys=keys)
+            indexes.append(index)
+        tables.append(replace(table, indexes=tuple(indexes)))
+    return replace(catalog, tables=tuple(tables))
+
+
+def _definition_keys(definition: str | None, method: str) -> tuple[str, ...] | None:
+    """The key list of ``CREATE INDEX ... USING method (keys) ...``."""
+    if definition is None:
+        return None
+    marker = f" USING {method} ("
+    start = definition.find(marker)
+    if start < 0:
+        return None
+    rest = definition[start + len(marker) - 1:]
+    end = _closing_parenthesis(rest)
+    if end is None:
+        return None
+    return tuple(split_top_level(rest[1:end]))
+
+
+def classify_sequences(catalog: Catalog, sequences: Iterable[SequenceRow]
+                       ) -> tuple[frozenset[tuple[str, str, str]], list[UnsupportedObject]]:
+    """Which columns are serial columns, and which sequences the spec cannot reproduce.
+
+    A column is serial when its sequence is OWNED BY it, has the name and the options that
+    ``serial`` gives, and the column's default is the ``nextval`` the spec loader expects.
+    """
+    serial: set[tuple[str, str, str]] = set()
+    findings: list[UnsupportedObject] = []
+    for sequence in sequences:
+        name = f"{quote_ident(sequence.schema)}.{quote_ident(sequence.name)}"
+        options = sequence.non_default_options()
+        if sequence.owner_kind is None:
+            findings.append(UnsupportedObject("sequence", name))
+            continue
+        owner = f"{sequence.table}.{sequence.column}"
+        if options:
+            findings.append(UnsupportedObject("sequence option", f"{name}: {', '.join(options)}"))
+        if sequence.owner_kind == "i":
+            if sequence.name != make_object_name(sequence.table, sequence.column, "seq"):
+                findings.append(UnsupportedObject(
+                    "sequence", f"{name}: identity sequence of {owner} under another name"))
+            continue
+        table = catalog.table(sequence.table_schema, sequence.table)
+        column = table.column(sequence.column) if table is not None else None
+        if column is not None and not options and _is_serial(sequence, column):
+            serial.add((sequence.table_schema, sequence.table, sequence.column))
+        else:
+            findings.append(UnsupportedObject(
+                "sequence", f"{name}: owned by {owner}, but not as serial makes it"))
+    return frozenset(serial), findings
+
+
+_SERIAL_TYPES = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def _is_serial(sequence: SequenceRow, column: Column) -> bool:
+    # The spec loader writes a serial column's default as nextval('<table>_<column>_seq').
+    expected_name = f"{sequence.table}_{sequence.column}_seq"
+    expected_default = "nextval({}::regclass)".format(
+        quote_literal(f"{quote_ident(sequence.table_schema)}.{quote_ident(expected_name)}"))
+    return (sequence.schema == sequence.table_schema and sequence.name == expected_name
+            and column.default == expected_default and column.type in _SERIAL_TYPES
+            and sequence.data_type == column.type and not column.nullable
+            and column.identity is None and column.generated is None)
+
+
+# ------------------------------------------------------------------------- model -> spec
+
+
+def catalog_to_spec(catalog: Catalog, *, serial_columns: Collection[tuple[str, str, str]] = (),
+                    user_types: Mapping[str, str] | None = None) -> SpecDraft:
+    """The spec of ``catalog``, as plain data (dicts, lists, strings) ready for YAML.
+
+    No database needed. ``serial_columns`` are the (schema, table, column) whose sequence is
+    owned by the column (see :func:`classify_sequences`); ``user_types`` maps type names as a
+    spec may write them to their canonical form, as ``read_user_types`` does, so that a type
+    is written unqualified only where the spec loader will read it back the same.
+
+    >>> from pgwright.model import Catalog, Column, Schema, Table
+    >>> table = Table("public", "notes", columns=(Column("body", "character varying(80)"),))
+    >>> catalog_to_spec(Catalog(schemas=(Schema("public"),), tables=(table,))).data["tables"]
+    {'notes': {'columns': {'body': 'varchar(80)'}}}
+    """
+    return _SpecWriter(catalog, frozenset(serial_columns), user_types).draft()
+
+
+class _SpecWriter:
+    """One pass over a catalog that writes the spec data and notes what it leaves out."""
+
+    def __init__(self, catalog: Catalog, serial_columns: frozenset, user_types):
+        self.catalog = catalog
+        self.schemas = list(catalog.schema_names) or ["public"]
+        self.first = self.schemas[0]
+        self.serial_columns = serial_columns
+        self.user_types = user_types
+        self.unsupported: list[UnsupportedObject] = []
+        self.functions_written: set[tuple[str, str]] = set()
+
+    def note(self, kind: str, name: str) -> None:
+        self.unsupported.append(UnsupportedObject(kind, name))
+
+    def key(self, schema: str, name: str) -> str:
+        """A table, enum or function key: unqualified in the default schema."""
+        return name if schema == self.first else f"{schema}.{name}"
+
+    def draft(self) -> SpecDraft:
+        data: dict = {"version": 1, "schemas": self.schemas_entry()}
+        if self.catalog.extensions:
+            data["extensions"] = self.extensions_entry()
+        roles = sorted({role for table in self.catalog.tables for policy in table.policies
+                        for role in policy.roles} - {"public"})
+        if roles:
+            data["roles"] = _FlowList(roles)
+        if self.catalog.enums:
+            data["enums"] = self.enums_entry()
+        self.types = _TypeWriter(data, self.catalog, self.user_types)
+        functions = self.functions_entry()
+        if functions:
+            data["functions"] = functions
+        data["tables"] = {self.key(*table.key): self.table_entry(table)
+                          for table in _in_schema_order(self.catalog.tables, self.schemas)}
+        return SpecDraft(data=data, unsupported=tuple(self.unsupported),
+                         hints=tuple(reference_hints(self.catalog)))
+
+    # ------------------------------------------------------------------ top-level keys
+
+    def schemas_entry(self):
+        comments = {schema.name: schema.comment for schema in self.catalog.schemas
+                    if schema.comment is not None
+                    and not (schema.name == "public" and schema.comment == _STOCK_PUBLIC_COMMENT)}
+        if not comments:
+            return _FlowList(self.schemas)
+        return {name: ({"comment": comments[name]} if name in comments else _FlowMap())
+                for name in self.schemas}
+
+    def extensions_entry(self):
+        extensions = sorted(self.catalog.extensions, key=lambda e: e.name)
+        # Without a schema, CREATE EXTENSION installs into the session's first schema, which
+        # is public unless the search_path says otherwise: say it for any other schema.
+        if self.first == "public" and all(e.schema == "public" for e in extensions):
+            return _FlowList(e.name for e in extensions)
+        return {e.name: _FlowMap(schema=e.schema) for e in extensions}
+
+    def enums_entry(self) -> dict:
+        entries = {}
+        for enum in _in_schema_order(self.catalog.enums, self.schemas):
+            values = _FlowList(enum.values)
+            entries[self.key(enum.schema, enum.name)] = (
+                values if enum.comment is None else {"values": values, "comment": enum.comment})
+        return entries
+
+    def functions_entry(self) -> dict:
+        entries = {}
+        for function in _in_schema_order(self.catalog.functions, self.schemas):
+            if function.language not in ("sql", "plpgsql"):
+                self.note("function language", f"{_signature(function)}: {function.language}")
+                continue
+            if not function.body:
+                self.note("function body", f"{_signature(function)}: SQL-standard body "
+                          "(BEGIN ATOMIC or RETURN)")
+                continue
+            if (function.schema, function.name) in self.functions_written:
+                self.note("function overload", _signature(function))
+                continue
+            self.functions_written.add((function.schema, function.name))
+            entries[self.key(function.schema, function.name)] = self.function_entry(function)
+        return entries
+
+    def function_entry(self, function: Function) -> dict:
+        entry: dict = {"returns": self.types.function_type(function.returns),
+                       "language": function.language}
+        if function.volatility != "volatile":
+            entry["volatility"] = function.volatility
+        if function.security_definer:
+            entry["security"] = "definer"
+        if function.search_path is not None:
+            entry["search_path"] = function.search_path
+        if function.arguments:
+            entry["args"] = _FlowList(
+                _FlowMap({"name": a.name, "type": self.types.function_type(a.type)} if a.name
+                         else {"type": self.types.function_type(a.type)})
+                for a in function.arguments)
+        entry["body"] = function.body
+        if function.comment is not None:
+            entry["comment"] = function.comment
+        return entry
+
+    # ------------------------------------------------------------------------- tables
+
+    def table_entry(self, table: Table) -> dict:
+        entry: dict = {}
+        if table.comment is not None:
+            entry["comment"] = table.comment
+        pk = table.primary_key
+        if pk is not None and pk.name != default_constraint_name(table.name, (), "pkey"):
+            self.note("primary key name", f"{_qualified(table)}.{quote_ident(pk.name)}")
+        single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 else None
+        unique_columns = {u.columns[0] for u in table.uniques if len(u.columns) == 1
+                          and u.name == default_constraint_name(table.name, u.columns, "key")}
+        column_fks, table_fks = self.split_foreign_keys(table)
+        entry["columns"] = {
+            column.name: self.column_entry(table, column, column.name == single_pk,
+                                           pk is not None and column.name in pk.columns,
+                                           column.name in unique_columns,
+                                           column_fks.get(column.name))
+            for column in table.columns}
+        if pk is not None and single_pk is None:
+            entry["primary_key"] = _FlowList(pk.columns)
+        uniques = [self.unique_entry(table, u) for u in table.uniques
+                   if not (len(u.columns) == 1 and u.columns[0] in unique_columns
+                           and u.name == default_constraint_name(table.name, u.columns, "key"))]
+        if uniques:
+            entry["unique"] = uniques
+        if table.checks:
+            entry["checks"] = {c.name: unwrapped(c.expression) for c in table.checks}
+        if table_fks:
+            entry["foreign_keys"] = [self.foreign_key_entry(table, fk) for fk in table_fks]
+        indexes = [index_entry for index in table.indexes
+                   if (index_entry := self.index_entry(table, index)) is not None]
+        if indexes:
+            entry["indexes"] = indexes
+        rls = self.rls_entry(table)
+        if rls:
+            entry["rls"] = rls
+        triggers = {trigger.name: trigger_entry for trigger in table.triggers
+                    if (trigger_entry := self.trigger_entry(table, trigger)) is not None}
+        if triggers:
+            entry["triggers"] = triggers
+        return entry
+
+    def column_entry(self, table: Table, column: Column, is_pk: bool, in_pk: bool,
+                     is_unique: bool, fk: ForeignKey | None):
+        serial = (table.schema, table.name, column.name) in self.serial_columns
+        type_text = self.types.column_type(column.type)
+        if type_text is None:
+            self.note("column type", f"{_qualified(table)}.{quote_ident(column.name)}: "
+                      f"{column.type}")
+            type_text = column.type
+        if serial:
+            type_text = _SERIAL_TYPES[column.type]
+        entry: dict = {"type": type_text}
+        if is_pk:
+            entry["primary_key"] = True
+        if not column.nullable and not (in_pk or serial or column.identity is not None):
+            entry["nullable"] = False
+        if is_unique:
+            entry["unique"] = True
+        if column.default is not None and not serial:
+            entry["default"] = default_value(column.default, column.type)
+        if column.identity is not None:
+            entry["identity"] = "always" if column.identity is Identity.ALWAYS else "by_default"
+        if column.generated is not None:
+            entry["generated"] = unwrapped(column.generated)
+        if fk is not None:
+            entry["references"] = self.dotted_reference(fk)
+            if fk.on_delete is not ReferentialAction.NO_ACTION:
+                entry["on_delete"] = _action(fk.on_delete)
+            if fk.on_update is not ReferentialAction.NO_ACTION:
+                entry["on_update"] = _action(fk.on_update)
+        if column.comment is not None:
+            entry["comment"] = column.comment
+        if list(entry) == ["type"]:
+            return type_text
+        return _FlowMap(entry) if _fits_one_line(column.name, entry) else entry
+
+    def split_foreign_keys(self, table: Table
+                           ) -> tuple[dict[str, ForeignKey], list[ForeignKey]]:
+        """Keys written on their column (``references:``) and keys written in foreign_keys."""
+        on_column: dict[str, ForeignKey] = {}
+        in_list: list[ForeignKey] = []
+        for fk in table.foreign_keys:
+            problem = self.foreign_key_problem(table, fk)
+            if problem:
+                self.note("foreign key", f"{_qualified(table)}.{quote_ident(fk.name)}: {problem}")
+                continue
+            column = fk.columns[0]
+            if (len(fk.columns) == 1 and column not in on_column and not fk.deferrable
+                    and fk.name == default_constraint_name(table.name, fk.columns, "fkey")
+                    and self.dotted_reference(fk) is not None):
+                on_column[column] = fk
+            elif self.call_reference(fk) is not None:
+                in_list.append(fk)
+            else:
+                self.note("foreign key", f"{_qualified(table)}.{quote_ident(fk.name)}: "
+                          "names that a reference cannot spell")
+        return on_column, in_list
+
+    def foreign_key_problem(self, table: Table, fk: ForeignKey) -> str | None:
+        """Why the spec cannot hold this key as it is (the validator would reject it)."""
+        for action in (fk.on_delete, fk.on_update):
+            if action is ReferentialAction.SET_NULL:
+                not_null = [c for c in fk.columns if (own := table.column(c)) and not own.nullable]
+                if not_null:
+                    return f"SET NULL on NOT NULL column {', '.join(not_null)}"
+        target = self.catalog.table(fk.target_schema, fk.target_table)
+        if target is not None:
+            for mine, theirs in zip(fk.columns, fk.target_columns, strict=True):
+                own, other = table.column(mine), target.column(theirs)
+                if own and other and own.type != other.type:
+                    return f"{mine} is {own.type} but {fk.target_table}.{theirs} is {other.type}"
+            if not _is_unique_key(target, fk.target_columns):
+                return "its target columns are unique only through an expression or partial index"
+        return None
+
+    def dotted_reference(self, fk: ForeignKey) -> str | None:
+        """``table.column`` or ``schema.table.column``, if the names allow it."""
+        parts = [fk.target_table, fk.target_columns[0]]
+        if fk.target_schema != self.first:
+            parts.insert(0, fk.target_schema)
+        if any("." in part or not part.strip() or part != part.strip() for part in parts):
+            return None
+        return ".".join(parts)
+
+    def call_reference(self, fk: ForeignKey) -> str | None:
+        """``table(a, b)`` or ``schema.table(a, b)``, if the names allow it."""
+        table = self.key(fk.target_schema, fk.target_table)
+        if re.search(r"[()\s]", table) or fk.target_table.count(".") or \
+                fk.target_schema.count("."):
+            return None
+        if any(re.search(r"[(),]", c) or c != c.strip() or not c for c in fk.target_columns):
+            return None
+        return f"{table}({', '.join(fk.target_columns)})"
+
+    def foreign_key_entry(self, table: Table, fk: ForeignKey) -> dict:
+        entry: dict = {}
+        if fk.name != default_constraint_name(table.name, fk.columns, "fkey"):
+            entry["name"] = fk.name
+        entry["columns"] = _FlowList(fk.columns)
+        entry["references"] = self.call_reference(fk)
+        if fk.on_delete is not ReferentialAction.NO_ACTION:
+            entry["on_delete"] = _action(fk.on_delete)
+        if fk.on_update is not ReferentialAction.NO_ACTION:
+            entry["on_update"] = _action(fk.on_update)
+        if fk.deferrable:
+            entry["deferrable"] = "initially_deferred" if fk.initially_deferred else True
+        return entry
+
+    def unique_entry(self, table: Table, unique):
+        if unique.name == default_constraint_name(table.name, unique.columns, "key"):
+            return _FlowList(unique.columns)
+        return {"name": unique.name, "columns": _FlowList(unique.columns)}
+
+    def index_entry(self, table: Table, index: Index) -> dict | None:
+        name = f"{quote_ident(table.schema)}.{quote_ident(index.name)}"
+        if index.method not in _INDEX_METHODS:
+            self.note("index method", f"{name}: USING {index.method}")
+            return None
+        if not index.valid:
+            self.note("invalid index", name)
+        columns = _plain_columns(index.keys, {c.name for c in table.columns})
+        entry: dict = {"name": index.name}
+        if columns is not None:
+            entry["columns"] = _FlowList(columns)
+        else:
+            entry["expression"] = ", ".join(index.keys)
+        if index.unique:
+            entry["unique"] = True
+        if index.method != "btree":
+            entry["using"] = index.method
+        if index.include:
+            entry["include"] = _FlowList(index.include)
+        if index.where is not None:
+            entry["where"] = unwrapped(index.where)
+        if index_name(TableEntry(table.schema, table.name, {}, ()), entry | {"name": None}) \
+                == index.name:
+            del entry["name"]
+        return entry
+
+    def rls_entry(self, table: Table) -> dict:
+        entry: dict = {}
+        if table.row_level_security.enabled:
+            entry["enabled"] = True
+        if table.row_level_security.forced:
+            entry["force"] = True
+        if table.policies:
+            entry["policies"] = {policy.name: _policy_entry(policy) for policy in table.policies}
+        return entry
+
+    def trigger_entry(self, table: Table, trigger: Trigger):
+        function = (trigger.function_schema, trigger.function_name)
+        if trigger.function_schema in self.schemas and function not in self.functions_written:
+            self.note("trigger", f"{_qualified(table)}.{quote_ident(trigger.name)}: its function "
+                      f"{'.'.join(function)} is not in the spec")
+            return None
+        entry: dict = {"timing": trigger.timing.lower().replace(" ", "_"),
+                       "events": _FlowList(event.lower() for event in trigger.events)}
+        if trigger.columns:
+            entry["columns"] = _FlowList(trigger.columns)
+        if trigger.level != "ROW":
+            entry["level"] = trigger.level.lower()
+        if trigger.when is not None:
+            entry["when"] = unwrapped(trigger.when)
+        entry["function"] = self.key(*function)
+        return _FlowMap(entry) if _fits_one_line(trigger.name, entry) else entry
+
+
+_STOCK_PUBLIC_COMMENT = "standard public schema"
+_INDEX_METHODS = frozenset({"btree", "hash", "gin", "gist", "spgist", "brin"})
+_COMMANDS = {PolicyCommand.ALL: "all", PolicyCommand.SELECT: "select",
+             PolicyCommand.INSERT: "insert", PolicyCommand.UPDATE: "update",
+             PolicyCommand.DELETE: "delete"}
+
+
+def _policy_entry(policy: Policy) -> dict:
+    entry: dict = {}
+    if policy.command is not PolicyCommand.ALL:
+        entry["command"] = _COMMANDS[policy.command]
+    if policy.roles != ("public",):
+        entry["roles"] = _FlowList(policy.roles)
+    if not policy.permissive:
+        entry["as"] = "restrictive"
+    if policy.using is not None:
+        entry["using"] = unwrapped(policy.using)
+    if policy.with_check is not None:
+        entry["with_check"] = unwrapped(policy.with_check)
+    return entry
+
+
+def _action(action: ReferentialAction) -> str:
+    return action.sql.lower()
+
+
+def _qualified(table: Table) -> str:
+    return f"{quote_ident(table.schema)}.{quote_ident(table.name)}"
+
+
+def _signature(function: Function) -> str:
+    arguments = ", ".join(a.type for a in function.arguments)
+    return f"{quote_ident(function.schema)}.{quote_ident(function.name)}({arguments})"
+
+
+def _in_schema_order(objects, schemas: list[str]) -> list:
+    """Objects of the default schema first, then each schema in turn; by name within one."""
+    position = {name: number for number, name in enumerate(schemas)}
+    return sorted(objects, key=lambda o: (position.get(o.schema, len(schemas)), o.schema,
+                                          o.name.casefold(), o.name))
+
+
+def _is_unique_key(table: Table, columns: tuple[str, ...]) -> bool:
+    """As the validator sees it: a primary key, unique constraint or plain unique index."""
+    candidates = [u.columns for u in table.uniques]
+    if table.primary_key is not None:
+        candidates.append(table.primary_key.columns)
+    names = {c.name for c in table.columns}
+    candidates += [keys for index in table.indexes
+                   if index.unique and index.where is None
+                   and (keys := _plain_columns(index.keys, names)) is not None]
+    return any(sorted(candidate) == sorted(columns) for candidate in candidates)
+
+
+def _plain_columns(keys: Sequence[str], column_names: Collection[str]) -> tuple[str, ...] | None:
+    """The column names, when every index key is a bare column (no expression, operator
+    class, collation or ordering); None otherwise."""
+    names = []
+    for key in keys:
+        name = key[1:-1].replace('""', '"') if key.startswith('"') and key.endswith('"') else key
+        if name not in column_names or key not in (name, '"' + name.replace('"', '""') + '"'):
+            return None
+        names.append(name)
+    return tuple(names)
+
+
+_ONE_LINE = 100
+
+
+def _fits_one_line(name: str, entry: dict) -> bool:
+    """Whether ``name: {k: v, ...}`` stays short enough to read on one line."""
+    if any(isinstance(v, str) and "\n" in v for v in entry.values()):
+        return False
+    width = len(name) + sum(len(str(k)) + len(str(v)) + 4 for k, v in entry.items()) + 8
+    return width <= _ONE_LINE
+
+
+# ----------------------------------------------------------------------------- expressions
+
+
+def unwrapped(expression: str) -> str:
+    """The expression without the parentheses the server puts around the whole of it.
+
+    ``(quantity > 0)`` -> ``quantity > 0``; ``(a > 0) AND (b > 0)`` stays as it is. The
+    server reads both the same, so the spec says what a person would write.
+    """
+    text = expression.strip()
+    while text.startswith("(") and _closing_parenthesis(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def _closing_parenthesis(text: str) -> int | None:
+    """The index of the parenthesis that closes the one at text[0], quotes respected."""
+    depth = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in ("'", '"'):
+            end = text.find(char, index + 1)
+            while end != -1 and end + 1 < len(text) and text[end + 1] == char:
+                end = text.find(char, end + 2)
+            if end == -1:
+                return None
+            index = end + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+_CAST_LITERAL = re.compile(r"^'(?:[^']|'')*'::(?P<type>.+)$", re.DOTALL)
+_TYPE_MODIFIER = re.compile(r"\([0-9, ]*\)")
+
+
+def default_value(default: str, column_type: str) -> str | int | bool:
+    """A column default as a person writes it, read back by the server as the same default.
+
+    ``0`` and ``true`` become YAML numbers and booleans; a literal cast to the column's own
+    type loses the cast (``'draft'::public.order_status`` -> ``'draft'``), since the server
+    casts it to the column type anyway; anything else is kept as the server prints it.
+    """
+    if re.fullmatch(r"[0-9]+", default) and not default.startswith("0") or default == "0":
+        return int(default)
+    if default in ("true", "false"):
+        return default == "true"
+    match = _CAST_LITERAL.match(default)
+    if match and match.group("type") in (column_type, _TYPE_MODIFIER.sub("", column_type)):
+        return default[: -len(match.group("type")) - 2]
+    return default
+
+
+# ----------------------------------------------------------------------------------- types
+
+_SHORT_BUILTIN = {
+    "character varying": "varchar", "character": "char",
+    "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
+    "time with time zone": "timetz", "time without time zone": "time", "bit varying": "varbit",
+}
+_QUALIFIED_TYPE = re.compile(
+    r'^(?P<schema>"(?:[^"]|"")+"|[^".\s]+)\.(?P<name>"(?:[^"]|"")+"|[^".\s(\[]+)(?P<rest>.*)$',
+    re.DOTALL)
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+
+
+def _unquoted(identifier: str) -> str:
+    if identifier.startswith('"'):
+        return identifier[1:-1].replace('""', '"')
+    return identifier
+
+
+class _TypeWriter:
+    """Short spellings of format_type() text that the spec loader reads back unchanged.
+
+    Each candidate (``varchar(320)``, ``order_status``, ``app.status``) is checked the way
+    the validator and the planner will read it; the first that reads back wins.
+    """
+
+    def __init__(self, head: dict, catalog: Catalog, user_types: Mapping[str, str] | None):
+        from pgwright.spec.reading import enum_entries, managed_schemas
+
+        self.schemas = managed_schemas(head)
+        self.enums = {entry.key: entry for entry in enum_entries(head, self.schemas)}
+        if user_types is None:  # no database: the catalog's enums are all the user types
+            user_types = {}
+            for enum in sorted(catalog.enums, key=lambda e: e.key):
+                qualified = f"{quote_ident(enum.schema)}.{quote_ident(enum.name)}"
+                user_types.setdefault(enum.name, qualified)
+                user_types.setdefault(f"{enum.schema}.{enum.name}", qualified)
+        self.resolve = chained(user_types.get, default_type_resolver(head))
+        self.cache: dict[tuple[str, bool], str | None] = {}
+
+    def column_type(self, text: str) -> str | None:
+        """The shortest spelling a column can use, None if none reads back as ``text``."""
+        key = (text, True)
+        if key not in self.cache:
+            self.cache[key] = next((c for c in self.candidates(text)
+                                    if self.reads_back(c, text, column=True)), None)
+        return self.cache[key]
+
+    def function_type(self, text: str) -> str:
+        if text.startswith("SETOF "):
+            return "SETOF " + self.function_type(text[len("SETOF "):])
+        key = (text, False)
+        if key not in self.cache:
+            self.cache[key] = next((c for c in self.candidates(text)
+                                    if self.reads_back(c, text, column=False)), text)
+        return self.cache[key]
+
+    def candidates(self, text: str) -> list[str]:
+        parsed = parse_type(text)
+        found = []
+        if parsed is not None and parsed.builtin:
+            short = _SHORT_BUILTIN.get(parsed.base, parsed.base)
+            found.append(short + (f"({parsed.args})" if parsed.args is not None else "")
+                         + "[]" * parsed.dimensions)
+        match = _QUALIFIED_TYPE.match(text)
+        if match:
+            schema, name = _unquoted(match.group("schema")), _unquoted(match.group("name"))
+            if _PLAIN_NAME.match(name):
+                if schema == self.schemas[0]:
+                    found.append(name + match.group("rest"))
+                if _PLAIN_NAME.match(schema):
+                    found.append(f"{schema}.{name}{match.group('rest')}")
+        found.append(text)
+        return found
+
+    def reads_back(self, candidate: str, text: str, column: bool) -> bool:
+        parsed = parse_type(candidate)
+        if parsed is None:
+            return not column and candidate == text
+        if column:
+            from pgwright.spec.validate import resolve_spec_type
+
+            validated = resolve_spec_type(candidate, self.schemas, self.enums)
+            if validated is None and not parsed.builtin and "." not in parsed.base \
+                    and parsed.base.lower() not in EXTENSION_TYPES:
+                return False  # the validator: unknown type
+            if validated is not None and validated != text:
+                return False
+        return (canonical_type(candidate, self.resolve) or candidate) == text
+
+
+# ----------------------------------------------------------------------------------- hints
+
+_REFERENCE_LIKE = re.compile(r"^(?P<prefix>.+)_(?:id|uuid)$", re.IGNORECASE)
+
+
+def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
+    """Columns named like references (``*_id``, ``*_uuid``) that no foreign key covers."""
+    tables = {table.key: table for table in catalog.tables}
+    hints = []
+    for table in catalog.tables:
+        covered = {column for fk in table.foreign_keys for column in fk.columns}
+        names = [c.name for c in table.columns]
+        for column in table.columns:
+            match = _REFERENCE_LIKE.match(column.name)
+            if not match or column.name in covered:
+                continue
+            prefix = match.group("prefix")
+            discriminator = next((f"{prefix}_{suffix}" for suffix in ("type", "kind", "table")
+                                  if f"{prefix}_{suffix}" in names), None)
+            hints.append(ReferenceHint(table.schema, table.name, column.name,
+                                       _likely_target(tables, table.schema, prefix,
+                                                      catalog.schema_names),
+                                       discriminator))
+    return hints
+
+
+def _likely_target(tables, schema: str, prefix: str, schemas: Sequence[str]) -> str | None:
+    base = prefix.rsplit("_", 1)[-1] if prefix not in ("parent", "owner") else prefix
+    names = [prefix, prefix + "s", prefix + "es", prefix[:-1] + "ies" if prefix.endswith("y")
+             else None, base + "s", base]
+    first = schemas[0] if schemas else schema
+    for candidate_schema in dict.fromkeys([schema, first, *schemas]):
+        for name in filter(None, names):
+            target = tables.get((candidate_schema, name))
+            if target is not None and target.primary_key and len(target.primary_key.columns) == 1:
+                qualified = name if candidate_schema == first else f"{candidate_schema}.{name}"
+                return f"{qualified}.{target.primary_key.columns[0]}"
+    return None
+
+
+def _hint_lines(hint: ReferenceHint) -> list[str]:
+    if hint.discriminator:
+        return [f"{hint.column} has no foreign key; with {hint.discriminator} beside it, it looks "
+                "polymorphic: declare it under polymorphic: (discriminator, targets, reason)"]
+    if hint.target:
+        return [f"{hint.column} has no foreign key: add references: {hint.target}, or declare "
+                "it under polymorphic: with the reason it has none"]
+    return [f"{hint.column} has no foreign key: add references: <table>.<column>, or declare "
+            "it under polymorphic: with the reason it has none"]
+
+
+# ------------------------------------------------------------------------------------ YAML
+
+
+class _FlowMap(dict):
+    """A mapping written on one line: ``{type: uuid, primary_key: true}``."""
+
+
+class _FlowList(list):
+    """A list written on one line: ``[organization_id, email]``."""
+
+
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+_ANALYZER = yaml.emitter.Emitter(stream=None, allow_unicode=True)
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _needs_quotes(text: str) -> bool:
+    """Whether YAML would quote ``text`` somewhere (in a flow collection, the strictest)."""
+    analysis = _ANALYZER.analyze_scalar(text)
+    resolved = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    return not analysis.allow_flow_plain or resolved != "tag:yaml.org,2002:str"
+
+
+def _represent_str(dumper, text: str):
+    style = None
+    if "\n" in text:
+        style = "|"
+    elif "'" in text and _needs_quotes(text):
+        style = '"'  # "status IN ('a', 'b')" reads better than 'status IN (''a'', ''b'')'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_FlowMap, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data.items(), flow_style=True))
+_Dumper.add_representer(_FlowList, lambda dumper, data: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", data, flow_style=True))
+
+HEADER = """\
+# Written by `pgwright inspect` from a live database: its schema, as a pgwright spec.
+# Every key is documented in docs/spec.md.
+"""
+
+
+def _dump(data) -> str:
+    return yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=False,
+                     allow_unicode=True, width=1_000_000)
+
+
+def _indented(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+
+
+def dump_spec(data: dict, hints: Iterable[ReferenceHint] = ()) -> str:
+    """The spec data as YAML: top-level keys apart, one table after another, each table's
+    reference hints as comments at its end."""
+    hints_by_table: dict[tuple[str, str], list[ReferenceHint]] = defaultdict(list)
+    for hint in hints:
+        hints_by_table[(hint.schema, hint.table)].append(hint)
+    schemas = data.get("schemas") or ["public"]
+    first = next(iter(schemas))
+    parts = [HEADER]
+    for key, value in data.items():
+        if key != "tables":
+            parts.append(_dump({key: value}))
+    tables = data.get("tables") or {}
+    if not tables:
+        parts.append("tables: {}\n")
+    else:
+        blocks = []
+        for key, body in tables.items():
+            schema, _, name = key.partition(".") if "." in key else (first, "", key)
+            block = _indented(_dump({key: body}), 2)
+            for hint in hints_by_table.get((schema, name), ()):
+                block += "".join(f"    # {line}\n" for line in _hint_lines(hint))
+            blocks.append(block)
+        parts.append("tables:\n" + "\n".join(blocks))
+    return "\n".join(parts)
