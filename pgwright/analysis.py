@@ -96,13 +96,18 @@ class Tenancy:
     """The tenant roots of a schema and which tables belong to which root."""
 
     roots: tuple[TableKey, ...]
-    # For each root, the referencing column list most tables use (("organization_id",)).
-    columns: tuple[tuple[TableKey, tuple[str, ...]], ...] = ()
     # For each table that references a root directly: the foreign keys that do.
     tenant_keys: tuple[tuple[TableKey, tuple[ForeignKey, ...]], ...] = ()
 
-    def column_of(self, root: TableKey) -> tuple[str, ...]:
-        return dict(self.columns).get(root, ())
+    def columns_of(self, root: TableKey) -> tuple[tuple[tuple[str, ...], int], ...]:
+        """The column lists that reference ``root``, each with the number of tables using it,
+        most used first: ``((("organization_id",), 14),)``."""
+        counts: dict[tuple[str, ...], int] = {}
+        for _table, keys in self.tenant_keys:
+            for columns in {fk.columns for fk in keys
+                            if (fk.target_schema, fk.target_table) == root}:
+                counts[columns] = counts.get(columns, 0) + 1
+        return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def keys_of(self, table: TableKey) -> tuple[ForeignKey, ...]:
         """The foreign keys by which ``table`` points at a tenant root."""
@@ -142,22 +147,13 @@ def tenancy(catalog: Catalog, roots: Iterable[TableKey] | None = None) -> Tenanc
                 found.append(table.key)
         roots = tuple(key for key in found if key in managed)
     roots = tuple(sorted(roots))
-    columns = []
-    for root in roots:
-        counts: dict[tuple[str, ...], int] = {}
-        for table in catalog.tables:
-            for fk in table.foreign_keys:
-                if (fk.target_schema, fk.target_table) == root and table.key != root:
-                    counts[fk.columns] = counts.get(fk.columns, 0) + 1
-        if counts:
-            columns.append((root, min(counts, key=lambda cols: (-counts[cols], cols))))
     tenant_keys = []
     for table in catalog.tables:
         keys = tuple(fk for fk in table.foreign_keys
                      if (fk.target_schema, fk.target_table) in roots and table.key not in roots)
         if keys:
             tenant_keys.append((table.key, keys))
-    return Tenancy(roots=roots, columns=tuple(columns), tenant_keys=tuple(tenant_keys))
+    return Tenancy(roots=roots, tenant_keys=tuple(tenant_keys))
 
 
 def outlives_what_it_records(table: Table) -> bool:

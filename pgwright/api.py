@@ -80,6 +80,25 @@ def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None
     run_statements(connection, plan.statements, lock_policy, on_statement)
 
 
+def orphans(spec_path: Path | str, database_url: str) -> list:
+    """Every orphan check of the spec (foreign keys and polymorphic references), with counts.
+
+    Returns one :class:`pgwright.checks.Finding` per check, clean ones included (count 0).
+    """
+    from pgwright.checks import checks_for_spec, run_all_checks
+    from pgwright.introspect.catalog import catalog_snapshot, read_catalog, read_user_types
+    from pgwright.planning import build_spec_catalog
+    from pgwright.spec.reading import managed_schemas
+
+    document, _ = load_valid_spec(spec_path)
+    with connect(database_url) as connection:
+        schemas = managed_schemas(document.data)
+        with catalog_snapshot(connection):
+            live = read_catalog(connection, schemas)
+            spec = build_spec_catalog(document, read_user_types(connection, schemas))
+        return run_all_checks(connection, checks_for_spec(spec, live))
+
+
 def refuse_findings(plan: Plan) -> None:
     """UnsafePlanError when existing rows would violate what the plan adds."""
     if plan.findings:

@@ -167,13 +167,7 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
 
 def run_checks(connection, checks: list[DataCheck]) -> list[Finding]:
     """Run each check; the findings are the checks with violating rows."""
-    findings = []
-    for check in checks:
-        count = connection.execute(check.count_sql).fetchone()[0]
-        if count:
-            samples = tuple(tuple(row) for row in connection.execute(check.sample_sql).fetchall())
-            findings.append(Finding(check, count, samples))
-    return findings
+    return [finding for finding in run_all_checks(connection, checks) if finding.count]
 
 
 PREFLIGHT_PREFIX = "pgwright preflight:"
@@ -197,3 +191,100 @@ def guard_sql(check: DataCheck) -> str:
             f"      USING ERRCODE = 'check_violation', HINT = {hint};\n"
             "  END IF;\nEND\n")
     return "DO " + dollar_quote(body)
+
+
+def _comparison(left: str, left_type: str | None, right: str, right_type: str | None) -> str:
+    """``left = right``, compared as text when the declared types differ (uuid vs text ids)."""
+    if left_type and right_type and left_type != right_type:
+        return f"{left}::text = {right}::text"
+    return f"{left} = {right}"
+
+
+def polymorphic_checks(table: Table, reference, spec: Catalog) -> list[DataCheck]:
+    """Orphans of a reference that deliberately has no foreign key."""
+    schema, name = table.key
+    relation = qualified(schema, name)
+    column = quote_ident(reference.column)
+    column_type = table.column(reference.column).type if table.column(reference.column) else None
+    checks: list[DataCheck] = []
+
+    def target_match(target) -> str:
+        _, target_schema, target_table, target_column = target
+        target_spec = spec.table(target_schema, target_table)
+        target_type = None
+        if target_spec is not None and target_spec.column(target_column) is not None:
+            target_type = target_spec.column(target_column).type
+        match = _comparison(f"p.{quote_ident(target_column)}", target_type, f"c.{column}",
+                            column_type)
+        return f"EXISTS (SELECT 1 FROM {qualified(target_schema, target_table)} p WHERE {match})"
+
+    label = f"{reference.column} (polymorphic)"
+    if reference.discriminator:
+        discriminator = quote_ident(reference.discriminator)
+        values = ", ".join(quote_literal(value) for value, *_ in reference.targets)
+        condition = f"c.{discriminator} IS NOT NULL AND c.{discriminator}::text NOT IN ({values})"
+        checks.append(DataCheck(
+            code="unknown-discriminator", table=f"{schema}.{name}", constraint=label,
+            columns=(reference.discriminator,),
+            description=f"{reference.discriminator} names no declared target",
+            count_sql=f"SELECT count(*) FROM {relation} c WHERE {condition}",
+            sample_sql=f"SELECT DISTINCT c.{discriminator} FROM {relation} c WHERE {condition} "
+                       f"LIMIT {SAMPLE_LIMIT}"))
+        for target in reference.targets:
+            value, target_schema, target_table, target_column = target
+            condition = (f"c.{discriminator}::text = {quote_literal(value)} AND c.{column} IS NOT NULL "
+                         f"AND NOT {target_match(target)}")
+            checks.append(DataCheck(
+                code="orphaned-rows", table=f"{schema}.{name}", constraint=label,
+                columns=(reference.column,),
+                description=f"{reference.discriminator} = '{value}' rows whose {reference.column} "
+                            f"has no row in {target_table}({target_column})",
+                count_sql=f"SELECT count(*) FROM {relation} c WHERE {condition}",
+                sample_sql=f"SELECT DISTINCT c.{column} FROM {relation} c WHERE {condition} "
+                           f"LIMIT {SAMPLE_LIMIT}"))
+        return checks
+    condition = f"c.{column} IS NOT NULL AND NOT (" + " OR ".join(
+        target_match(t) for t in reference.targets) + ")"
+    names = ", ".join(f"{t[2]}({t[3]})" for t in reference.targets)
+    checks.append(DataCheck(
+        code="orphaned-rows", table=f"{schema}.{name}", constraint=label,
+        columns=(reference.column,),
+        description=f"{reference.column} values found in none of {names}",
+        count_sql=f"SELECT count(*) FROM {relation} c WHERE {condition}",
+        sample_sql=f"SELECT DISTINCT c.{column} FROM {relation} c WHERE {condition} "
+                   f"LIMIT {SAMPLE_LIMIT}"))
+    return checks
+
+
+def checks_for_spec(spec: Catalog, live: Catalog) -> list[DataCheck]:
+    """Every reference the spec declares, as orphan checks: its foreign keys (whether the
+    database has them, or has them NOT VALID, or not at all) and its polymorphic references.
+    Tables or columns the database does not have yet are skipped: they hold no rows."""
+    live_tables = live.tables_by_key()
+    checks: list[DataCheck] = []
+    for table in spec.tables:
+        current = live_tables.get(table.key)
+        if current is None:
+            continue
+        for fk in table.foreign_keys:
+            if _existing(current, fk.columns):
+                target_exists = (fk.target_schema, fk.target_table) in live_tables \
+                    or fk.target_schema not in spec.schema_names
+                checks.append(foreign_key_check(table.schema, table.name, fk, target_exists))
+        for reference in table.polymorphic:
+            needed = [reference.column] + ([reference.discriminator] if reference.discriminator else [])
+            targets_exist = all((t[1], t[2]) in live_tables for t in reference.targets)
+            if _existing(current, needed) and targets_exist:
+                checks.extend(polymorphic_checks(current, reference, spec))
+    return checks
+
+
+def run_all_checks(connection, checks: list[DataCheck]) -> list[Finding]:
+    """Like run_checks, but every check appears, with its count (0 when clean)."""
+    results = []
+    for check in checks:
+        count = connection.execute(check.count_sql).fetchone()[0]
+        samples = tuple(tuple(row) for row in connection.execute(check.sample_sql).fetchall()) \
+            if count else ()
+        results.append(Finding(check, count, samples))
+    return results

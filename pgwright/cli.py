@@ -311,6 +311,37 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int
     return EXIT_OK
 
 
+@main.command()
+@project_options
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@handles_errors
+def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
+    """Count rows whose references point nowhere: every FK and polymorphic reference.
+
+    Exit 0 when every reference holds, 2 when orphans exist. Prints the SQL of each check.
+    """
+    from pgwright import api
+    from pgwright.render.plan import findings_json
+
+    results = api.orphans(spec_path, _project(spec_path, database_url, migrations_dir).url())
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"orphans": sum(r.count for r in results),
+                               "checks": findings_json(results)}, indent=2))
+    else:
+        for result in results:
+            status = f"{result.count} orphan(s)" if result.count else "clean"
+            samples = ", ".join(str(row[0]) if len(row) == 1 else str(row) for row in result.samples)
+            click.echo(f"-- {result.check.table} {result.check.constraint}: {status}"
+                       + (f" (e.g. {samples})" if samples else "")
+                       + f"\n-- {result.check.description}\n{result.check.count_sql};\n")
+        total = sum(r.count for r in results)
+        _say(f"{len(results)} reference check(s), {total} orphan row(s)",
+             "red" if total else "green")
+    return EXIT_CHANGES if any(r.count for r in results) else EXIT_OK
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option("--db", "database_url", envvar="DATABASE_URL", metavar="URL",
               help="Database URL (default: $DATABASE_URL, else the embedded PostgreSQL).")

@@ -604,17 +604,16 @@ def _tenant_summary(site: _Site, file: str) -> list[str]:
     lines = []
     others = [t for t in site.catalog.tables if t.key not in tenants.roots]
     for root in tenants.roots:
-        columns = tenants.column_of(root)
         members = [t for t in others if root in tenants.owners(t.key)]
-        lines.append(f"**Tenant root:** {site.link(root, file)}, tenant column "
-                     f"{_columns_text(columns)}: {len(members)} of {len(others)} other tables "
-                     f"reference it directly.")
+        through = ", ".join(f"{_columns_text(columns)} ({_plural(count, 'table')})"
+                            for columns, count in tenants.columns_of(root))
+        lines += [f"**Tenant root:** {site.link(root, file)}: {len(members)} of {len(others)} "
+                  f"other tables reference it directly, through {through}.", ""]
     missing = [t for t in others if not tenants.owners(t.key)]
     if missing:
-        lines.append("")
-        lines.append("Tables with no foreign key to a tenant root: "
-                     + ", ".join(site.link(t.key, file) for t in missing) + ".")
-    return lines + [""]
+        lines += ["Tables with no foreign key to a tenant root: "
+                  + ", ".join(site.link(t.key, file) for t in missing) + ".", ""]
+    return lines
 
 
 # ------------------------------------------------------------------------------ group pages
