@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from pgwright.model import Catalog, ForeignKey, PolymorphicReference, ReferentialAction, Table
 
@@ -111,7 +112,11 @@ class Tenancy:
 
     def keys_of(self, table: TableKey) -> tuple[ForeignKey, ...]:
         """The foreign keys by which ``table`` points at a tenant root."""
-        return dict(self.tenant_keys).get(table, ())
+        return self._keys_by_table.get(table, ())
+
+    @cached_property
+    def _keys_by_table(self) -> dict[TableKey, tuple[ForeignKey, ...]]:
+        return dict(self.tenant_keys)
 
     def owners(self, table: TableKey) -> frozenset[TableKey]:
         """The roots ``table`` belongs to: itself if it is one, else those it references."""
@@ -124,18 +129,20 @@ def tenancy(catalog: Catalog, roots: Iterable[TableKey] | None = None) -> Tenanc
     """Find the tenant roots, or take them as given.
 
     Without ``roots``, a table is a root when it references no other table and at least a
-    third of the other tables (two at least) reference it directly: ``organizations`` in a
-    multi-tenant schema.
+    third of the other tables (two at least) reference it directly with a NOT NULL foreign
+    key (every row belongs to one): ``organizations`` in a multi-tenant schema.
 
     >>> tenancy(catalog).roots  # doctest: +SKIP
     (('public', 'organizations'),)
     """
-    referenced_by: dict[TableKey, set[TableKey]] = {}
+    owned_by: dict[TableKey, set[TableKey]] = {}
     for table in catalog.tables:
         for fk in table.foreign_keys:
             target = (fk.target_schema, fk.target_table)
-            if target != table.key:
-                referenced_by.setdefault(target, set()).add(table.key)
+            required = all((c := table.column(name)) is not None and not c.nullable
+                           for name in fk.columns)
+            if target != table.key and required:
+                owned_by.setdefault(target, set()).add(table.key)
     if roots is None:
         managed = catalog.tables_by_key()
         threshold = max(2, math.ceil((len(catalog.tables) - 1) / 3))
@@ -143,7 +150,7 @@ def tenancy(catalog: Catalog, roots: Iterable[TableKey] | None = None) -> Tenanc
         for table in catalog.tables:
             references_others = any((fk.target_schema, fk.target_table) != table.key
                                     for fk in table.foreign_keys)
-            if not references_others and len(referenced_by.get(table.key, ())) >= threshold:
+            if not references_others and len(owned_by.get(table.key, ())) >= threshold:
                 found.append(table.key)
         roots = tuple(key for key in found if key in managed)
     roots = tuple(sorted(roots))

@@ -101,11 +101,12 @@ def orphans(spec_path: Path | str, database_url: str) -> list:
 
 def refuse_findings(plan: Plan) -> None:
     """UnsafePlanError when existing rows would violate what the plan adds."""
-    if plan.findings:
-        total = sum(f.count for f in plan.findings)
-        raise UnsafePlanError(f"{total} existing row(s) would violate {len(plan.findings)} "
+    blocking = plan.blocking_findings
+    if blocking:
+        total = sum(f.count for f in blocking)
+        raise UnsafePlanError(f"{total} existing row(s) would violate {len(blocking)} "
                               "constraint(s) the plan adds; nothing was applied",
-                              findings=plan.findings)
+                              findings=blocking)
 
 
 def refuse_destructive(operations) -> None:

@@ -27,6 +27,9 @@ class DataCheck:
     description: str
     count_sql: str
     sample_sql: str
+    # False when the plan resolves the violations itself (orphans: delete | set_null): the
+    # count then says how many rows the migration will touch.
+    blocking: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,23 +47,39 @@ def _key_list(alias: str, columns) -> str:
     return ", ".join(f"{alias}.{quote_ident(c)}" for c in columns)
 
 
-def foreign_key_check(schema: str, table: str, fk, target_exists: bool = True) -> DataCheck:
-    """Orphans: rows whose (non-null) key has no row in the referenced table."""
-    child = qualified(schema, table)
-    parent = qualified(fk.target_schema, fk.target_table)
+def orphan_condition(fk, target_exists: bool = True) -> str:
+    """Rows ``c`` of the referencing table whose non-null key has no referenced row."""
     condition = _where_all_not_null("c", fk.columns)
     if target_exists:
+        parent = qualified(fk.target_schema, fk.target_table)
         match = " AND ".join(f"p.{quote_ident(t)} = c.{quote_ident(c)}"
                              for c, t in zip(fk.columns, fk.target_columns, strict=True))
         condition += f" AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
+    return condition
+
+
+RESOLUTIONS = {"delete": "orphans-deleted", "set_null": "orphans-set-null"}
+
+
+def foreign_key_check(schema: str, table: str, fk, target_exists: bool = True,
+                      resolution: str | None = None) -> DataCheck:
+    """Orphans: rows whose (non-null) key has no row in the referenced table."""
+    child = qualified(schema, table)
+    condition = orphan_condition(fk, target_exists)
     columns = ", ".join(fk.columns)
+    description = (f"{table}({columns}) values with no row in "
+                   f"{fk.target_table}({', '.join(fk.target_columns)})")
+    if resolution == "delete":
+        description += ": these rows will be deleted"
+    elif resolution == "set_null":
+        description += f": {columns} will be set to NULL"
     return DataCheck(
-        code="orphaned-rows", table=f"{schema}.{table}", constraint=fk.name, columns=fk.columns,
-        description=f"{table}({columns}) values with no row in "
-                    f"{fk.target_table}({', '.join(fk.target_columns)})",
+        code=RESOLUTIONS.get(resolution, "orphaned-rows"), table=f"{schema}.{table}",
+        constraint=fk.name, columns=fk.columns, description=description,
         count_sql=f"SELECT count(*) FROM {child} c WHERE {condition}",
         sample_sql=f"SELECT DISTINCT {_key_list('c', fk.columns)} FROM {child} c "
                    f"WHERE {condition} LIMIT {SAMPLE_LIMIT}",
+        blocking=resolution is None,
     )
 
 
@@ -129,7 +148,7 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         if not _existing(table, fk.columns):
             return []  # new columns: NULL in every existing row
         target_exists = (fk.target_schema, fk.target_table) in live_tables
-        return [foreign_key_check(schema, name, fk, target_exists)]
+        return [foreign_key_check(schema, name, fk, target_exists, fk.orphans)]
     if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
         return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL")]
     if isinstance(operation, ops.AddColumn):

@@ -166,7 +166,7 @@ def _print_findings(findings) -> None:
 
     from pgwright.render.plan import findings_table
 
-    table = Table(title="rows that would violate the new constraints", title_justify="left")
+    table = Table(title="existing rows and the constraints this plan adds", title_justify="left")
     for header in ("table", "constraint", "rows", "what", "samples"):
         table.add_column(header)
     for finding, line in zip(findings, findings_table(findings), strict=True):
@@ -206,7 +206,7 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code) -> int:
     the_plan = api.plan(spec_path, project.url())
     _print_findings(the_plan.findings)
     _print_plan(the_plan, as_json)
-    if the_plan.findings:
+    if the_plan.blocking_findings:
         _say("refused: existing rows would violate constraints this plan adds", "red")
         return EXIT_UNSAFE
     return EXIT_CHANGES if exit_code and not the_plan.is_empty else EXIT_OK

@@ -342,10 +342,11 @@ class _SpecWriter:
         if function.search_path is not None:
             entry["search_path"] = function.search_path
         if function.arguments:
-            entry["args"] = _FlowList(
-                _FlowMap({"name": a.name, "type": self.types.function_type(a.type)} if a.name
-                         else {"type": self.types.function_type(a.type)})
-                for a in function.arguments)
+            arguments = [_FlowMap({"name": a.name, "type": self.types.function_type(a.type)}
+                                  if a.name else {"type": self.types.function_type(a.type)})
+                         for a in function.arguments]
+            one_line = _FlowList(arguments)
+            entry["args"] = one_line if len(_flow(one_line)) <= _ONE_LINE - 10 else arguments
         entry["body"] = function.body
         if function.comment is not None:
             entry["comment"] = function.comment
@@ -633,8 +634,7 @@ def _fits_one_line(name: str, entry: dict) -> bool:
     """Whether ``name: {k: v, ...}`` stays short enough to read on one line."""
     if any(isinstance(v, str) and "\n" in v for v in entry.values()):
         return False
-    width = len(name) + sum(len(str(k)) + len(str(v)) + 4 for k, v in entry.items()) + 8
-    return width <= _ONE_LINE
+    return len(name) + len(_flow(entry)) + 8 <= _ONE_LINE
 
 
 # ----------------------------------------------------------------------------- expressions
@@ -800,11 +800,16 @@ def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
     for table in catalog.tables:
         covered = {column for fk in table.foreign_keys for column in fk.columns}
         names = [c.name for c in table.columns]
+        identifiers = {u.columns[0] for u in table.uniques if len(u.columns) == 1}
+        if table.primary_key is not None and len(table.primary_key.columns) == 1:
+            identifiers.add(table.primary_key.columns[0])
         for column in table.columns:
             match = _REFERENCE_LIKE.match(column.name)
             if not match or column.name in covered:
                 continue
             prefix = match.group("prefix")
+            if column.name in identifiers and _names_itself(table.name, prefix):
+                continue  # streams.stream_id is the stream's own id, not a reference
             discriminator = next((f"{prefix}_{suffix}" for suffix in ("type", "kind", "table")
                                   if f"{prefix}_{suffix}" in names), None)
             hints.append(ReferenceHint(table.schema, table.name, column.name,
@@ -812,6 +817,12 @@ def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
                                                       catalog.schema_names),
                                        discriminator))
     return hints
+
+
+def _names_itself(table: str, prefix: str) -> bool:
+    table, prefix = table.lower(), prefix.lower()
+    return any(table == name or table.endswith("_" + name)
+               for name in (prefix, prefix + "s", prefix + "es"))
 
 
 def _likely_target(tables, schema: str, prefix: str, schemas: Sequence[str]) -> str | None:
@@ -830,16 +841,20 @@ def _likely_target(tables, schema: str, prefix: str, schemas: Sequence[str]) -> 
 
 def _hint_lines(hint: ReferenceHint) -> list[str]:
     if hint.discriminator:
-        return [f"{hint.column} has no foreign key; with {hint.discriminator} beside it, it looks "
+        return [f"hint: no foreign key; with {hint.discriminator} beside it, {hint.column} looks "
                 "polymorphic: declare it under polymorphic: (discriminator, targets, reason)"]
-    if hint.target:
-        return [f"{hint.column} has no foreign key: add references: {hint.target}, or declare "
-                "it under polymorphic: with the reason it has none"]
-    return [f"{hint.column} has no foreign key: add references: <table>.<column>, or declare "
-            "it under polymorphic: with the reason it has none"]
+    target = hint.target or "<table>.<column>"
+    return [f"hint: no foreign key; add references: {target}, or declare {hint.column} under "
+            "polymorphic: with the reason it has none"]
 
 
 # ------------------------------------------------------------------------------------ YAML
+#
+# A small block-style writer for the spec's shapes (mappings, lists of mappings, one-line
+# lists and mappings of scalars), so that hints can sit above the column they concern and
+# lists are indented the way docs/spec.md writes them. Whether a scalar may stand plain, and
+# how to quote it, is PyYAML's own analysis (its emitter and resolver), so every string
+# reads back as the same string.
 
 
 class _FlowMap(dict):
@@ -850,38 +865,129 @@ class _FlowList(list):
     """A list written on one line: ``[organization_id, email]``."""
 
 
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    pass
-
-
 _ANALYZER = yaml.emitter.Emitter(stream=None, allow_unicode=True)
 _RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+_ESCAPES = {"\0": "0", "\x07": "a", "\x08": "b", "\x09": "t", "\x0a": "n", "\x0b": "v",
+            "\x0c": "f", "\x0d": "r", "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N",
+            "\xa0": "_", "\u2028": "L", "\u2029": "P"}
 
 
-def _needs_quotes(text: str) -> bool:
-    """Whether YAML would quote ``text`` somewhere (in a flow collection, the strictest)."""
+def _printable(char: str) -> bool:
+    return ("\x20" <= char <= "\x7e" or "\xa0" <= char <= "\ud7ff"
+            or ("\ue000" <= char <= "\ufffd" and char != "\ufeff")
+            or "\U00010000" <= char < "\U0010ffff")
+
+
+def _double_quoted(text: str) -> str:
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append("\\" + _ESCAPES[char])
+        elif _printable(char):
+            out.append(char)
+        elif char <= "\xff":
+            out.append(f"\\x{ord(char):02X}")
+        elif char <= "\uffff":
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(f"\\U{ord(char):08X}")
+    return '"' + "".join(out) + '"'
+
+
+_SCALARS: dict[tuple[str, bool], str] = {}
+
+
+def _scalar(value, flow: bool = False) -> str:
+    """One scalar on one line: plain where YAML reads it back as the same string, else quoted
+    (double quotes when it holds a ' so SQL stays legible: "status IN ('a', 'b')")."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    cached = _SCALARS.get((value, flow))
+    if cached is not None:
+        return cached
+    analysis = _ANALYZER.analyze_scalar(value) if value else None
+    plain = analysis is not None and not analysis.multiline and \
+        (analysis.allow_flow_plain if flow else analysis.allow_block_plain) and \
+        _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+    if plain:
+        text = value
+    elif "'" in value or analysis is None and value or \
+            analysis is not None and (analysis.multiline or not analysis.allow_single_quoted):
+        text = _double_quoted(value)
+    else:
+        text = "'" + value.replace("'", "''") + "'"
+    _SCALARS[(value, flow)] = text
+    return text
+
+
+def _flow(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_scalar(k, True)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    return _scalar(value, flow=True)
+
+
+def _literal_block(text: str, indent: int) -> str | None:
+    """``|`` followed by the lines of ``text``, or None when YAML cannot keep it that way."""
     analysis = _ANALYZER.analyze_scalar(text)
-    resolved = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-    return not analysis.allow_flow_plain or resolved != "tag:yaml.org,2002:str"
+    if not analysis.allow_block or text[0] in " \n":
+        return None
+    if not text.endswith("\n"):
+        chomp = "-"
+    elif len(text) == 1 or text[-2] == "\n":
+        chomp = "+"
+    else:
+        chomp = ""
+    pad = " " * indent
+    lines = text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
+    return f"|{chomp}\n" + "\n".join(pad + line if line else "" for line in lines)
 
 
-def _represent_str(dumper, text: str):
-    style = None
-    if "\n" in text:
-        style = "|"
-    elif "'" in text and _needs_quotes(text):
-        style = '"'  # "status IN ('a', 'b')" reads better than 'status IN (''a'', ''b'')'
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+def _write_mapping(out: list[str], mapping: dict, indent: int, path: tuple,
+                   comments: Mapping[tuple, list[str]]) -> None:
+    pad = " " * indent
+    for key, value in mapping.items():
+        for line in comments.get(path + (key,), ()):
+            out.append(f"{pad}# {line}")
+        head = f"{pad}{_scalar(key)}:"
+        if isinstance(value, _FlowMap | _FlowList):
+            out.append(f"{head} {_flow(value)}")
+        elif isinstance(value, dict):
+            if not value:
+                out.append(f"{head} {{}}")
+            else:
+                out.append(head)
+                _write_mapping(out, value, indent + 2, path + (key,), comments)
+        elif isinstance(value, list):
+            if not value:
+                out.append(f"{head} []")
+            else:
+                out.append(head)
+                _write_list(out, value, indent + 2, path + (key,), comments)
+        elif isinstance(value, str) and "\n" in value \
+                and (block := _literal_block(value, indent + 2)) is not None:
+            out.append(f"{head} {block}")
+        else:
+            out.append(f"{head} {_scalar(value)}")
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(_FlowMap, lambda dumper, data: dumper.represent_mapping(
-    "tag:yaml.org,2002:map", data.items(), flow_style=True))
-_Dumper.add_representer(_FlowList, lambda dumper, data: dumper.represent_sequence(
-    "tag:yaml.org,2002:seq", data, flow_style=True))
+def _write_list(out: list[str], items: list, indent: int, path: tuple,
+                comments: Mapping[tuple, list[str]]) -> None:
+    pad = " " * indent
+    for position, item in enumerate(items):
+        if isinstance(item, dict) and item and not isinstance(item, _FlowMap):
+            start = len(out)
+            _write_mapping(out, item, indent + 2, path + (position,), comments)
+            out[start] = f"{pad}- {out[start][indent + 2:]}"
+        elif isinstance(item, _FlowMap | _FlowList | dict | list):
+            out.append(f"{pad}- {_flow(item)}")
+        else:
+            out.append(f"{pad}- {_scalar(item)}")
+
 
 HEADER = """\
 # Written by `pgwright inspect` from a live database: its schema, as a pgwright spec.
@@ -889,38 +995,25 @@ HEADER = """\
 """
 
 
-def _dump(data) -> str:
-    return yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=False,
-                     allow_unicode=True, width=1_000_000)
-
-
-def _indented(text: str, spaces: int) -> str:
-    pad = " " * spaces
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
-
-
 def dump_spec(data: dict, hints: Iterable[ReferenceHint] = ()) -> str:
-    """The spec data as YAML: top-level keys apart, one table after another, each table's
-    reference hints as comments at its end."""
-    hints_by_table: dict[tuple[str, str], list[ReferenceHint]] = defaultdict(list)
-    for hint in hints:
-        hints_by_table[(hint.schema, hint.table)].append(hint)
+    """The spec data as YAML: top-level keys apart, tables one after another, and each
+    reference hint as a comment above its column."""
     schemas = data.get("schemas") or ["public"]
     first = next(iter(schemas))
-    parts = [HEADER]
+    comments: dict[tuple, list[str]] = defaultdict(list)
+    for hint in hints:
+        key = hint.table if hint.schema == first else f"{hint.schema}.{hint.table}"
+        comments[("tables", key, "columns", hint.column)] += _hint_lines(hint)
+    sections = [HEADER]
     for key, value in data.items():
-        if key != "tables":
-            parts.append(_dump({key: value}))
-    tables = data.get("tables") or {}
-    if not tables:
-        parts.append("tables: {}\n")
-    else:
-        blocks = []
-        for key, body in tables.items():
-            schema, _, name = key.partition(".") if "." in key else (first, "", key)
-            block = _indented(_dump({key: body}), 2)
-            for hint in hints_by_table.get((schema, name), ()):
-                block += "".join(f"    # {line}\n" for line in _hint_lines(hint))
-            blocks.append(block)
-        parts.append("tables:\n" + "\n".join(blocks))
-    return "\n".join(parts)
+        out: list[str] = []
+        if key == "tables" and value:
+            out.append("tables:")
+            for number, (table_key, body) in enumerate(value.items()):
+                if number:
+                    out.append("")
+                _write_mapping(out, {table_key: body}, 2, ("tables",), comments)
+        else:
+            _write_mapping(out, {key: value}, 0, (), comments)
+        sections.append("\n".join(out) + "\n")
+    return "\n".join(sections)

@@ -78,6 +78,10 @@ class Column:
     # Declared as serial/bigserial: created with an owned sequence. Once created it is an
     # integer column whose default is nextval(...), and compares as such.
     serial: bool = field(default=False, compare=False)
+    # Spec-only: the names this column had before (declared renames, never guessed), and
+    # the conversion for a type change that needs one (USING).
+    renamed_from: tuple[str, ...] = field(default=(), compare=False)
+    using: str | None = field(default=None, compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
 
 
@@ -113,6 +117,9 @@ class ForeignKey:
     initially_deferred: bool = False
     # NOT VALID constraints still enforce new rows; validation state is reported, not diffed.
     validated: bool = field(default=True, compare=False)
+    # Spec-only: what to do with existing rows that would violate the key when it is added
+    # ("delete" or "set_null"); without it, such rows make the plan refuse.
+    orphans: str | None = field(default=None, compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
 
 
@@ -231,6 +238,7 @@ class Table:
     triggers: tuple[Trigger, ...] = ()
     polymorphic: tuple[PolymorphicReference, ...] = field(default=(), compare=False)
     group: str | None = field(default=None, compare=False)
+    renamed_from: tuple[str, ...] = field(default=(), compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
 
     @property

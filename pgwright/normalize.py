@@ -267,3 +267,35 @@ def split_top_level(expression: str) -> list[str]:
                 current += char
     pieces.append(current.strip())
     return pieces
+
+
+_INTEGER_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
+_SIZED = re.compile(r"^(?P<base>character varying|character|numeric|bit varying)\((?P<args>[^)]*)\)$")
+
+
+def widens(from_type: str, to_type: str) -> bool:
+    """Whether converting ``from_type`` to ``to_type`` keeps every value exactly.
+
+    >>> widens("character varying(50)", "character varying(120)"), widens("text", "integer")
+    (True, False)
+    """
+    if from_type == to_type or to_type == "text":
+        return True
+    if from_type in _INTEGER_WIDTH and to_type in _INTEGER_WIDTH:
+        return _INTEGER_WIDTH[to_type] >= _INTEGER_WIDTH[from_type]
+    if from_type in _INTEGER_WIDTH and to_type in ("numeric", "bigint"):
+        return True
+    source, target = _SIZED.match(from_type), _SIZED.match(to_type)
+    if source and to_type == "character varying" and source.group("base") == "character varying":
+        return True
+    if source and target and source.group("base") == target.group("base"):
+        old = [int(x) for x in source.group("args").split(",")]
+        new = [int(x) for x in target.group("args").split(",")]
+        if source.group("base") == "numeric":
+            old_scale = old[1] if len(old) > 1 else 0
+            new_scale = new[1] if len(new) > 1 else 0
+            return new_scale >= old_scale and new[0] - new_scale >= old[0] - old_scale
+        return new[0] >= old[0]
+    if source and source.group("base") == "numeric" and to_type == "numeric":
+        return True
+    return from_type in ("character varying", "character") and to_type == "text"

@@ -34,6 +34,7 @@ class Phase(IntEnum):
     CREATE_EXTENSIONS = 20
     CREATE_TYPES = 30
     CREATE_FUNCTIONS = 35  # bodies are not checked at creation (check_function_bodies off)
+    RENAMES = 36  # declared renames, before anything refers to the new names
     DROP_POLICIES = 37
     DROP_TRIGGERS = 38
     DROP_FOREIGN_KEYS = 40
@@ -225,6 +226,13 @@ class AlterColumnType(ColumnOperation):
     from_type: str
     to_type: str
     using: str | None = None
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        """A conversion that can lose data: narrowing, or to a type that is not text."""
+        from pgwright.normalize import widens
+
+        return not widens(self.from_type, self.to_type)
 
 
 @dataclass(frozen=True)
@@ -519,3 +527,56 @@ class AssertNoViolations(Operation):
     @property
     def subject(self) -> str:
         return f"{self.check.table}.{self.check.constraint}"
+
+
+@dataclass(frozen=True)
+class RenameTable(TableOperation):
+    """ALTER TABLE old RENAME TO new (``table`` is the old name): the rows stay."""
+
+    phase = Phase.RENAMES
+    new_name: str
+
+    @property
+    def sort_key(self) -> tuple:
+        return (int(self.phase), 0, self.subject)
+
+
+@dataclass(frozen=True)
+class RenameColumn(ColumnOperation):
+    phase = Phase.RENAMES
+    new_name: str
+
+    @property
+    def sort_key(self) -> tuple:
+        return (int(self.phase), 1, self.subject)
+
+
+@dataclass(frozen=True)
+class RenameConstraint(TableOperation):
+    phase = Phase.RENAMES
+    name: str
+    new_name: str
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.table}.{self.name}"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (int(self.phase), 2, self.subject)
+
+
+@dataclass(frozen=True)
+class RenameIndex(Operation):
+    phase = Phase.RENAMES
+    schema: str
+    name: str
+    new_name: str
+
+    @property
+    def subject(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (int(self.phase), 2, self.subject)

@@ -35,8 +35,13 @@ class Plan:
     statements: tuple[Statement, ...]
     spec: Catalog
     live: Catalog
-    # Rows that would violate what the plan adds: a plan with findings is refused.
+    # Rows that would violate what the plan adds (a plan with blocking findings is
+    # refused), and rows the plan itself cleans (orphans: delete | set_null).
     findings: tuple[Finding, ...] = ()
+
+    @property
+    def blocking_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.check.blocking)
 
     @property
     def is_empty(self) -> bool:
@@ -118,6 +123,6 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     operations = diff(canonical, live)
     checks = checks_for_operations(operations, live)
     findings = run_checks(connection, checks)
-    operations = [AssertNoViolations(check) for check in checks] + operations
+    operations = [AssertNoViolations(check) for check in checks if check.blocking] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),
                 spec=canonical, live=live, findings=tuple(findings))

@@ -6,6 +6,7 @@ from pgwright.diff import catalog as _catalog  # noqa: F401  (registers comparat
 from pgwright.diff import tables as _tables  # noqa: F401  (registers comparators)
 from pgwright.diff.order import order_operations
 from pgwright.diff.registry import CATALOG_COMPARATORS
+from pgwright.diff.renames import apply_declared_renames
 from pgwright.model import Catalog
 from pgwright.ops import Operation
 
@@ -16,7 +17,7 @@ def diff(spec: Catalog, live: Catalog) -> list[Operation]:
     >>> diff(catalog, catalog)
     []
     """
-    operations: list[Operation] = []
+    live, operations = apply_declared_renames(spec, live)
     for comparator in CATALOG_COMPARATORS.values():
         operations.extend(comparator(spec, live))
     return order_operations(operations)

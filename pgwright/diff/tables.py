@@ -29,7 +29,8 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
         yield ops.AddColumn(schema, name, column)
         return
     if column.type != current.type:
-        yield ops.AlterColumnType(schema, name, column.name, current.type, column.type)
+        yield ops.AlterColumnType(schema, name, column.name, current.type, column.type,
+                                  column.using)
     if column.default != current.default:
         yield ops.SetColumnDefault(schema, name, column.name, column.default)
     if column.identity != current.identity:

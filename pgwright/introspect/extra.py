@@ -71,7 +71,7 @@ _RELATION_ACL_KIND = "(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::\"char\
 _RELATION = "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
 _IN_MANAGED = "n.nspname = ANY(%(schemas)s)"
 _FUNCTION = ("pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) "
-             "|| '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'")
+             "|| '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')'")
 
 
 def _unsupported_query(server_version: int) -> str:

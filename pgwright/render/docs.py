@@ -21,7 +21,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pgwright.analysis import (
@@ -46,7 +46,6 @@ from pgwright.model import (
     Policy,
     PolicyCommand,
     PolymorphicReference,
-    ReferentialAction,
     Table,
 )
 from pgwright.names import qualified, quote_ident, quote_literal
@@ -176,6 +175,10 @@ class _Site:
 
     @classmethod
     def build(cls, catalog, spec_name, tenant_roots, outlives, unlinked) -> _Site:
+        # Output order never depends on the order the catalog happens to list things in.
+        catalog = replace(catalog, tables=tuple(sorted(catalog.tables, key=lambda t: t.key)),
+                          enums=tuple(sorted(catalog.enums, key=lambda e: e.key)),
+                          functions=tuple(sorted(catalog.functions, key=lambda f: f.key)))
         default_schema = catalog.schemas[0].name if catalog.schemas else "public"
         tables = catalog.tables_by_key()
         pages = _pages(catalog)
@@ -259,7 +262,7 @@ def _anchors(site: _Site) -> dict[tuple[str, str], str]:
         register(page.file, [page.title, "Diagram"] + [_table_heading(site, t.key) for t in page.tables])
     register("cascades.md", ["Cascade blast radius", "Findings"]
              + [_table_heading(site, t.key) for t in site.catalog.tables]
-             + ["Tables no delete reaches beyond themselves"])
+             + ["Tables whose deletion affects no other table"])
     return anchors
 
 
@@ -516,8 +519,10 @@ def _overview(site: _Site) -> str:
     rls_on = [t for t in catalog.tables if t.row_level_security.enabled]
     forced = [t for t in rls_on if t.row_level_security.forced]
     schemas = sorted({t.schema for t in catalog.tables})
+    policies = sum(len(t.policies) for t in catalog.tables)
     rows = [
-        ["Tables", f"{len(catalog.tables)} in {_plural(len(schemas), 'schema')} ({', '.join(_code(s) for s in schemas)})"],
+        ["Tables", f"{len(catalog.tables)} in {_plural(len(schemas), 'schema')} "
+                   f"({', '.join(_code(s) for s in schemas)})"],
         ["Columns", str(columns)],
         ["Foreign keys", f"{len(fks)}" + (" (on delete: " + ", ".join(
             f"{count} {action}" for action, count in sorted(actions.items())) + ")" if fks else "")],
@@ -527,7 +532,7 @@ def _overview(site: _Site) -> str:
         ["Unique and check constraints", f"{sum(len(t.uniques) for t in catalog.tables)} unique, "
          f"{sum(len(t.checks) for t in catalog.tables)} check"],
         ["Row-level security", f"enabled on {len(rls_on)} of {len(catalog.tables)} tables "
-         f"({len(forced)} forced), {_plural(sum(len(t.policies) for t in catalog.tables), 'policy', 'policies')}"],
+         f"({len(forced)} forced), {_plural(policies, 'policy', 'policies')}"],
         ["Triggers", str(sum(len(t.triggers) for t in catalog.tables))],
         ["Enums, functions, extensions", f"{len(catalog.enums)}, {len(catalog.functions)}, "
          f"{len(catalog.extensions)}"],
@@ -599,8 +604,8 @@ def _whole_diagram(site: _Site, relationships: list[_Relationship]) -> str:
 def _tenant_summary(site: _Site, file: str) -> list[str]:
     tenants = site.tenancy
     if not tenants.roots:
-        return ["**Tenant root:** none found (no table that a third of the others reference "
-                "and that references no other table).", ""]
+        return ["**Tenant root:** none found (no table that references no other table and "
+                "that a third of the others reference with a NOT NULL foreign key).", ""]
     lines = []
     others = [t for t in site.catalog.tables if t.key not in tenants.roots]
     for root in tenants.roots:
@@ -694,8 +699,8 @@ def _table_section(site: _Site, table: Table, file: str) -> list[str]:
 
     if table.indexes:
         lines += ["**Indexes**", ""]
-        lines += _table(["Index", "Definition"],
-                        [[_code(index.name), _code(_index_definition(index))] for index in table.indexes]) + [""]
+        lines += _table(["Index", "Definition"], [[_code(index.name), _code(_index_definition(index))]
+                                                  for index in table.indexes]) + [""]
 
     if table.triggers:
         lines += ["**Triggers**", ""]
@@ -876,7 +881,7 @@ def _cascades_page(site: _Site) -> str:
     file = "cascades.md"
     lines = _header(site, "Cascade blast radius")
     lines += [
-        f"[Schema overview](README.md). What deleting one row of each table does once PostgreSQL "
+        "[Schema overview](README.md). What deleting one row of each table does once PostgreSQL "
         "has followed every foreign key, each consequence with the chain of tables that leads to "
         "it (a table reached by several chains shows the shortest):",
         "",
@@ -929,7 +934,7 @@ def _cascades_page(site: _Site) -> str:
         if radius.findings:
             lines.append("")
 
-    lines += ["## Tables no delete reaches beyond themselves", ""]
+    lines += ["## Tables whose deletion affects no other table", ""]
     lines += [(", ".join(site.link(t.key, file) for t in quiet) + ".") if quiet else "None.", ""]
     return _finish(lines)
 
@@ -989,7 +994,7 @@ def _missing_keys_page(site: _Site) -> str:
         lines += _table(header, rows) + [""]
         lines += ["Orphans (rows whose target is gone" + (", or whose discriminator names no "
                   "target" if declaration.discriminator else "") + "):", ""]
-        lines += ["```sql", _orphan_query(table, declaration), "```", ""]
+        lines += ["```sql", _orphan_query(site, table, declaration), "```", ""]
 
     lines += ["## Columns that look like references", ""]
     source = ("from lint" if site.unlinked_from_lint else
@@ -1009,13 +1014,19 @@ def _missing_keys_page(site: _Site) -> str:
     return _finish(lines)
 
 
-def _orphan_query(table: Table, declaration: PolymorphicReference) -> str:
+def _orphan_query(site: _Site, table: Table, declaration: PolymorphicReference) -> str:
+    """A query listing the rows whose target is gone (``pgwright orphans`` counts them)."""
     column = "e." + quote_ident(declaration.column)
+    source = table.column(declaration.column)
     lines = [f"SELECT e.*\nFROM {qualified(table.schema, table.name)} AS e\nWHERE {column} IS NOT NULL"]
     branches = []
     for value, schema, name, target_column in declaration.targets:
-        missing = (f"NOT EXISTS (SELECT 1 FROM {qualified(schema, name)} AS t "
-                   f"WHERE t.{quote_ident(target_column)} = {column})")
+        target = site.tables.get((schema, name))
+        target_type = target.column(target_column) if target else None
+        match = f"t.{quote_ident(target_column)} = {column}"
+        if source is not None and target_type is not None and source.type != target_type.type:
+            match = f"t.{quote_ident(target_column)}::text = {column}::text"  # uuid ids in text
+        missing = f"NOT EXISTS (SELECT 1 FROM {qualified(schema, name)} AS t WHERE {match})"
         if declaration.discriminator:
             branches.append(f"(e.{quote_ident(declaration.discriminator)} = {quote_literal(value)} "
                             f"AND {missing})")

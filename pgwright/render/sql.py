@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import singledispatch
 
 from pgwright import ops
-from pgwright.checks import guard_sql
+from pgwright.checks import guard_sql, orphan_condition
 from pgwright.model import CheckConstraint
 from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal, truncate_identifier
 from pgwright.render.ddl import (
@@ -169,7 +169,8 @@ def _(operation: ops.AlterColumnType) -> list[Statement]:
            f"TYPE {operation.to_type}")
     if operation.using:
         sql += f" USING {operation.using}"
-    return [Statement(sql, comment=f"type {operation.from_type} -> {operation.to_type}")]
+    return [Statement(sql, comment=f"type {operation.from_type} -> {operation.to_type}",
+                      destructive=operation.destructive)]
 
 
 @render_operation.register
@@ -243,7 +244,20 @@ def _(operation: ops.DropConstraint) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.AddForeignKey) -> list[Statement]:
-    return _add_constraint(operation, operation.foreign_key, operation.online)
+    fk = operation.foreign_key
+    cleanup = []
+    if fk.orphans is not None and operation.online:
+        # Declared resolution: clean exactly the violating rows, in the same transaction,
+        # right before the key is added.
+        table = qualified(operation.schema, operation.table)
+        condition = orphan_condition(fk)
+        if fk.orphans == "delete":
+            sql = f"DELETE FROM {table} c WHERE {condition}"
+        else:
+            assignments = ", ".join(f"{quote_ident(c)} = NULL" for c in fk.columns)
+            sql = f"UPDATE {table} c SET {assignments} WHERE {condition}"
+        cleanup.append(Statement(sql, comment=f"orphans: {fk.orphans} (declared in the spec)"))
+    return cleanup + _add_constraint(operation, fk, operation.online)
 
 
 @render_operation.register
@@ -369,3 +383,45 @@ def _(operation: ops.DropTrigger) -> list[Statement]:
 def _(operation: ops.AssertNoViolations) -> list[Statement]:
     return [Statement(guard_sql(operation.check),
                       comment=f"preflight: {operation.check.description}")]
+
+
+def _column_exists(schema: str, table: str, column: str) -> str:
+    return ("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+            f"pg_catalog.to_regclass({quote_literal(qualified(schema, table))}) AND attname = "
+            f"{quote_literal(column)} AND NOT attisdropped)")
+
+
+@render_operation.register
+def _(operation: ops.RenameTable) -> list[Statement]:
+    old, new = qualified(operation.schema, operation.table), qualified(operation.schema,
+                                                                        operation.new_name)
+    # Idempotent: only while the old name exists and the new one does not.
+    condition = (f"pg_catalog.to_regclass({quote_literal(old)}) IS NOT NULL AND "
+                 f"pg_catalog.to_regclass({quote_literal(new)}) IS NULL")
+    return [Statement(_guarded(condition, f"ALTER TABLE {old} RENAME TO "
+                                          f"{quote_ident(operation.new_name)}"))]
+
+
+@render_operation.register
+def _(operation: ops.RenameColumn) -> list[Statement]:
+    condition = (_column_exists(operation.schema, operation.table, operation.column) + " AND NOT "
+                 + _column_exists(operation.schema, operation.table, operation.new_name))
+    body = (f"{_alter_table(operation)} RENAME COLUMN {quote_ident(operation.column)} TO "
+            f"{quote_ident(operation.new_name)}")
+    return [Statement(_guarded(condition, body))]
+
+
+@render_operation.register
+def _(operation: ops.RenameConstraint) -> list[Statement]:
+    condition = (_constraint_exists(operation.schema, operation.table, operation.name)
+                 + " AND NOT "
+                 + _constraint_exists(operation.schema, operation.table, operation.new_name))
+    body = (f"{_alter_table(operation)} RENAME CONSTRAINT {quote_ident(operation.name)} TO "
+            f"{quote_ident(operation.new_name)}")
+    return [Statement(_guarded(condition, body))]
+
+
+@render_operation.register
+def _(operation: ops.RenameIndex) -> list[Statement]:
+    return [Statement(f"ALTER INDEX IF EXISTS {qualified(operation.schema, operation.name)} "
+                      f"RENAME TO {quote_ident(operation.new_name)}")]
