@@ -261,6 +261,7 @@ class _SpecWriter:
         self.user_types = user_types
         self.unsupported: list[UnsupportedObject] = []
         self.functions_written: set[tuple[str, str]] = set()
+        self.types: _TypeWriter  # once the enums are written: types may name them
 
     def note(self, kind: str, name: str) -> None:
         self.unsupported.append(UnsupportedObject(kind, name))
@@ -341,6 +342,8 @@ class _SpecWriter:
             entry["security"] = "definer"
         if function.search_path is not None:
             entry["search_path"] = function.search_path
+            if function.search_path == '""':
+                self.note("function option", f"{_signature(function)}: SET search_path = ''")
         if function.arguments:
             arguments = [_FlowMap({"name": a.name, "type": self.types.function_type(a.type)}
                                   if a.name else {"type": self.types.function_type(a.type)})
@@ -934,7 +937,9 @@ def _flow(value) -> str:
 def _literal_block(text: str, indent: int) -> str | None:
     """``|`` followed by the lines of ``text``, or None when YAML cannot keep it that way."""
     analysis = _ANALYZER.analyze_scalar(text)
-    if not analysis.allow_block or text[0] in " \n":
+    # Lines are split on \n only: other characters YAML takes for line breaks need quotes.
+    if not analysis.allow_block or text[0] in " \n" or any(
+            char in text for char in "\r\x85\u2028\u2029"):
         return None
     if not text.endswith("\n"):
         chomp = "-"

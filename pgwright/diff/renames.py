@@ -28,46 +28,54 @@ def _rename_in_table(table: Table, old: str, new: str) -> Table:
     )
 
 
-def _renamed_objects(live: Table, spec: Table, old_table: str) -> tuple[Table, list[ops.Operation]]:
-    """Constraints and indexes named after the old table (orders_pkey) follow the new name,
-    when the spec expects them so: renamed, not rebuilt."""
+def _follow_renames(live: Table, spec: Table) -> tuple[Table, list[ops.Operation]]:
+    """Keys and indexes of a renamed table or column keep their definition but not their
+    default name (orders_client_id_fkey should now be orders_customer_id_fkey): where a live
+    object and a spec object differ only by name, the object is renamed, not rebuilt."""
     operations: list[ops.Operation] = []
-    spec_names = {c.name for c in (*spec.uniques, *spec.checks, *spec.foreign_keys)}
-    if spec.primary_key:
-        spec_names.add(spec.primary_key.name)
-    spec_index_names = {i.name for i in spec.indexes}
-    prefix = old_table + "_"
 
-    def new_name(name: str, wanted: set[str]) -> str | None:
-        if name.startswith(prefix):
-            candidate = spec.name + "_" + name[len(prefix):]
-            if candidate in wanted and name not in wanted:
-                return candidate
-        return None
+    def follow(live_items, spec_items, make_operation):
+        live_names = {item.name for item in live_items}
+        spec_by_definition = {}
+        for item in spec_items:
+            if item.name not in live_names:
+                spec_by_definition.setdefault(replace(item, name=""), item.name)
+        spec_names = {item.name for item in spec_items}
+        followed = []
+        for item in live_items:
+            target = None
+            if item.name not in spec_names:
+                target = spec_by_definition.pop(replace(item, name=""), None)
+            if target is None:
+                followed.append(item)
+                continue
+            operations.append(make_operation(item.name, target))
+            followed.append(replace(item, name=target))
+        return tuple(followed)
 
-    def constraint(item):
-        target = new_name(item.name, spec_names)
-        if target is None:
-            return item
-        operations.append(ops.RenameConstraint(live.schema, spec.name, item.name, target))
-        return replace(item, name=target)
+    def constraint(old, new):
+        return ops.RenameConstraint(live.schema, spec.name, old, new)
 
-    def index(item):
-        target = new_name(item.name, spec_index_names)
-        if target is None:
-            return item
-        operations.append(ops.RenameIndex(live.schema, item.name, target))
-        return replace(item, name=target)
+    def index(old, new):
+        return ops.RenameIndex(live.schema, old, new)
 
+    primary = follow((live.primary_key,) if live.primary_key else (),
+                     (spec.primary_key,) if spec.primary_key else (), constraint)
     renamed = replace(
         live,
-        primary_key=constraint(live.primary_key) if live.primary_key else None,
-        uniques=tuple(constraint(u) for u in live.uniques),
-        checks=tuple(constraint(c) for c in live.checks),
-        foreign_keys=tuple(constraint(f) for f in live.foreign_keys),
-        indexes=tuple(index(i) for i in live.indexes),
+        primary_key=primary[0] if primary else None,
+        uniques=follow(live.uniques, spec.uniques, constraint),
+        checks=follow(live.checks, spec.checks, constraint),
+        foreign_keys=follow(live.foreign_keys, spec.foreign_keys, constraint),
+        indexes=follow(live.indexes, spec.indexes, index),
     )
     return renamed, operations
+
+
+def _follow_target(fk, table_renames, renamed_columns):
+    table = table_renames.get((fk.target_schema, fk.target_table), fk.target_table)
+    columns = tuple(renamed_columns.get((fk.target_schema, table, c), c) for c in fk.target_columns)
+    return replace(fk, target_table=table, target_columns=columns)
 
 
 def apply_declared_renames(spec: Catalog, live: Catalog) -> tuple[Catalog, list[ops.Operation]]:
@@ -79,6 +87,7 @@ def apply_declared_renames(spec: Catalog, live: Catalog) -> tuple[Catalog, list[
     operations: list[ops.Operation] = []
     live_tables = live.tables_by_key()
     table_renames: dict[tuple[str, str], str] = {}
+    touched: set[tuple[str, str]] = set()
     for table in spec.tables:
         if table.key in live_tables:
             continue
@@ -86,11 +95,11 @@ def apply_declared_renames(spec: Catalog, live: Catalog) -> tuple[Catalog, list[
             if (table.schema, old) in live_tables:
                 current = live_tables.pop((table.schema, old))
                 operations.append(ops.RenameTable(table.schema, old, table.name))
-                current, renamed = _renamed_objects(replace(current, name=table.name), table, old)
-                operations += renamed
-                live_tables[table.key] = current
+                live_tables[table.key] = replace(current, name=table.name)
                 table_renames[(table.schema, old)] = table.name
+                touched.add(table.key)
                 break
+    renamed_columns: dict[tuple[str, str, str], str] = {}
     for table in spec.tables:
         current = live_tables.get(table.key)
         if current is None:
@@ -102,14 +111,21 @@ def apply_declared_renames(spec: Catalog, live: Catalog) -> tuple[Catalog, list[
                 if current.column(old) is not None:
                     operations.append(ops.RenameColumn(table.schema, table.name, old, column.name))
                     current = _rename_in_table(current, old, column.name)
+                    renamed_columns[(*table.key, old)] = column.name
+                    touched.add(table.key)
                     break
         live_tables[table.key] = current
-    if table_renames:
-        # foreign keys elsewhere follow a renamed table, as PostgreSQL makes them do
+    if table_renames or renamed_columns:
+        # foreign keys elsewhere follow a renamed table or column, as PostgreSQL makes them
         for key, current in list(live_tables.items()):
             live_tables[key] = replace(current, foreign_keys=tuple(
-                replace(f, target_table=table_renames.get((f.target_schema, f.target_table),
-                                                          f.target_table))
-                for f in current.foreign_keys))
+                _follow_target(f, table_renames, renamed_columns) for f in current.foreign_keys))
+    spec_tables = spec.tables_by_key()
+    for key in sorted(touched | {k for k, t in live_tables.items()
+                                 if any((f.target_schema, f.target_table) in touched
+                                        for f in t.foreign_keys)}):
+        if key in spec_tables:
+            live_tables[key], followed = _follow_renames(live_tables[key], spec_tables[key])
+            operations += followed
     ordered = tuple(sorted(live_tables.values(), key=lambda t: t.key))
     return replace(live, tables=ordered), operations

@@ -725,9 +725,11 @@ def _radius_summary(radius: BlastRadius) -> str:
     if rewritten:
         parts.append(f"rewrites references in {_plural(len(rewritten), 'table')}")
     if blocks:
-        parts.append(f"fails while rows reference it through {_plural(len(blocks), 'foreign key')}")
+        parts.append(f"is blocked by {_plural(len(blocks), 'foreign key')} whenever a "
+                     "referencing row exists")
     if may_block:
-        parts.append(f"may fail through {_plural(len(may_block), 'foreign key')}")
+        count = f"{len(may_block)} more" if blocks else _plural(len(may_block), "foreign key")
+        parts.append(f"may be blocked by {count}, depending on what the cascade deletes first")
     return ", ".join(parts)
 
 

@@ -102,10 +102,20 @@ class ColumnEntry:
     comment: str | None
     path: KeyPath
     long_form: bool
+    renamed_from: tuple[str, ...] = ()
+    using: str | None = None
+    orphans: str | None = None
 
     @property
     def not_null(self) -> bool:
         return self.primary_key or not self.nullable
+
+
+def as_names(value) -> tuple[str, ...]:
+    """``renamed_from: old`` or ``renamed_from: [older, old]`` -> a tuple of names."""
+    if value is None:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
 def column_entries(table: TableEntry) -> list[ColumnEntry]:
@@ -128,7 +138,8 @@ def column_entries(table: TableEntry) -> list[ColumnEntry]:
             references=raw.get("references"), on_delete=raw.get("on_delete"),
             on_update=raw.get("on_update"), identity=raw.get("identity"),
             generated=raw.get("generated"), comment=raw.get("comment"), path=path,
-            long_form=True,
+            long_form=True, renamed_from=as_names(raw.get("renamed_from")),
+            using=raw.get("using"), orphans=raw.get("orphans"),
         ))
     return entries
 
@@ -176,7 +187,8 @@ def foreign_key_entries(table: TableEntry, schemas: list[str]) -> list[RawForeig
             entries.append(RawForeignKey(
                 name=default_constraint_name(table.name, (column.name,), "fkey"),
                 columns=[column.name], references=column.references, target=target,
-                actions={"on_delete": column.on_delete, "on_update": column.on_update},
+                actions={"on_delete": column.on_delete, "on_update": column.on_update,
+                         "orphans": column.orphans},
                 deferrable=False, path=column.path + ("references",),
             ))
     for index, raw in enumerate(table.raw.get("foreign_keys") or []):
@@ -185,7 +197,8 @@ def foreign_key_entries(table: TableEntry, schemas: list[str]) -> list[RawForeig
         name = raw.get("name") or default_constraint_name(table.name, tuple(columns), "fkey")
         entries.append(RawForeignKey(
             name=name, columns=columns, references=raw.get("references", ""), target=target,
-            actions={"on_delete": raw.get("on_delete"), "on_update": raw.get("on_update")},
+            actions={"on_delete": raw.get("on_delete"), "on_update": raw.get("on_update"),
+                     "orphans": raw.get("orphans")},
             deferrable=raw.get("deferrable", False), path=table.path + ("foreign_keys", index),
         ))
     return entries

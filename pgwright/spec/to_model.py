@@ -35,6 +35,7 @@ from pgwright.normalize import (
 )
 from pgwright.spec.load import SpecDocument, format_path
 from pgwright.spec.reading import (
+    as_names,
     column_entries,
     enum_entries,
     extension_entries,
@@ -150,6 +151,8 @@ def _column(document, table_name: str, schema: str, entry, resolve: TypeResolver
         generated=entry.generated,
         comment=entry.comment,
         serial=bool(parsed is not None and parsed.serial),
+        renamed_from=entry.renamed_from,
+        using=entry.using,
         origin=_origin(document, entry.path),
     )
 
@@ -173,6 +176,7 @@ def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResol
             on_update=ReferentialAction.from_spec(fk.actions.get("on_update") or "no action"),
             deferrable=bool(deferrable),
             initially_deferred=deferrable == "initially_deferred",
+            orphans=fk.actions.get("orphans"),
             origin=_origin(document, fk.path),
         ))
     indexes = []
@@ -220,5 +224,6 @@ def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResol
         triggers=read_triggers(raw, schemas, lambda path: _origin(document, entry.path + path)),
         polymorphic=tuple(polymorphic),
         group=raw.get("group"),
+        renamed_from=as_names(raw.get("renamed_from")),
         origin=_origin(document, entry.path),
     )

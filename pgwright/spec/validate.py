@@ -724,7 +724,12 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
             context.error(column.path, "a generated column cannot have a default or identity")
         if parsed is not None and parsed.serial and column.default is not None:
             context.error(column.path, "a serial column has its own default")
-        for key, expression in (("default", column.default), ("generated", column.generated)):
+        if column.orphans and not column.references:
+            context.error(column.path + ("orphans",),
+                          "orphans: says what to do with rows a new foreign key rejects, but "
+                          "this column has no references:")
+        for key, expression in (("default", column.default), ("generated", column.generated),
+                                ("using", column.using)):
             if isinstance(expression, str):
                 _check_expression(context, column.path + (key,), expression)
         if parsed is not None:
@@ -951,6 +956,12 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
                               f"{'is' if len(not_null) == 1 else 'are'} NOT NULL: the first "
                               "such change would fail",
                               "make the column nullable, or use cascade or restrict")
+    if fk.actions.get("orphans") == "set_null":
+        not_null = [c for c in fk.columns if own_columns[c].not_null]
+        if not_null:
+            context.error(fk.path, f"orphans: set_null, but {', '.join(not_null)} "
+                          f"{'is' if len(not_null) == 1 else 'are'} NOT NULL",
+                          "use orphans: delete, or make the column nullable")
     target = tables[(schema, name)]
     if not _is_unique_key(target, tuple(target_columns)) and not context.is_uncertain(target.path):
         context.error(fk.path, f"{name}({', '.join(target_columns)}) is neither the primary key "
