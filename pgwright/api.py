@@ -45,7 +45,7 @@ class Project:
 
     spec_path: Path = Path("schema.yaml")
     migrations_dir: Path = Path("migrations")
-    docs_dir: Path = Path("docs")
+    docs_dir: Path = Path("docs/schema")
     database_url: str | None = None
     root: Path = Path(".")
 
@@ -195,6 +195,26 @@ def replay_migration(connection, migration: Migration) -> None:
         except Exception as error:
             raise MigrationError(f"pending migration {migration.name} does not replay: "
                                  f"{str(error).strip()}") from error
+
+
+def render_spec_docs(spec_path: Path | str) -> dict[str, str]:
+    """The schema docs of a spec, as ``{relative file name: Markdown}``. No database needed."""
+    from pgwright.render.docs import render_docs
+    from pgwright.spec import spec_to_catalog
+
+    document, _ = load_valid_spec(spec_path)
+    return render_docs(spec_to_catalog(document), Path(spec_path).name)
+
+
+def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> list[str]:
+    """Write the schema docs into ``docs_dir``; returns the files written (or, with
+    ``check``, the files that are stale, writing nothing). Output is deterministic."""
+    from pgwright.render.docs import stale_files, write_docs
+
+    files = render_spec_docs(spec_path)
+    if check:
+        return stale_files(files, docs_dir)
+    return write_docs(files, docs_dir)
 
 
 def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:

@@ -232,18 +232,27 @@ def check(spec_path, database_url, migrations_dir, as_json) -> int:
     return EXIT_CHANGES
 
 
+DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path),
+                           default=Path("docs/schema"), show_default=True,
+                           help="Where the generated schema docs go.")
+
+
 @main.command()
 @project_options
 @click.option("-m", "--message", required=True, help="What the migration does.")
+@DOCS_OPTION
 @handles_errors
-def generate(spec_path, database_url, migrations_dir, message) -> int:
-    """Write the next migration into the migrations folder and print its path."""
+def generate(spec_path, database_url, migrations_dir, message, docs_dir) -> int:
+    """Write the next migration (and refresh the schema docs); print the migration's path."""
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
     migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message)
+    written = api.docs(spec_path, docs_dir)
+    if written:
+        _say(f"docs: {len(written)} file(s) updated in {docs_dir}")
     if migration is None:
-        _say("no changes: nothing written", "green")
+        _say("no changes: no migration written", "green")
         return EXIT_OK
     from pgwright.render.plan import summary_lines
 
@@ -308,6 +317,30 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int
         the_plan = api.push(spec_path, url, on_statement=advance,
                             allow_destructive=allow_destructive)
     _say(f"pushed {len(the_plan.operations)} change(s)", "green")
+    return EXIT_OK
+
+
+@main.command()
+@click.option("-s", "--spec", "spec_path", type=click.Path(path_type=Path),
+              default=Path("schema.yaml"), show_default=True, help="The spec file.")
+@click.option("-o", "--output", "docs_dir", type=click.Path(path_type=Path),
+              default=Path("docs/schema"), show_default=True, help="The docs folder.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 2 when the docs are stale.")
+@handles_errors
+def docs(spec_path, docs_dir, check) -> int:
+    """Write Markdown schema docs from the spec alone: ER diagrams, back-references, cascade
+    blast radius, intentionally missing FKs, RLS coverage."""
+    from pgwright import api
+
+    files = api.docs(spec_path, docs_dir, check=check)
+    if check:
+        if files:
+            _say(f"docs are stale in {docs_dir}: {', '.join(files)} (run pgwright docs)", "red")
+            return EXIT_CHANGES
+        _say(f"docs in {docs_dir} are current", "green")
+        return EXIT_OK
+    _say(f"{len(files)} file(s) written to {docs_dir}" if files else f"{docs_dir} is current",
+         "green")
     return EXIT_OK
 
 

@@ -44,3 +44,26 @@ def test_rls_demo_shows_tenant_isolation(database_url):
     visible = result.stdout.split("customers visible:")[1].split("Inserting")[0]
     assert "Alice (Acme)" in visible and "Bob (Globex)" not in visible
     assert 'new row violates row-level security policy for table "customers"' in result.stderr
+
+
+def test_example_docs_are_current():
+    """docs/schema is generated from schema.yaml; CI fails when it is stale."""
+    stale = api.docs(ROOT / "schema.yaml", ROOT / "docs" / "schema", check=True)
+    assert stale == [], f"run `pgwright docs`; stale: {stale}"
+
+
+def test_a_tenant_with_events_can_be_deleted(database_url, db):
+    """The event store is append-only, except for the organization's own cascade."""
+    import psycopg
+    import pytest
+
+    api.apply(database_url, ROOT / "migrations")
+    org = db.execute("INSERT INTO organizations (name, slug) VALUES ('Acme', 'acme') "
+                     "RETURNING id").fetchone()[0]
+    db.execute("INSERT INTO domain_events (organization_id, stream_type, stream_id, event_type, "
+               "stream_version, payload) VALUES (%s, 'organization', %s, 'created', 1, '{}')",
+               (org, org))
+    with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+        db.execute("DELETE FROM domain_events")
+    db.execute("DELETE FROM organizations WHERE id = %s", (org,))
+    assert db.execute("SELECT count(*) FROM domain_events").fetchone()[0] == 0
