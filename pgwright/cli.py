@@ -71,12 +71,22 @@ def project_options(function):
                   help="Database URL (default: $DATABASE_URL, else an embedded PostgreSQL "
                        "kept in .pgwright/).")
     @click.option("--migrations", "migrations_dir", type=click.Path(path_type=Path),
-                  default=Path("migrations"), show_default=True, help="The migrations folder.")
+                  help="The migrations folder.  [default: migrations/ beside the spec]")
     @wraps(function)
     def wrapper(*args, **kwargs):
+        kwargs["migrations_dir"] = beside_spec(kwargs["spec_path"], kwargs["migrations_dir"],
+                                               "migrations")
+        if "docs_dir" in kwargs:
+            kwargs["docs_dir"] = beside_spec(kwargs["spec_path"], kwargs["docs_dir"], "docs/schema")
         return function(*args, **kwargs)
 
     return wrapper
+
+
+def beside_spec(spec_path: Path, given: Path | None, default: str) -> Path:
+    """A folder given on the command line, or the default one in the spec's own folder: a
+    project's files stay together wherever pgwright is run from."""
+    return given if given is not None else spec_path.parent / default
 
 
 def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
@@ -233,8 +243,8 @@ def check(spec_path, database_url, migrations_dir, as_json) -> int:
 
 
 DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path),
-                           default=Path("docs/schema"), show_default=True,
-                           help="Where the generated schema docs go.")
+                           help="Where the generated schema docs go.  "
+                                "[default: docs/schema/ beside the spec]")
 
 
 @main.command()
@@ -324,7 +334,7 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int
 @click.option("-s", "--spec", "spec_path", type=click.Path(path_type=Path),
               default=Path("schema.yaml"), show_default=True, help="The spec file.")
 @click.option("-o", "--output", "docs_dir", type=click.Path(path_type=Path),
-              default=Path("docs/schema"), show_default=True, help="The docs folder.")
+              help="The docs folder.  [default: docs/schema/ beside the spec]")
 @click.option("--check", is_flag=True, help="Write nothing; exit 2 when the docs are stale.")
 @handles_errors
 def docs(spec_path, docs_dir, check) -> int:
@@ -332,6 +342,7 @@ def docs(spec_path, docs_dir, check) -> int:
     blast radius, intentionally missing FKs, RLS coverage."""
     from pgwright import api
 
+    docs_dir = beside_spec(spec_path, docs_dir, "docs/schema")
     files = api.docs(spec_path, docs_dir, check=check)
     if check:
         if files:

@@ -47,8 +47,9 @@ from pgwright.model import (
 )
 from pgwright.names import default_constraint_name, make_object_name, quote_ident, quote_literal
 from pgwright.normalize import EXTENSION_TYPES, canonical_type, parse_type, split_top_level
-from pgwright.spec.reading import TableEntry, index_name
+from pgwright.spec.reading import TableEntry, enum_entries, index_name, managed_schemas
 from pgwright.spec.to_model import chained, default_type_resolver
+from pgwright.spec.validate import resolve_spec_type
 
 # --------------------------------------------------------------------------------- results
 
@@ -125,7 +126,9 @@ def inspect_database(connection, schemas: Sequence[str] | None = None) -> Inspec
         catalog = read_catalog(connection, schemas)
         user_types = read_user_types(connection, schemas)
         extras = read_extras(connection, schemas)
-    catalog = with_decorated_index_keys(catalog, extras.index_definitions)
+    catalog = replace(with_decorated_index_keys(catalog, extras.index_definitions), functions=tuple(
+        f for f in catalog.functions
+        if (f.schema, f.name, ", ".join(a.type for a in f.arguments)) not in extras.type_functions))
     serial_columns, sequence_findings = classify_sequences(catalog, extras.sequences)
     draft = catalog_to_spec(catalog, serial_columns=serial_columns, user_types=user_types)
     found = [UnsupportedObject(kind, f"{name}: {detail}" if detail else name)
@@ -144,7 +147,7 @@ def choose_schemas(candidates: Iterable[CandidateSchema]) -> list[str]:
     kept = [c for c in candidates if c.occupied or c.name != "public"]
     if not kept:
         return ["public"]
-    first = max(kept, key=lambda c: (c.tables, c.name == "public", [-ord(ch) for ch in c.name]))
+    first = min(kept, key=lambda c: (-c.tables, c.name != "public", c.name))
     return [first.name] + sorted(c.name for c in kept if c is not first)
 
 
@@ -160,11 +163,17 @@ def with_decorated_index_keys(catalog: Catalog,
     for table in catalog.tables:
         indexes = []
         for index in table.indexes:
-            keys = _definition_keys(definitions.get((table.schema, index.name)), index.method)
+            definition = definitions.get((table.schema, index.name))
+            if definition is None or f" USING {index.method} ({', '.join(index.keys)})" \
+                    in definition:
+                indexes.append(index)  # bare keys: nothing to add
+                continue
+            keys = _definition_keys(definition, index.method)
             if keys is not None and len(keys) == len(index.keys) and keys != index.keys:
                 index = replace(index, keys=keys)
             indexes.append(index)
-        tables.append(replace(table, indexes=tuple(indexes)))
+        changed = any(a is not b for a, b in zip(indexes, table.indexes, strict=True))
+        tables.append(replace(table, indexes=tuple(indexes)) if changed else table)
     return replace(catalog, tables=tuple(tables))
 
 
@@ -187,11 +196,13 @@ def classify_sequences(catalog: Catalog, sequences: Iterable[SequenceRow]
                        ) -> tuple[frozenset[tuple[str, str, str]], list[UnsupportedObject]]:
     """Which columns are serial columns, and which sequences the spec cannot reproduce.
 
-    A column is serial when its sequence is OWNED BY it, has the name and the options that
-    ``serial`` gives, and the column's default is the ``nextval`` the spec loader expects.
+    A column is serial when its sequence is OWNED BY it and has the name ``serial`` gives,
+    and the column's default is the ``nextval`` the spec loader expects. Options ``serial``
+    would not set (START 1000) are reported, the column is serial all the same.
     """
     serial: set[tuple[str, str, str]] = set()
     findings: list[UnsupportedObject] = []
+    tables = catalog.tables_by_key()
     for sequence in sequences:
         name = f"{quote_ident(sequence.schema)}.{quote_ident(sequence.name)}"
         options = sequence.non_default_options()
@@ -206,9 +217,9 @@ def classify_sequences(catalog: Catalog, sequences: Iterable[SequenceRow]
                 findings.append(UnsupportedObject(
                     "sequence", f"{name}: identity sequence of {owner} under another name"))
             continue
-        table = catalog.table(sequence.table_schema, sequence.table)
+        table = tables.get((sequence.table_schema, sequence.table))
         column = table.column(sequence.column) if table is not None else None
-        if column is not None and not options and _is_serial(sequence, column):
+        if column is not None and _is_serial(sequence, column):
             serial.add((sequence.table_schema, sequence.table, sequence.column))
         else:
             findings.append(UnsupportedObject(
@@ -255,6 +266,7 @@ class _SpecWriter:
 
     def __init__(self, catalog: Catalog, serial_columns: frozenset, user_types):
         self.catalog = catalog
+        self.tables = catalog.tables_by_key()
         self.schemas = list(catalog.schema_names) or ["public"]
         self.first = self.schemas[0]
         self.serial_columns = serial_columns
@@ -462,7 +474,7 @@ class _SpecWriter:
                 not_null = [c for c in fk.columns if (own := table.column(c)) and not own.nullable]
                 if not_null:
                     return f"SET NULL on NOT NULL column {', '.join(not_null)}"
-        target = self.catalog.table(fk.target_schema, fk.target_table)
+        target = self.tables.get((fk.target_schema, fk.target_table))
         if target is not None:
             for mine, theirs in zip(fk.columns, fk.target_columns, strict=True):
                 own, other = table.column(mine), target.column(theirs)
@@ -727,8 +739,6 @@ class _TypeWriter:
     """
 
     def __init__(self, head: dict, catalog: Catalog, user_types: Mapping[str, str] | None):
-        from pgwright.spec.reading import enum_entries, managed_schemas
-
         self.schemas = managed_schemas(head)
         self.enums = {entry.key: entry for entry in enum_entries(head, self.schemas)}
         if user_types is None:  # no database: the catalog's enums are all the user types
@@ -780,8 +790,6 @@ class _TypeWriter:
         if parsed is None:
             return not column and candidate == text
         if column:
-            from pgwright.spec.validate import resolve_spec_type
-
             validated = resolve_spec_type(candidate, self.schemas, self.enums)
             if validated is None and not parsed.builtin and "." not in parsed.base \
                     and parsed.base.lower() not in EXTENSION_TYPES:
@@ -816,8 +824,7 @@ def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
             discriminator = next((f"{prefix}_{suffix}" for suffix in ("type", "kind", "table")
                                   if f"{prefix}_{suffix}" in names), None)
             hints.append(ReferenceHint(table.schema, table.name, column.name,
-                                       _likely_target(tables, table.schema, prefix,
-                                                      catalog.schema_names),
+                                       _likely_target(tables, table, prefix, catalog.schema_names),
                                        discriminator))
     return hints
 
@@ -828,17 +835,22 @@ def _names_itself(table: str, prefix: str) -> bool:
                for name in (prefix, prefix + "s", prefix + "es"))
 
 
-def _likely_target(tables, schema: str, prefix: str, schemas: Sequence[str]) -> str | None:
-    base = prefix.rsplit("_", 1)[-1] if prefix not in ("parent", "owner") else prefix
-    names = [prefix, prefix + "s", prefix + "es", prefix[:-1] + "ies" if prefix.endswith("y")
-             else None, base + "s", base]
-    first = schemas[0] if schemas else schema
-    for candidate_schema in dict.fromkeys([schema, first, *schemas]):
-        for name in filter(None, names):
-            target = tables.get((candidate_schema, name))
-            if target is not None and target.primary_key and len(target.primary_key.columns) == 1:
-                qualified = name if candidate_schema == first else f"{candidate_schema}.{name}"
-                return f"{qualified}.{target.primary_key.columns[0]}"
+def _likely_target(tables, table: Table, prefix: str, schemas: Sequence[str]) -> str | None:
+    """``customers.id`` for ``customer_id``, when such a table has a one-column key."""
+    last_word = prefix.rsplit("_", 1)[-1]
+    names = [prefix, prefix + "s", prefix + "es", last_word + "s", last_word]
+    if prefix.endswith("y"):
+        names.append(prefix[:-1] + "ies")
+    first = schemas[0] if schemas else table.schema
+    candidates = [(schema, name) for schema in dict.fromkeys([table.schema, first, *schemas])
+                  for name in names]
+    if prefix == "parent":  # parent_id: the row's parent, in the same table
+        candidates.insert(0, table.key)
+    for schema, name in candidates:
+        target = tables.get((schema, name))
+        if target is not None and target.primary_key and len(target.primary_key.columns) == 1:
+            qualified = name if schema == first else f"{schema}.{name}"
+            return f"{qualified}.{target.primary_key.columns[0]}"
     return None
 
 

@@ -330,6 +330,18 @@ WHERE n.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p') AND NOT c.relispa
 """
 
 
+# Functions a type made for itself (a range type's constructors): they come and go with the
+# type, so they are the type's business, not functions of their own.
+TYPE_FUNCTIONS = """
+SELECT n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes)
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+     AND d.refclassid = 'pg_catalog.pg_type'::regclass AND d.deptype = 'i'
+WHERE n.nspname = ANY(%(schemas)s)
+"""
+
+
 @dataclass(frozen=True)
 class SequenceRow:
     """A sequence of a managed schema, the column that owns it (if any) and its options."""
@@ -377,6 +389,7 @@ class InspectionExtras:
 
     sequences: tuple[SequenceRow, ...]
     index_definitions: dict[tuple[str, str], str]  # (schema, index) -> CREATE INDEX ...
+    type_functions: frozenset[tuple[str, str, str]]  # (schema, name, argument types)
     unsupported: tuple[tuple[str, str, str | None], ...]  # (kind, name, detail)
 
 
@@ -400,13 +413,15 @@ def read_candidate_schemas(connection) -> list[CandidateSchema]:
 
 
 def read_extras(connection, schemas: Sequence[str]) -> InspectionExtras:
-    """Sequences, index definitions and inexpressible objects of ``schemas``: three queries."""
+    """Sequences, index definitions, functions types own and inexpressible objects of
+    ``schemas``: four queries."""
     params = {"schemas": list(schemas)}
     sequences = tuple(SequenceRow(*row) for row in _rows(connection, SEQUENCES, params))
     definitions = {(schema, name): definition for schema, name, definition
                    in _rows(connection, INDEX_DEFINITIONS, params)}
+    type_functions = frozenset(_rows(connection, TYPE_FUNCTIONS, params))
     query = _unsupported_query(connection.info.server_version)
     unsupported = tuple((kind, name, detail or None)
                         for kind, name, detail in _rows(connection, query, params))
     return InspectionExtras(sequences=sequences, index_definitions=definitions,
-                            unsupported=unsupported)
+                            type_functions=type_functions, unsupported=unsupported)
