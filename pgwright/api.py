@@ -197,6 +197,15 @@ def replay_migration(connection, migration: Migration) -> None:
                                  f"{str(error).strip()}") from error
 
 
+def inspect(database_url: str, schemas: list[str] | None = None):
+    """The spec that reproduces a live database (:class:`pgwright.inspect.InspectResult`):
+    its YAML text, and the objects the spec format cannot express."""
+    from pgwright.inspect import inspect_database
+
+    with connect(database_url) as connection:
+        return inspect_database(connection, schemas or None)
+
+
 def render_spec_docs(spec_path: Path | str) -> dict[str, str]:
     """The schema docs of a spec, as ``{relative file name: Markdown}``. No database needed."""
     from pgwright.render.docs import render_docs

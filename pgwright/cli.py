@@ -331,6 +331,45 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int
 
 
 @main.command()
+@click.option("--db", "database_url", envvar="DATABASE_URL", metavar="URL",
+              help="Database URL (default: $DATABASE_URL, else the embedded PostgreSQL).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the spec here instead of printing it.")
+@click.option("--schema", "schemas", multiple=True, metavar="NAME",
+              help="A schema to inspect (repeatable; default: every user schema).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@handles_errors
+def inspect(database_url, output, schemas, force) -> int:
+    """Turn an existing database into a spec; report what the spec cannot express."""
+    from pgwright import api
+
+    if output is not None and output.exists() and not force:
+        _say(f"{output} exists; pass --force to overwrite it", "red")
+        return EXIT_ERROR
+    result = api.inspect(resolve_url(database_url), list(schemas))
+    if output is None:
+        click.echo(result.yaml_text, nl=False)
+    else:
+        output.write_text(result.yaml_text, encoding="utf-8")
+        _say(f"wrote {output} (schemas: {', '.join(result.schemas)})", "green")
+    if result.hints:
+        _say(f"{len(result.hints)} column(s) look like references but have no foreign key: "
+             "see the # hints in the spec", "yellow")
+    if result.unsupported:
+        _say(f"{len(result.unsupported)} object(s) the spec format cannot express were left out:",
+             "yellow")
+        for kind, name in result.unsupported:
+            _say(f"  {kind} {name}")
+    return EXIT_OK
+
+
+def resolve_url(database_url: str | None) -> str:
+    from pgwright.connect import resolve_database_url
+
+    return resolve_database_url(database_url, Path("."))
+
+
+@main.command()
 @click.option("-s", "--spec", "spec_path", type=click.Path(path_type=Path),
               default=Path("schema.yaml"), show_default=True, help="The spec file.")
 @click.option("-o", "--output", "docs_dir", type=click.Path(path_type=Path),

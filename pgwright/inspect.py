@@ -231,8 +231,9 @@ _SERIAL_TYPES = {"integer": "serial", "bigint": "bigserial", "smallint": "smalls
 
 
 def _is_serial(sequence: SequenceRow, column: Column) -> bool:
-    # The spec loader writes a serial column's default as nextval('<table>_<column>_seq').
-    expected_name = f"{sequence.table}_{sequence.column}_seq"
+    # The spec loader writes a serial column's default as nextval('<table>_<column>_seq'),
+    # shortened to 63 bytes as PostgreSQL does.
+    expected_name = make_object_name(sequence.table, sequence.column, "seq")
     expected_default = "nextval({}::regclass)".format(
         quote_literal(f"{quote_ident(sequence.table_schema)}.{quote_ident(expected_name)}"))
     return (sequence.schema == sequence.table_schema and sequence.name == expected_name
@@ -362,7 +363,7 @@ class _SpecWriter:
                          for a in function.arguments]
             one_line = _FlowList(arguments)
             entry["args"] = one_line if len(_flow(one_line)) <= _ONE_LINE - 10 else arguments
-        entry["body"] = function.body
+        entry["body"] = function.source if function.source is not None else function.body
         if function.comment is not None:
             entry["comment"] = function.comment
         return entry

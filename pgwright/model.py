@@ -205,11 +205,14 @@ class Function:
     arguments: tuple[FunctionArgument, ...]
     returns: str
     language: str
-    body: str
+    body: str  # compared without surrounding whitespace
     volatility: str = "volatile"  # volatile | stable | immutable
     security_definer: bool = False
     search_path: str | None = None
     comment: str | None = None
+    # The body exactly as written (spec) or stored (prosrc): what CREATE FUNCTION is given,
+    # so a function round-trips byte for byte; surrounding whitespace is not a change.
+    source: str | None = field(default=None, compare=False, repr=False)
     origin: str | None = field(default=None, compare=False, repr=False)
 
     @property

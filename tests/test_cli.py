@@ -122,3 +122,17 @@ def test_without_a_database_url_an_embedded_server_is_kept_in_the_project(tmp_pa
         from pgwright.embedded import stop_embedded_server
 
         stop_embedded_server(tmp_path / ".pgwright")
+
+
+def test_inspect_writes_a_spec_that_plans_nothing(tmp_path, database_url, db):
+    db.execute("CREATE TABLE organizations (id uuid PRIMARY KEY, name text NOT NULL); "
+               "CREATE VIEW organization_names AS SELECT name FROM organizations")
+    out = tmp_path / "schema.yaml"
+    result = invoke("inspect", "--db", database_url, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "1 object(s) the spec format cannot express" in result.stderr
+    assert "organization_names" in result.stderr
+    assert invoke("plan", "-s", str(out), "--db", database_url, "--exit-code").exit_code == 0
+    assert invoke("inspect", "--db", database_url, "-o", str(out)).exit_code == 1  # no clobber
+    printed = invoke("inspect", "--db", database_url)
+    assert printed.stdout == out.read_text()

@@ -32,6 +32,7 @@ from pgwright.model import (
     UniqueConstraint,
 )
 from pgwright.names import quote_ident
+from pgwright.normalize import split_top_level
 
 
 @contextmanager
@@ -118,8 +119,9 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
                 deferrable=deferrable, initially_deferred=deferred, validated=validated,
             ))
     indexes: dict[int, list[Index]] = defaultdict(list)
-    for relid, name, unique, method, keys, include, predicate, valid in index_rows:
-        indexes[relid].append(Index(name=name, keys=tuple(keys), unique=unique, method=method,
+    for relid, name, unique, method, keys, include, predicate, valid, definition in index_rows:
+        keys = index_keys(definition, method) or tuple(keys)
+        indexes[relid].append(Index(name=name, keys=keys, unique=unique, method=method,
                                     where=predicate, include=tuple(_unquote(k) for k in include),
                                     valid=valid))
     policies: dict[int, list[Policy]] = defaultdict(list)
@@ -178,13 +180,36 @@ def _function(row) -> Function:
      config, body, comment) = row
     search_path = next((item.partition("=")[2] for item in config or ()
                         if item.startswith("search_path=")), None)
+    if search_path == '""':
+        search_path = ""  # SET search_path = '' is stored as an empty identifier
     return Function(
         schema=schema, name=name,
         arguments=tuple(FunctionArgument(n, t) for n, t in
                         zip(argument_names, argument_types, strict=True)),
         returns=returns, language=language, body=body.strip(), volatility=_VOLATILITY[volatility],
-        security_definer=definer, search_path=search_path, comment=comment,
+        security_definer=definer, search_path=search_path, comment=comment, source=body,
     )
+
+
+def index_keys(definition: str | None, method: str) -> tuple[str, ...] | None:
+    """The key list of ``CREATE INDEX ... USING method (keys) ...``, each key as the server
+    prints it with its operator class, ordering and collation (``payload jsonb_path_ops``,
+    ``created_at DESC``), which pg_get_indexdef(index, n, true) leaves out."""
+    if definition is None:
+        return None
+    marker = f" USING {method} ("
+    start = definition.find(marker)
+    if start < 0:
+        return None
+    depth, position = 0, start + len(marker) - 1
+    for position in range(start + len(marker) - 1, len(definition)):
+        char = definition[position]
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            break
+    body = definition[start + len(marker):position]
+    return tuple(split_top_level(body))
 
 
 def _unquote(key: str) -> str:

@@ -95,7 +95,8 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname,
              FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS keys,
        ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
              FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS include,
-       pg_catalog.pg_get_expr(i.indpred, i.indrelid), i.indisvalid
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid), i.indisvalid,
+       pg_catalog.pg_get_indexdef(i.indexrelid)
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -133,6 +134,10 @@ JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY(%(schemas)s) AND p.prokind = 'f' AND
 """ + NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_proc'", oid="p.oid") + """
+  -- functions a type made for itself (range constructors) belong to the type
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+                    AND d.deptype = 'i')
 ORDER BY 1, 2, 4
 """
 

@@ -142,8 +142,9 @@ def create_function_sql(function: Function) -> str:
     if function.security_definer:
         lines.append("SECURITY DEFINER")
     if function.search_path is not None:
-        lines.append(f"SET search_path = {function.search_path}")
-    lines.append("AS " + dollar_quote(f"\n{function.body}\n", tag="function"))
+        lines.append(f"SET search_path = {function.search_path or quote_literal('')}")
+    source = function.source if function.source is not None else f"\n{function.body}\n"
+    lines.append("AS " + dollar_quote(source, tag="function"))
     return "\n".join(lines)
 
 

@@ -51,6 +51,7 @@ def read_function(schema: str, name: str, raw: dict, resolve: Callable[[str], st
     return Function(
         schema=schema, name=name, arguments=arguments, returns=type_of(raw.get("returns", "void")),
         language=str(raw.get("language", "sql")).lower(), body=str(raw.get("body", "")).strip(),
+        source=str(raw.get("body", "")),
         volatility=str(raw.get("volatility", "volatile")).lower(),
         security_definer=raw.get("security", "invoker") == "definer",
         search_path=normalize_search_path(search_path) if search_path is not None else None,

@@ -25,7 +25,7 @@ from pgwright.model import (
     Table,
     UniqueConstraint,
 )
-from pgwright.names import quote_ident, quote_literal
+from pgwright.names import make_object_name, quote_ident, quote_literal
 from pgwright.normalize import (
     EXTENSION_TYPES,
     canonical_type,
@@ -139,7 +139,7 @@ def _column(document, table_name: str, schema: str, entry, resolve: TypeResolver
     default = _default_text(entry.default)
     if parsed is not None and parsed.serial:
         # serial is integer + an owned sequence; the server prints its default like this.
-        sequence = f"{table_name}_{entry.name}_seq"
+        sequence = make_object_name(table_name, entry.name, "seq")
         default = f"nextval({quote_literal(quote_ident(schema) + '.' + quote_ident(sequence))}::regclass)"
     return Column(
         name=entry.name,
