@@ -49,7 +49,7 @@ from pgwright.names import default_constraint_name, make_object_name, quote_iden
 from pgwright.normalize import EXTENSION_TYPES, canonical_type, parse_type, split_top_level
 from pgwright.spec.reading import TableEntry, enum_entries, index_name, managed_schemas
 from pgwright.spec.to_model import chained, default_type_resolver
-from pgwright.spec.validate import resolve_spec_type
+from pgwright.spec.validate import comparable_types, resolve_spec_type
 
 # --------------------------------------------------------------------------------- results
 
@@ -479,7 +479,8 @@ class _SpecWriter:
         if target is not None:
             for mine, theirs in zip(fk.columns, fk.target_columns, strict=True):
                 own, other = table.column(mine), target.column(theirs)
-                if own and other and own.type != other.type:
+                if own and other and own.type != other.type and not comparable_types(own.type,
+                                                                                 other.type):
                     return f"{mine} is {own.type} but {fk.target_table}.{theirs} is {other.type}"
             if not _is_unique_key(target, fk.target_columns):
                 return "its target columns are unique only through an expression or partial index"

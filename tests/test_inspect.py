@@ -614,7 +614,7 @@ def _round_trips_exactly(sql: str, db, database_url: str, second_database, tmp_p
     spec = tmp_path / "schema.yaml"
     spec.write_text(inspected.yaml_text)
     assert inspected.unsupported == []
-    problems = api.validate(spec)
+    problems = [p for p in api.validate(spec) if p.severity == "error"]  # warnings are fine
     assert problems == [], "\n".join(map(str, problems))
     plan = api.plan(spec, database_url)
     assert plan.is_empty, plan.sql()
@@ -682,7 +682,8 @@ GAPS = {
 
 
 # Gaps that were closed: each must now round-trip exactly.
-CLOSED_GAPS = {"long_serial_name", "function_empty_search_path", "function_body_layout"}
+CLOSED_GAPS = {"long_serial_name", "function_empty_search_path", "function_body_layout",
+               "foreign_key_across_integer_widths"}
 
 
 @pytest.mark.parametrize("sql", [

@@ -917,6 +917,22 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
+_INTEGERS = {"smallint", "integer", "bigint"}
+
+
+def comparable_types(own_type: str, target_type: str) -> bool:
+    """Types PostgreSQL lets reference each other (integer widths, text and varchar): a
+    mismatch there is legal, if unwise, so it is a warning rather than an error."""
+    def family(type_text: str) -> str:
+        if type_text in _INTEGERS:
+            return "integer"
+        if type_text == "text" or type_text.startswith("character varying"):
+            return "text"
+        return type_text
+
+    return family(own_type) == family(target_type)
+
+
 def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, column_types):
     if fk.target is None:
         context.error(fk.path, f"'{fk.references}' is not a valid reference",
@@ -944,9 +960,10 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
         own_type = column_types.get((table.schema, table.name, mine))
         target_type = column_types.get((schema, name, theirs))
         if own_type and target_type and own_type != target_type:
-            context.error(fk.path, f"type mismatch: {mine} is {own_type} but "
-                          f"{name}.{theirs} is {target_type}",
-                          f"declare {mine} as {target_type}")
+            report = context.warn if comparable_types(own_type, target_type) else context.error
+            report(fk.path, f"type mismatch: {mine} is {own_type} but "
+                   f"{name}.{theirs} is {target_type}",
+                   f"declare {mine} as {target_type}")
     for action_key in ("on_delete", "on_update"):
         if fk.actions.get(action_key) == "set null":
             not_null = [c for c in fk.columns if own_columns[c].not_null]
