@@ -375,9 +375,10 @@ class _SpecWriter:
         if table.comment is not None:
             entry["comment"] = table.comment
         pk = table.primary_key
-        if pk is not None and pk.name != default_constraint_name(table.name, (), "pkey"):
-            self.note("primary key name", f"{_qualified(table)}.{quote_ident(pk.name)}")
-        single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 else None
+        named_pk = pk is not None and pk.name != default_constraint_name(table.name, (), "pkey")
+        # a named key is written on the table: primary_key: {name: ..., columns: [...]}
+        single_pk = pk.columns[0] if pk is not None and len(pk.columns) == 1 \
+            and not named_pk else None
         unique_columns = {u.columns[0] for u in table.uniques if len(u.columns) == 1
                           and u.name == default_constraint_name(table.name, u.columns, "key")}
         column_fks, table_fks = self.split_foreign_keys(table)
@@ -387,7 +388,9 @@ class _SpecWriter:
                                            column.name in unique_columns,
                                            column_fks.get(column.name))
             for column in table.columns}
-        if pk is not None and single_pk is None:
+        if named_pk:
+            entry["primary_key"] = _FlowMap(name=pk.name, columns=_FlowList(pk.columns))
+        elif pk is not None and single_pk is None:
             entry["primary_key"] = _FlowList(pk.columns)
         uniques = [self.unique_entry(table, u) for u in table.uniques
                    if not (len(u.columns) == 1 and u.columns[0] in unique_columns

@@ -78,7 +78,15 @@ class TableEntry:
 
     @property
     def primary_key(self) -> list[str] | None:
-        return self.raw.get("primary_key")
+        """The table-level primary key's columns: ``primary_key: [a, b]`` or
+        ``primary_key: {name: ..., columns: [a, b]}``."""
+        value = self.raw.get("primary_key")
+        return value.get("columns") if isinstance(value, dict) else value
+
+    @property
+    def primary_key_name(self) -> str | None:
+        value = self.raw.get("primary_key")
+        return value.get("name") if isinstance(value, dict) else None
 
 
 def table_entries(data: dict, schemas: list[str]) -> list[TableEntry]:
@@ -222,7 +230,8 @@ def primary_key_entry(table: TableEntry) -> tuple[str, list[str]] | None:
     columns = [c.name for c in column_entries(table) if c.primary_key] or table.primary_key
     if not columns:
         return None
-    return default_constraint_name(table.name, (), "pkey"), list(columns)
+    name = table.primary_key_name or default_constraint_name(table.name, (), "pkey")
+    return truncate_identifier(name), list(columns)
 
 
 def index_name(table: TableEntry, raw: dict) -> str:
