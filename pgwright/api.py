@@ -208,11 +208,20 @@ def inspect(database_url: str, schemas: list[str] | None = None):
 
 def render_spec_docs(spec_path: Path | str) -> dict[str, str]:
     """The schema docs of a spec, as ``{relative file name: Markdown}``. No database needed."""
+    from pgwright.analysis import outlives_what_it_records
     from pgwright.render.docs import render_docs
     from pgwright.spec import spec_to_catalog
 
     document, _ = load_valid_spec(spec_path)
-    return render_docs(spec_to_catalog(document), Path(spec_path).name)
+    catalog = spec_to_catalog(document)
+    tagged = any(table.outlives is not None for table in catalog.tables)
+
+    def outlives(table) -> bool:
+        # once a spec tags any table with outlives:, the tags decide; until then, a guess
+        return bool(table.outlives) if tagged else outlives_what_it_records(table)
+
+    return render_docs(catalog, Path(spec_path).name, tenant_roots=catalog.tenant_roots or None,
+                       outlives=outlives)
 
 
 def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> list[str]:

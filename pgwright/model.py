@@ -242,6 +242,9 @@ class Table:
     polymorphic: tuple[PolymorphicReference, ...] = field(default=(), compare=False)
     group: str | None = field(default=None, compare=False)
     renamed_from: tuple[str, ...] = field(default=(), compare=False)
+    # Spec-only: rows of this table record events about other rows and should outlive them
+    # (audit trails, event stores, approvals); docs flag cascades that reach it.
+    outlives: bool | None = field(default=None, compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -264,6 +267,8 @@ class Catalog:
     # Roles the spec's policies name. Roles are cluster-wide: pgwright checks they exist,
     # it never creates or drops them.
     roles: tuple[str, ...] = field(default=(), compare=False)
+    # Spec-only: the tenant root tables (tenancy: {root: organizations}); docs use them.
+    tenant_roots: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def schema_names(self) -> tuple[str, ...]:

@@ -601,3 +601,34 @@ def test_example_delete_trigger_on_the_tenant_cascade_is_flagged_and_lets_the_ca
     assert any(f.kind is FindingKind.DELETE_TRIGGER for f in radius.findings)
     observed = _observe_delete(db, example, "organizations", "slug = 'acme'")
     assert observed.error is None, observed.error
+
+
+def test_outlives_and_tenancy_tags_decide_over_the_guess(tmp_path):
+    """Once a spec tags tables with outlives:, the tags decide which cascades are flagged."""
+    from pgwright import api
+
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("""\
+version: 1
+tenancy: {root: accounts}
+tables:
+  accounts:
+    columns:
+      id: {type: integer, primary_key: true}
+  ledger_entries:
+    outlives: true
+    columns:
+      id: {type: integer, primary_key: true}
+      account_id: {type: integer, nullable: false, references: accounts.id, on_delete: cascade}
+  audit_log:
+    outlives: false
+    columns:
+      id: {type: integer, primary_key: true}
+      account_id: {type: integer, nullable: false, references: accounts.id, on_delete: cascade}
+""")
+    files = api.render_spec_docs(spec)
+    cascades = files["cascades.md"]
+    assert "ledger_entries" in cascades and "accounts" in files["README.md"]
+    flagged = [line for line in cascades.splitlines() if "outlive" in line.lower()]
+    assert any("ledger_entries" in line for line in flagged)
+    assert not any("audit_log" in line for line in flagged)

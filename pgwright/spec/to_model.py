@@ -36,6 +36,7 @@ from pgwright.normalize import (
 from pgwright.spec.load import SpecDocument, format_path
 from pgwright.spec.reading import (
     as_names,
+    split_key,
     column_entries,
     enum_entries,
     extension_entries,
@@ -130,6 +131,8 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
         functions=tuple(sorted(functions, key=lambda f: f.key)),
         tables=tuple(sorted(tables, key=lambda t: t.key)),
         roles=tuple(declared_roles(data)),
+        tenant_roots=tuple(split_key(name, schemas[0])
+                           for name in as_names((data.get("tenancy") or {}).get("root"))),
     )
 
 
@@ -225,5 +228,6 @@ def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResol
         polymorphic=tuple(polymorphic),
         group=raw.get("group"),
         renamed_from=as_names(raw.get("renamed_from")),
+        outlives=raw.get("outlives"),
         origin=_origin(document, entry.path),
     )
