@@ -124,13 +124,22 @@ def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> D
 
 def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
     """The data checks a plan's operations need: only where existing rows can violate."""
+    from pgwright import ops
+
     live_tables = live.tables_by_key()
+    # Tables whose columns this plan adds or retypes: a check written against the new state
+    # cannot be counted on the old one (and its rows change under the plan anyway).
+    reshaped = {(o.schema, o.table) for o in operations
+                if isinstance(o, ops.AddColumn | ops.AlterColumnType)}
     checks: list[DataCheck] = []
     for operation in operations:
-        table = live_tables.get((getattr(operation, "schema", None),
-                                 getattr(operation, "table", None)))
+        key = (getattr(operation, "schema", None), getattr(operation, "table", None))
+        table = live_tables.get(key)
         if table is None:
             continue  # a table this plan creates has no rows yet
+        if key in reshaped and not isinstance(operation, ops.AddForeignKey | ops.AddColumn
+                                              | ops.SetColumnNullable):
+            continue
         checks.extend(_checks_for(operation, table, live_tables))
     return checks
 
@@ -147,7 +156,9 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         fk = operation.foreign_key
         if not _existing(table, fk.columns):
             return []  # new columns: NULL in every existing row
-        target_exists = (fk.target_schema, fk.target_table) in live_tables
+        target = live_tables.get((fk.target_schema, fk.target_table))
+        # a target column this plan adds holds no keys yet: every non-null value is an orphan
+        target_exists = target is not None and _existing(target, fk.target_columns)
         return [foreign_key_check(schema, name, fk, target_exists, fk.orphans)]
     if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
         return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL")]
@@ -201,8 +212,9 @@ def guard_sql(check: DataCheck) -> str:
     """A DO block that stops a migration, before it changes anything, when rows violate."""
     from pgwright.names import dollar_quote
 
-    message = quote_literal(f"{PREFLIGHT_PREFIX} % row(s) of {check.table} would violate "
-                            f"{check.constraint}: {check.description}")
+    # RAISE's format string: a % of the spec's own text must not read as a placeholder
+    details = f"of {check.table} would violate {check.constraint}: {check.description}"
+    message = quote_literal(f"{PREFLIGHT_PREFIX} % row(s) " + details.replace("%", "%%"))
     hint = quote_literal(HINTS.get(check.code, "fix or remove those rows first"))
     count_into = check.count_sql.replace("SELECT count(*)", "SELECT count(*) INTO violations", 1)
     body = (f"\nDECLARE\n  violations bigint;\nBEGIN\n  {count_into};\n"

@@ -29,7 +29,8 @@ RESERVED_WORDS = frozenset(
     """.split()
 )
 
-_PLAIN_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]*$")
+# Like the server's quote_identifier: only lower-case letters, digits and underscores go bare.
+_PLAIN_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 MAX_IDENTIFIER_BYTES = 63
 

@@ -108,6 +108,8 @@ def parse_type(text: str) -> ParsedType | None:
         base = TYPE_ALIASES[lowered]
         if base == "character" and args is None:
             args = "1"  # format_type prints char as character(1)
+        if base == "numeric" and args is not None and "," not in args:
+            args += ",0"  # numeric(5) is numeric(5,0)
         return ParsedType(base=base, args=args, dimensions=dimensions, builtin=True,
                           serial=lowered in SERIAL_TYPES)
     return ParsedType(base=raw_base, args=args, dimensions=dimensions, builtin=False)

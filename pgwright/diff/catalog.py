@@ -51,8 +51,9 @@ def _enum_value_additions(spec: Enum, live: Enum) -> list[ops.AddEnumValue]:
         if value not in missing:
             continue
         if position == 0:
+            # in front of what exists now: later values go AFTER the ones added before them
             additions.append(ops.AddEnumValue(spec.schema, spec.name, value,
-                                              before=spec.values[1] if len(spec.values) > 1 else None))
+                                              before=live.values[0] if live.values else None))
         else:
             additions.append(ops.AddEnumValue(spec.schema, spec.name, value,
                                               after=spec.values[position - 1]))
@@ -134,6 +135,9 @@ def compare_tables(spec: Catalog, live: Catalog) -> Iterator[ops.Operation]:
     for table in result.added:
         yield from create_table_operations(table)
     for table in result.removed:
+        # Its foreign keys go first: another dropped table may be what they reference.
+        for fk in table.foreign_keys:
+            yield ops.DropForeignKey(table.schema, table.name, fk.name, replaced=True)
         yield ops.DropTable(table.schema, table.name)
     for table, current in result.changed:
         for comparator in TABLE_COMPARATORS.values():

@@ -125,7 +125,8 @@ def _(operation: ops.AddEnumValue) -> list[Statement]:
         sql += f" AFTER {quote_literal(operation.after)}"
     elif operation.before is not None:
         sql += f" BEFORE {quote_literal(operation.before)}"
-    return [Statement(sql)]
+    # Committed on its own: a new enum value cannot be used in the transaction that adds it.
+    return [Statement(sql, transactional=False)]
 
 
 @render_operation.register
@@ -238,8 +239,10 @@ def _(operation: ops.AddConstraint) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropConstraint) -> list[Statement]:
-    return [Statement(f"{_alter_table(operation)} DROP CONSTRAINT IF EXISTS "
-                      f"{quote_ident(operation.name)}", destructive=operation.destructive)]
+    # IF EXISTS twice: a second run may find the table itself gone with a dropped table
+    return [Statement(f"ALTER TABLE IF EXISTS {qualified(operation.schema, operation.table)} "
+                      f"DROP CONSTRAINT IF EXISTS {quote_ident(operation.name)}",
+                      destructive=operation.destructive)]
 
 
 @render_operation.register
@@ -262,8 +265,10 @@ def _(operation: ops.AddForeignKey) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropForeignKey) -> list[Statement]:
-    return [Statement(f"{_alter_table(operation)} DROP CONSTRAINT IF EXISTS "
-                      f"{quote_ident(operation.name)}", destructive=operation.destructive)]
+    # IF EXISTS twice: a second run may find the table itself gone with a dropped table
+    return [Statement(f"ALTER TABLE IF EXISTS {qualified(operation.schema, operation.table)} "
+                      f"DROP CONSTRAINT IF EXISTS {quote_ident(operation.name)}",
+                      destructive=operation.destructive)]
 
 
 @render_operation.register

@@ -55,7 +55,7 @@ def read_function(schema: str, name: str, raw: dict, resolve: Callable[[str], st
         volatility=str(raw.get("volatility", "volatile")).lower(),
         security_definer=raw.get("security", "invoker") == "definer",
         search_path=normalize_search_path(search_path) if search_path is not None else None,
-        comment=raw.get("comment"), origin=origin,
+        comment=raw.get("comment") or None, origin=origin,
     )
 
 

@@ -116,7 +116,7 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
     resolve = resolve_type or default_type_resolver(data)
     comments = schema_comments(data)
     enums = tuple(
-        Enum(schema=e.schema, name=e.name, values=tuple(e.values), comment=e.comment,
+        Enum(schema=e.schema, name=e.name, values=tuple(e.values), comment=e.comment or None,
              origin=_origin(document, e.path))
         for e in enum_entries(data, schemas)
     )
@@ -125,7 +125,7 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
         read_function(schema, name, raw, resolve, _origin(document, path))
         for schema, name, raw, path in function_entries(data, schemas))
     return Catalog(
-        schemas=tuple(Schema(name, comments.get(name)) for name in schemas),
+        schemas=tuple(Schema(name, comments.get(name) or None) for name in schemas),
         extensions=tuple(Extension(name, schema) for name, schema in extension_entries(data)),
         enums=tuple(sorted(enums, key=lambda e: e.key)),
         functions=tuple(sorted(functions, key=lambda f: f.key)),
@@ -152,7 +152,7 @@ def _column(document, table_name: str, schema: str, entry, resolve: TypeResolver
         identity=Identity.ALWAYS if entry.identity == "always"
         else Identity.BY_DEFAULT if entry.identity == "by_default" else None,
         generated=entry.generated,
-        comment=entry.comment,
+        comment=entry.comment or None,  # COMMENT ... IS '' removes a comment
         serial=bool(parsed is not None and parsed.serial),
         renamed_from=entry.renamed_from,
         using=entry.using,
@@ -221,7 +221,7 @@ def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResol
                             key=lambda c: c.name)),
         foreign_keys=tuple(sorted(foreign_keys, key=lambda f: f.name)),
         indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-        comment=raw.get("comment"),
+        comment=raw.get("comment") or None,
         row_level_security=read_row_level_security(raw),
         policies=read_policies(raw, lambda path: _origin(document, entry.path + path)),
         triggers=read_triggers(raw, schemas, lambda path: _origin(document, entry.path + path)),

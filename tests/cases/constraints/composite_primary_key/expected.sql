@@ -37,7 +37,7 @@ BEGIN
 END
 $pgwright$;
 
-ALTER TABLE public.label_assignments DROP CONSTRAINT IF EXISTS label_assignments_pkey;
+ALTER TABLE IF EXISTS public.label_assignments DROP CONSTRAINT IF EXISTS label_assignments_pkey;
 
 -- DESTRUCTIVE: removes something the spec no longer declares
 ALTER TABLE public.label_assignments DROP COLUMN IF EXISTS id;

@@ -24,10 +24,10 @@ BEGIN
 END
 $pgwright$;
 
-ALTER TABLE public.customers DROP CONSTRAINT IF EXISTS age_positive;
+ALTER TABLE IF EXISTS public.customers DROP CONSTRAINT IF EXISTS age_positive;
 
 -- DESTRUCTIVE: removes something the spec no longer declares
-ALTER TABLE public.customers DROP CONSTRAINT IF EXISTS customers_email_key;
+ALTER TABLE IF EXISTS public.customers DROP CONSTRAINT IF EXISTS customers_email_key;
 
 DO $pgwright$
 BEGIN

@@ -6,10 +6,13 @@ BEGIN
 END
 $pgwright$;
 
+-- pgwright:no-transaction
 ALTER TYPE public.order_status ADD VALUE IF NOT EXISTS 'pending' BEFORE 'draft';
 
+-- pgwright:no-transaction
 ALTER TYPE public.order_status ADD VALUE IF NOT EXISTS 'confirmed' AFTER 'draft';
 
+-- pgwright:no-transaction
 ALTER TYPE public.order_status ADD VALUE IF NOT EXISTS 'cancelled' AFTER 'shipped';
 
 CREATE TABLE IF NOT EXISTS public.orders (

@@ -37,9 +37,9 @@ BEGIN
 END
 $pgwright$;
 
-ALTER TABLE public.customers DROP CONSTRAINT IF EXISTS customers_organization_id_fkey;
+ALTER TABLE IF EXISTS public.customers DROP CONSTRAINT IF EXISTS customers_organization_id_fkey;
 
-ALTER TABLE public.orders DROP CONSTRAINT IF EXISTS orders_customer_id_fkey;
+ALTER TABLE IF EXISTS public.orders DROP CONSTRAINT IF EXISTS orders_customer_id_fkey;
 
 DO $pgwright$
 BEGIN
