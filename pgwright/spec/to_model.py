@@ -36,7 +36,6 @@ from pgwright.normalize import (
 from pgwright.spec.load import SpecDocument, format_path
 from pgwright.spec.reading import (
     as_names,
-    split_key,
     column_entries,
     enum_entries,
     extension_entries,
@@ -46,6 +45,7 @@ from pgwright.spec.reading import (
     parse_reference,
     primary_key_entry,
     schema_comments,
+    split_key,
     table_entries,
     unique_entries,
 )
