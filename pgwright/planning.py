@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pgwright.checks import Finding, checks_for_operations, run_checks
+from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
 from pgwright.diff import diff
 from pgwright.errors import PlanError
 from pgwright.introspect.canonical import canonicalize
@@ -121,7 +121,7 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     _check_external_references(spec, external)
     canonical = canonicalize(connection, spec, live)
     operations = diff(canonical, live)
-    checks = checks_for_operations(operations, live)
+    checks = runnable_checks(connection, checks_for_operations(operations, live))
     findings = run_checks(connection, checks)
     operations = [AssertNoViolations(check) for check in checks if check.blocking] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),

@@ -170,7 +170,21 @@ def _(operation: ops.AlterColumnType) -> list[Statement]:
            f"TYPE {operation.to_type}")
     if operation.using:
         sql += f" USING {operation.using}"
-    return [Statement(sql, comment=f"type {operation.from_type} -> {operation.to_type}",
+    # Guarded: a second run would rewrite the table again (and, under some foreign keys,
+    # fail). The current type is read as format_type prints it with an empty search_path.
+    body = (
+        "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
+        "  current_type text;\nBEGIN\n"
+        "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
+        "  SELECT pg_catalog.format_type(atttypid, atttypmod) INTO current_type\n"
+        "    FROM pg_catalog.pg_attribute WHERE attrelid = "
+        f"{regclass_literal(operation.schema, operation.table)}\n"
+        f"      AND attname = {quote_literal(operation.column)};\n"
+        "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
+        f"  IF current_type IS DISTINCT FROM {quote_literal(operation.to_type)} THEN\n"
+        f"    {sql};\n  END IF;\nEND\n")
+    return [Statement("DO " + dollar_quote(body),
+                      comment=f"type {operation.from_type} -> {operation.to_type}",
                       destructive=operation.destructive)]
 
 

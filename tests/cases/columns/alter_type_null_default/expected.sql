@@ -25,10 +25,38 @@ END
 $pgwright$;
 
 -- type character varying(50) -> character varying(120)
-ALTER TABLE public.products ALTER COLUMN name TYPE character varying(120);
+DO $pgwright$
+DECLARE
+  path text := pg_catalog.current_setting('search_path');
+  current_type text;
+BEGIN
+  PERFORM pg_catalog.set_config('search_path', '', true);
+  SELECT pg_catalog.format_type(atttypid, atttypmod) INTO current_type
+    FROM pg_catalog.pg_attribute WHERE attrelid = 'public.products'::pg_catalog.regclass
+      AND attname = 'name';
+  PERFORM pg_catalog.set_config('search_path', path, true);
+  IF current_type IS DISTINCT FROM 'character varying(120)' THEN
+    ALTER TABLE public.products ALTER COLUMN name TYPE character varying(120);
+  END IF;
+END
+$pgwright$;
 
 -- type numeric(10,2) -> numeric(12,2)
-ALTER TABLE public.products ALTER COLUMN price TYPE numeric(12,2);
+DO $pgwright$
+DECLARE
+  path text := pg_catalog.current_setting('search_path');
+  current_type text;
+BEGIN
+  PERFORM pg_catalog.set_config('search_path', '', true);
+  SELECT pg_catalog.format_type(atttypid, atttypmod) INTO current_type
+    FROM pg_catalog.pg_attribute WHERE attrelid = 'public.products'::pg_catalog.regclass
+      AND attname = 'price';
+  PERFORM pg_catalog.set_config('search_path', path, true);
+  IF current_type IS DISTINCT FROM 'numeric(12,2)' THEN
+    ALTER TABLE public.products ALTER COLUMN price TYPE numeric(12,2);
+  END IF;
+END
+$pgwright$;
 
 ALTER TABLE public.products ALTER COLUMN active SET DEFAULT true;
 

@@ -1,0 +1,778 @@
+"""How fast is `pgwright plan` on a large schema, and where does the time go?
+
+Generates a synthetic multi-tenant schema.yaml of N tables, pushes it to a scratch database
+(created here and dropped at the end), drifts about 5% of it by hand, then measures:
+
+    (a) raw catalog reads     the introspection queries of pgwright/introspect/queries.py alone
+    (b) introspect()          the same reads, turned into pgwright's model
+    (c) pgwright plan         the CLI as a subprocess: whole-process wall time and peak memory
+    (d) breakdown             the plan pipeline in-process, stage by stage
+    (e) convergence           plan on the undrifted database is empty, after drift it names
+                              exactly the drifted tables, after pushing the repair it is empty
+    (f) import time           python -c "import pgwright.cli"
+
+    python benchmarks/plan_benchmark.py                      # 1000 tables, local server
+    python benchmarks/plan_benchmark.py --tables 1000 3000 --url postgresql://root@127.0.0.1/postgres
+    python benchmarks/plan_benchmark.py --embedded           # the embedded PostgreSQL instead
+
+See benchmarks/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import psycopg
+import yaml
+
+from pgwright import api
+from pgwright.connect import connect, redact
+from pgwright.diff import diff
+from pgwright.introspect import introspect, queries
+from pgwright.introspect.canonical import canonicalize
+from pgwright.introspect.catalog import (
+    catalog_snapshot,
+    read_catalog,
+    read_external_columns,
+    read_user_types,
+)
+from pgwright.planning import build_spec_catalog, external_relations
+from pgwright.render.sql import render_script, render_statements
+from pgwright.spec.reading import managed_schemas
+
+DEFAULT_URL = "postgresql://root@127.0.0.1:5432/postgres"
+DEFAULT_EMBEDDED_DIR = Path("~/.cache/pgwright-benchmarks/embedded")
+SCHEMA = "public"
+
+# The performance targets: the verdict line compares the figures with these.
+TARGET_PLAN_SECONDS = {1000: 1.0, 3000: 2.5}
+TARGET_PLAN_MEGABYTES = {1000: 150}
+TARGET_INTROSPECTION_RATIO = 1.5
+
+NOUNS = ("accounts", "invoices", "orders", "payments", "shipments", "tickets", "projects",
+         "tasks", "documents", "contacts", "vendors", "contracts")
+DRIFT_EVERY = 20  # one table in 20 is drifted: 5%
+CHEAP_RUNS = 15  # at least this many runs for the figures that take well under a second
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL, pointing at another database (URLs of the ``postgresql://`` form)."""
+    parts = urlsplit(url)
+    rebuilt = f"{parts.scheme}://{parts.netloc}/{quote(database, safe='')}"
+    return f"{rebuilt}?{parts.query}" if parts.query else rebuilt
+
+
+# --------------------------------------------------------------------------- the spec
+
+def table_name(number: int) -> str:
+    """``1`` -> ``invoices_0001``: distinct, sortable, and a prefix of its own index names."""
+    return f"{NOUNS[number % len(NOUNS)]}_{number:04d}"
+
+
+def tenant_table(number: int) -> dict:
+    """One tenant table; ``number`` decides which optional features it has."""
+    name = table_name(number)
+    columns: dict = {
+        "id": {"type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
+        "organization_id": {"type": "uuid", "nullable": False, "references": "organizations.id",
+                            "on_delete": "cascade", "comment": "Owning tenant."},
+        "name": {"type": "text", "nullable": False},
+        "code": "varchar(32)",
+        "email": "varchar(320)",
+        "amount": {"type": "numeric(12,2)", "nullable": False, "default": 0,
+                   "comment": "In the organization's currency."},
+        "attributes": {"type": "jsonb", "nullable": False, "default": "'{}'::jsonb"},
+        "created_at": {"type": "timestamptz", "nullable": False, "default": "now()"},
+    }
+    indexes: list[dict] = [{"columns": ["organization_id"]}]
+    checks: dict = {}
+    if number % 2 == 1:
+        columns["status"] = {"type": "record_status", "nullable": False, "default": "'active'"}
+        if number % 6 == 1:
+            indexes.append({"name": f"{name}_open_idx",
+                            "columns": ["organization_id", "created_at"],
+                            "where": "status <> 'archived'"})
+    if number > 1 and number % 3 == 0:  # optional link: nullable, SET NULL
+        columns["parent_id"] = {"type": "uuid", "references": f"{table_name(number - 1)}.id",
+                                "on_delete": "set null"}
+        indexes.append({"columns": ["parent_id"]})
+    if number > 5 and number % 5 == 0:  # ownership link: NOT NULL, CASCADE
+        columns["owner_id"] = {"type": "uuid", "nullable": False,
+                               "references": f"{table_name(number - 5)}.id", "on_delete": "cascade"}
+        indexes.append({"columns": ["owner_id"]})
+    if number % 2 == 0:
+        checks[f"{name}_amount_check"] = "amount >= 0"
+    if number % 3 == 0:
+        checks[f"{name}_email_check"] = "position('@' in email) > 1"
+    if number % 4 == 0:
+        indexes.append({"name": f"{name}_lower_email_idx", "expression": "lower(email)",
+                        "where": "email IS NOT NULL"})
+    table: dict = {"comment": f"Synthetic tenant table number {number}.", "columns": columns}
+    if checks:
+        table["checks"] = checks
+    table["indexes"] = indexes
+    return table
+
+
+def generate_spec(table_count: int) -> dict:
+    """A spec of ``table_count`` tables: organizations plus ``table_count - 1`` tenant tables."""
+    tables: dict = {
+        "organizations": {
+            "comment": "Tenant root; every other table belongs to one organization.",
+            "columns": {
+                "id": {"type": "uuid", "primary_key": True, "default": "gen_random_uuid()"},
+                "name": {"type": "text", "nullable": False},
+                "slug": {"type": "text", "nullable": False, "unique": True,
+                         "comment": "URL-safe identifier."},
+                "created_at": {"type": "timestamptz", "nullable": False, "default": "now()"},
+            },
+            "checks": {"organizations_slug_check": "slug ~ '^[a-z0-9-]+$'"},
+        },
+    }
+    for number in range(1, table_count):
+        tables[table_name(number)] = tenant_table(number)
+    return {
+        "version": 1,
+        "schemas": [SCHEMA],
+        "enums": {"record_status": ["active", "suspended", "archived"]},
+        "tables": tables,
+    }
+
+
+@dataclass(frozen=True)
+class SpecSize:
+    tables: int
+    columns: int
+    foreign_keys: int
+    checks: int
+    indexes: int
+    kilobytes: int
+
+    def describe(self) -> str:
+        return (f"{self.tables} tables, {self.columns} columns, {self.foreign_keys} FKs, "
+                f"{self.checks} checks, {self.indexes} indexes, spec {self.kilobytes} KB")
+
+
+def measure_spec(spec: dict, text: str) -> SpecSize:
+    tables = spec["tables"].values()
+    return SpecSize(
+        tables=len(spec["tables"]),
+        columns=sum(len(t["columns"]) for t in tables),
+        foreign_keys=sum(1 for t in tables for c in t["columns"].values()
+                         if isinstance(c, dict) and "references" in c),
+        checks=sum(len(t.get("checks", {})) for t in tables),
+        indexes=sum(len(t.get("indexes", [])) for t in tables),
+        kilobytes=len(text.encode()) // 1024,
+    )
+
+
+# --------------------------------------------------------------------------- setup and drift
+
+SETUP_STATEMENTS_PER_TRANSACTION = 500
+
+
+def push_in_batches(spec_path: Path, url: str) -> None:
+    """Like ``api.push``, but committing every few hundred statements.
+
+    ``api.push`` runs the whole plan in one transaction, which takes a lock per table and index
+    created: at 3000 tables that exceeds a default server's lock table (max_locks_per_transaction
+    64 x max_connections 100) and fails with "out of shared memory". The statements are in
+    dependency order and idempotent, so running them in consecutive batches is equivalent.
+    """
+    plan = api.plan(spec_path, url)
+    statements = list(plan.statements)
+    with psycopg.connect(url, autocommit=True) as connection:
+        in_transaction = [s for s in statements if s.transactional]
+        for start in range(0, len(in_transaction), SETUP_STATEMENTS_PER_TRANSACTION):
+            with connection.transaction():
+                for statement in in_transaction[start:start + SETUP_STATEMENTS_PER_TRANSACTION]:
+                    connection.execute(statement.sql)
+        for statement in statements:
+            if not statement.transactional:
+                connection.execute(statement.sql)
+
+
+DRIFTS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("drop FK", lambda t: f"ALTER TABLE {t} DROP CONSTRAINT {t}_organization_id_fkey"),
+    ("ON DELETE cascade -> restrict",
+     lambda t: f"ALTER TABLE {t} DROP CONSTRAINT {t}_organization_id_fkey, "
+               f"ADD CONSTRAINT {t}_organization_id_fkey FOREIGN KEY (organization_id) "
+               "REFERENCES organizations (id) ON DELETE RESTRICT"),
+    ("drop index", lambda t: f"DROP INDEX {t}_organization_id_idx"),
+    ("add column", lambda t: f"ALTER TABLE {t} ADD COLUMN legacy_reference text"),
+    ("drop column", lambda t: f"ALTER TABLE {t} DROP COLUMN code"),
+    ("edit table comment", lambda t: f"COMMENT ON TABLE {t} IS 'Edited by hand.'"),
+    ("edit column comment", lambda t: f"COMMENT ON COLUMN {t}.amount IS 'Edited by hand.'"),
+    ("add index", lambda t: f"CREATE INDEX {t}_by_hand_idx ON {t} (created_at)"),
+)
+
+
+def drift_database(url: str, table_count: int) -> dict[str, str]:
+    """Change about 5% of the tables by hand; returns table name -> what was done to it."""
+    drifted = {}
+    with psycopg.connect(url, autocommit=True) as connection, connection.transaction():
+        for position, number in enumerate(range(DRIFT_EVERY // 2, table_count, DRIFT_EVERY)):
+            label, statement = DRIFTS[position % len(DRIFTS)]
+            connection.execute(statement(table_name(number)))
+            drifted[table_name(number)] = label
+    return drifted
+
+
+_SUBJECT_TABLE = re.compile(rf"^{SCHEMA}\.([a-z_]+?(?:_\d{{4}})?)(?:_|\.|$)")
+
+
+def touched_tables(plan: api.Plan) -> set[str]:
+    """The tables a plan's operations are about (index names start with their table's)."""
+    touched = set()
+    for operation in plan.operations:
+        match = _SUBJECT_TABLE.match(operation.subject)
+        touched.add(match.group(1) if match else operation.subject)
+    return touched
+
+
+# --------------------------------------------------------------------------- timing
+
+@dataclass
+class Samples:
+    """Wall times in seconds of repeated runs (the warm-up run is not among them)."""
+
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def spread(self) -> str:
+        return f"{milliseconds(min(self.values))}-{milliseconds(max(self.values))}"
+
+
+def milliseconds(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def repeat_interleaved(runs: int, *functions: Callable[[], object]) -> list[Samples]:
+    """Time each function ``runs`` times, taking turns, after one warm-up round.
+
+    Taking turns exposes every function to the same background load, so that the ratio of
+    their medians holds even on a busy machine.
+    """
+    for function in functions:
+        function()  # warm-up: caches, connection, first-use imports
+    samples = [Samples() for _ in functions]
+    for _ in range(runs):
+        for function, times in zip(functions, samples, strict=True):
+            start = time.perf_counter()
+            function()
+            times.values.append(time.perf_counter() - start)
+    return samples
+
+
+class TimedConnection:
+    """Wraps a psycopg connection; records each statement's server round trip.
+
+    ``execute`` returns once the whole result has arrived (client-side cursors), so its time
+    is the server's work plus the transfer; turning rows into tuples happens later, in
+    ``fetchall``, and counts as Python time.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.statements: list[tuple[str, float]] = []
+        self.parameters: list[object] = []  # of each executed statement, in the same order
+
+    def execute(self, query, params=None):
+        start = time.perf_counter()
+        cursor = self.connection.execute(query, params)
+        self.statements.append((str(query), time.perf_counter() - start))
+        self.parameters.append(params)
+        return cursor
+
+    @property
+    def info(self):
+        return self.connection.info
+
+    def transaction(self, *args, **kwargs):
+        return _TimedTransaction(self, self.connection.transaction(*args, **kwargs))
+
+
+class _TimedTransaction:
+    def __init__(self, owner: TimedConnection, transaction):
+        self.owner = owner
+        self.transaction = transaction
+
+    def __enter__(self):
+        start = time.perf_counter()
+        entered = self.transaction.__enter__()
+        self.owner.statements.append((BEGIN, time.perf_counter() - start))
+        self.owner.parameters.append(None)
+        return entered
+
+    def __exit__(self, *exception):
+        start = time.perf_counter()
+        result = self.transaction.__exit__(*exception)
+        self.owner.statements.append((END, time.perf_counter() - start))
+        self.owner.parameters.append(None)
+        return result
+
+
+BEGIN, END = "BEGIN / SAVEPOINT", "COMMIT / ROLLBACK"
+
+
+# --------------------------------------------------------------------------- measurements
+
+@dataclass(frozen=True)
+class CatalogRead:
+    """One statement introspect() sends: its name in queries.py, its text and parameters."""
+
+    name: str
+    sql: str
+    parameters: object
+
+
+def record_catalog_reads(connection, schemas: list[str]) -> list[CatalogRead]:
+    """The statements introspect() sends, in order, recorded from one call.
+
+    Figure (a) replays exactly these, so it follows queries.py and catalog.py as they change.
+    """
+    names = {text: name for name, text in vars(queries).items()
+             if name.isupper() and isinstance(text, str)}
+    recorder = TimedConnection(connection)
+    introspect(recorder, schemas)
+    return [CatalogRead(names.get(sql, "other"), sql, parameters)
+            for (sql, _), parameters in zip(recorder.statements, recorder.parameters, strict=True)
+            if sql not in (BEGIN, END)]
+
+
+def read_raw_catalog(connection, reads: list[CatalogRead],
+                     per_query: dict[str, list[float]]) -> None:
+    """Figure (a): introspect()'s statements alone, in a transaction, every row fetched."""
+    this_run: Counter = Counter()
+    with connection.transaction():
+        for read in reads:
+            start = time.perf_counter()
+            cursor = connection.execute(read.sql, read.parameters)
+            if cursor.description is not None:  # a query, not a SET
+                cursor.fetchall()
+                this_run[read.name] += time.perf_counter() - start
+    for name, seconds in this_run.items():
+        per_query.setdefault(name, []).append(seconds)
+
+
+@dataclass
+class Breakdown:
+    """Figure (d): one in-process plan, stage by stage (seconds)."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    stand_ins: int = 0
+    stand_in_indexes: int = 0
+    canonical_server: dict[str, float] = field(default_factory=dict)
+
+
+def plan_in_stages(spec_path: Path, url: str) -> Breakdown:
+    """What pgwright.planning.plan_against does, with a stopwatch between the stages.
+
+    Leaves out only its check of references into unmanaged schemas: the spec has none.
+    """
+    breakdown = Breakdown()
+    stages = breakdown.stages
+
+    def lap(name: str, start: float) -> float:
+        now = time.perf_counter()
+        stages[name] = now - start
+        return now
+
+    start = time.perf_counter()
+    document, _ = api.load_valid_spec(spec_path)
+    start = lap("load + validate spec", start)
+    schemas = managed_schemas(document.data)
+    relations = external_relations(document)
+    start = lap("find external references", start)
+    with connect(url) as connection:
+        start = lap("connect", start)
+        with catalog_snapshot(connection):
+            live = read_catalog(connection, schemas)
+            user_types = read_user_types(connection, schemas)
+            read_external_columns(connection, relations)
+        start = lap("introspect (live)", start)
+        spec = build_spec_catalog(document, user_types)
+        start = lap("spec -> model", start)
+        timed = TimedConnection(connection)
+        canonical = canonicalize(timed, spec, live)
+        start = lap("canonicalize", start)
+    operations = diff(canonical, live)
+    start = lap("diff", start)
+    render_script(render_statements(operations))
+    lap("render", start)
+    breakdown.canonical_server = canonical_server_time(timed.statements)
+    batch = next((sql for sql, _ in timed.statements if "CREATE TEMP TABLE" in sql), "")
+    breakdown.stand_ins = batch.count("CREATE TEMP TABLE")
+    breakdown.stand_in_indexes = batch.count("CREATE INDEX")
+    return breakdown
+
+
+def canonical_server_time(statements: list[tuple[str, float]]) -> dict[str, float]:
+    """Server round trips of canonicalize(), by what they were for."""
+    kinds: dict[str, float] = Counter()
+    for sql, seconds in statements:
+        if "CREATE TEMP TABLE" in sql:
+            kinds["create stand-ins"] += seconds
+        elif sql == END:
+            kinds["commit / rollback"] += seconds
+        elif "pg_catalog.pg_" in sql and "pg_my_temp_schema" not in sql:
+            kinds["read stand-ins back"] += seconds
+        else:
+            kinds["other statements"] += seconds
+    return dict(kinds)
+
+
+@dataclass
+class ProcessRun:
+    seconds: float
+    cpu_seconds: float  # user + system time of the process itself (not the server's)
+    peak_megabytes: float
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+# Runs a command in a child of its own and reports that child's figures. Measured from this
+# benchmark directly, they would be wrong: on Linux a child's ru_maxrss starts from its
+# parent's resident size (fork copies the high-water mark and exec keeps it), so after the
+# in-process plans every command would look at least as big as this process.
+_LAUNCHER = """
+import os, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(command[0], command)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(report, "w") as file:
+    file.write(f"{seconds} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss} "
+               f"{os.waitstatus_to_exitcode(status)}")
+"""
+
+
+def run_process(command: list[str], cwd: Path) -> ProcessRun:
+    """Run a command: its wall time from spawn to exit, CPU time and peak RSS."""
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr, \
+            tempfile.NamedTemporaryFile("r", suffix=".report") as report:
+        subprocess.run([sys.executable, "-c", _LAUNCHER, report.name, *command], cwd=cwd,
+                       stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, check=True)
+        seconds, cpu_seconds, maxrss, exit_code = report.read().split()
+        stdout.seek(0)
+        stderr.seek(0)
+        # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+        scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+        return ProcessRun(float(seconds), float(cpu_seconds), int(maxrss) / scale,
+                          int(exit_code), stdout.read(), stderr.read())
+
+
+def pgwright_command() -> list[str]:
+    """The installed console script next to this interpreter, else ``python -m pgwright.cli``."""
+    script = Path(sys.executable).parent / "pgwright"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pgwright.cli"]
+
+
+def import_shares(module: str) -> list[tuple[str, float]]:
+    """Self import time summed by top-level package (python -X importtime), largest first."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                            capture_output=True, text=True, check=True)
+    totals: Counter = Counter()
+    for line in result.stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s+([\w.]+)", line)
+        if match:
+            totals[match.group(2).split(".")[0]] += int(match.group(1)) / 1e6
+    return totals.most_common()
+
+
+# --------------------------------------------------------------------------- one run
+
+@dataclass
+class Result:
+    server: str
+    size: SpecSize
+    runs: int
+    push_seconds: float  # setup, not a figure: the spec pushed to the empty database
+    raw: Samples
+    raw_per_query: dict[str, float]
+    introspection: Samples
+    process: Samples
+    process_peak_megabytes: float
+    process_cpu: Samples
+    in_process: Samples
+    stages: dict[str, float]
+    stand_ins: int
+    stand_in_indexes: int
+    canonical_server: dict[str, float]
+    drift_operations: int
+    convergence_failures: list[str]
+    load_average: str  # of the machine while measuring: other work skews the figures
+
+    @property
+    def introspection_ratio(self) -> float:
+        return self.introspection.median / self.raw.median
+
+
+def benchmark(server_url: str, server: str, table_count: int, runs: int, work: Path) -> Result:
+    spec = generate_spec(table_count)
+    text = yaml.safe_dump(spec, sort_keys=False, width=200)
+    spec_path = work / f"schema_{table_count}.yaml"
+    spec_path.write_text(text)
+    size = measure_spec(spec, text)
+    database = f"pgwright_bench_{table_count}_{secrets.token_hex(4)}"
+    url = with_database(server_url, database)
+    failures: list[str] = []
+    with psycopg.connect(server_url, autocommit=True) as maintenance:
+        maintenance.execute(f'CREATE DATABASE "{database}"')
+    try:
+        progress(f"{server}, {table_count} tables: pushing the spec to {database}")
+        start = time.perf_counter()
+        push_in_batches(spec_path, url)
+        push_seconds = time.perf_counter() - start
+
+        progress("(e) convergence on the undrifted database")
+        undrifted = api.plan(spec_path, url)
+        if not undrifted.is_empty:
+            failures.append(f"plan on the undrifted database is not empty: "
+                            f"{len(undrifted.operations)} operations on "
+                            f"{sorted(touched_tables(undrifted))[:10]}")
+
+        drifted = drift_database(url, table_count)
+        progress(f"drifted {len(drifted)} tables: {dict(Counter(drifted.values()))}")
+        after_drift = api.plan(spec_path, url)
+        touched = touched_tables(after_drift)
+        if after_drift.is_empty:
+            failures.append("plan after drift is empty")
+        if touched != set(drifted):
+            missed = sorted(set(drifted) - touched)
+            extra = sorted(touched - set(drifted))
+            failures.append(f"plan after drift: missed {len(missed)} drifted tables "
+                            f"{[f'{t} ({drifted[t]})' for t in missed[:5]]}, "
+                            f"touched {len(extra)} undrifted ones {extra[:5]}")
+
+        schemas = [SCHEMA]
+        cheap_runs = max(runs, CHEAP_RUNS)
+        progress(f"(a) raw catalog reads, (b) introspect(): {cheap_runs} runs each, in turns")
+        per_query: dict[str, list[float]] = {}
+        with psycopg.connect(url, autocommit=True) as connection:
+            reads = record_catalog_reads(connection, schemas)
+            raw, introspection = repeat_interleaved(
+                cheap_runs, lambda: read_raw_catalog(connection, reads, per_query),
+                lambda: introspect(connection, schemas))
+
+        progress("(c) pgwright plan as a subprocess")
+        command = pgwright_command() + ["plan", "--spec", str(spec_path), "--db", url,
+                                        "--exit-code"]
+        process_runs = [run_process(command, work) for _ in range(runs + 1)][1:]
+        for run in process_runs:
+            if run.exit_code != 2:  # 2: changes pending, as the drift should make them
+                failures.append(f"`pgwright plan --exit-code` exited {run.exit_code}, not 2: "
+                                f"{run.stderr.strip()[-300:]}")
+                break
+
+        progress("(d) in-process breakdown")
+        api.plan(spec_path, url)  # warm-up
+        breakdowns = []
+        in_process = Samples()
+        for _ in range(runs):
+            start = time.perf_counter()
+            api.plan(spec_path, url)
+            in_process.values.append(time.perf_counter() - start)
+            breakdowns.append(plan_in_stages(spec_path, url))
+
+        progress("(e) repair and converge")
+        push_in_batches(spec_path, url)
+        repaired = api.plan(spec_path, url)
+        if not repaired.is_empty:
+            failures.append(f"plan after pushing the repair is not empty: "
+                            f"{len(repaired.operations)} operations on "
+                            f"{sorted(touched_tables(repaired))[:10]}")
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as maintenance:
+            maintenance.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    return Result(
+        server=server, size=size, runs=runs, push_seconds=push_seconds, raw=raw,
+        raw_per_query={name: statistics.median(v[1:]) for name, v in per_query.items()},
+        introspection=introspection,
+        process=Samples([run.seconds for run in process_runs]),
+        process_peak_megabytes=max(run.peak_megabytes for run in process_runs),
+        process_cpu=Samples([run.cpu_seconds for run in process_runs]),
+        in_process=in_process,
+        stages={name: statistics.median(b.stages[name] for b in breakdowns)
+                for name in breakdowns[0].stages},
+        stand_ins=breakdowns[0].stand_ins,
+        stand_in_indexes=breakdowns[0].stand_in_indexes,
+        canonical_server={name: statistics.median(b.canonical_server.get(name, 0.0)
+                                                  for b in breakdowns)
+                          for name in breakdowns[0].canonical_server},
+        drift_operations=len(after_drift.operations),
+        convergence_failures=failures,
+        load_average=" ".join(f"{value:.1f}" for value in os.getloadavg()),
+    )
+
+
+def progress(message: str) -> None:
+    print(f"  .. {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- report
+
+def print_result(result: Result) -> None:
+    print(f"\n== {result.server}: {result.size.describe()}")
+    print(f"   median of n runs after 1 warm-up, [min-max]; setup push took "
+          f"{result.push_seconds:.1f} s; load average {result.load_average} during the runs")
+    rows = [
+        (f"(a) raw catalog reads ({len(result.raw_per_query)} queries)", result.raw),
+        ("(b) pgwright introspect()", result.introspection),
+        ("(c) pgwright plan, whole process", result.process),
+        ("(d) api.plan() in-process", result.in_process),
+    ]
+    for label, samples in rows:
+        note = ""
+        if samples is result.introspection:
+            note = f"   {result.introspection_ratio:.2f}x (a)"
+        if samples is result.process:
+            note = (f"   peak RSS {result.process_peak_megabytes:.0f} MB, "
+                    f"client CPU {milliseconds(result.process_cpu.median)}")
+        print(f"   {label:<36} {milliseconds(samples.median):>10}  n={len(samples.values):<2} "
+              f"[{samples.spread()}]{note}")
+    per_query = ", ".join(f"{name.lower()} {milliseconds(seconds)}"
+                          for name, seconds in result.raw_per_query.items())
+    print(f"       (a) by query: {per_query}")
+    total = sum(result.stages.values())
+    print(f"       (d) by stage, median of {result.runs} (sum {milliseconds(total)}):")
+    for stage, seconds in result.stages.items():
+        print(f"         {stage:<24} {milliseconds(seconds):>10}  {seconds / total:>4.0%}")
+        if stage == "canonicalize" and result.stand_ins:
+            server = result.canonical_server
+            python = seconds - sum(server.values())
+            parts = ", ".join(f"{name} {milliseconds(value)}" for name, value in server.items())
+            print(f"           {result.stand_ins} stand-in tables, {result.stand_in_indexes} "
+                  f"stand-in indexes; server: {parts}; python {milliseconds(python)}")
+    status = "ok" if not result.convergence_failures else "FAILED"
+    print(f"   (e) convergence: {status} (undrifted plan empty; drift gave "
+          f"{result.drift_operations} operations on exactly the drifted tables; "
+          "empty again after push)")
+    for failure in result.convergence_failures:
+        print(f"       FAILURE: {failure}")
+
+
+def print_imports(runs: int, work: Path) -> float:
+    baseline = Samples([run_process([sys.executable, "-c", "pass"], work).seconds
+                        for _ in range(runs + 1)][1:])
+    imports = Samples([run_process([sys.executable, "-c", "import pgwright.cli"], work).seconds
+                       for _ in range(runs + 1)][1:])
+    shares = import_shares("pgwright.cli, pgwright.api")
+    top = ", ".join(f"{name} {milliseconds(seconds)}" for name, seconds in shares[:6])
+    print(f"\n(f) python -c 'import pgwright.cli': {milliseconds(imports.median)} "
+          f"[{imports.spread()}], of which interpreter start-up (python -c pass) "
+          f"{milliseconds(baseline.median)}")
+    print(f"    self import time by package for the plan command (-X importtime, inflated): {top}")
+    return imports.median
+
+
+def verdict(results: list[Result]) -> tuple[bool, str]:
+    misses, passes = [], []
+    for result in results:
+        tables = result.size.tables
+        where = f"{result.server} {tables}"
+        if tables in TARGET_PLAN_SECONDS:
+            limit = TARGET_PLAN_SECONDS[tables]
+            line = f"{where}: plan {result.process.median:.2f} s (target < {limit} s)"
+            (passes if result.process.median < limit else misses).append(line)
+        if tables in TARGET_PLAN_MEGABYTES:
+            limit = TARGET_PLAN_MEGABYTES[tables]
+            line = f"{where}: {result.process_peak_megabytes:.0f} MB (target < {limit} MB)"
+            (passes if result.process_peak_megabytes < limit else misses).append(line)
+        line = (f"{where}: introspection {result.introspection_ratio:.2f}x raw "
+                f"(target <= {TARGET_INTROSPECTION_RATIO}x)")
+        within = result.introspection_ratio <= TARGET_INTROSPECTION_RATIO
+        (passes if within else misses).append(line)
+    unmeasured = [f"{n} tables" for n in TARGET_PLAN_SECONDS
+                  if not any(r.size.tables == n for r in results)]
+    met = "all targets met" if passes else "no target measured"
+    text = ("MISSED: " + "; ".join(misses) if misses else met) + (
+        f" | met: {len(passes)}" if misses else "") + (
+        f" | not measured: {', '.join(unmeasured)}" if unmeasured else "")
+    return not misses, text
+
+
+def server_label(url: str) -> str:
+    with psycopg.connect(url, autocommit=True) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0].split()[0]
+    return f"PostgreSQL {version}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tables", type=int, nargs="+", default=[1000],
+                        help="table counts to benchmark (default: 1000)")
+    parser.add_argument("--url", action="append",
+                        help=f"server to benchmark on, any database of it; repeatable "
+                             f"(default: {DEFAULT_URL} unless --embedded is given)")
+    parser.add_argument("--embedded", action="store_true",
+                        help="also benchmark pgwright's embedded PostgreSQL")
+    parser.add_argument("--embedded-dir", type=Path, default=DEFAULT_EMBEDDED_DIR,
+                        help=f"its data directory (default: {DEFAULT_EMBEDDED_DIR})")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default: 5)")
+    arguments = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # figures and progress interleave in order
+    # On SIGTERM, unwind like on Ctrl-C, so the scratch databases are dropped.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+
+    urls = arguments.url or ([] if arguments.embedded else [DEFAULT_URL])
+    servers = [(url, None) for url in urls]
+    if arguments.embedded:
+        from pgwright.embedded import embedded_server_url
+
+        servers.append((embedded_server_url(arguments.embedded_dir.expanduser()), "embedded "))
+    results: list[Result] = []
+    errors: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pgwright-bench-") as directory:
+        work = Path(directory)
+        for url, prefix in servers:
+            label = (prefix or "") + server_label(url)
+            progress(f"{label} at {redact(url)}")
+            for table_count in arguments.tables:
+                try:
+                    result = benchmark(url, label, table_count, arguments.runs, work)
+                except Exception as error:  # report it, and go on with the next size
+                    print(f"\n== {label}, {table_count} tables: FAILED: "
+                          f"{type(error).__name__}: {redact(str(error))}")
+                    errors.append(f"{label} {table_count} tables")
+                    continue
+                print_result(result)
+                results.append(result)
+        print_imports(arguments.runs, work)
+    converged = all(not r.convergence_failures for r in results)
+    _, text = verdict(results)
+    if errors:
+        text += f" | FAILED to run: {', '.join(errors)}"
+    print(f"\nverdict: {text}")
+    if not converged:
+        print("CONVERGENCE FAILED: see the FAILURE lines above")
+    return 1 if errors or not converged else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
