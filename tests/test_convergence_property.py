@@ -645,8 +645,6 @@ tables:
 """)
 
 
-@pytest.mark.xfail(strict=True, reason="pgwright bug: a new foreign key's orphan count compares "
-                   "the columns with their old types")
 def test_foreign_key_onto_a_retyped_column_converges(database_url, tmp_path):
     # strategies.ALLOW_NEW_FOREIGN_KEYS_ON_RETYPED_COLUMNS. Planning fails: operator does not
     # exist: uuid = text. With the referencing column retyped instead (src.s integer -> text

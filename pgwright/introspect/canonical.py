@@ -34,7 +34,7 @@ PARTITION_KEY = "pgwright canon key"
 
 
 def _same(spec_text: str | None, db_text: str | None) -> bool:
-    if spec_text is None or db_text is None:
+    if spec_text is None or db_text is None or spec_text == db_text:
         return spec_text == db_text
     return collapse_whitespace(spec_text) == collapse_whitespace(db_text)
 

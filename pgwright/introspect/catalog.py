@@ -50,6 +50,9 @@ def catalog_snapshot(connection):
             connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         previous = connection.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()[0]
         connection.execute("SET LOCAL search_path = ''")
+        # Catalog queries are cheap but look costly to the planner: JIT compiling them costs
+        # more than running them (PostgreSQL 15's default jit = on).
+        connection.execute("SET LOCAL jit = off")
         yield connection
         if not outermost:
             # inside the caller's transaction a released savepoint keeps SET LOCAL: put it back

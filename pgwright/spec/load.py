@@ -45,8 +45,17 @@ def format_path(path: KeyPath) -> str:
     return text
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: a 1 MB spec parses in a fraction of the time.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):
     """A safe loader that rejects duplicate mapping keys instead of keeping the last one."""
+
+
+class _ExplainingLoader(yaml.SafeLoader):
+    """The pure-Python parser: slower, but its syntax errors say more (the tab it found).
+    Used only to describe a spec that failed to parse."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
@@ -63,7 +72,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_UniqueKeyLoader, _ExplainingLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
@@ -79,11 +89,23 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> 
             _record_lines(item, child, lines)
 
 
+def _parse(text: str, loader_class):
+    """One parse: the node tree gives line numbers, then the same tree becomes the data."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_spec_text(text: str, file: str = "<spec>") -> SpecDocument:
     """Parse YAML text; a syntax error becomes a SpecError with the file and line."""
     try:
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        try:
+            node, data = _parse(text, _UniqueKeyLoader)
+        except yaml.MarkedYAMLError:
+            node, data = _parse(text, _ExplainingLoader)  # raises again, with a clearer message
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
