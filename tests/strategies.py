@@ -84,13 +84,6 @@ ALLOW_IN_LIST_ON_VARCHAR = False
 # names leave them out until it is fixed.
 ALLOW_VERSION_DEPENDENT_KEYWORDS = False
 
-# KNOWN PGWRIGHT BUG (see test_foreign_key_onto_a_retyped_column_converges): the orphan count
-# of a new foreign key runs before the plan, on the old column types, so a key between
-# columns the plan retypes fails to plan ("operator does not exist: uuid = text"). Until it
-# is fixed, a new foreign key from an existing table only joins columns that keep their
-# types (or that the plan adds).
-ALLOW_NEW_FOREIGN_KEYS_ON_RETYPED_COLUMNS = False
-
 # ---------------------------------------------------------------------------------------
 # Name pools. Shrinking picks the first entries, so the plain names come first.
 
@@ -842,60 +835,6 @@ def replaced_key_under_new_foreign_key(previous: SpecDraft | None, spec: SpecDra
     return False
 
 
-def retyped_column_under_enum_foreign_key(previous: SpecDraft | None, spec: SpecDraft) -> bool:
-    """Whether ``spec`` retypes a column of one of its foreign keys (either side) that also
-    has an enum column.
-
-    KNOWN POSTGRESQL BUG, reached through a pgwright choice (see
-    test_retype_rerun_under_a_foreign_key_with_an_enum_column_is_idempotent): a no-op
-    ALTER COLUMN ... TYPE on such a column fails with "could not find cast from <enum oid>
-    to 3500" (PostgreSQL 15 and 18 alike). pgwright's ALTER COLUMN TYPE has no guard, so
-    the second run of a plan's SQL is such a no-op. The idempotency property leaves such
-    pairs out until pgwright guards the statement.
-    """
-    if previous is None:
-        return False
-    retyped = set()
-    for table in spec.tables:
-        old = previous.table(*table.key)
-        for column in table.columns if old is not None else ():
-            old_column = old.column(column.name)
-            if old_column is not None and old_column.type != column.type:
-                retyped.add((table.key, column.name))
-    for table in spec.tables:
-        for fk in table.foreign_keys:
-            target = spec.table(fk.target_schema, fk.target_table)
-            sides = [(table, fk.columns), (target, fk.target_columns)]
-            columns = [(side.key, name) for side, names in sides for name in names]
-            has_enum = any(side.column(name).type.kind == "enum"
-                           for side, names in sides for name in names)
-            if has_enum and retyped.intersection(columns):
-                return True
-    return False
-
-
-def leave_out_new_foreign_keys_on_retyped_columns(spec: SpecDraft, previous: SpecDraft) -> None:
-    """See ALLOW_NEW_FOREIGN_KEYS_ON_RETYPED_COLUMNS."""
-
-    def retyped(table: TableDraft, old: TableDraft | None, name: str) -> bool:
-        old_column = old.column(name) if old is not None else None
-        return old_column is not None and old_column.type != table.column(name).type
-
-    for table in spec.tables:
-        old = previous.table(*table.key)
-        if old is None:
-            continue
-        old_keys = {foreign_key_signature(old, fk) for fk in old.foreign_keys}
-        for fk in list(table.foreign_keys):
-            if foreign_key_signature(table, fk) in old_keys:
-                continue
-            target = spec.table(fk.target_schema, fk.target_table)
-            old_target = previous.table(fk.target_schema, fk.target_table)
-            if any(retyped(table, old, c) for c in fk.columns) or \
-                    any(retyped(target, old_target, c) for c in fk.target_columns):
-                table.foreign_keys.remove(fk)
-
-
 CHECKS_BY_CLASS = {
     "numberish": ["{c} > 0", "{c} >= 0 AND {c} < 1000000", "{c} BETWEEN 1 AND 10", "{c} <> 42",
                   "{c} IN (1, 2, 3)"],
@@ -1085,8 +1024,6 @@ def spec_drafts(draw, previous: SpecDraft | None = None) -> SpecDraft:
         draw_foreign_keys(draw, spec, table, old_tables.get(table.key))
     if previous is not None:
         keep_unchanged_foreign_keys_buildable(spec, previous)
-        if not ALLOW_NEW_FOREIGN_KEYS_ON_RETYPED_COLUMNS:
-            leave_out_new_foreign_keys_on_retyped_columns(spec, previous)
     for table in spec.tables:
         old = old_tables.get(table.key)
         draw_checks(draw, spec, table, old, enums)

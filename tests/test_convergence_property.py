@@ -27,7 +27,6 @@ from psycopg import sql
 from strategies import (
     SpecDraft,
     replaced_key_under_new_foreign_key,
-    retyped_column_under_enum_foreign_key,
     spec_drafts,
     spec_pairs,
 )
@@ -220,9 +219,7 @@ def test_push_from_any_start_state_leaves_nothing_to_plan(db, database_url, tmp_
 def test_plan_sql_run_twice_changes_nothing_the_second_time(db, database_url, tmp_path, start,
                                                             data):
     target = data.draw(spec_drafts(previous=start), label="target")
-    # Known bugs, see there:
-    assume(not replaced_key_under_new_foreign_key(start, target))
-    assume(not retyped_column_under_enum_foreign_key(start, target))
+    assume(not replaced_key_under_new_foreign_key(start, target))  # a known bug, see there
     reset_database(db)
     if start is not None:
         note(f"start spec:\n{start.to_yaml()}")
@@ -279,6 +276,9 @@ def push_in_turn(database_url: str, directory, *spec_texts: str) -> None:
         spec_path.write_text(text, encoding="utf-8")
         push(spec_path, database_url)
     assert_plan_is_empty(spec_path, database_url)
+
+
+# Fixed.
 
 
 def test_numeric_without_scale_converges(database_url, tmp_path):
@@ -425,8 +425,7 @@ tables:
 
 def test_foreign_key_onto_a_column_added_in_the_same_plan_converges(database_url, tmp_path):
     # The orphan count named a target column the plan had not added yet: column p.k does
-    # not exist. (Its retyped-column sibling is still open: see
-    # test_foreign_key_onto_a_retyped_column_converges.)
+    # not exist. (Its retyped-column sibling: test_foreign_key_onto_a_retyped_column_converges.)
     push_in_turn(database_url, tmp_path, """
 version: 1
 tables:
@@ -448,6 +447,30 @@ tables:
       k: {type: integer, unique: true}
 """)
 
+
+def test_foreign_key_onto_a_retyped_column_converges(database_url, tmp_path):
+    # The orphan count compared the columns with their old types: operator does not exist:
+    # uuid = text. With the referencing column retyped instead (src.s integer -> text onto an
+    # existing text key): operator does not exist: text = integer.
+    push_in_turn(database_url, tmp_path, """
+version: 1
+tables:
+  src:
+    columns:
+      s: text
+  tgt:
+    columns:
+      k: {type: uuid, unique: true}
+""", """
+version: 1
+tables:
+  src:
+    columns:
+      s: {type: text, references: tgt.k}
+  tgt:
+    columns:
+      k: {type: text, unique: true}
+""")
 
 def test_plan_sql_with_a_dollar_in_an_identifier_runs(db, database_url, tmp_path):
     # a$b_table_a$b_key went unquoted into the SQL, and split_statements took its $b_table_a$
@@ -497,6 +520,55 @@ tables:
     indexes:
       - {columns: [c], unique: true, where: "c <> ''"}
 """)
+
+
+def test_retype_rerun_under_a_foreign_key_with_an_enum_column_is_idempotent(db, database_url,
+                                                                           tmp_path):
+    # A PostgreSQL bug, reached through an unguarded ALTER COLUMN TYPE: on the second run the
+    # no-op ALTER TABLE public.p ALTER COLUMN a TYPE bigint failed with "could not find cast
+    # from <oid of e> to 3500" (3500 is anyenum). Plain SQL shows it, on 15 and 18 alike:
+    #   CREATE TYPE e AS ENUM ('x');
+    #   CREATE TABLE p (a bigint, k e, UNIQUE (a, k));
+    #   CREATE TABLE c (a bigint, k e, FOREIGN KEY (a, k) REFERENCES p (a, k));
+    #   ALTER TABLE p ALTER COLUMN a TYPE bigint;  -- ERROR
+    # pgwright now alters a type only while format_type differs.
+    reset_database(db)
+    start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
+    start.write_text("""
+version: 1
+enums:
+  e: [x]
+tables:
+  p:
+    columns:
+      a: integer
+      k: e
+    unique: [[a, k]]
+""")
+    target.write_text("""
+version: 1
+enums:
+  e: [x]
+tables:
+  p:
+    columns:
+      a: bigint
+      k: e
+    unique: [[a, k]]
+  c:
+    columns:
+      a: bigint
+      k: e
+    foreign_keys:
+      - {columns: [a, k], references: "p(a, k)"}
+""")
+    push(start, database_url)
+    script = api.plan(target, database_url).sql()
+
+    run_script(db, script)
+    run_script(db, script)
+
+# Still open.
 
 
 @pytest.mark.xfail(strict=True, reason="pgwright bug: CREATE TABLE drops a unique constraint "
@@ -645,30 +717,6 @@ tables:
 """)
 
 
-def test_foreign_key_onto_a_retyped_column_converges(database_url, tmp_path):
-    # strategies.ALLOW_NEW_FOREIGN_KEYS_ON_RETYPED_COLUMNS. Planning fails: operator does not
-    # exist: uuid = text. With the referencing column retyped instead (src.s integer -> text
-    # onto an existing text key): operator does not exist: text = integer.
-    push_in_turn(database_url, tmp_path, """
-version: 1
-tables:
-  src:
-    columns:
-      s: text
-  tgt:
-    columns:
-      k: {type: uuid, unique: true}
-""", """
-version: 1
-tables:
-  src:
-    columns:
-      s: {type: text, references: tgt.k}
-  tgt:
-    columns:
-      k: {type: text, unique: true}
-""")
-
 @pytest.mark.xfail(strict=True, reason="pgwright bug: its reserved-word list is fixed, the "
                    "server's depends on the version (format_type quotes by the server's)")
 def test_enum_named_like_a_keyword_of_some_versions_converges(database_url, tmp_path):
@@ -688,48 +736,20 @@ tables:
 """)
 
 
-def test_retype_rerun_under_a_foreign_key_with_an_enum_column_is_idempotent(db, database_url,
-                                                                           tmp_path):
-    # strategies.retyped_column_under_enum_foreign_key. Second run: "could not find cast from
-    # <oid of e> to 3500" (3500 is anyenum) on ALTER TABLE public.p ALTER COLUMN a TYPE
-    # bigint. Plain SQL shows the server side, on 15 and 18:
-    #   CREATE TYPE e AS ENUM ('x');
-    #   CREATE TABLE p (a bigint, k e, UNIQUE (a, k));
-    #   CREATE TABLE c (a bigint, k e, FOREIGN KEY (a, k) REFERENCES p (a, k));
-    #   ALTER TABLE p ALTER COLUMN a TYPE bigint;  -- ERROR
-    # A guard (alter only while format_type differs) would make the statement idempotent.
-    reset_database(db)
-    start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
-    start.write_text("""
+@pytest.mark.xfail(strict=True, reason="pgwright bug: its SQL lexers (validation's "
+                   "check_embeddable, sqlscript.split_statements) take $b_c$ inside the "
+                   "identifier a$b_c$d for a dollar-quote tag")
+def test_unquoted_identifier_with_two_dollars_in_a_check_converges(database_url, tmp_path):
+    # Validation refuses valid SQL: "not a single SQL expression: unterminated dollar quote".
+    # PostgreSQL's lexer never starts a dollar quote right after an identifier character.
+    # split_statements has the same fault: split_statements("... CHECK (a$b_c$d > 0); CREATE
+    # INDEX CONCURRENTLY ...") returns one statement.
+    push_in_turn(database_url, tmp_path, """
 version: 1
-enums:
-  e: [x]
 tables:
-  p:
+  t:
     columns:
-      a: integer
-      k: e
-    unique: [[a, k]]
+      a$b_c$d: integer
+    checks:
+      c1: "a$b_c$d > 0"
 """)
-    target.write_text("""
-version: 1
-enums:
-  e: [x]
-tables:
-  p:
-    columns:
-      a: bigint
-      k: e
-    unique: [[a, k]]
-  c:
-    columns:
-      a: bigint
-      k: e
-    foreign_keys:
-      - {columns: [a, k], references: "p(a, k)"}
-""")
-    push(start, database_url)
-    script = api.plan(target, database_url).sql()
-
-    run_script(db, script)
-    run_script(db, script)
