@@ -50,15 +50,24 @@ def compare_primary_key(spec: Table, live: Table) -> Iterator[ops.Operation]:
         yield ops.AddConstraint(spec.schema, spec.name, spec.primary_key)
 
 
+def _replace_by_name(spec_items, live_items, drop, add) -> Iterator[ops.Operation]:
+    """Keyed by name: drop what the spec no longer has, drop and add again what changed
+    (``replaced``: not destructive), add what is new."""
+    result = keyed_diff(spec_items, live_items, key=lambda item: item.name)
+    for item in result.removed:
+        yield drop(item.name, False)
+    for item, _ in result.changed:
+        yield drop(item.name, True)
+        yield add(item)
+    for item in result.added:
+        yield add(item)
+
+
 def _replace_constraints(spec: Table, spec_items, live_items) -> Iterator[ops.Operation]:
-    result = keyed_diff(spec_items, live_items, key=lambda c: c.name)
-    for constraint in result.removed:
-        yield ops.DropConstraint(spec.schema, spec.name, constraint.name)
-    for constraint, _ in result.changed:
-        yield ops.DropConstraint(spec.schema, spec.name, constraint.name, replaced=True)
-        yield ops.AddConstraint(spec.schema, spec.name, constraint, online=True)
-    for constraint in result.added:
-        yield ops.AddConstraint(spec.schema, spec.name, constraint, online=True)
+    yield from _replace_by_name(
+        spec_items, live_items,
+        lambda name, replaced: ops.DropConstraint(spec.schema, spec.name, name, replaced=replaced),
+        lambda item: ops.AddConstraint(spec.schema, spec.name, item, online=True))
 
 
 @table_comparator("uniques")
@@ -73,14 +82,10 @@ def compare_checks(spec: Table, live: Table) -> Iterator[ops.Operation]:
 
 @table_comparator("foreign_keys")
 def compare_foreign_keys(spec: Table, live: Table) -> Iterator[ops.Operation]:
-    result = keyed_diff(spec.foreign_keys, live.foreign_keys, key=lambda f: f.name)
-    for fk in result.removed:
-        yield ops.DropForeignKey(spec.schema, spec.name, fk.name)
-    for fk, _ in result.changed:
-        yield ops.DropForeignKey(spec.schema, spec.name, fk.name, replaced=True)
-        yield ops.AddForeignKey(spec.schema, spec.name, fk, online=True)
-    for fk in result.added:
-        yield ops.AddForeignKey(spec.schema, spec.name, fk, online=True)
+    yield from _replace_by_name(
+        spec.foreign_keys, live.foreign_keys,
+        lambda name, replaced: ops.DropForeignKey(spec.schema, spec.name, name, replaced=replaced),
+        lambda item: ops.AddForeignKey(spec.schema, spec.name, item, online=True))
 
 
 @table_comparator("indexes")
