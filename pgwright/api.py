@@ -24,15 +24,13 @@ from pgwright.errors import (
     PgwrightError,
     PlanError,
     Problem,
-    SpecError,
     UnsafePlanError,
 )
 from pgwright.planning import Plan, plan_against
 from pgwright.render.plan import migration_header
 from pgwright.render.sql import Statement, render_script
 from pgwright.runner import DEFAULT_LOCK_POLICY, LockPolicy, run_statements
-from pgwright.spec import load_spec_document, validate_spec
-from pgwright.spec.load import SpecDocument
+from pgwright.spec import load_valid_spec
 
 
 @dataclass(frozen=True)
@@ -51,15 +49,6 @@ class Project:
 
     def url(self) -> str:
         return resolve_database_url(self.database_url, self.root)
-
-
-def load_valid_spec(spec_path: Path | str) -> tuple[SpecDocument, list[Problem]]:
-    """The parsed spec and its warnings; SpecError with every problem if it has errors."""
-    document = load_spec_document(spec_path)
-    problems = validate_spec(document)
-    if any(p.severity == "error" for p in problems):
-        raise SpecError(problems)
-    return document, problems
 
 
 def validate(spec_path: Path | str) -> list[Problem]:

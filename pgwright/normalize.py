@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pgwright.names import quote_ident
 
@@ -90,6 +91,7 @@ class ParsedType:
         return text + "[]" * self.dimensions
 
 
+@lru_cache(maxsize=4096)  # a large spec names the same few dozen types thousands of times
 def parse_type(text: str) -> ParsedType | None:
     """Parse a spec type; None when it is not a type name at all."""
     match = _TYPE_PATTERN.match(text)

@@ -41,6 +41,15 @@ class ServerUnderTest:
     version_num: int  # 180006
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Validated specs are cached (pgwright.spec.cache) in a folder of this run's own, so the
+    tests, and the CLI processes they start, never read or fill the user's cache."""
+    if "PGWRIGHT_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["PGWRIGHT_CACHE_DIR"] = tempfile.mkdtemp(prefix="pgwright-test-cache-")
+
+
 # The chosen server, or why there is none.
 _SERVER = pytest.StashKey[ServerUnderTest | str]()
 # Every fixture that needs the server uses one of these.

@@ -5,13 +5,20 @@ A check written as ``position('@' in email) > 1`` is stored and printed by the s
 rewrite across versions. So, for each existing table whose spec expressions do not already
 match the database text, pgwright builds a stand-in inside a transaction that is always
 rolled back, reads the stand-in back with the same catalog queries, and uses what the server
-printed. Stand-ins are temporary *partitioned* tables: they have no storage, so building a
-thousand of them costs a fraction of a second.
+printed. Stand-ins are temporary *partitioned* tables: they have no storage.
+
+A large spec repeats itself (a thousand tables with ``DEFAULT now()`` and ``CHECK (amount >= 0)``),
+so stand-ins are shared: defaults never name a column, and a check or an index that does not
+name its table prints the same on any table with the same columns of the same types. Those go
+into a few shared stand-ins, one per distinct set of columns they use; only policies, triggers,
+generated columns and expressions that name their own table get a stand-in of their own,
+named like the table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 
 from pgwright.errors import PlanError
 from pgwright.introspect.catalog import read_catalog
@@ -158,36 +165,205 @@ def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn]) -> l
     return statements
 
 
+# Identifiers in an expression, outside string literals: enough to tell which columns (and
+# whether the table itself) a check or an index mentions. A false match only costs sharing.
+_TOKEN = re.compile(r"""'(?:[^']|'')*'|"((?:[^"]|"")+)"|([^\W\d][\w$]*)""")
+
+
+def _identifiers(sql: str) -> set[str]:
+    found = set()
+    for match in _TOKEN.finditer(sql):
+        quoted, bare = match.groups()
+        if quoted is not None:
+            found.add(quoted.replace('""', '"'))
+        elif bare is not None:
+            found.add(bare.lower())
+    return found
+
+
+@dataclass
+class _SharedStandIn:
+    """A stand-in with just the columns some checks and indexes use, shared by every table
+    whose check or index reads the same (the key is the exact SQL, columns and all)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    checks: dict[str, str] = field(default_factory=dict)    # CHECK clause -> constraint name
+    indexes: dict[str, str] = field(default_factory=dict)   # index body -> index name
+
+
+@dataclass
+class _Plan:
+    """Which stand-in prints which expression."""
+
+    defaults: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, default) -> column
+    shared: dict[tuple[tuple[str, str], ...], _SharedStandIn] = field(default_factory=dict)
+    # (table key, "check" or "index", its name) -> (shared stand-in, the SQL printed there)
+    assigned: dict[tuple, tuple[str, str]] = field(default_factory=dict)
+    own: list[_StandIn] = field(default_factory=list)  # what must be printed on a table of its own
+
+    def default_column(self, column: Column) -> str:
+        key = (column.type, column.default)
+        return self.defaults.setdefault(key, f"d{len(self.defaults)}")
+
+    def shared_for(self, table: Table, sql: str) -> _SharedStandIn | None:
+        """The shared stand-in for an expression of ``table``, or None when it names the table."""
+        mentioned = _identifiers(sql)
+        if table.name in mentioned or table.name.lower() in mentioned:
+            return None
+        columns = tuple(Column(c.name, c.type) for c in table.columns if c.name in mentioned)
+        key = tuple((c.name, c.type) for c in columns)
+        if key not in self.shared:
+            self.shared[key] = _SharedStandIn(f"pgwright_canon_shared_{len(self.shared)}", columns)
+        return self.shared[key]
+
+
+def _plan_stand_ins(needs: list[_StandIn]) -> _Plan:
+    plan = _Plan()
+    for need in needs:
+        table = need.table
+        own_checks, own_indexes = set(), set()
+        for column in table.columns:
+            if column.name in need.columns and column.default is not None and column.generated is None:
+                plan.default_column(column)
+        for check in table.checks:
+            if check.name in need.checks:
+                clause = check_clause(check)
+                shared = plan.shared_for(table, clause)
+                if shared is None:
+                    own_checks.add(check.name)
+                else:
+                    shared.checks.setdefault(clause, f"c{len(shared.checks)}")
+                    plan.assigned[(table.key, "check", check.name)] = (shared.name, clause)
+        for index in table.indexes:
+            if index.name in need.indexes:
+                body = _index_sql_body(index)
+                shared = plan.shared_for(table, body)
+                if shared is None:
+                    own_indexes.add(index.name)
+                else:
+                    shared.indexes.setdefault(body, f"{shared.name}_{len(shared.indexes)}")
+                    plan.assigned[(table.key, "index", index.name)] = (shared.name, body)
+        generated = frozenset(c.name for c in table.columns
+                              if c.name in need.columns and c.generated is not None)
+        if generated or own_checks or own_indexes or need.policies or need.triggers:
+            plan.own.append(replace(need, columns=generated, checks=frozenset(own_checks),
+                                    indexes=frozenset(own_indexes)))
+    return plan
+
+
+def _index_sql_body(index: Index) -> str:
+    return index_body(replace(index, unique=False))
+
+
+def _shared_sql(plan: _Plan) -> list[str]:
+    statements = []
+    partition_key = f"{quote_ident(PARTITION_KEY)} integer"
+    # Defaults in tables of at most 1000 columns (PostgreSQL allows 1600).
+    defaults = list(plan.defaults.items())
+    for start in range(0, len(defaults), 1000):
+        columns = [column_definition(Column(name, type_, default=default))
+                   for (type_, default), name in defaults[start:start + 1000]]
+        statements.append(f"CREATE TEMP TABLE pgwright_canon_defaults_{start} "
+                          f"({', '.join([*columns, partition_key])}) "
+                          f"PARTITION BY LIST ({quote_ident(PARTITION_KEY)})")
+    for shared in plan.shared.values():
+        parts = [column_definition(column) for column in shared.columns]
+        parts += [f"CONSTRAINT {name} {clause}" for clause, name in shared.checks.items()]
+        statements.append(f"CREATE TEMP TABLE {shared.name} ({', '.join([*parts, partition_key])}) "
+                          f"PARTITION BY LIST ({quote_ident(PARTITION_KEY)})")
+        statements += [f"CREATE INDEX {name} ON pg_temp.{shared.name} {body}"
+                       for body, name in shared.indexes.items()]
+    return statements
+
+
 def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
     """The spec with every expression that can be compared to the live one in server form."""
     live_tables = live.tables_by_key()
-    stand_ins = [need for table in spec.tables
-                 if table.key in live_tables and (need := _needs(table, live_tables[table.key]))]
-    if not stand_ins:
+    needs = [need for table in spec.tables
+             if table.key in live_tables and (need := _needs(table, live_tables[table.key]))]
+    if not needs:
         return spec
+    plan = _plan_stand_ins(needs)
     # pg_temp goes last, so unqualified names in expressions find the real tables first.
     search_path = ", ".join([*(quote_ident(s) for s in spec.schema_names), "pg_temp"])
-    names = _stand_in_names(stand_ins)
-    batches = [_stand_in_sql(number, name, stand_in)
-               for number, (name, stand_in) in enumerate(zip(names, stand_ins, strict=True))]
+    names = _stand_in_names(plan.own)
+    own_batches = [_stand_in_sql(number, name, stand_in)
+                   for number, (name, stand_in) in enumerate(zip(names, plan.own, strict=True))]
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
-        for statement in _prerequisites(spec, live, stand_ins):
+        for statement in _prerequisites(spec, live, needs):
             connection.execute(statement)
         try:
             with connection.transaction():
-                connection.execute(";\n".join(s for batch in batches for s in batch))
+                connection.execute(";\n".join(
+                    [*_shared_sql(plan), *(s for batch in own_batches for s in batch)]))
         except Exception:
-            _raise_precise_errors(connection, stand_ins, batches)
+            # Say which table's expression the server rejected, building each on its own.
+            _raise_precise_errors(connection, needs, [
+                _stand_in_sql(number, f"pgwright_canon_{number}", need)
+                for number, need in enumerate(needs)])
             raise
         connection.execute("SET LOCAL search_path = ''")
         temp_schema = connection.execute(
             "SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()"
         ).fetchone()[0]
         printed = read_catalog(connection, [temp_schema]).tables_by_key()
-    canonical = {need.table.key: _apply(number, need, printed[(temp_schema, names[number])])
-                 for number, need in enumerate(stand_ins)}
+    printed_shared = _PrintedShared.read(plan, printed, temp_schema)
+    own = {need.table.key: _apply(number, need, printed[(temp_schema, names[number])])
+           for number, need in enumerate(plan.own)}
+    canonical = {need.table.key: printed_shared.apply(need, own.get(need.table.key, need.table))
+                 for need in needs}
     return replace(spec, tables=tuple(canonical.get(t.key, t) for t in spec.tables))
+
+
+@dataclass(frozen=True)
+class _PrintedShared:
+    """What the server printed on the shared stand-ins, by the SQL the spec gave it."""
+
+    plan: _Plan
+    defaults: dict[tuple[str, str], str | None]
+    checks: dict[tuple[str, str], str]          # (stand-in, CHECK clause) -> printed expression
+    indexes: dict[tuple[str, str], Index]       # (stand-in, index body) -> printed index
+
+    @classmethod
+    def read(cls, plan: _Plan, printed: dict, temp_schema: str) -> _PrintedShared:
+        default_columns = {column.name: column
+                           for (schema, name), table in printed.items()
+                           if schema == temp_schema and name.startswith("pgwright_canon_defaults_")
+                           for column in table.columns}
+        defaults = {key: default_columns[name].default for key, name in plan.defaults.items()}
+        checks, indexes = {}, {}
+        for shared in plan.shared.values():
+            table = printed[(temp_schema, shared.name)]
+            printed_checks = {check.name: check.expression for check in table.checks}
+            checks.update({(shared.name, clause): printed_checks[name]
+                           for clause, name in shared.checks.items()})
+            printed_indexes = {index.name: index for index in table.indexes}
+            indexes.update({(shared.name, body): printed_indexes[name]
+                            for body, name in shared.indexes.items()})
+        return cls(plan, defaults, checks, indexes)
+
+    def apply(self, need: _StandIn, table: Table) -> Table:
+        """``table`` (already carrying what its own stand-in printed) with the shared results."""
+        assigned = self.plan.assigned
+        columns = tuple(
+            replace(column, default=self.defaults[(column.type, column.default)])
+            if column.name in need.columns and column.default is not None
+            and column.generated is None else column
+            for column in table.columns)
+        checks = tuple(
+            replace(check, expression=self.checks[assigned[(table.key, "check", check.name)]])
+            if (table.key, "check", check.name) in assigned else check
+            for check in table.checks)
+        indexes = []
+        for index in table.indexes:
+            where = assigned.get((table.key, "index", index.name))
+            if where is not None:
+                printed = self.indexes[where]
+                index = replace(index, keys=printed.keys, where=printed.where)
+            indexes.append(index)
+        return replace(table, columns=columns, checks=checks, indexes=tuple(indexes))
 
 
 def _index_name(number: int, position: int) -> str:
@@ -224,6 +400,7 @@ def _apply(number: int, need: _StandIn, printed: Table) -> Table:
                      else t for t in table.triggers)
     return replace(table, columns=tuple(columns), checks=checks, indexes=tuple(indexes),
                    policies=policies, triggers=triggers)
+
 
 
 def _raise_precise_errors(connection, stand_ins, batches) -> None:

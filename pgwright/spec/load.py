@@ -121,14 +121,27 @@ def parse_spec_text(text: str, file: str = "<spec>") -> SpecDocument:
     return SpecDocument(data=data, file=file, lines=lines)
 
 
-def load_spec_document(path: str | Path) -> SpecDocument:
-    """Read and parse a spec file."""
+def read_spec_bytes(path: str | Path) -> bytes:
+    """The spec file's bytes; SpecError when it cannot be read."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise SpecError([Problem(message="spec file not found", file=str(path),
                                  suggestion="run `pgwright init` to create one")]) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise SpecError([Problem(message=f"cannot read spec: {error}", file=str(path))]) from None
-    return parse_spec_text(text, file=str(path))
+
+
+def decode_spec(spec_bytes: bytes, file: str) -> SpecDocument:
+    """Parse a spec file's bytes (UTF-8)."""
+    try:
+        text = spec_bytes.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecError([Problem(message=f"cannot read spec: {error}", file=file)]) from None
+    return parse_spec_text(text, file=file)
+
+
+def load_spec_document(path: str | Path) -> SpecDocument:
+    """Read and parse a spec file."""
+    return decode_spec(read_spec_bytes(path), str(path))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pgwright.names import default_constraint_name, truncate_identifier
 from pgwright.normalize import expression_index_label, split_top_level
@@ -88,6 +89,12 @@ class TableEntry:
         value = self.raw.get("primary_key")
         return value.get("name") if isinstance(value, dict) else None
 
+    @cached_property
+    def columns(self) -> tuple[ColumnEntry, ...]:
+        """The columns with their shorthands expanded; computed once, since validation and
+        model building ask for them many times per table."""
+        return tuple(_expand_columns(self))
+
 
 def table_entries(data: dict, schemas: list[str]) -> list[TableEntry]:
     return [TableEntry(*split_key(key, schemas[0]), raw or {}, ("tables", key))
@@ -126,7 +133,11 @@ def as_names(value) -> tuple[str, ...]:
     return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
-def column_entries(table: TableEntry) -> list[ColumnEntry]:
+def column_entries(table: TableEntry) -> tuple[ColumnEntry, ...]:
+    return table.columns
+
+
+def _expand_columns(table: TableEntry) -> list[ColumnEntry]:
     entries = []
     pk_columns = set(table.primary_key or [])
     for name, raw in (table.raw.get("columns") or {}).items():
