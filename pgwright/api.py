@@ -199,7 +199,7 @@ def render_spec_docs(spec_path: Path | str) -> dict[str, str]:
     """The schema docs of a spec, as ``{relative file name: Markdown}``. No database needed."""
     from pgwright.analysis import outlives_what_it_records
     from pgwright.render.docs import render_docs
-    from pgwright.spec import spec_to_catalog
+    from pgwright.spec.to_model import spec_to_catalog
 
     document, _ = load_valid_spec(spec_path)
     catalog = spec_to_catalog(document)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum as _Enum
+from functools import cached_property
 
 
 class ReferentialAction(str, _Enum):
@@ -252,7 +253,13 @@ class Table:
         return (self.schema, self.name)
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
+        return self._columns_by_name.get(name)
+
+    @cached_property
+    def _columns_by_name(self) -> dict[str, Column]:
+        # Asked for per column while diffing; cached_property writes the instance __dict__
+        # directly, so the frozen dataclass allows it, and it takes no part in comparison.
+        return {column.name: column for column in self.columns}
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ def split_qualified(name: str, default_schema: str) -> tuple[str, str]:
     return default_schema, name.strip()
 
 
+@lru_cache(maxsize=8192)
 def collapse_whitespace(expression: str) -> str:
     """Whitespace outside quotes folded to single spaces: a cheap first equality test."""
     parts: list[str] = []

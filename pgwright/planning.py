@@ -22,9 +22,8 @@ from pgwright.introspect.catalog import (
 from pgwright.model import Catalog
 from pgwright.ops import AssertNoViolations, Operation
 from pgwright.render.sql import Statement, render_script, render_statements
-from pgwright.spec.load import SpecDocument
+from pgwright.spec.document import SpecDocument
 from pgwright.spec.reading import managed_schemas
-from pgwright.spec.to_model import chained, default_type_resolver, spec_to_catalog
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,24 @@ class Plan:
 
 
 def build_spec_catalog(document: SpecDocument, user_types: dict[str, str]) -> Catalog:
-    """The spec's model with user types resolved against the database first."""
-    return spec_to_catalog(document, chained(user_types.get, default_type_resolver(document.data)))
+    """The spec's model with user types resolved against the database first.
+
+    The model depends on nothing else, so for a validated spec it is cached beside it.
+    """
+    from pgwright.spec import cache
+
+    key = None
+    if document.digest is not None:
+        key = cache.derived_key(document.digest, "catalog", sorted(user_types.items()))
+        cached = cache.read_entry(key)
+        if isinstance(cached, Catalog):
+            return cached
+    from pgwright.spec.to_model import chained, default_type_resolver, spec_to_catalog
+
+    catalog = spec_to_catalog(document, chained(user_types.get, default_type_resolver(document.data)))
+    if key is not None:
+        cache.write_entry(key, catalog)
+    return catalog
 
 
 def _check_external_references(spec: Catalog, external: dict) -> None:
@@ -93,16 +108,11 @@ def named_roles(spec: Catalog) -> list[str]:
     return sorted(roles - {"public"})
 
 
-def external_relations(document: SpecDocument) -> list[str]:
-    from pgwright.spec.reading import foreign_key_entries, table_entries
-
-    schemas = managed_schemas(document.data)
-    relations = set()
-    for entry in table_entries(document.data, schemas):
-        for fk in foreign_key_entries(entry, schemas):
-            if fk.target and fk.target[0] not in schemas:
-                relations.add(f"{fk.target[0]}.{fk.target[1]}")
-    return sorted(relations)
+def external_relations(spec: Catalog) -> list[str]:
+    """The tables outside the managed schemas that the spec's foreign keys reference."""
+    managed = set(spec.schema_names)
+    return sorted({f"{fk.target_schema}.{fk.target_table}" for table in spec.tables
+                   for fk in table.foreign_keys if fk.target_schema not in managed})
 
 
 def plan_against(connection, document: SpecDocument) -> Plan:
@@ -111,8 +121,8 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     with catalog_snapshot(connection):
         live = read_catalog(connection, schemas)
         user_types = read_user_types(connection, schemas)
-        external = read_external_columns(connection, external_relations(document))
         spec = build_spec_catalog(document, user_types)
+        external = read_external_columns(connection, external_relations(spec))
         missing_roles = read_missing_roles(connection, named_roles(spec))
     if missing_roles:
         raise PlanError(f"role(s) {', '.join(missing_roles)} do not exist on the server; "

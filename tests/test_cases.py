@@ -18,7 +18,7 @@ import pytest
 from pgwright.errors import PgwrightError
 from pgwright.planning import plan_against
 from pgwright.runner import run_statements
-from pgwright.spec import load_spec_document
+from pgwright.spec.load import load_spec_document
 from tests.pgcatalog import catalog_snapshot
 
 CASES = Path(__file__).parent / "cases"

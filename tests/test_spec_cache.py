@@ -31,16 +31,16 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files actually parsed (rather than read from the cache)."""
-    import pgwright.spec as spec_package
+    import pgwright.spec.load as load_module
 
     seen: list[str] = []
-    real = spec_package.decode_spec
+    real = load_module.decode_spec
 
     def counting(spec_bytes: bytes, file: str):
         seen.append(file)
         return real(spec_bytes, file)
 
-    monkeypatch.setattr(spec_package, "decode_spec", counting)
+    monkeypatch.setattr(load_module, "decode_spec", counting)
     return seen
 
 

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from pgwright import api
 from pgwright.cli import main
 from pgwright.errors import Problem, SpecError
-from pgwright.spec import load_spec_document, validate_spec
-from pgwright.spec.load import parse_spec_text
+from pgwright.spec.load import load_spec_document, parse_spec_text
+from pgwright.spec.validate import validate_spec
 
 BAD_SPECS_DIR = Path(__file__).parent / "bad_specs"
 NO_SERVER_URL = "postgresql://nobody@127.0.0.1:1/nowhere"  # nothing listens on port 1

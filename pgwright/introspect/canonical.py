@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pgwright.errors import PlanError
 from pgwright.introspect.catalog import read_catalog
@@ -170,7 +171,8 @@ def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn]) -> l
 _TOKEN = re.compile(r"""'(?:[^']|'')*'|"((?:[^"]|"")+)"|([^\W\d][\w$]*)""")
 
 
-def _identifiers(sql: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _identifiers(sql: str) -> frozenset[str]:
     found = set()
     for match in _TOKEN.finditer(sql):
         quoted, bare = match.groups()
@@ -178,7 +180,7 @@ def _identifiers(sql: str) -> set[str]:
             found.add(quoted.replace('""', '"'))
         elif bare is not None:
             found.add(bare.lower())
-    return found
+    return frozenset(found)
 
 
 @dataclass
@@ -347,23 +349,29 @@ class _PrintedShared:
     def apply(self, need: _StandIn, table: Table) -> Table:
         """``table`` (already carrying what its own stand-in printed) with the shared results."""
         assigned = self.plan.assigned
-        columns = tuple(
-            replace(column, default=self.defaults[(column.type, column.default)])
-            if column.name in need.columns and column.default is not None
-            and column.generated is None else column
-            for column in table.columns)
-        checks = tuple(
-            replace(check, expression=self.checks[assigned[(table.key, "check", check.name)]])
-            if (table.key, "check", check.name) in assigned else check
-            for check in table.checks)
-        indexes = []
-        for index in table.indexes:
-            where = assigned.get((table.key, "index", index.name))
-            if where is not None:
-                printed = self.indexes[where]
-                index = replace(index, keys=printed.keys, where=printed.where)
-            indexes.append(index)
-        return replace(table, columns=columns, checks=checks, indexes=tuple(indexes))
+        changes = {}
+        if any(column.name in need.columns and column.generated is None
+               for column in table.columns):
+            changes["columns"] = tuple(
+                replace(column, default=self.defaults[(column.type, column.default)])
+                if column.name in need.columns and column.default is not None
+                and column.generated is None else column
+                for column in table.columns)
+        if need.checks:
+            changes["checks"] = tuple(
+                replace(check, expression=self.checks[assigned[(table.key, "check", check.name)]])
+                if (table.key, "check", check.name) in assigned else check
+                for check in table.checks)
+        if need.indexes:
+            indexes = []
+            for index in table.indexes:
+                where = assigned.get((table.key, "index", index.name))
+                if where is not None:
+                    printed = self.indexes[where]
+                    index = replace(index, keys=printed.keys, where=printed.where)
+                indexes.append(index)
+            changes["indexes"] = tuple(indexes)
+        return replace(table, **changes) if changes else table
 
 
 def _index_name(number: int, position: int) -> str:

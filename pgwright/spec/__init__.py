@@ -1,16 +1,18 @@
-"""The spec stage: load schema.yaml (keeping line numbers), validate it, turn it into a model."""
+"""The spec stage: load schema.yaml (keeping line numbers), validate it, turn it into a model.
+
+The stages live in submodules (document, load, validate, to_model, cache); this package only
+imports them when needed, so that a plan whose spec comes from the cache of validated specs
+loads neither the YAML parser nor the validator.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from pgwright.errors import Problem, SpecError
-from pgwright.spec.load import SpecDocument, decode_spec, load_spec_document, read_spec_bytes
-from pgwright.spec.to_model import spec_to_catalog
-from pgwright.spec.validate import validate_spec
+from pgwright.spec.document import SpecDocument, read_spec_bytes
 
-__all__ = ["SpecDocument", "load_spec_document", "load_valid_spec", "spec_to_catalog",
-           "validate_spec", "load_spec"]
+__all__ = ["SpecDocument", "load_valid_spec", "load_spec"]
 
 
 def load_valid_spec(path: str | Path) -> tuple[SpecDocument, list[Problem]]:
@@ -19,6 +21,8 @@ def load_valid_spec(path: str | Path) -> tuple[SpecDocument, list[Problem]]:
     An unchanged spec comes from the cache of validated specs (:mod:`pgwright.spec.cache`)
     instead of being parsed and validated again.
     """
+    from dataclasses import replace
+
     from pgwright.spec import cache
 
     spec_bytes = read_spec_bytes(path)
@@ -26,7 +30,10 @@ def load_valid_spec(path: str | Path) -> tuple[SpecDocument, list[Problem]]:
     cached = cache.read_entry(key)
     if cached is not None:
         return cached
-    document = decode_spec(spec_bytes, str(path))
+    from pgwright.spec.load import decode_spec
+    from pgwright.spec.validate import validate_spec
+
+    document = replace(decode_spec(spec_bytes, str(path)), digest=key)
     problems = validate_spec(document)
     if any(p.severity == "error" for p in problems):
         raise SpecError(problems)
@@ -34,9 +41,11 @@ def load_valid_spec(path: str | Path) -> tuple[SpecDocument, list[Problem]]:
     return document, problems
 
 
-def load_spec(path):
+def load_spec(path: str | Path):
     """Load, validate and convert a spec file; raises SpecError listing every problem.
 
     >>> catalog = load_spec("schema.yaml")  # doctest: +SKIP
     """
+    from pgwright.spec.to_model import spec_to_catalog
+
     return spec_to_catalog(load_valid_spec(path)[0])

@@ -1,48 +1,16 @@
-"""Read schema.yaml into plain data, remembering the line of every key."""
+"""Read schema.yaml into plain data (a SpecDocument), remembering the line of every key."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from pgwright.errors import Problem, SpecError
+from pgwright.spec.document import KeyPath, SpecDocument, format_path, read_spec_bytes
 
-KeyPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class SpecDocument:
-    """The parsed YAML of a spec and where each key path stands in the file."""
-
-    data: object
-    file: str
-    lines: dict[KeyPath, int] = field(default_factory=dict)
-
-    def line_of(self, path: KeyPath) -> int | None:
-        """The line of ``path``, or of its nearest ancestor that has one."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return None
-
-    def problem(self, path: KeyPath, message: str, suggestion: str | None = None,
-                severity: str = "error") -> Problem:
-        return Problem(message=message, path=format_path(path), line=self.line_of(path),
-                       file=self.file, suggestion=suggestion, severity=severity)
-
-
-def format_path(path: KeyPath) -> str:
-    """``("tables", "orders", "indexes", 0)`` -> ``tables.orders.indexes[0]``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
+__all__ = ["KeyPath", "SpecDocument", "format_path", "parse_spec_text", "load_spec_document",
+           "read_spec_bytes", "decode_spec"]
 
 
 # libyaml's parser when PyYAML was built with it: a 1 MB spec parses in a fraction of the time.
@@ -119,18 +87,6 @@ def parse_spec_text(text: str, file: str = "<spec>") -> SpecDocument:
     if node is not None:
         _record_lines(node, (), lines)
     return SpecDocument(data=data, file=file, lines=lines)
-
-
-def read_spec_bytes(path: str | Path) -> bytes:
-    """The spec file's bytes; SpecError when it cannot be read."""
-    path = Path(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError([Problem(message="spec file not found", file=str(path),
-                                 suggestion="run `pgwright init` to create one")]) from None
-    except OSError as error:
-        raise SpecError([Problem(message=f"cannot read spec: {error}", file=str(path))]) from None
 
 
 def decode_spec(spec_bytes: bytes, file: str) -> SpecDocument:

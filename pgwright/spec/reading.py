@@ -12,7 +12,7 @@ from functools import cached_property
 
 from pgwright.names import default_constraint_name, truncate_identifier
 from pgwright.normalize import expression_index_label, split_top_level
-from pgwright.spec.load import KeyPath
+from pgwright.spec.document import KeyPath
 
 
 def managed_schemas(data: dict) -> list[str]:

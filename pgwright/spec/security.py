@@ -13,7 +13,7 @@ from pgwright.model import (
     Trigger,
 )
 from pgwright.normalize import canonical_type
-from pgwright.spec.load import KeyPath
+from pgwright.spec.document import KeyPath
 from pgwright.spec.reading import split_key
 
 COMMANDS = {"all": PolicyCommand.ALL, "select": PolicyCommand.SELECT,

@@ -33,7 +33,7 @@ from pgwright.normalize import (
     qualified_type_name,
     split_top_level,
 )
-from pgwright.spec.load import SpecDocument, format_path
+from pgwright.spec.document import SpecDocument, format_path
 from pgwright.spec.reading import (
     as_names,
     column_entries,

@@ -30,7 +30,7 @@ from pgwright.normalize import (
     check_embeddable,
     parse_type,
 )
-from pgwright.spec.load import KeyPath, SpecDocument, format_path
+from pgwright.spec.document import KeyPath, SpecDocument, format_path
 from pgwright.spec.reading import (
     RawForeignKey,
     column_entries,

@@ -1,0 +1,61 @@
+"""A parsed spec: its data and where each key stands in the file.
+
+Kept apart from the YAML parser (spec/load.py) so that a spec read back from the cache of
+validated specs needs neither the parser nor the validator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pgwright.errors import Problem, SpecError
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SpecDocument:
+    """The parsed YAML of a spec and where each key path stands in the file."""
+
+    data: object
+    file: str
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    # The cache key of the file's text (spec/cache.py), once it has been validated.
+    digest: str | None = field(default=None, compare=False)
+
+    def line_of(self, path: KeyPath) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def problem(self, path: KeyPath, message: str, suggestion: str | None = None,
+                severity: str = "error") -> Problem:
+        return Problem(message=message, path=format_path(path), line=self.line_of(path),
+                       file=self.file, suggestion=suggestion, severity=severity)
+
+
+def format_path(path: KeyPath) -> str:
+    """``("tables", "orders", "indexes", 0)`` -> ``tables.orders.indexes[0]``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def read_spec_bytes(path: str | Path) -> bytes:
+    """The spec file's bytes; SpecError when it cannot be read."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([Problem(message="spec file not found", file=str(path),
+                                 suggestion="run `pgwright init` to create one")]) from None
+    except OSError as error:
+        raise SpecError([Problem(message=f"cannot read spec: {error}", file=str(path))]) from None
