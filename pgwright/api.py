@@ -231,7 +231,8 @@ def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:
 
 def apply(database_url: str, migrations_dir: Path | str,
           on_migration: Callable[[Migration], None] | None = None,
-          allow_destructive: bool = False) -> list[Migration]:
+          allow_destructive: bool = False,
+          lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> list[Migration]:
     """Run pending migrations in order, each in one transaction, under an advisory lock.
 
     Refuses (UnsafePlanError, nothing applied) when a pending migration has destructive
@@ -247,7 +248,7 @@ def apply(database_url: str, migrations_dir: Path | str,
                                   "-- DESTRUCTIVE in the file); nothing was applied (pass "
                                   "--allow-destructive to apply them)")
     try:
-        return apply_migrations(database_url, Path(migrations_dir), on_migration)
+        return apply_migrations(database_url, Path(migrations_dir), on_migration, lock_policy)
     except MigrationError as error:
         from pgwright.checks import PREFLIGHT_PREFIX
 

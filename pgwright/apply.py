@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pgwright.connect import plain_url, redact, sqlalchemy_url
 from pgwright.errors import MigrationError
 from pgwright.render.sql import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
-from pgwright.runner import DEFAULT_LOCK_POLICY, with_lock_retries
+from pgwright.runner import DEFAULT_LOCK_POLICY, SET_LOCK_TIMEOUT, LockPolicy, with_lock_retries
 from pgwright.sqlscript import split_statements
 
 VERSION_SCHEMA = "pgwright"
@@ -140,12 +140,30 @@ def _run_on(context, connection, on_version_apply=None) -> None:
         context.run_migrations()
 
 
+# Where apply_migrations leaves its lock policy for run_migration_sql (Alembic's
+# Config.attributes is its documented channel from the caller to the migration scripts).
+LOCK_POLICY_ATTRIBUTE = "pgwright.lock_policy"
+
+
 def run_migration_sql(revision_file: str) -> None:
     """Called by each revision's upgrade(): run the .sql file beside it, statement by statement."""
     from alembic import op
 
     sql_path = Path(revision_file).with_suffix(".sql")
     bind = op.get_bind()
+    context = op.get_context()
+    environment = getattr(context, "environment_context", None)
+    attributes = environment.config.attributes if environment is not None and environment.config else {}
+    policy = attributes.get(LOCK_POLICY_ATTRIBUTE, DEFAULT_LOCK_POLICY)
+    text = sql_path.read_text(encoding="utf-8")
+    # The file's own SET lock_timeout (written by generate, reviewed with it) is the timeout
+    # its statements run under; the policy sets it only for files without one.
+    written = SET_LOCK_TIMEOUT.search(text)
+    if written:
+        policy = replace(policy, timeout=written.group(1))
+    else:
+        with bind.connection.dbapi_connection.cursor() as cursor:
+            cursor.execute(policy.set_sql())
 
     def run(statement: str) -> None:
         # Straight to the driver with no parameters, so a '%' in a function body or a
@@ -153,18 +171,19 @@ def run_migration_sql(revision_file: str) -> None:
         with bind.connection.dbapi_connection.cursor() as cursor:
             cursor.execute(statement)
 
-    for statement in split_statements(sql_path.read_text(encoding="utf-8")):
+    for statement in split_statements(text):
         describe = statement.strip().splitlines()[-1][:120]
         if NO_TRANSACTION_MARKER in statement:
             with op.get_context().autocommit_block():
-                with_lock_retries(lambda s=statement: run(s), DEFAULT_LOCK_POLICY, describe)
+                with_lock_retries(lambda s=statement: run(s), policy, describe)
         else:
-            with_lock_retries(lambda s=statement: run(s), DEFAULT_LOCK_POLICY, describe,
+            with_lock_retries(lambda s=statement: run(s), policy, describe,
                               attempt_scope=bind.begin_nested)
 
 
 def apply_migrations(url: str, migrations_dir: Path,
-                     on_migration: Callable[[Migration], None] | None = None) -> list[Migration]:
+                     on_migration: Callable[[Migration], None] | None = None,
+                     lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> list[Migration]:
     """Run every pending migration, each in its own transaction, under an advisory lock.
 
     Two concurrent calls never interleave: the second waits for the lock, then finds
@@ -175,6 +194,7 @@ def apply_migrations(url: str, migrations_dir: Path,
     from sqlalchemy import text
 
     config = alembic_config(migrations_dir)
+    config.attributes[LOCK_POLICY_ATTRIBUTE] = lock_policy
     script = ScriptDirectory.from_config(config)
     applied: list[Migration] = []
     by_revision = {m.revision: m for m in list_migrations(migrations_dir)}

@@ -242,6 +242,41 @@ def check(spec_path, database_url, migrations_dir, as_json) -> int:
     return EXIT_CHANGES
 
 
+LOCK_TIMEOUT_HELP = ("How long one statement may wait for a lock before it gives up (500ms, 5s, "
+                     "1min), so a migration never queues behind a long transaction while "
+                     "blocking everyone else.")
+
+
+def lock_options(timeout_help: str = LOCK_TIMEOUT_HELP, retries: bool = True):
+    """--lock-timeout (and --lock-retries): passed on as a ``lock_policy`` keyword."""
+
+    def decorate(function):
+        @wraps(function)
+        def wrapper(*args, lock_timeout, lock_retries=DEFAULT_LOCK_RETRIES, **kwargs):
+            from pgwright.runner import LockPolicy
+
+            try:
+                kwargs["lock_policy"] = LockPolicy(timeout=lock_timeout, retries=lock_retries)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint="'--lock-timeout'") from None
+            return function(*args, **kwargs)
+
+        if retries:
+            wrapper = click.option(
+                "--lock-retries", default=DEFAULT_LOCK_RETRIES, show_default=True,
+                type=click.IntRange(min=0),
+                help="How many times a statement that timed out waiting for a lock is tried "
+                     "again, after a doubling pause, before the run fails cleanly.")(wrapper)
+        return click.option("--lock-timeout", default=DEFAULT_LOCK_TIMEOUT, show_default=True,
+                            metavar="DURATION", help=timeout_help)(wrapper)
+
+    return decorate
+
+
+# The defaults of pgwright.runner.LockPolicy, repeated so that --help needs no import.
+DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES = "5s", 3
+
+
 DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path),
                            help="Where the generated schema docs go.  "
                                 "[default: docs/schema/ beside the spec]")
@@ -251,13 +286,17 @@ DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path)
 @project_options
 @click.option("-m", "--message", required=True, help="What the migration does.")
 @DOCS_OPTION
+@lock_options("The lock_timeout the migration sets for its statements (500ms, 5s, 1min): it "
+              "never queues behind a long transaction while blocking everyone else.",
+              retries=False)
 @handles_errors
-def generate(spec_path, database_url, migrations_dir, message, docs_dir) -> int:
+def generate(spec_path, database_url, migrations_dir, message, docs_dir, lock_policy) -> int:
     """Write the next migration (and refresh the schema docs); print the migration's path."""
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
-    migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message)
+    migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message,
+                                       lock_policy=lock_policy)
     written = api.docs(spec_path, docs_dir)
     if written:
         _say(f"docs: {len(written)} file(s) updated in {docs_dir}")
@@ -281,8 +320,11 @@ ALLOW_DESTRUCTIVE = click.option(
 @project_options
 @click.option("--sql", "print_sql", is_flag=True, help="Print the pending SQL instead of running it.")
 @ALLOW_DESTRUCTIVE
+@lock_options("The lock_timeout for migrations that do not set their own (generated ones set "
+              "the one given to generate).")
 @handles_errors
-def apply(spec_path, database_url, migrations_dir, print_sql, allow_destructive) -> int:
+def apply(spec_path, database_url, migrations_dir, print_sql, allow_destructive,
+          lock_policy) -> int:
     """Run pending migrations in order, each in one transaction, under an advisory lock."""
     from pgwright import api
 
@@ -292,7 +334,7 @@ def apply(spec_path, database_url, migrations_dir, print_sql, allow_destructive)
         click.echo(sql if sql else "-- pgwright: no pending migrations")
         return EXIT_OK
     applied = api.apply(url, migrations_dir, on_migration=lambda m: _say(f"applying {m.name}"),
-                        allow_destructive=allow_destructive)
+                        allow_destructive=allow_destructive, lock_policy=lock_policy)
     _say(f"applied {len(applied)} migration(s)" if applied else "up to date: nothing to apply",
          "green")
     return EXIT_OK
@@ -302,8 +344,9 @@ def apply(spec_path, database_url, migrations_dir, print_sql, allow_destructive)
 @project_options
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 @ALLOW_DESTRUCTIVE
+@lock_options()
 @handles_errors
-def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int:
+def push(spec_path, database_url, migrations_dir, yes, allow_destructive, lock_policy) -> int:
     """Plan and execute directly, without a migration file (development databases, tests)."""
     from pgwright import api
     from pgwright.render.plan import summary_lines
@@ -325,7 +368,7 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive) -> int
         click.confirm(f"Apply {len(the_plan.operations)} change(s)?", abort=True, err=True)
     with _progress("pushing") as advance:
         the_plan = api.push(spec_path, url, on_statement=advance,
-                            allow_destructive=allow_destructive)
+                            allow_destructive=allow_destructive, lock_policy=lock_policy)
     _say(f"pushed {len(the_plan.operations)} change(s)", "green")
     return EXIT_OK
 

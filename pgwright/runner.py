@@ -9,6 +9,7 @@ so a migration never queues behind a long transaction and blocks everyone behind
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,8 +26,21 @@ class LockPolicy:
     retries: int = 3
     backoff_seconds: float = 0.5  # doubled after each attempt
 
+    def __post_init__(self) -> None:
+        if not _TIMEOUT.match(self.timeout):
+            raise ValueError(f"lock timeout {self.timeout!r} is not a duration such as "
+                             "500ms, 5s or 1min")
+        if self.retries < 0:
+            raise ValueError("lock retries cannot be negative")
+
     def set_sql(self) -> str:
         return f"SET lock_timeout = {quote_literal(self.timeout)}"
+
+
+# What PostgreSQL accepts for lock_timeout that we also want to accept: a number and a unit.
+_TIMEOUT = re.compile(r"^\d+(?:\.\d+)?\s*(?:us|ms|s|min|h)?$")
+# The SET a generated migration starts with (render: LockPolicy.set_sql).
+SET_LOCK_TIMEOUT = re.compile(r"^\s*SET\s+lock_timeout\s*(?:=|TO)\s*'([^']*)'", re.IGNORECASE | re.MULTILINE)
 
 
 DEFAULT_LOCK_POLICY = LockPolicy()
@@ -57,11 +71,15 @@ def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: str
                 raise
             if attempt == policy.retries:
                 raise MigrationError(
-                    f"gave up after {policy.retries + 1} attempts: could not get a lock within "
+                    f"gave up after {_attempts(policy.retries + 1)}: could not get a lock within "
                     f"lock_timeout {policy.timeout} for: {describe}; a long-running transaction "
                     "holds it (see pg_stat_activity / pg_locks)") from error
             time.sleep(delay)
             delay *= 2
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt" + ("" if count == 1 else "s")
 
 
 def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAULT_LOCK_POLICY,

@@ -207,6 +207,50 @@ def test_generated_migrations_set_lock_timeout(tmp_path, database_url):
     assert "SET lock_timeout = '5s';" in migration.sql_path.read_text()
 
 
+def test_lock_options_on_the_command_line_govern_push(tmp_path, database_url, db):
+    api.push(write(tmp_path, BASE), database_url)
+    spec = write(tmp_path, WITH_FK)
+    before = catalog_snapshot(db)
+    holder = hold_lock(database_url, "orders", 3)
+    result = CliRunner().invoke(main, ["push", "--yes", "-s", str(spec), "--db", database_url,
+                                       "--lock-timeout", "150ms", "--lock-retries", "1"])
+    holder.join()
+    assert result.exit_code == 1
+    assert "gave up after 2 attempts" in result.output and "lock_timeout 150ms" in result.output
+    assert catalog_snapshot(db) == before
+
+
+def test_generate_writes_the_lock_timeout_it_is_given_and_apply_runs_under_it(
+        tmp_path, database_url, db):
+    migrations = tmp_path / "migrations"
+    api.push(write(tmp_path, BASE), database_url)
+    spec = write(tmp_path, WITH_FK)
+    result = CliRunner().invoke(main, ["generate", "-m", "fk", "-s", str(spec), "--db", database_url,
+                                       "--migrations", str(migrations), "--lock-timeout", "120ms"])
+    assert result.exit_code == 0, result.output
+    (sql,) = migrations.rglob("*.sql")
+    assert "SET lock_timeout = '120ms';" in sql.read_text()
+
+    before = catalog_snapshot(db)
+    holder = hold_lock(database_url, "orders", 3)
+    # apply's own --lock-timeout is only for files that set none: this one sets 120ms.
+    result = CliRunner().invoke(main, ["apply", "--db", database_url, "--migrations",
+                                       str(migrations), "--lock-retries", "0",
+                                       "--lock-timeout", "10s"])
+    holder.join()
+    assert result.exit_code == 1
+    assert "gave up after 1 attempt:" in result.output and "lock_timeout 120ms" in result.output
+    assert catalog_snapshot(db) == before
+
+
+@pytest.mark.parametrize("value", ["soon", "5 parsecs", "-1s", ""])
+def test_a_lock_timeout_that_is_not_a_duration_is_a_usage_error(tmp_path, value):
+    result = CliRunner().invoke(main, ["push", "--lock-timeout", value, "--db", "postgresql://x/y",
+                                       "-s", str(tmp_path / "schema.yaml")])
+    assert result.exit_code == 64
+    assert "--lock-timeout" in result.output
+
+
 ORPHANS = [(1, 10), (2, 11), (3, None)]
 
 
