@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
@@ -119,9 +120,13 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     """The plan that brings the database behind ``connection`` to the spec document."""
     schemas = managed_schemas(document.data)
     with catalog_snapshot(connection):
-        live = read_catalog(connection, schemas)
         user_types = read_user_types(connection, schemas)
-        spec = build_spec_catalog(document, user_types)
+        # The spec's model is built (or read from the cache) in a thread while the server
+        # answers the catalog queries: the driver releases the GIL while it waits.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            building = pool.submit(build_spec_catalog, document, user_types)
+            live = read_catalog(connection, schemas)
+            spec = building.result()
         external = read_external_columns(connection, external_relations(spec))
         missing_roles = read_missing_roles(connection, named_roles(spec))
     if missing_roles:

@@ -216,12 +216,15 @@ def index_parts(definition: str, method: str) -> tuple[tuple[str, ...], tuple[st
     return tuple(keys), tuple(_unquote(column) for column in include)
 
 
+_NEEDS_PARSING = re.compile("[(\"']")
+
+
 def _parenthesized(text: str, start: int) -> tuple[list[str], int]:
     """The comma-separated items of the parenthesized list opening at ``text[start]``,
     and the position just past its closing parenthesis."""
     close = text.find(")", start)
     simple = text[start + 1:close]
-    if close > 0 and not any(char in simple for char in "(\"'"):
+    if close > 0 and not _NEEDS_PARSING.search(simple):
         return [item.strip() for item in simple.split(",")], close + 1  # plain column names
     depth, in_quotes = 0, None
     for position in range(start, len(text)):

@@ -29,6 +29,7 @@ def load_valid_spec(path: str | Path) -> tuple[SpecDocument, list[Problem]]:
     key = cache.cache_key(str(path), spec_bytes)
     cached = cache.read_entry(key)
     if cached is not None:
+        cache.touch_entry(cache.derived_key(key, "lines"))  # pruned together
         return cached
     from pgwright.spec.load import decode_spec
     from pgwright.spec.validate import validate_spec
@@ -37,8 +38,24 @@ def load_valid_spec(path: str | Path) -> tuple[SpecDocument, list[Problem]]:
     problems = validate_spec(document)
     if any(p.severity == "error" for p in problems):
         raise SpecError(problems)
-    cache.write_entry(key, (document, problems))
+    # Line numbers are kept apart: most of the entry's size, and needed only to build the
+    # model (its objects' origins), which is itself cached.
+    cache.write_entry(cache.derived_key(key, "lines"), document.lines)
+    cache.write_entry(key, (replace(document, lines={}), problems))
     return document, problems
+
+
+def with_lines(document: SpecDocument) -> SpecDocument:
+    """``document`` with its line numbers, which a document read from the cache has left
+    behind; without them (an entry lost) origins just name the key path."""
+    if document.lines or document.digest is None:
+        return document
+    from dataclasses import replace
+
+    from pgwright.spec import cache
+
+    lines = cache.read_entry(cache.derived_key(document.digest, "lines"))
+    return replace(document, lines=lines) if isinstance(lines, dict) else document
 
 
 def load_spec(path: str | Path):

@@ -83,6 +83,16 @@ def read_entry(key: str) -> object | None:
         return None
 
 
+def touch_entry(key: str) -> None:
+    """Mark an entry as recently used, so it is pruned no sooner than its companion."""
+    directory = cache_dir()
+    if directory is not None:
+        try:
+            os.utime(directory / (key + _SUFFIX))
+        except OSError:
+            pass
+
+
 def write_entry(key: str, value: object) -> None:
     directory = cache_dir()
     if directory is None:

@@ -111,6 +111,9 @@ def _default_text(value: object) -> str | None:
 
 def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = None) -> Catalog:
     """Build the model of a (validated) spec document."""
+    from pgwright.spec import with_lines
+
+    document = with_lines(document)
     data = document.data
     schemas = managed_schemas(data)
     resolve = resolve_type or default_type_resolver(data)
