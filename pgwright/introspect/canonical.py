@@ -294,6 +294,7 @@ def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
                    for number, (name, stand_in) in enumerate(zip(names, plan.own, strict=True))]
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
+        connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
         for statement in _prerequisites(spec, live, needs):
             connection.execute(statement)
         try:
