@@ -99,7 +99,8 @@ def write_entry(key: str, value: object) -> None:
         return
     temporary = None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        # Entries are pickles, trusted like the bytecode in __pycache__: only the user may write.
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as handle:
             temporary = Path(handle.name)
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
