@@ -193,6 +193,13 @@ class _SharedStandIn:
     checks: dict[str, str] = field(default_factory=dict)    # CHECK clause -> constraint name
     indexes: dict[str, str] = field(default_factory=dict)   # index body -> index name
 
+    def add(self, kind: str, sql: str) -> None:
+        """A check clause or an index body to print here, once however many tables have it."""
+        if kind == "check":
+            self.checks.setdefault(sql, f"c{len(self.checks)}")
+        else:
+            self.indexes.setdefault(sql, f"{self.name}_{len(self.indexes)}")
+
 
 @dataclass
 class _Plan:
@@ -224,33 +231,27 @@ def _plan_stand_ins(needs: list[_StandIn]) -> _Plan:
     plan = _Plan()
     for need in needs:
         table = need.table
-        own_checks, own_indexes = set(), set()
+        own: dict[str, set[str]] = {"check": set(), "index": set()}
         for column in table.columns:
             if column.name in need.columns and column.default is not None and column.generated is None:
                 plan.default_column(column)
-        for check in table.checks:
-            if check.name in need.checks:
-                clause = check_clause(check)
-                shared = plan.shared_for(table, clause)
+        for kind, items, wanted, sql_of in (("check", table.checks, need.checks, check_clause),
+                                            ("index", table.indexes, need.indexes, _index_sql_body)):
+            for item in items:
+                if item.name not in wanted:
+                    continue
+                sql = sql_of(item)
+                shared = plan.shared_for(table, sql)
                 if shared is None:
-                    own_checks.add(check.name)
+                    own[kind].add(item.name)
                 else:
-                    shared.checks.setdefault(clause, f"c{len(shared.checks)}")
-                    plan.assigned[(table.key, "check", check.name)] = (shared.name, clause)
-        for index in table.indexes:
-            if index.name in need.indexes:
-                body = _index_sql_body(index)
-                shared = plan.shared_for(table, body)
-                if shared is None:
-                    own_indexes.add(index.name)
-                else:
-                    shared.indexes.setdefault(body, f"{shared.name}_{len(shared.indexes)}")
-                    plan.assigned[(table.key, "index", index.name)] = (shared.name, body)
+                    shared.add(kind, sql)
+                    plan.assigned[(table.key, kind, item.name)] = (shared.name, sql)
         generated = frozenset(c.name for c in table.columns
                               if c.name in need.columns and c.generated is not None)
-        if generated or own_checks or own_indexes or need.policies or need.triggers:
-            plan.own.append(replace(need, columns=generated, checks=frozenset(own_checks),
-                                    indexes=frozenset(own_indexes)))
+        if generated or own["check"] or own["index"] or need.policies or need.triggers:
+            plan.own.append(replace(need, columns=generated, checks=frozenset(own["check"]),
+                                    indexes=frozenset(own["index"])))
     return plan
 
 
