@@ -323,6 +323,25 @@ tables:
 """)
 
 
+def test_schema_named_like_a_keyword_of_newer_versions_converges(database_url, tmp_path):
+    # json_table is a column-name keyword from PostgreSQL 17, which may start a table name
+    # but not a type name: pgwright wrote "x json_table.status", a syntax error there.
+    push_in_turn(database_url, tmp_path, """
+version: 1
+schemas: [json_table]
+enums:
+  status: [a]
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      x: {type: status, default: "'a'"}
+  u:
+    columns:
+      ref: {type: integer, references: t.id}
+""")
+
+
 def test_new_enum_value_used_by_a_default_in_the_same_push_converges(database_url, tmp_path):
     # "unsafe use of new value": ADD VALUE and its first use ran in one transaction.
     push_in_turn(database_url, tmp_path, """
