@@ -34,15 +34,25 @@ from pgwright.model import (
 )
 from pgwright.normalize import split_top_level
 
+# The catalog queries read columns that PostgreSQL 13 added (pg_trigger.tgparentid).
+OLDEST_SERVER_VERSION = 130000
+
 
 @contextmanager
 def catalog_snapshot(connection):
     """A read-only, repeatable-read transaction with an empty search_path.
 
     The empty search_path makes the server qualify every name outside pg_catalog, so the
-    text it prints does not depend on the session that reads it.
+    text it prints does not depend on the session that reads it. A server older than
+    PostgreSQL 13 is refused here, before any catalog query.
     """
     from psycopg.pq import TransactionStatus
+
+    version = connection.info.server_version
+    if version < OLDEST_SERVER_VERSION:
+        raise IntrospectionError(
+            f"PostgreSQL {version // 10000}.{version % 10000} is not supported: pgwright "
+            f"reads the catalogs of PostgreSQL {OLDEST_SERVER_VERSION // 10000} and newer")
 
     outermost = connection.info.transaction_status == TransactionStatus.IDLE
     with connection.transaction():
