@@ -9,7 +9,11 @@ import re
 
 # Words PostgreSQL reserves (and those it cannot use as column or table names);
 # quoting them is required. Kept small and exact: an unneeded quote is harmless,
-# a missing one is a syntax error, so when in doubt a name is quoted.
+# a missing one is a syntax error, so when in doubt a name is quoted. The list is the
+# union over PostgreSQL 13 to 18 (pg_get_keywords() where catcode <> 'U'): system_user and
+# json_array ... json_objectagg became keywords in 16, json and json_exists ... merge_action
+# in 17. The server quotes by its own version's list, so the text it prints (format_type,
+# pg_get_expr) may leave bare a word that this module quotes.
 RESERVED_WORDS = frozenset(
     """
     all analyse analyze and any array as asc asymmetric authorization binary both case cast
@@ -26,6 +30,8 @@ RESERVED_WORDS = frozenset(
     nullif numeric out overlay position precision real row setof smallint substring time
     timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists
     xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable
+    json_array json_arrayagg json_object json_objectagg
+    json_exists json_query json_scalar json_serialize json_table json_value merge_action
     """.split()
 )
 

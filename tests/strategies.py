@@ -78,12 +78,6 @@ ALLOW_INDEX_NAME_REUSED_BY_CONSTRAINT = False
 # only go on text columns (not varchar, nor a column that may become varchar).
 ALLOW_IN_LIST_ON_VARCHAR = False
 
-# KNOWN PGWRIGHT BUG (see test_enum_named_like_a_keyword_of_some_versions_converges): which
-# words need quoting depends on the server version (system_user is reserved from PostgreSQL
-# 16, json_table and merge_action are keywords from 17), and pgwright's list is fixed. Enum
-# names leave them out until it is fixed.
-ALLOW_VERSION_DEPENDENT_KEYWORDS = False
-
 # ---------------------------------------------------------------------------------------
 # Name pools. Shrinking picks the first entries, so the plain names come first.
 
@@ -99,9 +93,9 @@ COLUMN_NAMES = [
     "a_long_column_name_that_goes_on_and_on_and_on",
 ]
 FOREIGN_KEY_COLUMN_NAMES = ["parent_id", "ref", "Ref Col", 'ref "q"', "réf", "owner_id"]
-ENUM_NAMES = ["status", "Mood", "select", "a$b"]  # none of them a table name: tables are types too
-if ALLOW_VERSION_DEPENDENT_KEYWORDS:
-    ENUM_NAMES += ["system_user", "json_table"]
+# None of them a table name: tables are types too. system_user and json_table are keywords
+# on some server versions only (16 and 17 on), so format_type quotes them on those alone.
+ENUM_NAMES = ["status", "Mood", "select", "a$b", "system_user", "json_table"]
 ENUM_LABELS = ["draft", "it's", "naïve", "with space", "UPPER", 'say "hi"', "yes", "1", "ok",
                "a,b"]
 CHECK_NAMES = ["positive", "Check Mixed", 'chk "q"', "ünï_check", "order", "c1"]

@@ -361,11 +361,23 @@ CREATE FUNCTION c_func(cstring) RETURNS integer LANGUAGE internal IMMUTABLE AS '
 """
 
 
-def test_what_the_spec_cannot_say_is_reported(db, database_url):
-    db.execute(INEXPRESSIBLE)
+def inexpressible_on(server_version_num: int) -> tuple[str, set[tuple[str, str]]]:
+    """INEXPRESSIBLE as the server under test can run it, and the reports it cannot cause."""
+    sql, not_reported = INEXPRESSIBLE, set()
+    if server_version_num < 150000:  # NULLS NOT DISTINCT is new in 15; INCLUDE reports the same
+        sql = sql.replace("UNIQUE NULLS NOT DISTINCT (a, b)", "UNIQUE (a) INCLUDE (b)")
+    if server_version_num < 140000:  # SQL-standard function bodies are new in 14
+        sql = sql.replace("CREATE FUNCTION atomic() RETURNS integer LANGUAGE sql RETURN 1;\n", "")
+        not_reported.add(("function body", "public.atomic(): SQL-standard body (BEGIN ATOMIC or RETURN)"))
+    return sql, not_reported
+
+
+def test_what_the_spec_cannot_say_is_reported(db, database_url, server_version_num):
+    sql, not_reported = inexpressible_on(server_version_num)
+    db.execute(sql)
     me = db.execute("SELECT current_user").fetchone()[0]
     inspected = inspect_url(database_url, ["public"])
-    assert [tuple(u) for u in inspected.unsupported] == [
+    assert [tuple(u) for u in inspected.unsupported] == [report for report in [
         ("aggregate", "public.agg(integer)"),
         ("collation", "public.my_collation"),
         ("comment", "index public.u_b_idx"),
@@ -406,7 +418,7 @@ def test_what_the_spec_cannot_say_is_reported(db, database_url):
         ("text search configuration", "public.my_ts"),
         ("trigger option", "public.t.t_off: not enabled (D)"),
         ("trigger option", "public.t.t_tt: REFERENCING transition tables"),
-    ]
+    ] if report not in not_reported]
     # A serial column stays serial when only its sequence's options are lost.
     assert yaml.safe_load(inspected.yaml_text)["tables"]["s"]["columns"]["n"] == "bigserial"
 

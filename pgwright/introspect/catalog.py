@@ -32,8 +32,10 @@ from pgwright.model import (
     Trigger,
     UniqueConstraint,
 )
-from pgwright.names import quote_ident
 from pgwright.normalize import split_top_level
+
+# The catalog queries read columns that PostgreSQL 13 added (pg_trigger.tgparentid).
+OLDEST_SERVER_VERSION = 130000
 
 
 @contextmanager
@@ -41,9 +43,16 @@ def catalog_snapshot(connection):
     """A read-only, repeatable-read transaction with an empty search_path.
 
     The empty search_path makes the server qualify every name outside pg_catalog, so the
-    text it prints does not depend on the session that reads it.
+    text it prints does not depend on the session that reads it. A server older than
+    PostgreSQL 13 is refused here, before any catalog query.
     """
     from psycopg.pq import TransactionStatus
+
+    version = connection.info.server_version
+    if version < OLDEST_SERVER_VERSION:
+        raise IntrospectionError(
+            f"PostgreSQL {version // 10000}.{version % 10000} is not supported: pgwright "
+            f"reads the catalogs of PostgreSQL {OLDEST_SERVER_VERSION // 10000} and newer")
 
     outermost = connection.info.transaction_status == TransactionStatus.IDLE
     with connection.transaction():
@@ -266,11 +275,15 @@ def _column(name, type_, notnull, default, identity, generated, comment) -> Colu
 
 
 def read_user_types(connection, schemas: Sequence[str]) -> dict[str, str]:
-    """Unqualified user type name -> its format_type() form, managed schemas first."""
+    """User type name, bare or qualified -> its format_type() form, managed schemas first.
+
+    The server's own spelling, not one quoted by pgwright: which words are keywords, and so
+    quoted, changes from one PostgreSQL version to the next.
+    """
     found: dict[str, str] = {}
-    for schema, name in _rows(connection, queries.USER_TYPES, {"schemas": list(schemas)}):
-        found.setdefault(name, f"{quote_ident(schema)}.{quote_ident(name)}")
-        found.setdefault(f"{schema}.{name}", f"{quote_ident(schema)}.{quote_ident(name)}")
+    for schema, name, printed in _rows(connection, queries.USER_TYPES, {"schemas": list(schemas)}):
+        found.setdefault(name, printed)
+        found.setdefault(f"{schema}.{name}", printed)
     return found
 
 

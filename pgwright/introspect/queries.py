@@ -33,9 +33,11 @@ WHERE t.typtype = 'e' AND n.nspname = ANY(%(schemas)s) AND
 ORDER BY 1, 2
 """
 
-# User types anywhere outside the system schemas: spec types are resolved against these.
+# User types anywhere outside the system schemas: spec types are resolved against these,
+# to the text format_type() prints for them (whether it quotes a keyword depends on the
+# server's version: public.system_user on 15, public."system_user" from 16).
 USER_TYPES = """
-SELECT n.nspname, t.typname
+SELECT n.nspname, t.typname, pg_catalog.format_type(t.oid, NULL)
 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
   AND n.nspname NOT LIKE 'pg_temp%%'
