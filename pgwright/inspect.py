@@ -25,7 +25,12 @@ from typing import NamedTuple
 import yaml
 
 from pgwright.errors import IntrospectionError
-from pgwright.introspect.catalog import catalog_snapshot, read_catalog, read_user_types
+from pgwright.introspect.catalog import (
+    catalog_snapshot,
+    index_keys,
+    read_catalog,
+    read_user_types,
+)
 from pgwright.introspect.extra import (
     CandidateSchema,
     SequenceRow,
@@ -46,10 +51,16 @@ from pgwright.model import (
     Trigger,
 )
 from pgwright.names import default_constraint_name, make_object_name, quote_ident, quote_literal
-from pgwright.normalize import EXTENSION_TYPES, canonical_type, parse_type, split_top_level
+from pgwright.normalize import (
+    EXTENSION_TYPES,
+    canonical_type,
+    closing_parenthesis,
+    comparable_types,
+    parse_type,
+)
 from pgwright.spec.reading import TableEntry, enum_entries, index_name, managed_schemas
 from pgwright.spec.to_model import chained, default_type_resolver
-from pgwright.spec.validate import comparable_types, resolve_spec_type
+from pgwright.spec.validate import resolve_spec_type
 
 # --------------------------------------------------------------------------------- results
 
@@ -126,9 +137,7 @@ def inspect_database(connection, schemas: Sequence[str] | None = None) -> Inspec
         catalog = read_catalog(connection, schemas)
         user_types = read_user_types(connection, schemas)
         extras = read_extras(connection, schemas)
-    catalog = replace(with_decorated_index_keys(catalog, extras.index_definitions), functions=tuple(
-        f for f in catalog.functions
-        if (f.schema, f.name, ", ".join(a.type for a in f.arguments)) not in extras.type_functions))
+    catalog = with_pretty_index_keys(catalog, extras.index_definitions)
     serial_columns, sequence_findings = classify_sequences(catalog, extras.sequences)
     draft = catalog_to_spec(catalog, serial_columns=serial_columns, user_types=user_types)
     found = [UnsupportedObject(kind, f"{name}: {detail}" if detail else name)
@@ -151,45 +160,27 @@ def choose_schemas(candidates: Iterable[CandidateSchema]) -> list[str]:
     return [first.name] + sorted(c.name for c in kept if c is not first)
 
 
-def with_decorated_index_keys(catalog: Catalog,
-                              definitions: Mapping[tuple[str, str], str]) -> Catalog:
-    """The catalog with each index key as the index's whole definition prints it.
+def with_pretty_index_keys(catalog: Catalog,
+                           definitions: Mapping[tuple[str, str], str]) -> Catalog:
+    """The catalog with each index key as the pretty-printed index definition prints it.
 
-    The model's keys are bare (``payload``); the definition adds the operator class, the
-    ordering and the collation (``payload jsonb_path_ops``, ``created_at DESC``), which the
-    spec must say for the index to be rebuilt as it is.
+    The model's keys come from the plain definition, which parenthesizes every part of an
+    expression (``lower((email)::text)``, ``((a + b)) DESC``); the pretty one
+    (``pg_get_indexdef(index, 0, true)``) prints what a person writes (``lower(email::text)``,
+    ``(a + b) DESC``), which the server reads back as the same index. Column keys, with
+    their operator class, ordering and collation, print the same either way.
     """
     tables = []
     for table in catalog.tables:
         indexes = []
         for index in table.indexes:
-            definition = definitions.get((table.schema, index.name))
-            if definition is None or f" USING {index.method} ({', '.join(index.keys)})" \
-                    in definition:
-                indexes.append(index)  # bare keys: nothing to add
-                continue
-            keys = _definition_keys(definition, index.method)
+            keys = index_keys(definitions.get((table.schema, index.name)), index.method)
             if keys is not None and len(keys) == len(index.keys) and keys != index.keys:
                 index = replace(index, keys=keys)
             indexes.append(index)
         changed = any(a is not b for a, b in zip(indexes, table.indexes, strict=True))
         tables.append(replace(table, indexes=tuple(indexes)) if changed else table)
     return replace(catalog, tables=tuple(tables))
-
-
-def _definition_keys(definition: str | None, method: str) -> tuple[str, ...] | None:
-    """The key list of ``CREATE INDEX ... USING method (keys) ...``."""
-    if definition is None:
-        return None
-    marker = f" USING {method} ("
-    start = definition.find(marker)
-    if start < 0:
-        return None
-    rest = definition[start + len(marker) - 1:]
-    end = _closing_parenthesis(rest)
-    if end is None:
-        return None
-    return tuple(split_top_level(rest[1:end]))
 
 
 def classify_sequences(catalog: Catalog, sequences: Iterable[SequenceRow]
@@ -667,33 +658,9 @@ def unwrapped(expression: str) -> str:
     server reads both the same, so the spec says what a person would write.
     """
     text = expression.strip()
-    while text.startswith("(") and _closing_parenthesis(text) == len(text) - 1:
+    while text.startswith("(") and closing_parenthesis(text) == len(text) - 1:
         text = text[1:-1].strip()
     return text
-
-
-def _closing_parenthesis(text: str) -> int | None:
-    """The index of the parenthesis that closes the one at text[0], quotes respected."""
-    depth = 0
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char in ("'", '"'):
-            end = text.find(char, index + 1)
-            while end != -1 and end + 1 < len(text) and text[end + 1] == char:
-                end = text.find(char, end + 2)
-            if end == -1:
-                return None
-            index = end + 1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return None
 
 
 _CAST_LITERAL = re.compile(r"^'(?:[^']|'')*'::(?P<type>.+)$", re.DOTALL)

@@ -248,6 +248,37 @@ def expression_index_label(expression: str) -> str:
     return match.group(1).lower() if match else "expr"
 
 
+def closing_parenthesis(text: str, start: int = 0) -> int | None:
+    """The index of the parenthesis that closes the one at ``text[start]``, quoted text
+    (``')'``, ``"we)ird"``) skipped; None when it is never closed.
+
+    >>> closing_parenthesis("(lower(name), ')') WHERE x")
+    17
+    """
+    depth = 0
+    for chunk_start, chunk, quoted in _chunks(text, start):
+        if quoted:
+            continue
+        for offset, char in enumerate(chunk):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return chunk_start + offset
+    return None
+
+
+def _chunks(text: str, start: int):
+    """(position, chunk, is_quoted) pieces of ``text[start:]``; an unclosed quote ends it."""
+    position = start
+    for chunk, quoted in _split_quoted(text[start:]):
+        if quoted and (len(chunk) < 2 or chunk[-1] != chunk[0]):
+            return
+        yield position, chunk, quoted
+        position += len(chunk)
+
+
 def split_top_level(expression: str) -> list[str]:
     """Split on commas that are not inside parentheses or quotes."""
     pieces: list[str] = []
@@ -272,6 +303,23 @@ def split_top_level(expression: str) -> list[str]:
 
 
 _INTEGER_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
+
+
+def comparable_types(own_type: str, target_type: str) -> bool:
+    """Whether PostgreSQL lets a foreign key join the two (canonical) types without them
+    being equal: integer widths, text and varchar. Legal, if unwise.
+
+    >>> comparable_types("integer", "bigint"), comparable_types("text", "uuid")
+    (True, False)
+    """
+    def family(type_text: str) -> str:
+        if type_text in _INTEGER_WIDTH:
+            return "integer"
+        if type_text == "text" or type_text.startswith("character varying"):
+            return "text"
+        return type_text
+
+    return family(own_type) == family(target_type)
 _SIZED = re.compile(r"^(?P<base>character varying|character|numeric|bit varying)\((?P<args>[^)]*)\)$")
 
 

@@ -478,6 +478,25 @@ def test_plan_sees_an_index_operator_class_change(db, database_url, tmp_path):
     assert not api.plan(spec, database_url).is_empty
 
 
+def test_index_keys_with_parentheses_inside_quotes_round_trip(db, database_url, second_database,
+                                                               tmp_path):
+    """A ')' inside a quoted name or a string literal does not end the index's key list."""
+    _round_trips_exactly(
+        'CREATE TABLE t ("we)ird" text, name text); '
+        "CREATE INDEX t_odd_idx ON t (\"we)ird\", (coalesce(name, ')')) DESC)",
+        db, database_url, second_database, tmp_path)
+
+
+def test_expression_index_keys_are_written_pretty(db, database_url):
+    db.execute("CREATE TABLE t (email varchar(20), a int, b int); "
+               "CREATE INDEX t_lower_idx ON t (lower(email)); "
+               "CREATE INDEX t_sum_idx ON t ((a + b) DESC, (a * 2))")
+    indexes = yaml.safe_load(inspect_url(database_url).yaml_text)["tables"]["t"]["indexes"]
+    # not lower((email)::text) nor ((a + b)) DESC, as the plain definition prints them
+    assert indexes == [{"expression": "lower(email::text)"},
+                       {"name": "t_sum_idx", "expression": "(a + b) DESC, (a * 2)"}]
+
+
 # ------------------------------------------------------------------------ without a database
 
 

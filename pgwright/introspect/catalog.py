@@ -32,7 +32,7 @@ from pgwright.model import (
     UniqueConstraint,
 )
 from pgwright.names import quote_ident
-from pgwright.normalize import split_top_level
+from pgwright.normalize import closing_parenthesis, split_top_level
 
 
 @contextmanager
@@ -204,15 +204,10 @@ def index_keys(definition: str | None, method: str) -> tuple[str, ...] | None:
     start = definition.find(marker)
     if start < 0:
         return None
-    depth, position = 0, start + len(marker) - 1
-    for position in range(start + len(marker) - 1, len(definition)):
-        char = definition[position]
-        depth += char == "("
-        depth -= char == ")"
-        if depth == 0:
-            break
-    body = definition[start + len(marker):position]
-    return tuple(split_top_level(body))
+    end = closing_parenthesis(definition, start + len(marker) - 1)
+    if end is None:
+        return None
+    return tuple(split_top_level(definition[start + len(marker):end]))
 
 
 def _unquote(key: str) -> str:

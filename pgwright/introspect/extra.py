@@ -316,8 +316,8 @@ SELECT 'publication', pg_catalog.quote_ident(pubname), NULL FROM pg_catalog.pg_p
     return "\nUNION ALL\n".join(f"({part.strip()})" for part in parts) + "\nORDER BY 1, 2, 3"
 
 
-# Each index's whole definition: the per-key text of queries.INDEXES leaves out operator
-# classes, orderings and collations, which the whole definition prints.
+# Each index's pretty-printed definition: its expressions without the parentheses of the
+# plain one that queries.INDEXES reads (see inspect.with_pretty_index_keys).
 INDEX_DEFINITIONS = """
 SELECT n.nspname, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true)
 FROM pg_catalog.pg_index i
@@ -327,18 +327,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = ANY(%(schemas)s) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                   WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
-"""
-
-
-# Functions a type made for itself (a range type's constructors): they come and go with the
-# type, so they are the type's business, not functions of their own.
-TYPE_FUNCTIONS = """
-SELECT n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes)
-FROM pg_catalog.pg_proc p
-JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
-     AND d.refclassid = 'pg_catalog.pg_type'::regclass AND d.deptype = 'i'
-WHERE n.nspname = ANY(%(schemas)s)
 """
 
 
@@ -389,7 +377,6 @@ class InspectionExtras:
 
     sequences: tuple[SequenceRow, ...]
     index_definitions: dict[tuple[str, str], str]  # (schema, index) -> CREATE INDEX ...
-    type_functions: frozenset[tuple[str, str, str]]  # (schema, name, argument types)
     unsupported: tuple[tuple[str, str, str | None], ...]  # (kind, name, detail)
 
 
@@ -413,15 +400,14 @@ def read_candidate_schemas(connection) -> list[CandidateSchema]:
 
 
 def read_extras(connection, schemas: Sequence[str]) -> InspectionExtras:
-    """Sequences, index definitions, functions types own and inexpressible objects of
-    ``schemas``: four queries."""
+    """Sequences, index definitions and inexpressible objects of ``schemas``: three
+    queries."""
     params = {"schemas": list(schemas)}
     sequences = tuple(SequenceRow(*row) for row in _rows(connection, SEQUENCES, params))
     definitions = {(schema, name): definition for schema, name, definition
                    in _rows(connection, INDEX_DEFINITIONS, params)}
-    type_functions = frozenset(_rows(connection, TYPE_FUNCTIONS, params))
     query = _unsupported_query(connection.info.server_version)
     unsupported = tuple((kind, name, detail or None)
                         for kind, name, detail in _rows(connection, query, params))
     return InspectionExtras(sequences=sequences, index_definitions=definitions,
-                            type_functions=type_functions, unsupported=unsupported)
+                            unsupported=unsupported)

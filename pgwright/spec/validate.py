@@ -28,6 +28,7 @@ from pgwright.normalize import (
     TYPE_ALIASES,
     ExpressionProblem,
     check_embeddable,
+    comparable_types,
     parse_type,
 )
 from pgwright.spec.load import KeyPath, SpecDocument, format_path
@@ -915,22 +916,6 @@ def _action_path(fk: RawForeignKey, action_key: str) -> KeyPath:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
-_INTEGERS = {"smallint", "integer", "bigint"}
-
-
-def comparable_types(own_type: str, target_type: str) -> bool:
-    """Types PostgreSQL lets reference each other (integer widths, text and varchar): a
-    mismatch there is legal, if unwise, so it is a warning rather than an error."""
-    def family(type_text: str) -> str:
-        if type_text in _INTEGERS:
-            return "integer"
-        if type_text == "text" or type_text.startswith("character varying"):
-            return "text"
-        return type_text
-
-    return family(own_type) == family(target_type)
 
 
 def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, column_types):
