@@ -50,7 +50,13 @@ from pgwright.model import (
     Table,
     Trigger,
 )
-from pgwright.names import default_constraint_name, make_object_name, quote_ident, quote_literal
+from pgwright.names import (
+    default_constraint_name,
+    make_object_name,
+    quote_ident,
+    quote_literal,
+    spec_name,
+)
 from pgwright.normalize import (
     EXTENSION_TYPES,
     canonical_type,
@@ -452,14 +458,10 @@ class _SpecWriter:
                 continue
             column = fk.columns[0]
             if (len(fk.columns) == 1 and column not in on_column and not fk.deferrable
-                    and fk.name == default_constraint_name(table.name, fk.columns, "fkey")
-                    and self.dotted_reference(fk) is not None):
+                    and fk.name == default_constraint_name(table.name, fk.columns, "fkey")):
                 on_column[column] = fk
-            elif self.call_reference(fk) is not None:
-                in_list.append(fk)
             else:
-                self.note("foreign key", f"{_qualified(table)}.{quote_ident(fk.name)}: "
-                          "names that a reference cannot spell")
+                in_list.append(fk)
         return on_column, in_list
 
     def foreign_key_problem(self, table: Table, fk: ForeignKey) -> str | None:
@@ -480,24 +482,19 @@ class _SpecWriter:
                 return "its target columns are unique only through an expression or partial index"
         return None
 
-    def dotted_reference(self, fk: ForeignKey) -> str | None:
-        """``table.column`` or ``schema.table.column``, if the names allow it."""
+    def dotted_reference(self, fk: ForeignKey) -> str:
+        """``table.column`` or ``schema.table.column``, names quoted where they need it."""
         parts = [fk.target_table, fk.target_columns[0]]
         if fk.target_schema != self.first:
             parts.insert(0, fk.target_schema)
-        if any("." in part or not part.strip() or part != part.strip() for part in parts):
-            return None
-        return ".".join(parts)
+        return ".".join(spec_name(part) for part in parts)
 
-    def call_reference(self, fk: ForeignKey) -> str | None:
-        """``table(a, b)`` or ``schema.table(a, b)``, if the names allow it."""
-        table = self.key(fk.target_schema, fk.target_table)
-        if re.search(r"[()\s]", table) or fk.target_table.count(".") or \
-                fk.target_schema.count("."):
-            return None
-        if any(re.search(r"[(),]", c) or c != c.strip() or not c for c in fk.target_columns):
-            return None
-        return f"{table}({', '.join(fk.target_columns)})"
+    def call_reference(self, fk: ForeignKey) -> str:
+        """``table(a, b)`` or ``schema.table(a, b)``, names quoted where they need it."""
+        table = spec_name(fk.target_table)
+        if fk.target_schema != self.first:
+            table = f"{spec_name(fk.target_schema)}.{table}"
+        return f"{table}({', '.join(spec_name(c) for c in fk.target_columns)})"
 
     def foreign_key_entry(self, table: Table, fk: ForeignKey) -> dict:
         entry: dict = {}
@@ -691,16 +688,6 @@ _SHORT_BUILTIN = {
     "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
     "time with time zone": "timetz", "time without time zone": "time", "bit varying": "varbit",
 }
-_QUALIFIED_TYPE = re.compile(
-    r'^(?P<schema>"(?:[^"]|"")+"|[^".\s]+)\.(?P<name>"(?:[^"]|"")+"|[^".\s(\[]+)(?P<rest>.*)$',
-    re.DOTALL)
-_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
-
-
-def _unquoted(identifier: str) -> str:
-    if identifier.startswith('"'):
-        return identifier[1:-1].replace('""', '"')
-    return identifier
 
 
 class _TypeWriter:
@@ -746,14 +733,12 @@ class _TypeWriter:
             short = _SHORT_BUILTIN.get(parsed.base, parsed.base)
             found.append(short + (f"({parsed.args})" if parsed.args is not None else "")
                          + "[]" * parsed.dimensions)
-        match = _QUALIFIED_TYPE.match(text)
-        if match:
-            schema, name = _unquoted(match.group("schema")), _unquoted(match.group("name"))
-            if _PLAIN_NAME.match(name):
-                if schema == self.schemas[0]:
-                    found.append(name + match.group("rest"))
-                if _PLAIN_NAME.match(schema):
-                    found.append(f"{schema}.{name}{match.group('rest')}")
+        if parsed is not None and parsed.schema is not None:
+            rest = (f"({parsed.args})" if parsed.args is not None else "") \
+                + "[]" * parsed.dimensions
+            if parsed.schema == self.schemas[0]:
+                found.append(spec_name(parsed.name) + rest)
+            found.append(f"{spec_name(parsed.schema)}.{spec_name(parsed.name)}{rest}")
         found.append(text)
         return found
 

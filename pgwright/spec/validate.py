@@ -25,6 +25,7 @@ from pgwright.names import MAX_IDENTIFIER_BYTES
 from pgwright.normalize import (
     EXTENSION_TYPES,
     INTEGER_TYPES,
+    PG_CATALOG_TYPES,
     TYPE_ALIASES,
     ExpressionProblem,
     check_embeddable,
@@ -673,7 +674,8 @@ _FOREIGN_TYPE_NAMES = {
 
 
 def _suggest_type(name: str, enums) -> str | None:
-    known = set(TYPE_ALIASES) | set(EXTENSION_TYPES) | {enum_name for _, enum_name in enums}
+    known = set(TYPE_ALIASES) | PG_CATALOG_TYPES | set(EXTENSION_TYPES) \
+        | {enum_name for _, enum_name in enums}
     matches = difflib.get_close_matches(name, sorted(known | set(_FOREIGN_TYPE_NAMES)),
                                         n=1, cutoff=0.6)
     if not matches:
