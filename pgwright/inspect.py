@@ -270,7 +270,7 @@ class _SpecWriter:
         self.serial_columns = serial_columns
         self.user_types = user_types
         self.unsupported: list[UnsupportedObject] = []
-        self.functions_written: set[tuple[str, str]] = set()
+        self.functions_written: set[tuple] = set()  # Function.key of each function written
         self.types: _TypeWriter  # once the enums are written: types may name them
 
     def note(self, kind: str, name: str) -> None:
@@ -327,7 +327,9 @@ class _SpecWriter:
         return entries
 
     def functions_entry(self) -> dict:
-        entries = {}
+        """One entry per function name: a mapping, or a list of them for overloads (in the
+        order of their argument types)."""
+        overloads: dict[tuple[str, str], list[dict]] = {}
         for function in _in_schema_order(self.catalog.functions, self.schemas):
             if function.language not in ("sql", "plpgsql"):
                 self.note("function language", f"{_signature(function)}: {function.language}")
@@ -336,12 +338,11 @@ class _SpecWriter:
                 self.note("function body", f"{_signature(function)}: SQL-standard body "
                           "(BEGIN ATOMIC or RETURN)")
                 continue
-            if (function.schema, function.name) in self.functions_written:
-                self.note("function overload", _signature(function))
-                continue
-            self.functions_written.add((function.schema, function.name))
-            entries[self.key(function.schema, function.name)] = self.function_entry(function)
-        return entries
+            self.functions_written.add(function.key)
+            overloads.setdefault((function.schema, function.name), []).append(
+                self.function_entry(function))
+        return {self.key(*name): entries[0] if len(entries) == 1 else entries
+                for name, entries in overloads.items()}
 
     def function_entry(self, function: Function) -> dict:
         entry: dict = {"returns": self.types.function_type(function.returns),
@@ -553,7 +554,8 @@ class _SpecWriter:
 
     def trigger_entry(self, table: Table, trigger: Trigger):
         function = (trigger.function_schema, trigger.function_name)
-        if trigger.function_schema in self.schemas and function not in self.functions_written:
+        if trigger.function_schema in self.schemas \
+                and (*function, ()) not in self.functions_written:
             self.note("trigger", f"{_qualified(table)}.{quote_ident(trigger.name)}: its function "
                       f"{'.'.join(function)} is not in the spec")
             return None
