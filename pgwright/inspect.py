@@ -445,7 +445,7 @@ class _SpecWriter:
             entry["comment"] = column.comment
         if list(entry) == ["type"]:
             return type_text
-        return _FlowMap(entry) if _fits_one_line(column.name, entry) else entry
+        return _one_line(column.name, entry) or entry
 
     def split_foreign_keys(self, table: Table
                            ) -> tuple[dict[str, ForeignKey], list[ForeignKey]]:
@@ -568,7 +568,7 @@ class _SpecWriter:
         if trigger.when is not None:
             entry["when"] = unwrapped(trigger.when)
         entry["function"] = self.key(*function)
-        return _FlowMap(entry) if _fits_one_line(trigger.name, entry) else entry
+        return _one_line(trigger.name, entry) or entry
 
 
 _STOCK_PUBLIC_COMMENT = "standard public schema"
@@ -640,11 +640,13 @@ def _plain_columns(keys: Sequence[str], column_names: Collection[str]) -> tuple[
 _ONE_LINE = 100
 
 
-def _fits_one_line(name: str, entry: dict) -> bool:
-    """Whether ``name: {k: v, ...}`` stays short enough to read on one line."""
+def _one_line(name: str, entry: dict) -> _FlowMap | None:
+    """The entry as a one-line mapping, when ``name: {k: v, ...}`` stays short enough to read
+    on one line."""
     if any(isinstance(v, str) and "\n" in v for v in entry.values()):
-        return False
-    return len(name) + len(_flow(entry)) + 8 <= _ONE_LINE
+        return None
+    one_line = _FlowMap(entry)
+    return one_line if len(name) + len(_flow(one_line)) + 8 <= _ONE_LINE else None
 
 
 # ----------------------------------------------------------------------------- expressions
@@ -832,7 +834,10 @@ def _hint_lines(hint: ReferenceHint) -> list[str]:
 
 
 class _FlowMap(dict):
-    """A mapping written on one line: ``{type: uuid, primary_key: true}``."""
+    """A mapping written on one line: ``{type: uuid, primary_key: true}``. Built once, never
+    changed: its text is kept once written."""
+
+    text: str | None = None
 
 
 class _FlowList(list):
@@ -898,8 +903,13 @@ def _scalar(value, flow: bool = False) -> str:
 
 
 def _flow(value) -> str:
+    if isinstance(value, _FlowMap) and value.text is not None:
+        return value.text
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_scalar(k, True)}: {_flow(v)}" for k, v in value.items()) + "}"
+        text = "{" + ", ".join(f"{_scalar(k, True)}: {_flow(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, _FlowMap):
+            value.text = text
+        return text
     if isinstance(value, list):
         return "[" + ", ".join(_flow(item) for item in value) + "]"
     return _scalar(value, flow=True)
