@@ -717,7 +717,7 @@ class _TypeWriter:
         """The shortest spelling a column can use, None if none reads back as ``text``."""
         key = (text, True)
         if key not in self.cache:
-            self.cache[key] = next((c for c in self.candidates(text)
+            self.cache[key] = next((c for c in self.candidates(text, column=True)
                                     if self.reads_back(c, text, column=True)), None)
         return self.cache[key]
 
@@ -726,23 +726,30 @@ class _TypeWriter:
             return "SETOF " + self.function_type(text[len("SETOF "):])
         key = (text, False)
         if key not in self.cache:
-            self.cache[key] = next((c for c in self.candidates(text)
+            self.cache[key] = next((c for c in self.candidates(text, column=False)
                                     if self.reads_back(c, text, column=False)), text)
         return self.cache[key]
 
-    def candidates(self, text: str) -> list[str]:
+    def candidates(self, text: str, column: bool) -> list[str]:
         parsed = parse_type(text)
         found = []
         if parsed is not None and parsed.builtin:
             short = _SHORT_BUILTIN.get(parsed.base, parsed.base)
             found.append(short + (f"({parsed.args})" if parsed.args is not None else "")
                          + "[]" * parsed.dimensions)
-        if parsed is not None and parsed.schema is not None:
+        if parsed is not None and not parsed.builtin:
             rest = (f"({parsed.args})" if parsed.args is not None else "") \
                 + "[]" * parsed.dimensions
-            if parsed.schema == self.schemas[0]:
-                found.append(spec_name(parsed.name) + rest)
-            found.append(f"{spec_name(parsed.schema)}.{spec_name(parsed.name)}{rest}")
+            if parsed.schema is None:
+                # format_type leaves only pg_catalog's types unqualified: a column's is one
+                # of a later server than normalize.PG_CATALOG_TYPES knows (a function's may
+                # be a pseudo-type, trigger or void, which the spec writes as it is)
+                if column:
+                    found.append(f"pg_catalog.{spec_name(parsed.name)}{rest}")
+            else:
+                if parsed.schema == self.schemas[0]:
+                    found.append(spec_name(parsed.name) + rest)
+                found.append(f"{spec_name(parsed.schema)}.{spec_name(parsed.name)}{rest}")
         found.append(text)
         return found
 
