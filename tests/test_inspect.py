@@ -511,6 +511,14 @@ def test_every_builtin_column_type_round_trips(db, database_url, second_database
                          db, database_url, second_database, tmp_path)
 
 
+def test_type_names_with_quotes_round_trip(db, database_url, second_database, tmp_path):
+    _round_trips_exactly(
+        'CREATE SCHEMA app; CREATE TYPE app."say ""hi""" AS ENUM (\'x\'); '
+        'CREATE TYPE "Order Status" AS ENUM (\'new\'); '
+        'CREATE TABLE t (id integer PRIMARY KEY, a app."say ""hi""", b "Order Status"[])',
+        db, database_url, second_database, tmp_path)
+
+
 def test_expression_index_keys_are_written_pretty(db, database_url):
     db.execute("CREATE TABLE t (email varchar(20), a int, b int); "
                "CREATE INDEX t_lower_idx ON t (lower(email)); "
