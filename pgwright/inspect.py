@@ -25,7 +25,12 @@ from typing import NamedTuple
 import yaml
 
 from pgwright.errors import IntrospectionError
-from pgwright.introspect.catalog import catalog_snapshot, read_catalog, read_user_types
+from pgwright.introspect.catalog import (
+    catalog_snapshot,
+    index_keys,
+    read_catalog,
+    read_user_types,
+)
 from pgwright.introspect.extra import (
     CandidateSchema,
     SequenceRow,
@@ -45,11 +50,23 @@ from pgwright.model import (
     Table,
     Trigger,
 )
-from pgwright.names import default_constraint_name, make_object_name, quote_ident, quote_literal
-from pgwright.normalize import EXTENSION_TYPES, canonical_type, parse_type, split_top_level
+from pgwright.names import (
+    default_constraint_name,
+    make_object_name,
+    quote_ident,
+    quote_literal,
+    spec_name,
+)
+from pgwright.normalize import (
+    EXTENSION_TYPES,
+    canonical_type,
+    closing_parenthesis,
+    comparable_types,
+    parse_type,
+)
 from pgwright.spec.reading import TableEntry, enum_entries, index_name, managed_schemas
 from pgwright.spec.to_model import chained, default_type_resolver
-from pgwright.spec.validate import comparable_types, resolve_spec_type
+from pgwright.spec.validate import resolve_spec_type
 
 # --------------------------------------------------------------------------------- results
 
@@ -126,9 +143,7 @@ def inspect_database(connection, schemas: Sequence[str] | None = None) -> Inspec
         catalog = read_catalog(connection, schemas)
         user_types = read_user_types(connection, schemas)
         extras = read_extras(connection, schemas)
-    catalog = replace(with_decorated_index_keys(catalog, extras.index_definitions), functions=tuple(
-        f for f in catalog.functions
-        if (f.schema, f.name, ", ".join(a.type for a in f.arguments)) not in extras.type_functions))
+    catalog = with_pretty_index_keys(catalog, extras.index_definitions)
     serial_columns, sequence_findings = classify_sequences(catalog, extras.sequences)
     draft = catalog_to_spec(catalog, serial_columns=serial_columns, user_types=user_types)
     found = [UnsupportedObject(kind, f"{name}: {detail}" if detail else name)
@@ -151,45 +166,27 @@ def choose_schemas(candidates: Iterable[CandidateSchema]) -> list[str]:
     return [first.name] + sorted(c.name for c in kept if c is not first)
 
 
-def with_decorated_index_keys(catalog: Catalog,
-                              definitions: Mapping[tuple[str, str], str]) -> Catalog:
-    """The catalog with each index key as the index's whole definition prints it.
+def with_pretty_index_keys(catalog: Catalog,
+                           definitions: Mapping[tuple[str, str], str]) -> Catalog:
+    """The catalog with each index key as the pretty-printed index definition prints it.
 
-    The model's keys are bare (``payload``); the definition adds the operator class, the
-    ordering and the collation (``payload jsonb_path_ops``, ``created_at DESC``), which the
-    spec must say for the index to be rebuilt as it is.
+    The model's keys come from the plain definition, which parenthesizes every part of an
+    expression (``lower((email)::text)``, ``((a + b)) DESC``); the pretty one
+    (``pg_get_indexdef(index, 0, true)``) prints what a person writes (``lower(email::text)``,
+    ``(a + b) DESC``), which the server reads back as the same index. Column keys, with
+    their operator class, ordering and collation, print the same either way.
     """
     tables = []
     for table in catalog.tables:
         indexes = []
         for index in table.indexes:
-            definition = definitions.get((table.schema, index.name))
-            if definition is None or f" USING {index.method} ({', '.join(index.keys)})" \
-                    in definition:
-                indexes.append(index)  # bare keys: nothing to add
-                continue
-            keys = _definition_keys(definition, index.method)
+            keys = index_keys(definitions.get((table.schema, index.name)), index.method)
             if keys is not None and len(keys) == len(index.keys) and keys != index.keys:
                 index = replace(index, keys=keys)
             indexes.append(index)
         changed = any(a is not b for a, b in zip(indexes, table.indexes, strict=True))
         tables.append(replace(table, indexes=tuple(indexes)) if changed else table)
     return replace(catalog, tables=tuple(tables))
-
-
-def _definition_keys(definition: str | None, method: str) -> tuple[str, ...] | None:
-    """The key list of ``CREATE INDEX ... USING method (keys) ...``."""
-    if definition is None:
-        return None
-    marker = f" USING {method} ("
-    start = definition.find(marker)
-    if start < 0:
-        return None
-    rest = definition[start + len(marker) - 1:]
-    end = _closing_parenthesis(rest)
-    if end is None:
-        return None
-    return tuple(split_top_level(rest[1:end]))
 
 
 def classify_sequences(catalog: Catalog, sequences: Iterable[SequenceRow]
@@ -273,7 +270,7 @@ class _SpecWriter:
         self.serial_columns = serial_columns
         self.user_types = user_types
         self.unsupported: list[UnsupportedObject] = []
-        self.functions_written: set[tuple[str, str]] = set()
+        self.functions_written: set[tuple] = set()  # Function.key of each function written
         self.types: _TypeWriter  # once the enums are written: types may name them
 
     def note(self, kind: str, name: str) -> None:
@@ -330,7 +327,9 @@ class _SpecWriter:
         return entries
 
     def functions_entry(self) -> dict:
-        entries = {}
+        """One entry per function name: a mapping, or a list of them for overloads (in the
+        order of their argument types)."""
+        overloads: dict[tuple[str, str], list[dict]] = {}
         for function in _in_schema_order(self.catalog.functions, self.schemas):
             if function.language not in ("sql", "plpgsql"):
                 self.note("function language", f"{_signature(function)}: {function.language}")
@@ -339,12 +338,11 @@ class _SpecWriter:
                 self.note("function body", f"{_signature(function)}: SQL-standard body "
                           "(BEGIN ATOMIC or RETURN)")
                 continue
-            if (function.schema, function.name) in self.functions_written:
-                self.note("function overload", _signature(function))
-                continue
-            self.functions_written.add((function.schema, function.name))
-            entries[self.key(function.schema, function.name)] = self.function_entry(function)
-        return entries
+            self.functions_written.add(function.key)
+            overloads.setdefault((function.schema, function.name), []).append(
+                self.function_entry(function))
+        return {self.key(*name): entries[0] if len(entries) == 1 else entries
+                for name, entries in overloads.items()}
 
     def function_entry(self, function: Function) -> dict:
         entry: dict = {"returns": self.types.function_type(function.returns),
@@ -447,7 +445,7 @@ class _SpecWriter:
             entry["comment"] = column.comment
         if list(entry) == ["type"]:
             return type_text
-        return _FlowMap(entry) if _fits_one_line(column.name, entry) else entry
+        return _one_line(column.name, entry) or entry
 
     def split_foreign_keys(self, table: Table
                            ) -> tuple[dict[str, ForeignKey], list[ForeignKey]]:
@@ -461,14 +459,10 @@ class _SpecWriter:
                 continue
             column = fk.columns[0]
             if (len(fk.columns) == 1 and column not in on_column and not fk.deferrable
-                    and fk.name == default_constraint_name(table.name, fk.columns, "fkey")
-                    and self.dotted_reference(fk) is not None):
+                    and fk.name == default_constraint_name(table.name, fk.columns, "fkey")):
                 on_column[column] = fk
-            elif self.call_reference(fk) is not None:
-                in_list.append(fk)
             else:
-                self.note("foreign key", f"{_qualified(table)}.{quote_ident(fk.name)}: "
-                          "names that a reference cannot spell")
+                in_list.append(fk)
         return on_column, in_list
 
     def foreign_key_problem(self, table: Table, fk: ForeignKey) -> str | None:
@@ -489,24 +483,19 @@ class _SpecWriter:
                 return "its target columns are unique only through an expression or partial index"
         return None
 
-    def dotted_reference(self, fk: ForeignKey) -> str | None:
-        """``table.column`` or ``schema.table.column``, if the names allow it."""
+    def dotted_reference(self, fk: ForeignKey) -> str:
+        """``table.column`` or ``schema.table.column``, names quoted where they need it."""
         parts = [fk.target_table, fk.target_columns[0]]
         if fk.target_schema != self.first:
             parts.insert(0, fk.target_schema)
-        if any("." in part or not part.strip() or part != part.strip() for part in parts):
-            return None
-        return ".".join(parts)
+        return ".".join(spec_name(part) for part in parts)
 
-    def call_reference(self, fk: ForeignKey) -> str | None:
-        """``table(a, b)`` or ``schema.table(a, b)``, if the names allow it."""
-        table = self.key(fk.target_schema, fk.target_table)
-        if re.search(r"[()\s]", table) or fk.target_table.count(".") or \
-                fk.target_schema.count("."):
-            return None
-        if any(re.search(r"[(),]", c) or c != c.strip() or not c for c in fk.target_columns):
-            return None
-        return f"{table}({', '.join(fk.target_columns)})"
+    def call_reference(self, fk: ForeignKey) -> str:
+        """``table(a, b)`` or ``schema.table(a, b)``, names quoted where they need it."""
+        table = spec_name(fk.target_table)
+        if fk.target_schema != self.first:
+            table = f"{spec_name(fk.target_schema)}.{table}"
+        return f"{table}({', '.join(spec_name(c) for c in fk.target_columns)})"
 
     def foreign_key_entry(self, table: Table, fk: ForeignKey) -> dict:
         entry: dict = {}
@@ -565,7 +554,8 @@ class _SpecWriter:
 
     def trigger_entry(self, table: Table, trigger: Trigger):
         function = (trigger.function_schema, trigger.function_name)
-        if trigger.function_schema in self.schemas and function not in self.functions_written:
+        if trigger.function_schema in self.schemas \
+                and (*function, ()) not in self.functions_written:
             self.note("trigger", f"{_qualified(table)}.{quote_ident(trigger.name)}: its function "
                       f"{'.'.join(function)} is not in the spec")
             return None
@@ -578,7 +568,7 @@ class _SpecWriter:
         if trigger.when is not None:
             entry["when"] = unwrapped(trigger.when)
         entry["function"] = self.key(*function)
-        return _FlowMap(entry) if _fits_one_line(trigger.name, entry) else entry
+        return _one_line(trigger.name, entry) or entry
 
 
 _STOCK_PUBLIC_COMMENT = "standard public schema"
@@ -650,11 +640,13 @@ def _plain_columns(keys: Sequence[str], column_names: Collection[str]) -> tuple[
 _ONE_LINE = 100
 
 
-def _fits_one_line(name: str, entry: dict) -> bool:
-    """Whether ``name: {k: v, ...}`` stays short enough to read on one line."""
+def _one_line(name: str, entry: dict) -> _FlowMap | None:
+    """The entry as a one-line mapping, when ``name: {k: v, ...}`` stays short enough to read
+    on one line."""
     if any(isinstance(v, str) and "\n" in v for v in entry.values()):
-        return False
-    return len(name) + len(_flow(entry)) + 8 <= _ONE_LINE
+        return None
+    one_line = _FlowMap(entry)
+    return one_line if len(name) + len(_flow(one_line)) + 8 <= _ONE_LINE else None
 
 
 # ----------------------------------------------------------------------------- expressions
@@ -667,33 +659,9 @@ def unwrapped(expression: str) -> str:
     server reads both the same, so the spec says what a person would write.
     """
     text = expression.strip()
-    while text.startswith("(") and _closing_parenthesis(text) == len(text) - 1:
+    while text.startswith("(") and closing_parenthesis(text) == len(text) - 1:
         text = text[1:-1].strip()
     return text
-
-
-def _closing_parenthesis(text: str) -> int | None:
-    """The index of the parenthesis that closes the one at text[0], quotes respected."""
-    depth = 0
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char in ("'", '"'):
-            end = text.find(char, index + 1)
-            while end != -1 and end + 1 < len(text) and text[end + 1] == char:
-                end = text.find(char, end + 2)
-            if end == -1:
-                return None
-            index = end + 1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return None
 
 
 _CAST_LITERAL = re.compile(r"^'(?:[^']|'')*'::(?P<type>.+)$", re.DOTALL)
@@ -724,16 +692,6 @@ _SHORT_BUILTIN = {
     "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
     "time with time zone": "timetz", "time without time zone": "time", "bit varying": "varbit",
 }
-_QUALIFIED_TYPE = re.compile(
-    r'^(?P<schema>"(?:[^"]|"")+"|[^".\s]+)\.(?P<name>"(?:[^"]|"")+"|[^".\s(\[]+)(?P<rest>.*)$',
-    re.DOTALL)
-_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
-
-
-def _unquoted(identifier: str) -> str:
-    if identifier.startswith('"'):
-        return identifier[1:-1].replace('""', '"')
-    return identifier
 
 
 class _TypeWriter:
@@ -759,7 +717,7 @@ class _TypeWriter:
         """The shortest spelling a column can use, None if none reads back as ``text``."""
         key = (text, True)
         if key not in self.cache:
-            self.cache[key] = next((c for c in self.candidates(text)
+            self.cache[key] = next((c for c in self.candidates(text, column=True)
                                     if self.reads_back(c, text, column=True)), None)
         return self.cache[key]
 
@@ -768,25 +726,30 @@ class _TypeWriter:
             return "SETOF " + self.function_type(text[len("SETOF "):])
         key = (text, False)
         if key not in self.cache:
-            self.cache[key] = next((c for c in self.candidates(text)
+            self.cache[key] = next((c for c in self.candidates(text, column=False)
                                     if self.reads_back(c, text, column=False)), text)
         return self.cache[key]
 
-    def candidates(self, text: str) -> list[str]:
+    def candidates(self, text: str, column: bool) -> list[str]:
         parsed = parse_type(text)
         found = []
         if parsed is not None and parsed.builtin:
             short = _SHORT_BUILTIN.get(parsed.base, parsed.base)
             found.append(short + (f"({parsed.args})" if parsed.args is not None else "")
                          + "[]" * parsed.dimensions)
-        match = _QUALIFIED_TYPE.match(text)
-        if match:
-            schema, name = _unquoted(match.group("schema")), _unquoted(match.group("name"))
-            if _PLAIN_NAME.match(name):
-                if schema == self.schemas[0]:
-                    found.append(name + match.group("rest"))
-                if _PLAIN_NAME.match(schema):
-                    found.append(f"{schema}.{name}{match.group('rest')}")
+        if parsed is not None and not parsed.builtin:
+            rest = (f"({parsed.args})" if parsed.args is not None else "") \
+                + "[]" * parsed.dimensions
+            if parsed.schema is None:
+                # format_type leaves only pg_catalog's types unqualified: a column's is one
+                # of a later server than normalize.PG_CATALOG_TYPES knows (a function's may
+                # be a pseudo-type, trigger or void, which the spec writes as it is)
+                if column:
+                    found.append(f"pg_catalog.{spec_name(parsed.name)}{rest}")
+            else:
+                if parsed.schema == self.schemas[0]:
+                    found.append(spec_name(parsed.name) + rest)
+                found.append(f"{spec_name(parsed.schema)}.{spec_name(parsed.name)}{rest}")
         found.append(text)
         return found
 
@@ -878,7 +841,10 @@ def _hint_lines(hint: ReferenceHint) -> list[str]:
 
 
 class _FlowMap(dict):
-    """A mapping written on one line: ``{type: uuid, primary_key: true}``."""
+    """A mapping written on one line: ``{type: uuid, primary_key: true}``. Built once, never
+    changed: its text is kept once written."""
+
+    text: str | None = None
 
 
 class _FlowList(list):
@@ -944,8 +910,13 @@ def _scalar(value, flow: bool = False) -> str:
 
 
 def _flow(value) -> str:
+    if isinstance(value, _FlowMap) and value.text is not None:
+        return value.text
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_scalar(k, True)}: {_flow(v)}" for k, v in value.items()) + "}"
+        text = "{" + ", ".join(f"{_scalar(k, True)}: {_flow(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, _FlowMap):
+            value.text = text
+        return text
     if isinstance(value, list):
         return "[" + ", ".join(_flow(item) for item in value) + "]"
     return _scalar(value, flow=True)

@@ -52,6 +52,21 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+_SPEC_WORD = re.compile(r"^[^\W\d][\w$]*$")
+
+
+def spec_name(name: str) -> str:
+    """A name as the spec writes it inside a type or a reference: bare when it is one word
+    (in any case: the spec does not fold case), else in double quotes, as SQL quotes it.
+
+    >>> print(spec_name("OrderStatus"), spec_name("line items"), spec_name('a"b'))
+    OrderStatus "line items" "a""b"
+    """
+    if _SPEC_WORD.match(name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
 def qualified(schema: str, name: str) -> str:
     """``schema.name`` with each part quoted as needed."""
     return f"{quote_ident(schema)}.{quote_ident(name)}"

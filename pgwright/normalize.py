@@ -15,6 +15,17 @@ from functools import lru_cache
 
 from pgwright.names import quote_ident
 
+# Type names as the spec writes them, canonicalized into format_type()'s text.
+#
+# The grammar is PostgreSQL's: keywords (double precision, character varying(10),
+# timestamp(3) with time zone, interval day to second), names bare or in double quotes,
+# schema-qualified or not, modifiers, and array bounds ([], [3], ARRAY). Unquoted names
+# are matched against the built-in types case-insensitively; any other name is a user type
+# (an enum, an extension's type), written exactly as it is named: the spec, unlike SQL,
+# does not fold case, so ``OrderStatus`` is the enum "OrderStatus". A name in double quotes
+# is never read as a keyword: ``"char"`` is pg_catalog's one-byte type, ``char`` is
+# character(1), as in SQL.
+
 # alias -> canonical base name, as format_type() prints it.
 TYPE_ALIASES: dict[str, str] = {
     "int": "integer", "int4": "integer", "integer": "integer",
@@ -27,8 +38,8 @@ TYPE_ALIASES: dict[str, str] = {
     "float4": "real", "real": "real",
     "bool": "boolean", "boolean": "boolean",
     "varchar": "character varying", "character varying": "character varying",
-    "char": "character", "character": "character", "bpchar": "character",
-    "decimal": "numeric", "numeric": "numeric",
+    "char": "character", "character": "character", "bpchar": "character", "nchar": "character",
+    "decimal": "numeric", "dec": "numeric", "numeric": "numeric",
     "timestamp": "timestamp without time zone",
     "timestamp without time zone": "timestamp without time zone",
     "timestamptz": "timestamp with time zone",
@@ -36,16 +47,54 @@ TYPE_ALIASES: dict[str, str] = {
     "time": "time without time zone", "time without time zone": "time without time zone",
     "timetz": "time with time zone", "time with time zone": "time with time zone",
     "varbit": "bit varying", "bit varying": "bit varying", "bit": "bit",
-    "text": "text", "uuid": "uuid", "json": "json", "jsonb": "jsonb", "bytea": "bytea",
-    "date": "date", "interval": "interval", "inet": "inet", "cidr": "cidr",
-    "macaddr": "macaddr", "macaddr8": "macaddr8", "money": "money", "xml": "xml",
-    "tsvector": "tsvector", "tsquery": "tsquery", "oid": "oid", "name": "name",
-    "point": "point", "line": "line", "lseg": "lseg", "box": "box", "path": "path",
-    "polygon": "polygon", "circle": "circle", "int4range": "int4range",
-    "int8range": "int8range", "numrange": "numrange", "tsrange": "tsrange",
-    "tstzrange": "tstzrange", "daterange": "daterange", "regclass": "regclass",
-    "jsonpath": "jsonpath", "pg_lsn": "pg_lsn", "txid_snapshot": "txid_snapshot",
+    "interval": "interval",
 }
+
+# The other base, range and multirange types of pg_catalog (PostgreSQL 13 to 18), which
+# format_type() prints under their own names. A type a later version adds can be written
+# qualified, pg_catalog.<name>, until it is listed here.
+PG_CATALOG_TYPES = frozenset("""
+    aclitem box bytea cid cidr circle date datemultirange daterange gtsvector inet
+    int4multirange int4range int8multirange int8range json jsonb jsonpath line lseg macaddr
+    macaddr8 money name nummultirange numrange oid path pg_brin_bloom_summary
+    pg_brin_minmax_multi_summary pg_dependencies pg_lsn pg_mcv_list pg_ndistinct pg_node_tree
+    pg_snapshot point polygon refcursor regclass regcollation regconfig regdictionary
+    regnamespace regoper regoperator regproc regprocedure regrole regtype text tid
+    tsmultirange tsquery tsrange tstzmultirange tstzrange tsvector txid_snapshot uuid xid xid8
+    xml
+""".split())
+
+# pg_catalog's own names of the types the grammar spells with keywords, as a quoted or
+# qualified name ("int4", pg_catalog.varchar) reads them: without the keywords' defaults,
+# so "bit" is bit of any length and "char" is not character(1) but the one-byte type.
+_CATALOG_NAMES = {
+    "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+    "float8": "double precision", "bool": "boolean", "varchar": "character varying",
+    "bpchar": "character", "varbit": "bit varying", "bit": "bit", "numeric": "numeric",
+    "time": "time without time zone", "timetz": "time with time zone",
+    "timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
+    "interval": "interval", "char": '"char"',
+}
+
+# Keyword phrases of more than one word, longest first.
+_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("national", "character", "varying"), "character varying"),
+    (("national", "char", "varying"), "character varying"),
+    (("character", "varying"), "character varying"),
+    (("char", "varying"), "character varying"),
+    (("nchar", "varying"), "character varying"),
+    (("national", "character"), "character"),
+    (("national", "char"), "character"),
+    (("double", "precision"), "double precision"),
+    (("bit", "varying"), "bit varying"),
+)
+_INTERVAL_FIELDS = frozenset({
+    "year", "month", "day", "hour", "minute", "second", "year to month", "day to hour",
+    "day to minute", "day to second", "hour to minute", "hour to second", "minute to second",
+})
+# Words the grammar reads as keywords that make a type, where a name in quotes is just a name.
+_GENERIC_NAMES = frozenset({"bpchar", "int2", "int4", "int8", "float4", "float8", "bool",
+                            "varbit", "timestamptz", "timetz"})
 
 SERIAL_TYPES = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
 INTEGER_TYPES = frozenset({"integer", "bigint", "smallint"})
@@ -57,26 +106,23 @@ EXTENSION_TYPES: dict[str, str] = {
     "geometry": "postgis", "geography": "postgis", "isbn": "isn", "ean13": "isn", "seg": "seg",
 }
 
-_TYPE_PATTERN = re.compile(
-    r"""^\s*
-    (?P<base>[A-Za-z_][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_"][A-Za-z0-9_$"]*)?
-       (?:\s+(?:varying|precision|with(?:out)?\s+time\s+zone))?)
-    \s*(?:\((?P<args>[^)]*)\))?
-    (?P<tz>\s+with(?:out)?\s+time\s+zone)?
-    (?P<array>(?:\s*\[\s*\d*\s*\])*)\s*$""",
-    re.VERBOSE | re.IGNORECASE,
-)
-
 
 @dataclass(frozen=True)
 class ParsedType:
-    """A type name taken apart: ``numeric(12,2)[]`` -> base numeric, args "12,2", 1 dimension."""
+    """A type name taken apart: ``numeric(12,2)[]`` -> base numeric, args "12,2", 1 dimension.
 
-    base: str  # canonical base name, or the user type name as written (qualified or not)
+    A user type (``app."order status"``) keeps its parts unquoted: ``schema`` (None when
+    written unqualified) and ``name``; its ``base`` is ``name`` or ``schema.name``, the key
+    type resolvers look it up by.
+    """
+
+    base: str  # canonical base name of a built-in type, or the user type's key
     args: str | None
     dimensions: int
     builtin: bool
     serial: bool = False
+    schema: str | None = None
+    name: str | None = None
 
     def render(self, resolved_base: str | None = None) -> str:
         base = resolved_base or self.base
@@ -88,33 +134,158 @@ class ParsedType:
                 text = f"{head}({self.args}) {tail}".rstrip()
             else:
                 text = f"{base}({self.args})"
-        return text + "[]" * self.dimensions
+        # PostgreSQL keeps no array dimensions in a column's type: text[][] is text[].
+        return text + ("[]" if self.dimensions else "")
+
+
+_WORD = re.compile(r"[^\W\d][\w$]*")
+
+
+def _type_tokens(text: str) -> list[tuple[str, str]] | None:
+    """(kind, value) tokens: word, quoted (its name, unquoted), dot, args, array."""
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char.isspace():
+            position += 1
+        elif char == '"':
+            name, position = quoted_name_at(text, position)
+            if not name:
+                return None
+            tokens.append(("quoted", name))
+        elif char == "(":
+            end = closing_parenthesis(text, position)
+            if end is None:
+                return None
+            tokens.append(("args", text[position + 1:end]))
+            position = end + 1
+        elif char == "[":
+            end = text.find("]", position)
+            bound = text[position + 1:end].strip() if end > 0 else "x"
+            if bound and not bound.isdigit():
+                return None
+            tokens.append(("array", ""))
+            position = end + 1
+        elif char == ".":
+            tokens.append(("dot", "."))
+            position += 1
+        elif match := _WORD.match(text, position):
+            tokens.append(("word", match.group()))
+            position = match.end()
+        else:
+            return None
+    return tokens
+
+
+def quoted_name_at(text: str, start: int) -> tuple[str, int]:
+    """The name in the double quotes at ``text[start]`` (``""`` inside standing for ``"``)
+    and the position after them; ("", ...) when the quote is not closed.
+
+    >>> quoted_name_at('t."a""b".x', 2)
+    ('a"b', 8)
+    """
+    parts = []
+    position = start + 1
+    while True:
+        end = text.find('"', position)
+        if end < 0:
+            return "", len(text)
+        if text.startswith('""', end):
+            parts.append(text[position:end + 1])
+            position = end + 2
+            continue
+        parts.append(text[position:end])
+        return "".join(parts), end + 1
 
 
 @lru_cache(maxsize=4096)  # a large spec names the same few dozen types thousands of times
 def parse_type(text: str) -> ParsedType | None:
-    """Parse a spec type; None when it is not a type name at all."""
-    match = _TYPE_PATTERN.match(text)
-    if not match:
+    """Parse a type as the spec (or format_type) writes it; None when it is not a type name.
+
+    >>> parsed = parse_type("varchar(320)[]")
+    >>> parsed.base, parsed.args, parsed.dimensions, parsed.builtin
+    ('character varying', '320', 1, True)
+    >>> parse_type('app."order status"').base
+    'app.order status'
+    """
+    tokens = _type_tokens(text)
+    if not tokens or tokens[0][0] not in ("word", "quoted"):
         return None
-    raw_base = " ".join(match.group("base").split())
-    tz = match.group("tz")
-    if tz:
-        raw_base += " " + " ".join(tz.split())
-    args = match.group("args")
-    if args is not None:
-        args = ",".join(part.strip() for part in args.split(","))
-    dimensions = match.group("array").count("[")
-    lowered = raw_base.lower()
-    if lowered in TYPE_ALIASES:
-        base = TYPE_ALIASES[lowered]
-        if base == "character" and args is None:
-            args = "1"  # format_type prints char as character(1)
-        if base == "numeric" and args is not None and "," not in args:
-            args += ",0"  # numeric(5) is numeric(5,0)
-        return ParsedType(base=base, args=args, dimensions=dimensions, builtin=True,
-                          serial=lowered in SERIAL_TYPES)
-    return ParsedType(base=raw_base, args=args, dimensions=dimensions, builtin=False)
+    words = [value.lower() for kind, value in tokens if kind == "word"]
+    schema, (kind, name), position = None, tokens[0], 1
+    if len(tokens) > 2 and tokens[1][0] == "dot" and tokens[2][0] in ("word", "quoted"):
+        schema, (kind, name), position = tokens[0][1], tokens[2], 3
+    base: str | None = None
+    keyword = False  # a keyword type, whose grammar gives defaults (char is character(1))
+    if schema is None and kind == "word":
+        lowered = name.lower()
+        phrase = next(((length, canonical) for words_of, canonical in _PHRASES
+                       if tuple(words[:len(words_of)]) == words_of
+                       and all(k == "word" for k, _ in tokens[:len(words_of)])
+                       for length in [len(words_of)]), None)
+        if phrase is not None:
+            position, base, keyword = phrase[0], phrase[1], True
+        elif lowered in _GENERIC_NAMES:
+            base = _CATALOG_NAMES[lowered]
+        elif lowered in TYPE_ALIASES:
+            base, keyword = TYPE_ALIASES[lowered], True
+        elif lowered in PG_CATALOG_TYPES:
+            base = lowered
+    elif schema == "pg_catalog" or (schema is None and kind == "quoted"):
+        if name in _CATALOG_NAMES:
+            base = _CATALOG_NAMES[name]
+        elif name in PG_CATALOG_TYPES or schema == "pg_catalog":
+            base = quote_ident(name)
+
+    def next_words(*expected: str) -> bool:
+        found = tokens[position:position + len(expected)]
+        return [value.lower() for _, value in found] == list(expected) \
+            and all(k == "word" for k, _ in found)
+
+    if keyword and base == "interval":
+        for length in (3, 1):
+            field = tuple(value.lower() for _, value in tokens[position:position + length])
+            if len(field) == length and " ".join(field) in _INTERVAL_FIELDS \
+                    and next_words(*field):
+                base, position = f"interval {' '.join(field)}", position + length
+                break
+    args = None
+    if position < len(tokens) and tokens[position][0] == "args":
+        args = ",".join(part.strip() for part in tokens[position][1].split(","))
+        position += 1
+    if keyword and base in ("time without time zone", "timestamp without time zone"):
+        head = base.split()[0]
+        if next_words("with", "time", "zone"):
+            base, position = f"{head} with time zone", position + 3
+        elif next_words("without", "time", "zone"):
+            position += 3
+    dimensions = 0
+    while position < len(tokens):
+        if tokens[position][0] == "array":
+            dimensions, position = dimensions + 1, position + 1
+        elif next_words("array"):
+            dimensions, position = dimensions + 1, position + 1
+            if position < len(tokens) and tokens[position][0] == "array":
+                position += 1
+        else:
+            return None
+    if base is None:
+        key = name if schema is None else f"{schema}.{name}"
+        return ParsedType(base=key, args=args, dimensions=dimensions, builtin=False,
+                          schema=schema, name=name)
+    if base == "double precision" and keyword and name.lower() == "float" and args is not None:
+        if not args.isdigit() or not 1 <= int(args) <= 53:
+            return None
+        base, args = ("real" if int(args) <= 24 else "double precision"), None
+    if args is None and base == "character":
+        base, args = ("character", "1") if keyword else ("bpchar", None)
+    if args is None and base == "bit":
+        base, args = ("bit", "1") if keyword else ('"bit"', None)
+    if base == "numeric" and args is not None and "," not in args:
+        args += ",0"  # numeric(5) is numeric(5,0)
+    serial = keyword and schema is None and name.lower() in SERIAL_TYPES
+    return ParsedType(base=base, args=args, dimensions=dimensions, builtin=True, serial=serial)
 
 
 def qualified_type_name(schema: str, name: str) -> str:
@@ -125,8 +296,11 @@ def qualified_type_name(schema: str, name: str) -> str:
 def canonical_type(text: str, resolve: Callable[[str], str | None]) -> str | None:
     """The format_type() form of a spec type, or None if it names no known type.
 
-    ``resolve`` maps a user type name (as written, possibly qualified) to its canonical
-    qualified form, or None when no such type is known.
+    ``resolve`` maps a user type's key (``name`` or ``schema.name``, unquoted: see
+    :class:`ParsedType`) to its canonical qualified form, or None when no such type is known.
+
+    >>> canonical_type("timestamptz(3)", lambda name: None)
+    'timestamp(3) with time zone'
     """
     parsed = parse_type(text)
     if parsed is None:
@@ -137,6 +311,37 @@ def canonical_type(text: str, resolve: Callable[[str], str | None]) -> str | Non
     if resolved is None:
         return None
     return parsed.render(resolved)
+
+
+def split_names(text: str) -> list[str] | None:
+    """Dot-separated names, each bare (taken as written, surrounding spaces dropped) or, when
+    it starts with a double quote, quoted as in SQL (for a name with a dot, a parenthesis or
+    a comma in it); None if malformed.
+
+    >>> split_names('app."line items".id')
+    ['app', 'line items', 'id']
+    """
+    names = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if text.startswith('"', position):
+            name, position = quoted_name_at(text, position)
+            while position < len(text) and text[position].isspace():
+                position += 1
+            if position < len(text) and text[position] != ".":
+                return None
+        else:
+            end = text.find(".", position)
+            end = len(text) if end < 0 else end
+            name, position = text[position:end].strip(), end
+        if not name:
+            return None
+        names.append(name)
+        if position >= len(text):
+            return names
+        position += 1  # the dot
 
 
 def split_qualified(name: str, default_schema: str) -> tuple[str, str]:
@@ -151,12 +356,12 @@ def split_qualified(name: str, default_schema: str) -> tuple[str, str]:
 def collapse_whitespace(expression: str) -> str:
     """Whitespace outside quotes folded to single spaces: a cheap first equality test."""
     parts: list[str] = []
-    for token, quoted in _split_quoted(expression):
+    for token, quoted in split_quoted(expression):
         parts.append(token if quoted else " ".join(token.split()))
     return "".join(parts).strip()
 
 
-def _split_quoted(text: str):
+def split_quoted(text: str):
     """Yield (chunk, is_quoted) pieces, keeping quotes intact."""
     index = 0
     start = 0
@@ -251,12 +456,43 @@ def expression_index_label(expression: str) -> str:
     return match.group(1).lower() if match else "expr"
 
 
+def closing_parenthesis(text: str, start: int = 0) -> int | None:
+    """The index of the parenthesis that closes the one at ``text[start]``, quoted text
+    (``')'``, ``"we)ird"``) skipped; None when it is never closed.
+
+    >>> closing_parenthesis("(lower(name), ')') WHERE x")
+    17
+    """
+    depth = 0
+    for chunk_start, chunk, quoted in _chunks(text, start):
+        if quoted:
+            continue
+        for offset, char in enumerate(chunk):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return chunk_start + offset
+    return None
+
+
+def _chunks(text: str, start: int):
+    """(position, chunk, is_quoted) pieces of ``text[start:]``; an unclosed quote ends it."""
+    position = start
+    for chunk, quoted in split_quoted(text[start:]):
+        if quoted and (len(chunk) < 2 or chunk[-1] != chunk[0]):
+            return
+        yield position, chunk, quoted
+        position += len(chunk)
+
+
 def split_top_level(expression: str) -> list[str]:
     """Split on commas that are not inside parentheses or quotes."""
     pieces: list[str] = []
     current = ""
     depth = 0
-    for chunk, quoted in _split_quoted(expression):
+    for chunk, quoted in split_quoted(expression):
         if quoted:
             current += chunk
             continue
@@ -275,6 +511,23 @@ def split_top_level(expression: str) -> list[str]:
 
 
 _INTEGER_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
+
+
+def comparable_types(own_type: str, target_type: str) -> bool:
+    """Whether PostgreSQL lets a foreign key join the two (canonical) types without them
+    being equal: integer widths, text and varchar. Legal, if unwise.
+
+    >>> comparable_types("integer", "bigint"), comparable_types("text", "uuid")
+    (True, False)
+    """
+    def family(type_text: str) -> str:
+        if type_text in _INTEGER_WIDTH:
+            return "integer"
+        if type_text == "text" or type_text.startswith("character varying"):
+            return "text"
+        return type_text
+
+    return family(own_type) == family(target_type)
 _SIZED = re.compile(r"^(?P<base>character varying|character|numeric|bit varying)\((?P<args>[^)]*)\)$")
 
 

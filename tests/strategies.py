@@ -660,11 +660,6 @@ def key_column_sets(table: TableDraft) -> list[tuple[str, ...]]:
     return keys + [key.columns for key in table.uniques]
 
 
-def _plain_reference_name(name: str) -> bool:
-    # foreign_keys[].references is "table(col, ...)": its table part cannot hold whitespace
-    return not re.search(r"\s", name)
-
-
 def foreign_key_holds(spec: SpecDraft, table: TableDraft, fk: ForeignKeyDraft) -> bool:
     target = spec.table(fk.target_schema, fk.target_table)
     if target is None:
@@ -684,7 +679,7 @@ def foreign_key_holds(spec: SpecDraft, table: TableDraft, fk: ForeignKeyDraft) -
         return len(fk.columns) == 1 and fk.deferrable is None and not any(
             other is not fk and other.on_column and other.columns == fk.columns
             for other in table.foreign_keys)
-    return _plain_reference_name(fk.target_schema) and _plain_reference_name(fk.target_table)
+    return True
 
 
 def draw_foreign_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None) -> None:

@@ -3,6 +3,7 @@ another, as a real non-superuser role, on a real server."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import secrets
 import uuid
@@ -374,3 +375,46 @@ def test_trigger_and_function_drift_is_repaired(tmp_path, database_url, db):
         "public.domain_events.domain_events_append_only", "public.touch_updated_at()"}
     api.push(spec, database_url)
     assert api.check(spec, database_url).is_empty
+
+
+OVERLOADS_SPEC = """\
+version: 1
+functions:
+  stamp:
+    - returns: trigger
+      language: plpgsql
+      body: begin new.updated_at := now(); return new; end
+    - args: [{{name: at, type: timestamptz}}]
+      returns: timestamptz
+      body: select at
+{third}tables:
+  orders:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      updated_at: timestamptz
+    triggers:
+      orders_stamp: {{timing: before, events: [update], function: stamp}}
+"""
+THIRD_OVERLOAD = """\
+    - args: [{name: at, type: date}]
+      returns: date
+      body: select at
+"""
+
+
+def test_overloads_are_created_and_dropped_one_by_one(tmp_path, database_url, db):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(OVERLOADS_SPEC.format(third=THIRD_OVERLOAD))
+    api.push(spec, database_url)
+    assert api.plan(spec, database_url).is_empty
+    assert db.execute("SELECT stamp(date '2024-01-31'), stamp(timestamptz '2024-01-31 10:00Z')"
+                      " IS NOT NULL").fetchone() == (datetime.date(2024, 1, 31), True)
+    db.execute("INSERT INTO orders (id) VALUES (1); UPDATE orders SET id = 2")
+    assert db.execute("SELECT updated_at IS NOT NULL FROM orders").fetchone()[0]
+
+    spec.write_text(OVERLOADS_SPEC.format(third=""))
+    plan = api.plan(spec, database_url)
+    assert [o.subject for o in plan.operations] == ["public.stamp(date)"]
+    api.push(spec, database_url, allow_destructive=True)
+    assert api.plan(spec, database_url).is_empty
+    assert db.execute("SELECT count(*) FROM pg_proc WHERE proname = 'stamp'").fetchone()[0] == 2

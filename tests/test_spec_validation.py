@@ -226,6 +226,14 @@ BAD_SPECS: dict[str, list[Expected]] = {
         Expected(19, "tables.orders.triggers.orders_status_changed.columns",
                  "unknown column 'statuss'", "did you mean 'status'?"),
     ],
+    "function_overloads.yaml": [
+        Expected(7, "functions.area[1].args",
+                 "function 'area' has two overloads with the argument types (numeric): [0] and [1]",
+                 "differ in their argument types"),
+        Expected(23, "tables.shapes.triggers.shapes_touch.function",
+                 "function 'touch' takes arguments, and a trigger calls its function without any",
+                 "args: []"),
+    ],
     # everything at once: shape and meaning problems together, in file order
     "several_problems.yaml": [
         Expected(8, "tables.customers.columns.email.nulable", "unknown key 'nulable'",

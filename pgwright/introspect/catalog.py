@@ -32,7 +32,7 @@ from pgwright.model import (
     Trigger,
     UniqueConstraint,
 )
-from pgwright.normalize import split_top_level
+from pgwright.normalize import closing_parenthesis, split_top_level
 
 # The catalog queries read columns that PostgreSQL 13 added (pg_trigger.tgparentid).
 OLDEST_SERVER_VERSION = 130000
@@ -225,6 +225,16 @@ def index_parts(definition: str, method: str) -> tuple[tuple[str, ...], tuple[st
     return tuple(keys), tuple(_unquote(column) for column in include)
 
 
+def index_keys(definition: str | None, method: str) -> tuple[str, ...] | None:
+    """The keys of an index definition (see :func:`index_parts`); None if it cannot be read."""
+    if definition is None:
+        return None
+    try:
+        return index_parts(definition, method)[0]
+    except IntrospectionError:
+        return None
+
+
 _NEEDS_PARSING = re.compile("[(\"']")
 
 
@@ -235,21 +245,10 @@ def _parenthesized(text: str, start: int) -> tuple[list[str], int]:
     simple = text[start + 1:close]
     if close > 0 and not _NEEDS_PARSING.search(simple):
         return [item.strip() for item in simple.split(",")], close + 1  # plain column names
-    depth, in_quotes = 0, None
-    for position in range(start, len(text)):
-        char = text[position]
-        if in_quotes:
-            if char == in_quotes:
-                in_quotes = None
-        elif char in "'\"":
-            in_quotes = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return split_top_level(text[start + 1:position]), position + 1
-    raise IntrospectionError(f"unbalanced parentheses in index definition: {text}")
+    close = closing_parenthesis(text, start)
+    if close is None:
+        raise IntrospectionError(f"unbalanced parentheses in index definition: {text}")
+    return split_top_level(text[start + 1:close]), close + 1
 
 
 def _unquote(key: str) -> str:

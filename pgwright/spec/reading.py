@@ -6,12 +6,16 @@ or a mapping of schemas); this module expands them once so nothing else has to.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from pgwright.names import default_constraint_name, truncate_identifier
-from pgwright.normalize import expression_index_label, split_top_level
+from pgwright.normalize import (
+    expression_index_label,
+    quoted_name_at,
+    split_names,
+    split_top_level,
+)
 from pgwright.spec.document import KeyPath
 
 
@@ -163,27 +167,76 @@ def _expand_columns(table: TableEntry) -> list[ColumnEntry]:
     return entries
 
 
-_CALL_REFERENCE = re.compile(r"^\s*(?P<table>[^()\s]+)\s*\((?P<columns>[^()]*)\)\s*$")
-
-
 def parse_reference(text: str, default_schema: str, dotted: bool = False):
-    """``orders.id`` (dotted) or ``orders(id)`` / ``app.orders(a, b)`` -> (schema, table, cols)."""
+    """``orders.id`` (dotted) or ``orders(id)`` / ``app.orders(a, b)`` -> (schema, table, cols).
+
+    A name with a dot, a parenthesis or a comma in it is written in double quotes, as in
+    SQL: ``"line items"(a, b)``, ``app."line items".id``.
+    """
     if not isinstance(text, str):
         return None
-    match = _CALL_REFERENCE.match(text)
-    if match:
-        table = match.group("table")
-        columns = [c.strip() for c in match.group("columns").split(",") if c.strip()]
-        if not columns:
+    opening = _call_opening(text)
+    if opening is not None:
+        if not text.rstrip().endswith(")"):
             return None
-        schema, name = split_key(table, default_schema)
+        table = split_names(text[:opening])
+        columns = _column_names(text[opening + 1:len(text.rstrip()) - 1])
+        if table is None or len(table) > 2 or columns is None:
+            return None
+        schema, name = table if len(table) == 2 else (default_schema, table[0])
         return schema, name, columns
     if dotted:
-        parts = text.strip().split(".")
-        if len(parts) == 2 and all(parts):
+        parts = split_names(text)
+        if parts is not None and len(parts) == 2:
             return default_schema, parts[0], [parts[1]]
-        if len(parts) == 3 and all(parts):
+        if parts is not None and len(parts) == 3:
             return parts[0], parts[1], [parts[2]]
+    return None
+
+
+def _column_names(text: str) -> list[str] | None:
+    """The columns of ``table(a, "b, c")``: each bare (as written) or, when it starts with a
+    double quote, quoted as in SQL; None if one is empty or malformed."""
+    names = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if text.startswith('"', position):
+            name, end = quoted_name_at(text, position)
+            comma = text.find(",", end)
+            comma = len(text) if comma < 0 else comma
+            if text[end:comma].strip():
+                return None
+        else:
+            comma = text.find(",", position)
+            comma = len(text) if comma < 0 else comma
+            name = text[position:comma].strip()
+        if not name:
+            return None
+        names.append(name)
+        if comma >= len(text):
+            return names
+        position = comma + 1
+
+
+def _call_opening(text: str) -> int | None:
+    """Where the column list of ``table(cols)`` opens: the first ``(`` that is not inside a
+    quoted name (a name is quoted when it starts with a double quote)."""
+    position, at_name_start = 0, True
+    while position < len(text):
+        char = text[position]
+        if at_name_start and char == '"':
+            name, position = quoted_name_at(text, position)
+            if not name:
+                return None
+            at_name_start = False
+            continue
+        if char == "(":
+            return position
+        if not char.isspace():
+            at_name_start = char == "."
+        position += 1
     return None
 
 

@@ -32,8 +32,17 @@ def normalize_search_path(text: str) -> str:
 
 
 def function_entries(data: dict, schemas: list[str]) -> list[tuple[str, str, dict, KeyPath]]:
-    return [(*split_key(key, schemas[0]), raw or {}, ("functions", key))
-            for key, raw in (data.get("functions") or {}).items()]
+    """(schema, name, entry, path) of every declared function; a key whose value is a list
+    declares one overload per entry."""
+    entries = []
+    for key, value in (data.get("functions") or {}).items():
+        schema, name = split_key(key, schemas[0])
+        if isinstance(value, list):
+            entries += [(schema, name, raw or {}, ("functions", key, number))
+                        for number, raw in enumerate(value)]
+        else:
+            entries.append((schema, name, value or {}, ("functions", key)))
+    return entries
 
 
 def read_function(schema: str, name: str, raw: dict, resolve: Callable[[str], str | None],

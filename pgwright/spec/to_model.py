@@ -76,9 +76,9 @@ def default_type_resolver(data: dict) -> TypeResolver:
     extension_schema = {name: schema or schemas[0] for name, schema in extension_entries(data)}
 
     def resolve(name: str) -> str | None:
-        if "." in name:
+        if "." in name:  # the key of a qualified name, its parts unquoted (parse_type)
             schema, _, base = name.partition(".")
-            return qualified_type_name(schema.strip().strip('"'), base.strip().strip('"'))
+            return qualified_type_name(schema, base)
         for schema in schemas:
             if (schema, name) in enums:
                 return qualified_type_name(schema, name)

@@ -25,9 +25,12 @@ from pgwright.names import MAX_IDENTIFIER_BYTES
 from pgwright.normalize import (
     EXTENSION_TYPES,
     INTEGER_TYPES,
+    PG_CATALOG_TYPES,
     TYPE_ALIASES,
     ExpressionProblem,
+    canonical_type,
     check_embeddable,
+    comparable_types,
     parse_type,
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
@@ -672,7 +675,8 @@ _FOREIGN_TYPE_NAMES = {
 
 
 def _suggest_type(name: str, enums) -> str | None:
-    known = set(TYPE_ALIASES) | set(EXTENSION_TYPES) | {enum_name for _, enum_name in enums}
+    known = set(TYPE_ALIASES) | PG_CATALOG_TYPES | set(EXTENSION_TYPES) \
+        | {enum_name for _, enum_name in enums}
     matches = difflib.get_close_matches(name, sorted(known | set(_FOREIGN_TYPE_NAMES)),
                                         n=1, cutoff=0.6)
     if not matches:
@@ -917,22 +921,6 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-_INTEGERS = {"smallint", "integer", "bigint"}
-
-
-def comparable_types(own_type: str, target_type: str) -> bool:
-    """Types PostgreSQL lets reference each other (integer widths, text and varchar): a
-    mismatch there is legal, if unwise, so it is a warning rather than an error."""
-    def family(type_text: str) -> str:
-        if type_text in _INTEGERS:
-            return "integer"
-        if type_text == "text" or type_text.startswith("character varying"):
-            return "text"
-        return type_text
-
-    return family(own_type) == family(target_type)
-
-
 def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, column_types):
     if fk.target is None:
         context.error(fk.path, f"'{fk.references}' is not a valid reference",
@@ -1039,10 +1027,10 @@ def _check_relation_names(context: _Context, tables) -> None:
 _ROLE_KEYWORDS = frozenset({"public", "current_user", "current_role", "session_user"})
 
 
-def _check_functions(context: _Context) -> dict[tuple[str, str], dict]:
-    """Check the declared functions' names; return them by (schema, name)."""
-    functions: dict[tuple[str, str], dict] = {}
-    for key, raw in (context.document.data.get("functions") or {}).items():
+def _check_functions(context: _Context) -> dict[tuple[str, str], list[dict]]:
+    """Check the declared functions' names and overloads; return them by (schema, name)."""
+    functions: dict[tuple[str, str], list[dict]] = {}
+    for key, value in (context.document.data.get("functions") or {}).items():
         path = ("functions", key)
         if not _qualified_key_parts(context, path, key, "function"):
             continue
@@ -1050,11 +1038,24 @@ def _check_functions(context: _Context) -> dict[tuple[str, str], dict]:
         if schema not in context.schemas:
             context.error(path, f"schema '{schema}' is not managed by this spec",
                           _unmanaged_schema_hint(context, schema, name))
-        for index, argument in enumerate(raw.get("args") or []):
-            if argument.get("name"):
-                _check_identifier(context, path + ("args", index, "name"), argument["name"],
-                                  "argument name")
-        functions[(schema, name)] = raw
+        overloads = value if isinstance(value, list) else [value]
+        signatures: dict[tuple[str, ...], int] = {}
+        for number, raw in enumerate(overloads):
+            raw_path = path + (number,) if isinstance(value, list) else path
+            for index, argument in enumerate(raw.get("args") or []):
+                if argument.get("name"):
+                    _check_identifier(context, raw_path + ("args", index, "name"),
+                                      argument["name"], "argument name")
+            # overloads differ in their argument types, as PostgreSQL compares them
+            signature = tuple(canonical_type(str(a.get("type")), lambda key: key)
+                              or str(a.get("type")) for a in raw.get("args") or [])
+            if signature in signatures:
+                context.error(raw_path + ("args",), f"function '{key}' has two overloads with "
+                              f"the argument types ({', '.join(signature)}): "
+                              f"[{signatures[signature]}] and [{number}]",
+                              "overloads of one name differ in their argument types")
+            signatures.setdefault(signature, number)
+        functions[(schema, name)] = overloads
     return functions
 
 
@@ -1086,18 +1087,26 @@ def _check_row_level_security(context: _Context, table) -> None:
                               suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
 
 
-def _check_triggers(context: _Context, table, functions: dict[tuple[str, str], dict]) -> None:
+def _check_triggers(context: _Context, table,
+                    functions: dict[tuple[str, str], list[dict]]) -> None:
     column_names = [c.name for c in column_entries(table)]
     for name, trigger in (table.raw.get("triggers") or {}).items():
         path = table.path + ("triggers", name)
         _check_identifier(context, path, name, "trigger name")
         function = str(trigger["function"])
         schema, function_name = split_key(function, context.schemas[0])
-        declared = functions.get((schema, function_name))
-        if schema in context.schemas and declared is None:
+        overloads = functions.get((schema, function_name))
+        # a trigger calls the overload without arguments (its own go to TG_ARGV)
+        declared = next((raw for raw in overloads or [] if not raw.get("args")), None)
+        if schema in context.schemas and overloads is None:
             candidates = [n for s, n in functions if s == schema]
             context.error(path + ("function",), f"unknown function '{function}'",
                           suggest(function_name, candidates) or "declare it under functions")
+        elif overloads is not None and declared is None:
+            context.error(path + ("function",), f"function '{function}' takes arguments, and "
+                          "a trigger calls its function without any",
+                          "declare it with args: []; a trigger's own arguments arrive in "
+                          "TG_ARGV")
         elif declared is not None and str(declared.get("returns")).strip().lower() != "trigger":
             context.error(path + ("function",), f"function '{function}' returns "
                           f"{declared.get('returns')}, not trigger",
