@@ -1,15 +1,20 @@
-"""How fast is `pgwright plan` on a large schema, and where does the time go?
+"""How fast are `pgwright plan` and `pgwright inspect` on a large schema, and where does the
+time go?
 
 Generates a synthetic multi-tenant schema.yaml of N tables, pushes it to a scratch database
-(created here and dropped at the end), drifts about 5% of it by hand, then measures:
+(created here and dropped at the end), inspects it, drifts about 5% of it by hand, then
+measures:
 
     (a) raw catalog reads     the introspection queries of pgwright/introspect/queries.py alone
     (b) introspect()          the same reads, turned into pgwright's model
     (c) pgwright plan         the CLI as a subprocess: whole-process wall time and peak memory
     (d) breakdown             the plan pipeline in-process, stage by stage
-    (e) convergence           plan on the undrifted database is empty, after drift it names
+    (e) convergence           plan on the undrifted database is empty, and so is the plan of
+                              the spec inspect wrote from it; after drift the plan names
                               exactly the drifted tables, after pushing the repair it is empty
     (f) import time           python -c "import pgwright.cli"
+    (g) pgwright inspect      the CLI as a subprocess (wall time, peak memory), and
+                              api.inspect() in-process, on the undrifted database
 
     python benchmarks/plan_benchmark.py                      # 1000 tables, local server
     python benchmarks/plan_benchmark.py --tables 1000 3000 --url postgresql://root@127.0.0.1/postgres
@@ -61,6 +66,7 @@ SCHEMA = "public"
 # The performance targets: the verdict line compares the figures with these.
 TARGET_PLAN_SECONDS = {1000: 1.0, 3000: 2.5}
 TARGET_PLAN_MEGABYTES = {1000: 150}
+TARGET_INSPECT_SECONDS = {1000: 2.0}
 TARGET_INTROSPECTION_RATIO = 1.5
 
 NOUNS = ("accounts", "invoices", "orders", "payments", "shipments", "tickets", "projects",
@@ -550,6 +556,11 @@ class Result:
     stand_in_indexes: int
     canonical_server: dict[str, float]
     drift_operations: int
+    inspect_process: Samples
+    inspect_peak_megabytes: float
+    inspect_cpu: Samples
+    inspect_in_process: Samples
+    inspect_kilobytes: int  # the spec inspect wrote
     convergence_failures: list[str]
     load_average: str  # of the machine while measuring: other work skews the figures
 
@@ -581,6 +592,8 @@ def benchmark(server_url: str, server: str, table_count: int, runs: int, work: P
             failures.append(f"plan on the undrifted database is not empty: "
                             f"{len(undrifted.operations)} operations on "
                             f"{sorted(touched_tables(undrifted))[:10]}")
+
+        inspection = measure_inspect(url, table_count, runs, work, failures)
 
         drifted = drift_database(url, table_count)
         progress(f"drifted {len(drifted)} tables: {dict(Counter(drifted.values()))}")
@@ -659,9 +672,70 @@ def benchmark(server_url: str, server: str, table_count: int, runs: int, work: P
                                                   for b in breakdowns)
                           for name in breakdowns[0].canonical_server},
         drift_operations=len(after_drift.operations),
+        inspect_process=inspection.process,
+        inspect_peak_megabytes=inspection.peak_megabytes,
+        inspect_cpu=inspection.cpu,
+        inspect_in_process=inspection.in_process,
+        inspect_kilobytes=inspection.kilobytes,
         convergence_failures=failures,
         load_average=" ".join(f"{value:.1f}" for value in os.getloadavg()),
     )
+
+
+@dataclass
+class Inspection:
+    """Figure (g): `pgwright inspect` of the undrifted database."""
+
+    process: Samples
+    peak_megabytes: float
+    cpu: Samples
+    in_process: Samples
+    kilobytes: int
+
+
+def measure_inspect(url: str, table_count: int, runs: int, work: Path,
+                    failures: list[str]) -> Inspection:
+    """Figure (g), and the inspect part of (e): the spec inspect writes from the database
+    validates, holds every table, leaves nothing out, and plans nothing against it."""
+    progress("(g) pgwright inspect as a subprocess, then api.inspect() in-process")
+    written = work / f"inspected_{table_count}.yaml"
+    command = pgwright_command() + ["inspect", "--db", url, "-o", str(written), "--force"]
+    process_runs = [run_process(command, work) for _ in range(runs + 1)][1:]
+    for run in process_runs:
+        if run.exit_code != 0:
+            failures.append(f"`pgwright inspect` exited {run.exit_code}, not 0: "
+                            f"{run.stderr.strip()[-300:]}")
+            break
+    api.inspect(url)  # warm-up
+    in_process = Samples()
+    for _ in range(runs):
+        start = time.perf_counter()
+        inspected = api.inspect(url)
+        in_process.values.append(time.perf_counter() - start)
+
+    progress("(e) convergence: the inspected spec plans nothing")
+    written.write_text(inspected.yaml_text)
+    if inspected.unsupported:
+        failures.append(f"inspect left out {len(inspected.unsupported)} objects: "
+                        f"{inspected.unsupported[:5]}")
+    tables = len(yaml.safe_load(inspected.yaml_text)["tables"])
+    if tables != table_count:
+        failures.append(f"the inspected spec has {tables} tables, not {table_count}")
+    try:
+        plan = api.plan(written, url)
+    except Exception as error:  # an invalid spec, or one the planner cannot read
+        failures.append(f"the inspected spec does not plan: {type(error).__name__}: "
+                        f"{str(error)[:300]}")
+    else:
+        if not plan.is_empty:
+            failures.append(f"plan of the inspected spec is not empty: "
+                            f"{len(plan.operations)} operations on "
+                            f"{sorted(touched_tables(plan))[:10]}")
+    return Inspection(process=Samples([run.seconds for run in process_runs]),
+                      peak_megabytes=max(run.peak_megabytes for run in process_runs),
+                      cpu=Samples([run.cpu_seconds for run in process_runs]),
+                      in_process=in_process,
+                      kilobytes=len(inspected.yaml_text.encode()) // 1024)
 
 
 def progress(message: str) -> None:
@@ -680,6 +754,8 @@ def print_result(result: Result) -> None:
         ("(c) pgwright plan, whole process", result.process),
         ("(c) the same, first run (no cache)", result.cold_process),
         ("(d) api.plan() in-process", result.in_process),
+        ("(g) pgwright inspect, whole process", result.inspect_process),
+        ("(g) api.inspect() in-process", result.inspect_in_process),
     ]
     for label, samples in rows:
         note = ""
@@ -690,6 +766,10 @@ def print_result(result: Result) -> None:
                     f"client CPU {milliseconds(result.process_cpu.median)}")
         if samples is result.cold_process:
             note = f"   peak RSS {result.cold_peak_megabytes:.0f} MB"
+        if samples is result.inspect_process:
+            note = (f"   peak RSS {result.inspect_peak_megabytes:.0f} MB, "
+                    f"client CPU {milliseconds(result.inspect_cpu.median)}, "
+                    f"wrote {result.inspect_kilobytes} KB")
         print(f"   {label:<36} {milliseconds(samples.median):>10}  n={len(samples.values):<2} "
               f"[{samples.spread()}]{note}")
     per_query = ", ".join(f"{name.lower()} {milliseconds(seconds)}"
@@ -709,7 +789,8 @@ def print_result(result: Result) -> None:
                          for name, seconds in result.cold_stages.items())
     print(f"       without the cache of validated specs: {uncached}")
     status = "ok" if not result.convergence_failures else "FAILED"
-    print(f"   (e) convergence: {status} (undrifted plan empty; drift gave "
+    print(f"   (e) convergence: {status} (undrifted plan empty; the inspected spec plans "
+          f"nothing; drift gave "
           f"{result.drift_operations} operations on exactly the drifted tables; "
           "empty again after push)")
     for failure in result.convergence_failures:
@@ -744,11 +825,15 @@ def verdict(results: list[Result]) -> tuple[bool, str]:
             limit = TARGET_PLAN_MEGABYTES[tables]
             line = f"{where}: {result.process_peak_megabytes:.0f} MB (target < {limit} MB)"
             (passes if result.process_peak_megabytes < limit else misses).append(line)
+        if tables in TARGET_INSPECT_SECONDS:
+            limit = TARGET_INSPECT_SECONDS[tables]
+            line = f"{where}: inspect {result.inspect_process.median:.2f} s (target < {limit} s)"
+            (passes if result.inspect_process.median < limit else misses).append(line)
         line = (f"{where}: introspection {result.introspection_ratio:.2f}x raw "
                 f"(target <= {TARGET_INTROSPECTION_RATIO}x)")
         within = result.introspection_ratio <= TARGET_INTROSPECTION_RATIO
         (passes if within else misses).append(line)
-    unmeasured = [f"{n} tables" for n in TARGET_PLAN_SECONDS
+    unmeasured = [f"{n} tables" for n in sorted(set(TARGET_PLAN_SECONDS) | set(TARGET_INSPECT_SECONDS))
                   if not any(r.size.tables == n for r in results)]
     met = "all targets met" if passes else "no target measured"
     text = ("MISSED: " + "; ".join(misses) if misses else met) + (
