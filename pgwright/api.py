@@ -10,14 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pgwright.apply import (
-    Migration,
-    apply_migrations,
-    ensure_migrations_dir,
-    pending_migrations,
-    write_migration,
-)
 from pgwright.connect import connect, resolve_database_url
 from pgwright.errors import (
     MigrationError,
@@ -26,11 +20,15 @@ from pgwright.errors import (
     Problem,
     UnsafePlanError,
 )
-from pgwright.planning import Plan, plan_against
-from pgwright.render.plan import migration_header
-from pgwright.render.sql import Statement, render_script
 from pgwright.runner import DEFAULT_LOCK_POLICY, LockPolicy, run_statements
 from pgwright.spec import load_valid_spec
+
+if TYPE_CHECKING:
+    from pgwright.apply import Migration
+    from pgwright.planning import Plan
+
+# The pipeline's modules are imported by the verbs that use them, so that a command pays
+# only for its own (inspect needs neither planning nor Alembic).
 
 
 @dataclass(frozen=True)
@@ -58,6 +56,8 @@ def validate(spec_path: Path | str) -> list[Problem]:
 
 def plan(spec_path: Path | str, database_url: str) -> Plan:
     """What it would take to bring the database to the spec. Changes nothing."""
+    from pgwright.planning import plan_against
+
     document, _ = load_valid_spec(spec_path)
     with connect(database_url) as connection:
         return plan_against(connection, document)
@@ -116,6 +116,8 @@ def push(spec_path: Path | str, database_url: str,
 
     Refuses (UnsafePlanError) a plan with destructive steps unless ``allow_destructive``.
     """
+    from pgwright.planning import plan_against
+
     document, _ = load_valid_spec(spec_path)
     with connect(database_url) as connection:
         the_plan = plan_against(connection, document)
@@ -147,6 +149,11 @@ def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | st
     disk have run: pending ones are replayed inside a transaction that is rolled back, so a
     migration is never written twice. Writes nothing when there is nothing to change.
     """
+    from pgwright.apply import list_migrations, pending_migrations, write_migration
+    from pgwright.planning import plan_against
+    from pgwright.render.plan import migration_header
+    from pgwright.render.sql import Statement, render_script
+
     migrations_dir = Path(migrations_dir)
     document, _ = load_valid_spec(spec_path)
     with connect(database_url) as connection:
@@ -157,8 +164,6 @@ def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | st
             the_plan = plan_against(connection, document)
     if the_plan.is_empty:
         return None, the_plan
-    from pgwright.apply import list_migrations
-
     number = len(list_migrations(migrations_dir)) + 1
     header = migration_header(f"pgwright migration {number:04d}: {message}",
                               the_plan.operations, Path(spec_path).name)
@@ -225,6 +230,8 @@ def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> li
 
 
 def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:
+    from pgwright.apply import pending_migrations
+
     with connect(database_url) as connection:
         return pending_migrations(connection, Path(migrations_dir))
 
@@ -238,6 +245,8 @@ def apply(database_url: str, migrations_dir: Path | str,
     Refuses (UnsafePlanError, nothing applied) when a pending migration has destructive
     steps, unless ``allow_destructive``.
     """
+    from pgwright.apply import apply_migrations
+
     if not allow_destructive:
         from pgwright.apply import destructive_migrations
 
@@ -296,6 +305,8 @@ tables:
 
 def init(directory: Path | str = ".") -> list[Path]:
     """A starter schema.yaml and migrations/ in ``directory``; existing files are kept."""
+    from pgwright.apply import ensure_migrations_dir
+
     directory = Path(directory)
     before = set(directory.rglob("*")) if directory.exists() else set()
     directory.mkdir(parents=True, exist_ok=True)
