@@ -18,9 +18,9 @@ Every draft is valid by docs/spec.md, and the generator keeps PostgreSQL's own r
 - defaults, checks and index expressions fit the column type.
 
 Identifiers come from pools that need quoting (``order``, ``Mixed Case``, ``with space``,
-``quo"te``, ``ünï``, ``1st``, a 58-byte name...). Expressions in the spec always quote the
-columns they name (``lower("Mixed Case")``), with :func:`sql_ident` below, never with
-pgwright's.
+``quo"te``, ``ünï``, ``1st``, a 58-byte name...). Expressions in the spec quote the columns
+they name (``lower("Mixed Case")``; names with a dollar sign go bare: ``a$b_c$d > 0``), with
+:func:`sql_ident` below, never with pgwright's.
 
 Inputs that trigger known pgwright bugs are left out by switches (``ALLOW_...`` below),
 each tied to a minimal regression test in test_convergence_property.py.
@@ -96,7 +96,7 @@ TABLE_NAMES = [
 COLUMN_NAMES = [
     "id", "name", "amount", "order", "Mixed Case", "with space", 'quo"te', "ünï", "user",
     "position", "type", "a$b", "on", "1st", "per%cent", "value", "created_at",
-    "a_long_column_name_that_goes_on_and_on_and_on",
+    "a_long_column_name_that_goes_on_and_on_and_on", "a$b_c$d",
 ]
 FOREIGN_KEY_COLUMN_NAMES = ["parent_id", "ref", "Ref Col", 'ref "q"', "réf", "owner_id"]
 ENUM_NAMES = ["status", "Mood", "select", "a$b"]  # none of them a table name: tables are types too
@@ -121,7 +121,11 @@ DEFERRABLE = [False, True, "initially_deferred", "initially_immediate"]
 
 
 def sql_ident(name: str) -> str:
-    """Always-quoted SQL identifier, for expressions written into a spec."""
+    """SQL identifier for expressions written into a spec: quoted, except a lower-case name
+    with a dollar sign (a$b, a$b_c$d), which is written bare as PostgreSQL's lexer reads it
+    whole, so that pgwright's SQL lexers meet it."""
+    if "$" in name and re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
+        return name
     return '"' + name.replace('"', '""') + '"'
 
 
