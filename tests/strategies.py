@@ -44,12 +44,6 @@ MAX_IDENTIFIER_BYTES = 63
 # test_convergence_property.py. When the fix lands (the test XPASSes), delete the switch and
 # the code that honours it.
 
-# KNOWN PGWRIGHT BUG (see test_unique_constraint_on_the_primary_key_columns_converges):
-# CREATE TABLE silently drops a unique constraint on exactly the columns of the primary key
-# or of an earlier unique constraint, so the next plan adds it again. Drafts give no two
-# keys of a table the same column list until it is fixed.
-ALLOW_REDUNDANT_KEYS = False
-
 # KNOWN PGWRIGHT BUG (see test_foreign_key_survives_its_key_moving_to_the_primary_key): a
 # plan drops a unique constraint or primary key that an unchanged foreign key depends on,
 # without dropping and re-adding that foreign key ("cannot drop constraint ... because other
@@ -622,19 +616,10 @@ def align_foreign_key_types(draw, table: TableDraft, old: TableDraft, spec: Spec
                 column.default = draw_default(draw, column.type, enums, spec.default_schema, 30)
 
 
-def redundant_keys(spec: SpecDraft) -> bool:
-    """Whether a table has two keys (primary or unique) on one column list."""
-    for table in spec.tables:
-        keys = key_column_sets(table)
-        if len(set(keys)) != len(keys):
-            return True
-    return False
-
-
 def try_add(spec: SpecDraft, items: list, item) -> bool:
-    """Append ``item`` unless it makes two objects share a name (or two keys one column list)."""
+    """Append ``item`` unless it makes two objects share a name."""
     items.append(item)
-    if names_clash(spec) or (not ALLOW_REDUNDANT_KEYS and redundant_keys(spec)):
+    if names_clash(spec):
         items.pop()
         return False
     return True
@@ -650,7 +635,7 @@ def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None,
     elif chance(draw, 60):
         columns = tuple(draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)))
         table.primary_key = KeyDraft(columns, on_column=len(columns) == 1 and chance(draw, 50))
-        if names_clash(spec) or (not ALLOW_REDUNDANT_KEYS and redundant_keys(spec)):
+        if names_clash(spec):
             table.primary_key = None
     if old is not None:
         for key in old.uniques:
@@ -765,7 +750,7 @@ def _restore_key(spec: SpecDraft, target: TableDraft, old_target: TableDraft,
         if target.primary_key is not None:
             return target.primary_key.columns == key.columns
         target.primary_key = copy.deepcopy(key)
-        if names_clash(spec) or (not ALLOW_REDUNDANT_KEYS and redundant_keys(spec)):
+        if names_clash(spec):
             target.primary_key = None
             return False
         return True

@@ -585,15 +585,10 @@ tables:
 """)
 
 
-# Still open.
-
-
-@pytest.mark.xfail(strict=True, reason="pgwright bug: CREATE TABLE drops a unique constraint "
-                   "that repeats the primary key's columns, so the next plan adds it")
 def test_unique_constraint_on_the_primary_key_columns_converges(database_url, tmp_path):
-    # strategies.ALLOW_REDUNDANT_KEYS. PostgreSQL's CREATE TABLE silently leaves out a
-    # unique constraint on exactly the columns of the primary key (or of an earlier unique
-    # constraint); ALTER TABLE ADD CONSTRAINT does create it, so the second push converges.
+    # PostgreSQL's CREATE TABLE silently leaves out a unique constraint on exactly the columns
+    # of the primary key (or of an earlier unique constraint), and every plan added it again.
+    # ALTER TABLE ADD CONSTRAINT does create it: pgwright now adds such a key after the table.
     push_in_turn(database_url, tmp_path, """
 version: 1
 tables:
@@ -604,6 +599,9 @@ tables:
     unique:
       - [id]
 """)
+
+
+# Still open.
 
 
 @pytest.mark.xfail(strict=True, reason="pgwright bug: drops a unique constraint an unchanged "

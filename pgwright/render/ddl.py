@@ -78,13 +78,28 @@ def foreign_key_clause(fk: ForeignKey) -> str:
     return text
 
 
+def uniques_create_table_folds(table: Table) -> tuple[UniqueConstraint, ...]:
+    """The unique constraints CREATE TABLE would silently leave out: those on exactly the
+    columns (in order) of the primary key or of an earlier unique constraint. PostgreSQL folds
+    such repeats into the first key there; ALTER TABLE ... ADD CONSTRAINT does create them."""
+    seen = {table.primary_key.columns} if table.primary_key is not None else set()
+    folded = []
+    for unique in table.uniques:
+        if unique.columns in seen:
+            folded.append(unique)
+        seen.add(unique.columns)
+    return tuple(folded)
+
+
 def create_table_body(table: Table) -> str:
-    """The parenthesized body of CREATE TABLE: columns, then key and check constraints."""
+    """The parenthesized body of CREATE TABLE: columns, then key and check constraints,
+    except the unique constraints it would fold (see :func:`uniques_create_table_folds`)."""
     lines = [column_definition(c) for c in table.columns]
     if table.primary_key is not None:
         lines.append(f"CONSTRAINT {quote_ident(table.primary_key.name)} "
                      + constraint_clause(table.primary_key))
-    for constraint in (*table.uniques, *table.checks):
+    folded = uniques_create_table_folds(table)
+    for constraint in (*(u for u in table.uniques if u not in folded), *table.checks):
         lines.append(f"CONSTRAINT {quote_ident(constraint.name)} " + constraint_clause(constraint))
     return "(\n    " + ",\n    ".join(lines) + "\n)"
 

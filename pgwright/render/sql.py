@@ -7,7 +7,7 @@ does not (constraints, enum types, identity).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import singledispatch
 
 from pgwright import ops
@@ -28,6 +28,7 @@ from pgwright.render.ddl import (
     function_signature,
     policy_clauses,
     regclass_literal,
+    uniques_create_table_folds,
 )
 
 
@@ -138,8 +139,13 @@ def _(operation: ops.DropEnum) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.CreateTable) -> list[Statement]:
     table = operation.table
-    return [Statement(f"CREATE TABLE IF NOT EXISTS {qualified(table.schema, table.name)} "
-                      + create_table_body(table))]
+    statements = [Statement(f"CREATE TABLE IF NOT EXISTS {qualified(table.schema, table.name)} "
+                            + create_table_body(table))]
+    for unique in uniques_create_table_folds(table):
+        add, *rest = render_operation(ops.AddConstraint(table.schema, table.name, unique))
+        statements += [replace(add, comment=f"{unique.name} repeats the columns of an earlier "
+                                            "key: CREATE TABLE would leave it out"), *rest]
+    return statements
 
 
 @render_operation.register
