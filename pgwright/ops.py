@@ -277,10 +277,16 @@ class AddConstraint(TableOperation):
 
 @dataclass(frozen=True)
 class DropConstraint(TableOperation):
+    """Drop a key or check constraint: the one the database has, as the plan found it."""
+
     phase = Phase.DROP_CONSTRAINTS
-    name: str
+    constraint: KeyConstraint
     # Dropped only to be added again with a new definition in the same plan.
     replaced: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.constraint.name
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
@@ -306,10 +312,17 @@ class AddForeignKey(TableOperation):
 
 @dataclass(frozen=True)
 class DropForeignKey(TableOperation):
+    """Drop a foreign key: the one the database has, as the plan found it."""
+
     phase = Phase.DROP_FOREIGN_KEYS
-    name: str
-    # Dropped only to be added again with a new definition in the same plan.
+    foreign_key: ForeignKey
+    # Dropped only to be added again (with a new definition, or because what it stands on
+    # changes) in the same plan.
     replaced: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.foreign_key.name
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

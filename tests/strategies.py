@@ -791,39 +791,6 @@ def keep_unchanged_foreign_keys_buildable(spec: SpecDraft, previous: SpecDraft) 
                 table.foreign_keys.remove(fk)
 
 
-def replaced_key_under_new_foreign_key(previous: SpecDraft | None, spec: SpecDraft) -> bool:
-    """Whether ``spec`` has a foreign key onto a key that takes the name of a constraint the
-    previous spec had (the same key on other columns, or a check).
-
-    KNOWN PGWRIGHT BUG (see test_replaced_primary_key_with_a_new_foreign_key_is_idempotent):
-    the plan's SQL drops the old constraint (DROP CONSTRAINT IF EXISTS), adds the key, then
-    the foreign key; run a second time, the DROP CONSTRAINT hits the new key, which the
-    foreign key now depends on, and fails. The idempotency property leaves such pairs out
-    until it is fixed.
-    """
-    if previous is None:
-        return False
-    for table in spec.tables:
-        old = previous.table(*table.key)
-        if old is None:
-            continue
-        old_constraints = {unique_name(old, k): ("key", k.columns) for k in old.uniques}
-        if old.primary_key is not None:
-            old_constraints[primary_key_name(old)] = ("key", old.primary_key.columns)
-        old_constraints.update({c.name: ("check", ()) for c in old.checks})
-        new_keys = {unique_name(table, k): ("key", k.columns) for k in table.uniques}
-        if table.primary_key is not None:
-            new_keys[primary_key_name(table)] = ("key", table.primary_key.columns)
-        replaced = [sorted(key[1]) for name, key in new_keys.items()
-                    if name in old_constraints and old_constraints[name] != key]
-        for other in spec.tables:
-            for fk in other.foreign_keys:
-                if (fk.target_schema, fk.target_table) == table.key \
-                        and sorted(fk.target_columns) in replaced:
-                    return True
-    return False
-
-
 CHECKS_BY_CLASS = {
     "numberish": ["{c} > 0", "{c} >= 0 AND {c} < 1000000", "{c} BETWEEN 1 AND 10", "{c} <> 42",
                   "{c} IN (1, 2, 3)"],

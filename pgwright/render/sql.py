@@ -12,7 +12,7 @@ from functools import singledispatch
 
 from pgwright import ops
 from pgwright.checks import guard_sql, orphan_condition
-from pgwright.model import CheckConstraint
+from pgwright.model import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
 from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal, truncate_identifier
 from pgwright.render.ddl import (
     column_definition,
@@ -257,12 +257,38 @@ def _(operation: ops.AddConstraint) -> list[Statement]:
     return _add_constraint(operation, operation.constraint, online)
 
 
+_CONSTRAINT_KINDS = {PrimaryKey: "p", UniqueConstraint: "u", CheckConstraint: "c",
+                     ForeignKey: "f"}
+
+
+def _constraint_still_there(schema: str, table: str, constraint) -> str:
+    """That ``constraint`` exists as the plan found it: by name, kind and key columns.
+
+    A constraint the plan itself adds under the same name (a primary key on other columns, a
+    check turned unique key) does not match, so a second run leaves it, and what depends on
+    it, alone. A table dropped since matches nothing (to_regclass gives NULL).
+    """
+    condition = (f"c.conrelid = pg_catalog.to_regclass({quote_literal(qualified(schema, table))})"
+                 f" AND c.conname = {quote_literal(constraint.name)} AND c.contype = "
+                 f"'{_CONSTRAINT_KINDS[type(constraint)]}'")
+    if not isinstance(constraint, CheckConstraint):
+        names = ", ".join(quote_literal(column) for column in constraint.columns)
+        condition += (" AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH "
+                      "ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON "
+                      "a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = "
+                      f"ARRAY[{names}]::pg_catalog.name[]")
+    return f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE {condition})"
+
+
+def _drop_constraint(operation, constraint) -> list[Statement]:
+    condition = _constraint_still_there(operation.schema, operation.table, constraint)
+    body = f"{_alter_table(operation)} DROP CONSTRAINT {quote_ident(constraint.name)}"
+    return [Statement(_guarded(condition, body), destructive=operation.destructive)]
+
+
 @render_operation.register
 def _(operation: ops.DropConstraint) -> list[Statement]:
-    # IF EXISTS twice: a second run may find the table itself gone with a dropped table
-    return [Statement(f"ALTER TABLE IF EXISTS {qualified(operation.schema, operation.table)} "
-                      f"DROP CONSTRAINT IF EXISTS {quote_ident(operation.name)}",
-                      destructive=operation.destructive)]
+    return _drop_constraint(operation, operation.constraint)
 
 
 @render_operation.register
@@ -285,10 +311,7 @@ def _(operation: ops.AddForeignKey) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropForeignKey) -> list[Statement]:
-    # IF EXISTS twice: a second run may find the table itself gone with a dropped table
-    return [Statement(f"ALTER TABLE IF EXISTS {qualified(operation.schema, operation.table)} "
-                      f"DROP CONSTRAINT IF EXISTS {quote_ident(operation.name)}",
-                      destructive=operation.destructive)]
+    return _drop_constraint(operation, operation.foreign_key)
 
 
 @render_operation.register

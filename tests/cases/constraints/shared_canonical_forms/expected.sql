@@ -14,7 +14,13 @@ $pgwright$;
 -- pgwright:no-transaction
 DROP INDEX CONCURRENTLY IF EXISTS public.fees_lower_idx;
 
-ALTER TABLE IF EXISTS public.fees DROP CONSTRAINT IF EXISTS fees_amount_check;
+DO $pgwright$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.fees') AND c.conname = 'fees_amount_check' AND c.contype = 'c') THEN
+    ALTER TABLE public.fees DROP CONSTRAINT fees_amount_check;
+  END IF;
+END
+$pgwright$;
 
 DO $pgwright$
 BEGIN
