@@ -319,6 +319,8 @@ class DropForeignKey(TableOperation):
     # Dropped only to be added again (with a new definition, or because what it stands on
     # changes) in the same plan.
     replaced: bool = False
+    # Why an unchanged foreign key is dropped and added again, for the reviewer.
+    rebuilt_because: str | None = None
 
     @property
     def name(self) -> str:

@@ -44,20 +44,6 @@ MAX_IDENTIFIER_BYTES = 63
 # test_convergence_property.py. When the fix lands (the test XPASSes), delete the switch and
 # the code that honours it.
 
-# KNOWN PGWRIGHT BUG (see test_foreign_key_survives_its_key_moving_to_the_primary_key): a
-# plan drops a unique constraint or primary key that an unchanged foreign key depends on,
-# without dropping and re-adding that foreign key ("cannot drop constraint ... because other
-# objects depend on it"). Until it is fixed, a foreign key that a target spec keeps as it was
-# keeps the keys it was built on, or goes.
-ALLOW_DROPPING_KEYS_UNDER_FOREIGN_KEYS = False
-
-# KNOWN PGWRIGHT BUG (see test_foreign_key_survives_a_type_change_on_both_sides): changing the
-# type of both sides of an unchanged foreign key (integer -> text) runs two ALTER COLUMN
-# TYPE statements; after the first, PostgreSQL cannot rebuild the key ("foreign key
-# constraint ... cannot be implemented"). Until it is fixed, a foreign key kept as it was
-# keeps the types of its columns, or goes.
-ALLOW_TYPE_CHANGES_UNDER_FOREIGN_KEYS = False
-
 # KNOWN PGWRIGHT BUG (see test_index_name_taken_over_by_a_unique_constraint_is_idempotent):
 # when a unique constraint takes the name of a dropped index, the plan's SQL is
 # DROP INDEX IF EXISTS x ... ADD CONSTRAINT x; run again, the DROP INDEX hits the
@@ -732,65 +718,6 @@ def draw_foreign_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft 
             try_add(spec, table.foreign_keys, fk)
 
 
-def _deferrable_flags(value) -> tuple[bool, bool]:
-    return (value not in (None, False), value == "initially_deferred")
-
-
-def foreign_key_signature(table: TableDraft, fk: ForeignKeyDraft) -> tuple:
-    """What makes two foreign keys the same one to pgwright: name and definition."""
-    return (foreign_key_name(table, fk), fk.columns, fk.target_schema, fk.target_table,
-            fk.target_columns, fk.on_delete or "no action", fk.on_update or "no action",
-            _deferrable_flags(fk.deferrable))
-
-
-def _restore_key(spec: SpecDraft, target: TableDraft, old_target: TableDraft,
-                 key: KeyDraft, is_primary: bool) -> bool:
-    """Give ``target`` the key ``old_target`` had, unchanged; False if it cannot have it."""
-    if is_primary:
-        if target.primary_key is not None:
-            return target.primary_key.columns == key.columns
-        target.primary_key = copy.deepcopy(key)
-        if names_clash(spec):
-            target.primary_key = None
-            return False
-        return True
-    name = unique_name(old_target, key)
-    if any(unique_name(target, u) == name and u.columns == key.columns for u in target.uniques):
-        return True
-    return try_add(spec, target.uniques, copy.deepcopy(key))
-
-
-def keep_unchanged_foreign_keys_buildable(spec: SpecDraft, previous: SpecDraft) -> None:
-    """Leave out of ``spec`` the foreign keys the two known bugs above could not carry over:
-    a foreign key pgwright sees as unchanged must keep its column types and its target key."""
-    for table in spec.tables:
-        old = previous.table(*table.key)
-        if old is None:
-            continue
-        old_keys = {foreign_key_signature(old, fk) for fk in old.foreign_keys}
-        for fk in list(table.foreign_keys):
-            if foreign_key_signature(table, fk) not in old_keys:
-                continue
-            target = spec.table(fk.target_schema, fk.target_table)
-            old_target = previous.table(fk.target_schema, fk.target_table)
-            keep = True
-            if not ALLOW_TYPE_CHANGES_UNDER_FOREIGN_KEYS:
-                for mine, theirs in zip(fk.columns, fk.target_columns, strict=True):
-                    if table.column(mine).type != old.column(mine).type or \
-                            target.column(theirs).type != old_target.column(theirs).type:
-                        keep = False
-            if keep and not ALLOW_DROPPING_KEYS_UNDER_FOREIGN_KEYS:
-                wanted = sorted(fk.target_columns)
-                old_pk = old_target.primary_key
-                if old_pk is not None and sorted(old_pk.columns) == wanted:
-                    keep = _restore_key(spec, target, old_target, old_pk, is_primary=True)
-                for key in old_target.uniques:
-                    if keep and sorted(key.columns) == wanted:
-                        keep = _restore_key(spec, target, old_target, key, is_primary=False)
-            if not keep:
-                table.foreign_keys.remove(fk)
-
-
 CHECKS_BY_CLASS = {
     "numberish": ["{c} > 0", "{c} >= 0 AND {c} < 1000000", "{c} BETWEEN 1 AND 10", "{c} <> 42",
                   "{c} IN (1, 2, 3)"],
@@ -978,8 +905,6 @@ def spec_drafts(draw, previous: SpecDraft | None = None) -> SpecDraft:
         draw_keys(draw, spec, table, old_tables.get(table.key), old_index_names)
     for table in spec.tables:
         draw_foreign_keys(draw, spec, table, old_tables.get(table.key))
-    if previous is not None:
-        keep_unchanged_foreign_keys_buildable(spec, previous)
     for table in spec.tables:
         old = old_tables.get(table.key)
         draw_checks(draw, spec, table, old, enums)

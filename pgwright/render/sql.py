@@ -280,10 +280,11 @@ def _constraint_still_there(schema: str, table: str, constraint) -> str:
     return f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE {condition})"
 
 
-def _drop_constraint(operation, constraint) -> list[Statement]:
+def _drop_constraint(operation, constraint, comment: str | None = None) -> list[Statement]:
     condition = _constraint_still_there(operation.schema, operation.table, constraint)
     body = f"{_alter_table(operation)} DROP CONSTRAINT {quote_ident(constraint.name)}"
-    return [Statement(_guarded(condition, body), destructive=operation.destructive)]
+    return [Statement(_guarded(condition, body), destructive=operation.destructive,
+                      comment=comment)]
 
 
 @render_operation.register
@@ -311,7 +312,10 @@ def _(operation: ops.AddForeignKey) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropForeignKey) -> list[Statement]:
-    return _drop_constraint(operation, operation.foreign_key)
+    comment = None
+    if operation.rebuilt_because is not None:
+        comment = f"dropped to be added again: {operation.rebuilt_because}"
+    return _drop_constraint(operation, operation.foreign_key, comment)
 
 
 @render_operation.register
