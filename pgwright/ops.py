@@ -354,6 +354,9 @@ class DropIndex(Operation):
     name: str
     online: bool = False
     replaced: bool = False  # dropped only to be built again with a new definition
+    # The plan gives the name to a table or a key constraint (its index takes the name): the
+    # index is moved aside first, so that a second run cannot reach the new object by name.
+    name_reused: bool = False
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

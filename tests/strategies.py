@@ -44,13 +44,6 @@ MAX_IDENTIFIER_BYTES = 63
 # test_convergence_property.py. When the fix lands (the test XPASSes), delete the switch and
 # the code that honours it.
 
-# KNOWN PGWRIGHT BUG (see test_index_name_taken_over_by_a_unique_constraint_is_idempotent):
-# when a unique constraint takes the name of a dropped index, the plan's SQL is
-# DROP INDEX IF EXISTS x ... ADD CONSTRAINT x; run again, the DROP INDEX hits the
-# constraint's index and fails. Until it is fixed, a unique constraint never takes the name
-# of one of the previous spec's indexes.
-ALLOW_INDEX_NAME_REUSED_BY_CONSTRAINT = False
-
 # KNOWN PGWRIGHT BUG (see test_changed_check_with_in_list_on_varchar_converges): a changed
 # check is rendered from the server's canonical text rather than from the spec's, and for
 # varchar_col IN ('a', 'b') that text is not a fixed point: PostgreSQL stores it back as
@@ -611,8 +604,7 @@ def try_add(spec: SpecDraft, items: list, item) -> bool:
     return True
 
 
-def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None,
-              forbidden_names: frozenset = frozenset()) -> None:
+def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None) -> None:
     names = table.column_names()
     kept = old is not None and old.primary_key is not None and \
         all(c in names for c in old.primary_key.columns) and chance(draw, 80)
@@ -630,8 +622,6 @@ def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None,
     for _ in range(draw(st.integers(0, 2))):
         columns = tuple(draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)))
         name = draw(st.sampled_from(KEY_AND_INDEX_NAMES)) if chance(draw, 30) else None
-        if name in forbidden_names:
-            continue
         on_column = name is None and len(columns) == 1 and chance(draw, 40)
         try_add(spec, table.uniques, KeyDraft(columns, name, on_column))
 
@@ -898,11 +888,7 @@ def spec_drafts(draw, previous: SpecDraft | None = None) -> SpecDraft:
         if old is not None:
             align_foreign_key_types(draw, table, old, spec, enums)
     for table in spec.tables:
-        old_index_names = frozenset()
-        if previous is not None and not ALLOW_INDEX_NAME_REUSED_BY_CONSTRAINT:
-            old_index_names = frozenset(index_name(t, i) for t in previous.tables
-                                        if t.schema == table.schema for i in t.indexes)
-        draw_keys(draw, spec, table, old_tables.get(table.key), old_index_names)
+        draw_keys(draw, spec, table, old_tables.get(table.key))
     for table in spec.tables:
         draw_foreign_keys(draw, spec, table, old_tables.get(table.key))
     for table in spec.tables:

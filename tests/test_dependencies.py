@@ -95,3 +95,25 @@ def test_a_changed_foreign_key_is_dropped_and_added_once():
 
     assert rebuilt(diff(catalog(spec), catalog(live))) == [
         ("DropForeignKey", "t_parent_id_fkey"), ("AddForeignKey", "t_parent_id_fkey")]
+
+
+def test_an_index_drop_is_marked_when_a_constraint_or_table_takes_its_name():
+    plain = Table("public", "t", columns=(Column("a", "integer"),),
+                  indexes=(Index("uq_one", ("a",)), Index("t_a_idx", ("a",))))
+    spec = catalog(
+        replace(plain, indexes=(), uniques=(UniqueConstraint("uq_one", ("a",)),)),
+        Table("public", "t_a_idx", columns=(Column("id", "integer"),)))
+
+    drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, ops.DropIndex)]
+
+    assert [(o.name, o.name_reused) for o in drops] == [("t_a_idx", True), ("uq_one", True)]
+
+
+def test_an_index_drop_is_not_marked_when_nothing_takes_its_name():
+    plain = Table("public", "t", columns=(Column("a", "integer"),),
+                  indexes=(Index("t_a_idx", ("a",)),))
+    spec = catalog(replace(plain, indexes=(), uniques=(UniqueConstraint("t_a_key", ("a",)),)))
+
+    drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, ops.DropIndex)]
+
+    assert [(o.name, o.name_reused) for o in drops] == [("t_a_idx", False)]

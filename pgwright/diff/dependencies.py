@@ -8,12 +8,16 @@ kinds and tables. These passes run over a plan's operations once the comparators
   fails while the foreign key is there;
 - a foreign key compares its two sides: changing the type of both, one ALTER after the
   other, leaves a moment where they cannot be compared (integer and text), and PostgreSQL,
-  which rebuilds the key after each ALTER, fails.
+  which rebuilds the key after each ALTER, fails;
+- indexes share one namespace per schema with tables and the indexes of key constraints: an
+  index whose name the plan gives to a table or a constraint cannot be dropped by that name
+  on a second run, when the name means the new object.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from pgwright import ops
 from pgwright.model import Catalog, Index, PrimaryKey, UniqueConstraint
@@ -23,7 +27,8 @@ from pgwright.sqlscript import IDENTIFIER
 def settle_dependencies(spec: Catalog, live: Catalog,
                         operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with what the dependencies between objects ask for added or marked."""
-    return operations + rebuilt_foreign_keys(spec, live, operations)
+    operations = operations + rebuilt_foreign_keys(spec, live, operations)
+    return mark_reused_index_names(operations)
 
 
 def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
@@ -100,4 +105,23 @@ def _referenceable_columns(index: Index) -> frozenset[str] | None:
     return frozenset(columns)
 
 
-__all__ = ["rebuilt_foreign_keys", "settle_dependencies"]
+def mark_reused_index_names(operations: list[ops.Operation]) -> list[ops.Operation]:
+    """The index drops whose name the plan gives to a table or a key constraint (whose index
+    takes the constraint's name) marked ``name_reused``."""
+    claimed: set[tuple[str, str]] = set()
+    for operation in operations:
+        if isinstance(operation, ops.AddConstraint) \
+                and isinstance(operation.constraint, PrimaryKey | UniqueConstraint):
+            claimed.add((operation.schema, operation.constraint.name))
+        elif isinstance(operation, ops.CreateTable):
+            table = operation.table
+            keys = (table.primary_key,) if table.primary_key is not None else ()
+            claimed.add(table.key)
+            claimed.update((table.schema, key.name) for key in (*keys, *table.uniques))
+    return [replace(operation, name_reused=True)
+            if isinstance(operation, ops.DropIndex)
+            and (operation.schema, operation.name) in claimed else operation
+            for operation in operations]
+
+
+__all__ = ["mark_reused_index_names", "rebuilt_foreign_keys", "settle_dependencies"]

@@ -7,6 +7,7 @@ does not (constraints, enum types, identity).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from functools import singledispatch
 
@@ -335,12 +336,34 @@ def _(operation: ops.CreateIndex) -> list[Statement]:
     ]
 
 
+def set_aside_name(schema: str, name: str) -> str:
+    """The name an index is moved to before it is dropped, when its own name passes to
+    another object: pgwright's, and the same on every run of the migration."""
+    digest = hashlib.sha1(f"{schema}.{name}".encode()).hexdigest()[:12]
+    return f"pgwright_dropped_{digest}"
+
+
 @render_operation.register
 def _(operation: ops.DropIndex) -> list[Statement]:
+    statements = []
+    name = qualified(operation.schema, operation.name)
+    if operation.name_reused:
+        # A guard cannot hold DROP INDEX CONCURRENTLY (no transaction block), but it can hold
+        # a rename: the index goes aside while it is still the plain index the plan found.
+        plain_index = ("EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = "
+                       f"pg_catalog.to_regclass({quote_literal(name)}) AND NOT EXISTS ("
+                       "SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = "
+                       "i.indexrelid AND c.contype IN ('p', 'u', 'x')))")
+        aside = set_aside_name(operation.schema, operation.name)
+        statements.append(Statement(
+            _guarded(plain_index, f"ALTER INDEX {name} RENAME TO {quote_ident(aside)}"),
+            comment=f"the plan gives the name {operation.name} to another object: the index "
+                    "is renamed aside, then dropped"))
+        name = qualified(operation.schema, aside)
     concurrently = "CONCURRENTLY " if operation.online else ""
-    return [Statement(f"DROP INDEX {concurrently}IF EXISTS "
-                      f"{qualified(operation.schema, operation.name)}",
-                      destructive=operation.destructive, transactional=not operation.online)]
+    return statements + [Statement(f"DROP INDEX {concurrently}IF EXISTS {name}",
+                                   destructive=operation.destructive,
+                                   transactional=not operation.online)]
 
 
 @render_operation.register
