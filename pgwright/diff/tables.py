@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pgwright import ops
 from pgwright.diff.keyed import keyed_diff
 from pgwright.diff.registry import table_comparator
-from pgwright.model import Column, Table
+from pgwright.model import Column, Table, as_written
 
 
 @table_comparator("columns")
@@ -32,7 +32,8 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
         yield ops.AlterColumnType(schema, name, column.name, current.type, column.type,
                                   column.using)
     if column.default != current.default:
-        yield ops.SetColumnDefault(schema, name, column.name, column.default)
+        # the spec's own text: the server's, run again, may not be stored as it was printed
+        yield ops.SetColumnDefault(schema, name, column.name, as_written(column).default)
     if column.identity != current.identity:
         yield ops.SetColumnIdentity(schema, name, column.name, column.identity, current.identity)
     if column.nullable != current.nullable:

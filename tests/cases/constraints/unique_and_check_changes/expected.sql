@@ -1,11 +1,11 @@
--- preflight: rows failing CHECK ((age >= 0))
+-- preflight: rows failing CHECK (age >= 0)
 DO $pgwright$
 DECLARE
   violations bigint;
 BEGIN
-  SELECT count(*) INTO violations FROM public.customers WHERE ((age >= 0)) IS FALSE;
+  SELECT count(*) INTO violations FROM public.customers WHERE (age >= 0) IS FALSE;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK ((age >= 0))', violations
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK (age >= 0)', violations
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -44,7 +44,7 @@ $pgwright$;
 DO $pgwright$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'public.customers'::pg_catalog.regclass AND conname = 'age_positive') THEN
-    ALTER TABLE public.customers ADD CONSTRAINT age_positive CHECK ((age >= 0)) NOT VALID;
+    ALTER TABLE public.customers ADD CONSTRAINT age_positive CHECK (age >= 0) NOT VALID;
   END IF;
 END
 $pgwright$;
