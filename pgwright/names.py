@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import re
 
-# Words PostgreSQL reserves (and those it cannot use as column or table names);
-# quoting them is required. Kept small and exact: an unneeded quote is harmless,
-# a missing one is a syntax error, so when in doubt a name is quoted.
+# The keywords the server's quote_ident() quotes (every category but unreserved) in any
+# PostgreSQL from 13 to 18: pg_get_keywords() of 15 and 18 together. 16 and 17 only added to
+# 15's (system_user became reserved in 16; json, json_array... in 16; json_table,
+# merge_action... in 17), and 13 and 14 have none that 15 lacks.
+# Rendered SQL may run on another version than the one it was planned against: an unneeded
+# quote is harmless there, a missing one a syntax error. Never compare this quoting with the
+# server's: take the server's own spelling (format_type, pg_get_expr) for that.
 RESERVED_WORDS = frozenset(
     """
     all analyse analyze and any array as asc asymmetric authorization binary both case cast
@@ -26,6 +30,8 @@ RESERVED_WORDS = frozenset(
     nullif numeric out overlay position precision real row setof smallint substring time
     timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists
     xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable
+    json_array json_arrayagg json_exists json_object json_objectagg json_query json_scalar
+    json_serialize json_table json_value merge_action
     """.split()
 )
 

@@ -38,17 +38,11 @@ from hypothesis import strategies as st
 MAX_IDENTIFIER_BYTES = 63
 
 # ---------------------------------------------------------------------------------------
-# Known pgwright bugs, still open. Each switch leaves out of the drafts an input that
-# triggers a bug the properties found, so that they keep exploring everything else; the
-# minimal example of each is the xfail(strict=True) test named in its comment, in
-# test_convergence_property.py. When the fix lands (the test XPASSes), delete the switch and
-# the code that honours it.
-
-# KNOWN PGWRIGHT BUG (see test_enum_named_like_a_keyword_of_some_versions_converges): which
-# words need quoting depends on the server version (system_user is reserved from PostgreSQL
-# 16, json_table and merge_action are keywords from 17), and pgwright's list is fixed. Enum
-# names leave them out until it is fixed.
-ALLOW_VERSION_DEPENDENT_KEYWORDS = False
+# Known pgwright bugs, still open: none now. When the properties find one, a switch here
+# (ALLOW_... = False) leaves its triggering input out of the drafts, so that they keep
+# exploring everything else; its minimal example is an xfail(strict=True) test in
+# test_convergence_property.py named in the switch's comment. When the fix lands (the test
+# XPASSes), delete the switch and the code that honours it.
 
 # ---------------------------------------------------------------------------------------
 # Name pools. Shrinking picks the first entries, so the plain names come first.
@@ -65,9 +59,9 @@ COLUMN_NAMES = [
     "a_long_column_name_that_goes_on_and_on_and_on", "a$b_c$d",
 ]
 FOREIGN_KEY_COLUMN_NAMES = ["parent_id", "ref", "Ref Col", 'ref "q"', "réf", "owner_id"]
-ENUM_NAMES = ["status", "Mood", "select", "a$b"]  # none of them a table name: tables are types too
-if ALLOW_VERSION_DEPENDENT_KEYWORDS:
-    ENUM_NAMES += ["system_user", "json_table"]
+# none of them a table name (tables are types too); system_user is reserved from PostgreSQL
+# 16, json_table a keyword from 17: format_type quotes them or not by the server's version
+ENUM_NAMES = ["status", "Mood", "select", "a$b", "system_user", "json_table"]
 ENUM_LABELS = ["draft", "it's", "naïve", "with space", "UPPER", 'say "hi"', "yes", "1", "ok",
                "a,b"]
 CHECK_NAMES = ["positive", "Check Mixed", 'chk "q"', "ünï_check", "order", "c1"]

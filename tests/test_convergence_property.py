@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from psycopg import sql
@@ -262,9 +261,9 @@ def test_snapshot_sees_what_the_properties_compare(db):
 
 
 # ---------------------------------------------------------------------------------------
-# Regressions: minimal examples of the bugs the properties found. Those still open are
-# marked xfail(strict=True), so that their fix shows up as XPASS: then drop the mark, and
-# the switch in strategies.py that keeps the triggering input out of the drafts.
+# Regressions: minimal examples of the bugs the properties found. None is open now. A new one
+# goes in a section "Still open", marked xfail(strict=True) so that its fix shows up as XPASS,
+# with a switch in strategies.py that keeps the triggering input out of the drafts meanwhile.
 
 
 def push_in_turn(database_url: str, directory, *spec_texts: str) -> None:
@@ -719,15 +718,22 @@ tables:
 """)
 
 
-# Still open.
+def test_pgwright_quotes_every_keyword_the_server_quotes(db):
+    # Rendered SQL must parse on every supported server: pgwright's list holds the keywords
+    # of PostgreSQL 13 to 18 that are not unreserved; this server's must be among them.
+    from pgwright.names import RESERVED_WORDS
+
+    keywords = {word for (word,) in db.execute(
+        "SELECT word FROM pg_catalog.pg_get_keywords() WHERE catcode <> 'U'")}
+
+    assert keywords - RESERVED_WORDS == set()
 
 
-@pytest.mark.xfail(strict=True, reason="pgwright bug: its reserved-word list is fixed, the "
-                   "server's depends on the version (format_type quotes by the server's)")
 def test_enum_named_like_a_keyword_of_some_versions_converges(database_url, tmp_path):
-    # strategies.ALLOW_VERSION_DEPENDENT_KEYWORDS. PostgreSQL 15 prints public.system_user,
-    # pgwright public."system_user"; PostgreSQL 18 prints public."json_table", pgwright
-    # public.json_table. Either way every plan alters the column to its own type.
+    # PostgreSQL 15 prints public.system_user, pgwright wrote public."system_user";
+    # PostgreSQL 18 prints public."json_table", pgwright wrote public.json_table. Either way
+    # every plan altered the column to its own type. A spec's type now resolves to the
+    # server's own spelling of it (format_type).
     push_in_turn(database_url, tmp_path, """
 version: 1
 enums:

@@ -32,7 +32,6 @@ from pgwright.model import (
     Trigger,
     UniqueConstraint,
 )
-from pgwright.names import quote_ident
 from pgwright.normalize import split_top_level
 
 
@@ -266,11 +265,17 @@ def _column(name, type_, notnull, default, identity, generated, comment) -> Colu
 
 
 def read_user_types(connection, schemas: Sequence[str]) -> dict[str, str]:
-    """Unqualified user type name -> its format_type() form, managed schemas first."""
+    """Unqualified user type name -> its format_type() form, managed schemas first.
+
+    The server spells the names: which words it quotes depends on its version (system_user
+    is reserved from PostgreSQL 16, json_table a keyword from 17), and the columns it prints
+    are compared with these.
+    """
     found: dict[str, str] = {}
-    for schema, name in _rows(connection, queries.USER_TYPES, {"schemas": list(schemas)}):
-        found.setdefault(name, f"{quote_ident(schema)}.{quote_ident(name)}")
-        found.setdefault(f"{schema}.{name}", f"{quote_ident(schema)}.{quote_ident(name)}")
+    for schema, name, printed in _rows(connection, queries.USER_TYPES,
+                                       {"schemas": list(schemas)}):
+        found.setdefault(name, printed)
+        found.setdefault(f"{schema}.{name}", printed)
     return found
 
 

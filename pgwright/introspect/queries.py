@@ -33,9 +33,10 @@ WHERE t.typtype = 'e' AND n.nspname = ANY(%(schemas)s) AND
 ORDER BY 1, 2
 """
 
-# User types anywhere outside the system schemas: spec types are resolved against these.
+# User types anywhere outside the system schemas: spec types are resolved against these, to
+# the name as the server spells it (format_type quotes by the server's own keywords).
 USER_TYPES = """
-SELECT n.nspname, t.typname
+SELECT n.nspname, t.typname, pg_catalog.format_type(t.oid, NULL)
 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
   AND n.nspname NOT LIKE 'pg_temp%%'
