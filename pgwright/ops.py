@@ -45,8 +45,8 @@ class Phase(IntEnum):
     CREATE_TABLES = 90
     ALTER_COLUMNS = 100
     ADD_CONSTRAINTS = 110
+    CREATE_INDEXES = 115  # before foreign keys: a unique index may be what one references
     ADD_FOREIGN_KEYS = 120
-    CREATE_INDEXES = 130
     CREATE_TRIGGERS = 132
     CREATE_POLICIES = 134
     ROW_LEVEL_SECURITY = 136  # enabled after the policies exist, so no window without them
