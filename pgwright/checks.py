@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pgwright.model import Catalog, CheckConstraint, PrimaryKey, Table, UniqueConstraint
+from pgwright.model import (
+    Catalog,
+    CheckConstraint,
+    PrimaryKey,
+    Table,
+    UniqueConstraint,
+    as_written,
+)
 from pgwright.names import qualified, quote_ident, quote_literal
 
 SAMPLE_LIMIT = 5
@@ -112,11 +119,12 @@ def unique_check(schema: str, table: str, columns, constraint: str,
 
 def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> DataCheck:
     relation = qualified(schema, table)
+    expression = as_written(check).expression  # the spec's text, as the migration runs it
     # A CHECK passes when its expression is true or NULL: only FALSE violates it.
-    condition = f"({check.expression}) IS FALSE"
+    condition = f"({expression}) IS FALSE"
     return DataCheck(
         code="failing-check", table=f"{schema}.{table}", constraint=check.name, columns=(),
-        description=f"rows failing CHECK ({check.expression})",
+        description=f"rows failing CHECK ({expression})",
         count_sql=f"SELECT count(*) FROM {relation} WHERE {condition}",
         sample_sql=f"SELECT ctid FROM {relation} WHERE {condition} LIMIT {SAMPLE_LIMIT}",
     )
@@ -191,7 +199,8 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         keys = operation.index.keys
         plain = [k.strip('"') for k in keys]
         if all(table.column(c) is not None for c in plain):
-            return [unique_check(schema, name, plain, operation.index.name, operation.index.where)]
+            return [unique_check(schema, name, plain, operation.index.name,
+                                 as_written(operation.index).where)]
     return []
 
 

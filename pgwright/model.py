@@ -3,7 +3,8 @@
 Both the spec loader and the introspector produce a :class:`Catalog`; the differ compares
 two of them. Nothing here renders SQL or performs I/O. Fields that describe where an object
 came from, or that only the spec can know (polymorphic declarations, doc groups), are excluded
-from comparison with ``field(compare=False)``.
+from comparison with ``field(compare=False)``; so is ``written``, the spec's own text of an
+object whose expressions are compared in the server's text.
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ class Column:
     renamed_from: tuple[str, ...] = field(default=(), compare=False)
     using: str | None = field(default=None, compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
+    # The spec's own Column when canonicalization gave it the server's text of its
+    # expressions to compare: what the plan runs (see introspect/canonical.py).
+    written: Column | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,9 @@ class CheckConstraint:
     name: str
     expression: str
     origin: str | None = field(default=None, compare=False, repr=False)
+    # The spec's own CheckConstraint when canonicalization gave it the server's text of its
+    # expressions to compare: what the plan runs (see introspect/canonical.py).
+    written: CheckConstraint | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,9 @@ class Index:
     # An index left INVALID by a failed CREATE INDEX CONCURRENTLY is not the index the spec asks for.
     valid: bool = True
     origin: str | None = field(default=None, compare=False, repr=False)
+    # The spec's own Index when canonicalization gave it the server's text of its
+    # expressions to compare: what the plan runs (see introspect/canonical.py).
+    written: Index | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -172,6 +182,9 @@ class Policy:
     using: str | None = None
     with_check: str | None = None
     origin: str | None = field(default=None, compare=False, repr=False)
+    # The spec's own Policy when canonicalization gave it the server's text of its
+    # expressions to compare: what the plan runs (see introspect/canonical.py).
+    written: Policy | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,9 @@ class Trigger:
     when: str | None = None
     columns: tuple[str, ...] = ()  # UPDATE OF these columns
     origin: str | None = field(default=None, compare=False, repr=False)
+    # The spec's own Trigger when canonicalization gave it the server's text of its
+    # expressions to compare: what the plan runs (see introspect/canonical.py).
+    written: Trigger | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -260,6 +276,12 @@ class Table:
         # Asked for per column while diffing; cached_property writes the instance __dict__
         # directly, so the frozen dataclass allows it, and it takes no part in comparison.
         return {column.name: column for column in self.columns}
+
+
+def as_written(item):
+    """The spec's own version of a column, check, index, policy or trigger whose expressions
+    are held in the server's text for comparison: what DDL runs (see ``written``)."""
+    return item if item.written is None else item.written
 
 
 @dataclass(frozen=True)

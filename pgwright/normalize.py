@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pgwright.names import quote_ident
+from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 
 # Type names as the spec writes them, canonicalized into format_type()'s text.
 #
@@ -391,9 +392,6 @@ class ExpressionProblem(ValueError):
     """An expression that cannot be safely embedded into a statement."""
 
 
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-
-
 def check_embeddable(expression: str) -> None:
     """Refuse expression text that could end or escape the statement it is embedded in.
 
@@ -406,20 +404,16 @@ def check_embeddable(expression: str) -> None:
     while index < length:
         char = expression[index]
         if char in ("'", '"'):
-            end = index + 1
-            while True:
-                if end >= length:
-                    raise ExpressionProblem(f"unterminated {char} quote")
-                if expression[end] == char:
-                    if end + 1 < length and expression[end + 1] == char:
-                        end += 2
-                        continue
-                    break
-                end += 1
-            index = end + 1
+            end = quoted_end(expression, index)
+            if end is None:
+                raise ExpressionProblem(f"unterminated {char} quote")
+            index = end
+            continue
+        if match := IDENTIFIER.match(expression, index):
+            index = match.end()  # whole: a$b_c$d holds no dollar quote
             continue
         if char == "$":
-            match = _DOLLAR_TAG.match(expression, index)
+            match = DOLLAR_TAG.match(expression, index)
             if match:
                 closing = expression.find(match.group(0), match.end())
                 if closing < 0:

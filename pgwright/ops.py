@@ -45,8 +45,8 @@ class Phase(IntEnum):
     CREATE_TABLES = 90
     ALTER_COLUMNS = 100
     ADD_CONSTRAINTS = 110
+    CREATE_INDEXES = 115  # before foreign keys: a unique index may be what one references
     ADD_FOREIGN_KEYS = 120
-    CREATE_INDEXES = 130
     CREATE_TRIGGERS = 132
     CREATE_POLICIES = 134
     ROW_LEVEL_SECURITY = 136  # enabled after the policies exist, so no window without them
@@ -277,10 +277,16 @@ class AddConstraint(TableOperation):
 
 @dataclass(frozen=True)
 class DropConstraint(TableOperation):
+    """Drop a key or check constraint: the one the database has, as the plan found it."""
+
     phase = Phase.DROP_CONSTRAINTS
-    name: str
+    constraint: KeyConstraint
     # Dropped only to be added again with a new definition in the same plan.
     replaced: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.constraint.name
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
@@ -306,10 +312,19 @@ class AddForeignKey(TableOperation):
 
 @dataclass(frozen=True)
 class DropForeignKey(TableOperation):
+    """Drop a foreign key: the one the database has, as the plan found it."""
+
     phase = Phase.DROP_FOREIGN_KEYS
-    name: str
-    # Dropped only to be added again with a new definition in the same plan.
+    foreign_key: ForeignKey
+    # Dropped only to be added again (with a new definition, or because what it stands on
+    # changes) in the same plan.
     replaced: bool = False
+    # Why an unchanged foreign key is dropped and added again, for the reviewer.
+    rebuilt_because: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.foreign_key.name
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
@@ -339,6 +354,9 @@ class DropIndex(Operation):
     name: str
     online: bool = False
     replaced: bool = False  # dropped only to be built again with a new definition
+    # The plan gives the name to a table or a key constraint (its index takes the name): the
+    # index is moved aside first, so that a second run cannot reach the new object by name.
+    name_reused: bool = False
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

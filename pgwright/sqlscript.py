@@ -8,7 +8,34 @@ from __future__ import annotations
 
 import re
 
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+# PostgreSQL's scanner (scan.l): an identifier starts with a letter, an underscore or any
+# non-ASCII character, and goes on with those, digits and dollar signs. Identifiers are read
+# whole, as the scanner takes the longest match: the $b_c$ of a$b_c$d opens no dollar quote.
+IDENTIFIER = re.compile(r"[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_$\x80-\U0010FFFF]*")
+# $$ or $tag$, where a tag is an identifier without dollar signs that does not start with a
+# digit ($1 is a parameter).
+DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010FFFF][A-Za-z0-9_\x80-\U0010FFFF]*)?\$")
+
+
+def quoted_end(text: str, start: int) -> int | None:
+    """One past the quote closing the string or quoted identifier that opens at ``start``,
+    or None when it is not closed. A doubled quote stands for itself, and in an escape
+    string (E'...') so does a quote after a backslash."""
+    quote = text[start]
+    escapes = quote == "'" and start > 0 and text[start - 1] in "eE" \
+        and not (start > 1 and IDENTIFIER.match(text[start - 2]))
+    end = start + 1
+    while end < len(text):
+        if escapes and text[end] == "\\":
+            end += 2
+            continue
+        if text[end] == quote:
+            if text.startswith(quote, end + 1):
+                end += 2
+                continue
+            return end + 1
+        end += 1
+    return None
 
 
 def split_statements(script: str) -> list[str]:
@@ -36,21 +63,14 @@ def split_statements(script: str) -> list[str]:
             current.append(script[index:end])
             index = end
         elif char in ("'", '"'):
-            escapes = char == "'" and index > 0 and script[index - 1] in "eE"
-            end = index + 1
-            while end < length:
-                if escapes and script[end] == "\\":
-                    end += 2
-                    continue
-                if script[end] == char:
-                    if end + 1 < length and script[end + 1] == char:
-                        end += 2
-                        continue
-                    break
-                end += 1
-            current.append(script[index:end + 1])
-            index = end + 1
-        elif char == "$" and (match := _DOLLAR_TAG.match(script, index)):
+            end = quoted_end(script, index)
+            end = length if end is None else end
+            current.append(script[index:end])
+            index = end
+        elif match := IDENTIFIER.match(script, index):
+            current.append(match.group(0))
+            index = match.end()
+        elif char == "$" and (match := DOLLAR_TAG.match(script, index)):
             closing = script.find(match.group(0), match.end())
             end = length if closing < 0 else closing + len(match.group(0))
             current.append(script[index:end])

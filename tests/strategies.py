@@ -18,9 +18,9 @@ Every draft is valid by docs/spec.md, and the generator keeps PostgreSQL's own r
 - defaults, checks and index expressions fit the column type.
 
 Identifiers come from pools that need quoting (``order``, ``Mixed Case``, ``with space``,
-``quo"te``, ``ünï``, ``1st``, a 58-byte name...). Expressions in the spec always quote the
-columns they name (``lower("Mixed Case")``), with :func:`sql_ident` below, never with
-pgwright's.
+``quo"te``, ``ünï``, ``1st``, a 58-byte name...). Expressions in the spec quote the columns
+they name (``lower("Mixed Case")``; names with a dollar sign go bare: ``a$b_c$d > 0``), with
+:func:`sql_ident` below, never with pgwright's.
 
 Inputs that trigger known pgwright bugs are left out by switches (``ALLOW_...`` below),
 each tied to a minimal regression test in test_convergence_property.py.
@@ -38,45 +38,11 @@ from hypothesis import strategies as st
 MAX_IDENTIFIER_BYTES = 63
 
 # ---------------------------------------------------------------------------------------
-# Known pgwright bugs, still open. Each switch leaves out of the drafts an input that
-# triggers a bug the properties found, so that they keep exploring everything else; the
-# minimal example of each is the xfail(strict=True) test named in its comment, in
-# test_convergence_property.py. When the fix lands (the test XPASSes), delete the switch and
-# the code that honours it.
-
-# KNOWN PGWRIGHT BUG (see test_unique_constraint_on_the_primary_key_columns_converges):
-# CREATE TABLE silently drops a unique constraint on exactly the columns of the primary key
-# or of an earlier unique constraint, so the next plan adds it again. Drafts give no two
-# keys of a table the same column list until it is fixed.
-ALLOW_REDUNDANT_KEYS = False
-
-# KNOWN PGWRIGHT BUG (see test_foreign_key_survives_its_key_moving_to_the_primary_key): a
-# plan drops a unique constraint or primary key that an unchanged foreign key depends on,
-# without dropping and re-adding that foreign key ("cannot drop constraint ... because other
-# objects depend on it"). Until it is fixed, a foreign key that a target spec keeps as it was
-# keeps the keys it was built on, or goes.
-ALLOW_DROPPING_KEYS_UNDER_FOREIGN_KEYS = False
-
-# KNOWN PGWRIGHT BUG (see test_foreign_key_survives_a_type_change_on_both_sides): changing the
-# type of both sides of an unchanged foreign key (integer -> text) runs two ALTER COLUMN
-# TYPE statements; after the first, PostgreSQL cannot rebuild the key ("foreign key
-# constraint ... cannot be implemented"). Until it is fixed, a foreign key kept as it was
-# keeps the types of its columns, or goes.
-ALLOW_TYPE_CHANGES_UNDER_FOREIGN_KEYS = False
-
-# KNOWN PGWRIGHT BUG (see test_index_name_taken_over_by_a_unique_constraint_is_idempotent):
-# when a unique constraint takes the name of a dropped index, the plan's SQL is
-# DROP INDEX IF EXISTS x ... ADD CONSTRAINT x; run again, the DROP INDEX hits the
-# constraint's index and fails. Until it is fixed, a unique constraint never takes the name
-# of one of the previous spec's indexes.
-ALLOW_INDEX_NAME_REUSED_BY_CONSTRAINT = False
-
-# KNOWN PGWRIGHT BUG (see test_changed_check_with_in_list_on_varchar_converges): a changed
-# check is rendered from the server's canonical text rather than from the spec's, and for
-# varchar_col IN ('a', 'b') that text is not a fixed point: PostgreSQL stores it back as
-# another expression, and every plan replaces the check again. Until it is fixed, IN lists
-# only go on text columns (not varchar, nor a column that may become varchar).
-ALLOW_IN_LIST_ON_VARCHAR = False
+# Known pgwright bugs, still open: none now. When the properties find one, a switch here
+# (ALLOW_... = False) leaves its triggering input out of the drafts, so that they keep
+# exploring everything else; its minimal example is an xfail(strict=True) test in
+# test_convergence_property.py named in the switch's comment. When the fix lands (the test
+# XPASSes), delete the switch and the code that honours it.
 
 # ---------------------------------------------------------------------------------------
 # Name pools. Shrinking picks the first entries, so the plain names come first.
@@ -90,11 +56,11 @@ TABLE_NAMES = [
 COLUMN_NAMES = [
     "id", "name", "amount", "order", "Mixed Case", "with space", 'quo"te', "ünï", "user",
     "position", "type", "a$b", "on", "1st", "per%cent", "value", "created_at",
-    "a_long_column_name_that_goes_on_and_on_and_on",
+    "a_long_column_name_that_goes_on_and_on_and_on", "a$b_c$d",
 ]
 FOREIGN_KEY_COLUMN_NAMES = ["parent_id", "ref", "Ref Col", 'ref "q"', "réf", "owner_id"]
-# None of them a table name: tables are types too. system_user and json_table are keywords
-# on some server versions only (16 and 17 on), so format_type quotes them on those alone.
+# none of them a table name (tables are types too); system_user is reserved from PostgreSQL
+# 16, json_table a keyword from 17: format_type quotes them or not by the server's version
 ENUM_NAMES = ["status", "Mood", "select", "a$b", "system_user", "json_table"]
 ENUM_LABELS = ["draft", "it's", "naïve", "with space", "UPPER", 'say "hi"', "yes", "1", "ok",
                "a,b"]
@@ -115,7 +81,11 @@ DEFERRABLE = [False, True, "initially_deferred", "initially_immediate"]
 
 
 def sql_ident(name: str) -> str:
-    """Always-quoted SQL identifier, for expressions written into a spec."""
+    """SQL identifier for expressions written into a spec: quoted, except a lower-case name
+    with a dollar sign (a$b, a$b_c$d), which is written bare as PostgreSQL's lexer reads it
+    whole, so that pgwright's SQL lexers meet it."""
+    if "$" in name and re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
+        return name
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -612,26 +582,16 @@ def align_foreign_key_types(draw, table: TableDraft, old: TableDraft, spec: Spec
                 column.default = draw_default(draw, column.type, enums, spec.default_schema, 30)
 
 
-def redundant_keys(spec: SpecDraft) -> bool:
-    """Whether a table has two keys (primary or unique) on one column list."""
-    for table in spec.tables:
-        keys = key_column_sets(table)
-        if len(set(keys)) != len(keys):
-            return True
-    return False
-
-
 def try_add(spec: SpecDraft, items: list, item) -> bool:
-    """Append ``item`` unless it makes two objects share a name (or two keys one column list)."""
+    """Append ``item`` unless it makes two objects share a name."""
     items.append(item)
-    if names_clash(spec) or (not ALLOW_REDUNDANT_KEYS and redundant_keys(spec)):
+    if names_clash(spec):
         items.pop()
         return False
     return True
 
 
-def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None,
-              forbidden_names: frozenset = frozenset()) -> None:
+def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None) -> None:
     names = table.column_names()
     kept = old is not None and old.primary_key is not None and \
         all(c in names for c in old.primary_key.columns) and chance(draw, 80)
@@ -640,7 +600,7 @@ def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None,
     elif chance(draw, 60):
         columns = tuple(draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)))
         table.primary_key = KeyDraft(columns, on_column=len(columns) == 1 and chance(draw, 50))
-        if names_clash(spec) or (not ALLOW_REDUNDANT_KEYS and redundant_keys(spec)):
+        if names_clash(spec):
             table.primary_key = None
     if old is not None:
         for key in old.uniques:
@@ -649,8 +609,6 @@ def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None,
     for _ in range(draw(st.integers(0, 2))):
         columns = tuple(draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)))
         name = draw(st.sampled_from(KEY_AND_INDEX_NAMES)) if chance(draw, 30) else None
-        if name in forbidden_names:
-            continue
         on_column = name is None and len(columns) == 1 and chance(draw, 40)
         try_add(spec, table.uniques, KeyDraft(columns, name, on_column))
 
@@ -732,98 +690,6 @@ def draw_foreign_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft 
             try_add(spec, table.foreign_keys, fk)
 
 
-def _deferrable_flags(value) -> tuple[bool, bool]:
-    return (value not in (None, False), value == "initially_deferred")
-
-
-def foreign_key_signature(table: TableDraft, fk: ForeignKeyDraft) -> tuple:
-    """What makes two foreign keys the same one to pgwright: name and definition."""
-    return (foreign_key_name(table, fk), fk.columns, fk.target_schema, fk.target_table,
-            fk.target_columns, fk.on_delete or "no action", fk.on_update or "no action",
-            _deferrable_flags(fk.deferrable))
-
-
-def _restore_key(spec: SpecDraft, target: TableDraft, old_target: TableDraft,
-                 key: KeyDraft, is_primary: bool) -> bool:
-    """Give ``target`` the key ``old_target`` had, unchanged; False if it cannot have it."""
-    if is_primary:
-        if target.primary_key is not None:
-            return target.primary_key.columns == key.columns
-        target.primary_key = copy.deepcopy(key)
-        if names_clash(spec) or (not ALLOW_REDUNDANT_KEYS and redundant_keys(spec)):
-            target.primary_key = None
-            return False
-        return True
-    name = unique_name(old_target, key)
-    if any(unique_name(target, u) == name and u.columns == key.columns for u in target.uniques):
-        return True
-    return try_add(spec, target.uniques, copy.deepcopy(key))
-
-
-def keep_unchanged_foreign_keys_buildable(spec: SpecDraft, previous: SpecDraft) -> None:
-    """Leave out of ``spec`` the foreign keys the two known bugs above could not carry over:
-    a foreign key pgwright sees as unchanged must keep its column types and its target key."""
-    for table in spec.tables:
-        old = previous.table(*table.key)
-        if old is None:
-            continue
-        old_keys = {foreign_key_signature(old, fk) for fk in old.foreign_keys}
-        for fk in list(table.foreign_keys):
-            if foreign_key_signature(table, fk) not in old_keys:
-                continue
-            target = spec.table(fk.target_schema, fk.target_table)
-            old_target = previous.table(fk.target_schema, fk.target_table)
-            keep = True
-            if not ALLOW_TYPE_CHANGES_UNDER_FOREIGN_KEYS:
-                for mine, theirs in zip(fk.columns, fk.target_columns, strict=True):
-                    if table.column(mine).type != old.column(mine).type or \
-                            target.column(theirs).type != old_target.column(theirs).type:
-                        keep = False
-            if keep and not ALLOW_DROPPING_KEYS_UNDER_FOREIGN_KEYS:
-                wanted = sorted(fk.target_columns)
-                old_pk = old_target.primary_key
-                if old_pk is not None and sorted(old_pk.columns) == wanted:
-                    keep = _restore_key(spec, target, old_target, old_pk, is_primary=True)
-                for key in old_target.uniques:
-                    if keep and sorted(key.columns) == wanted:
-                        keep = _restore_key(spec, target, old_target, key, is_primary=False)
-            if not keep:
-                table.foreign_keys.remove(fk)
-
-
-def replaced_key_under_new_foreign_key(previous: SpecDraft | None, spec: SpecDraft) -> bool:
-    """Whether ``spec`` has a foreign key onto a key that takes the name of a constraint the
-    previous spec had (the same key on other columns, or a check).
-
-    KNOWN PGWRIGHT BUG (see test_replaced_primary_key_with_a_new_foreign_key_is_idempotent):
-    the plan's SQL drops the old constraint (DROP CONSTRAINT IF EXISTS), adds the key, then
-    the foreign key; run a second time, the DROP CONSTRAINT hits the new key, which the
-    foreign key now depends on, and fails. The idempotency property leaves such pairs out
-    until it is fixed.
-    """
-    if previous is None:
-        return False
-    for table in spec.tables:
-        old = previous.table(*table.key)
-        if old is None:
-            continue
-        old_constraints = {unique_name(old, k): ("key", k.columns) for k in old.uniques}
-        if old.primary_key is not None:
-            old_constraints[primary_key_name(old)] = ("key", old.primary_key.columns)
-        old_constraints.update({c.name: ("check", ()) for c in old.checks})
-        new_keys = {unique_name(table, k): ("key", k.columns) for k in table.uniques}
-        if table.primary_key is not None:
-            new_keys[primary_key_name(table)] = ("key", table.primary_key.columns)
-        replaced = [sorted(key[1]) for name, key in new_keys.items()
-                    if name in old_constraints and old_constraints[name] != key]
-        for other in spec.tables:
-            for fk in other.foreign_keys:
-                if (fk.target_schema, fk.target_table) == table.key \
-                        and sorted(fk.target_columns) in replaced:
-                    return True
-    return False
-
-
 CHECKS_BY_CLASS = {
     "numberish": ["{c} > 0", "{c} >= 0 AND {c} < 1000000", "{c} BETWEEN 1 AND 10", "{c} <> 42",
                   "{c} IN (1, 2, 3)"],
@@ -847,8 +713,6 @@ def satisfies(column: ColumnDraft | None, requirement: str) -> bool:
         return type_class in ("jsonb", "array")
     if requirement == "brin":
         return type_class in ("numberish", "string", "timestamptz", "uuid")
-    if requirement.startswith("kind:"):
-        return column.type.kind == requirement.removeprefix("kind:")
     return type_class == requirement
 
 
@@ -867,13 +731,7 @@ def draw_check(draw, columns: list[ColumnDraft], enums: dict, name: str) -> Chec
     if not templates or chance(draw, 15):
         return CheckDraft(name, f"{quoted} IS NOT NULL", [(column.name, "any")])
     template = draw(st.sampled_from(templates))
-    requirement = type_class
-    if " IN (" in template and type_class == "string" and not ALLOW_IN_LIST_ON_VARCHAR:
-        if column.type.kind != "text":
-            template = "length({c}) > 0"
-        else:
-            requirement = "kind:text"
-    return CheckDraft(name, template.replace("{c}", quoted), [(column.name, requirement)])
+    return CheckDraft(name, template.replace("{c}", quoted), [(column.name, type_class)])
 
 
 def draw_checks(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None,
@@ -899,7 +757,7 @@ EXPRESSIONS_BY_CLASS = {
     "timestamptz": ["date_trunc('day', {c} AT TIME ZONE 'UTC')"],
 }
 PREDICATES_BY_CLASS = {
-    "numberish": "{c} > 0", "string": "{c} <> ''", "boolean": "{c}",
+    "numberish": ["{c} > 0"], "string": ["{c} <> ''", "{c} IN ('a', 'b')"], "boolean": ["{c}"],
 }
 
 
@@ -942,7 +800,8 @@ def draw_index(draw, table: TableDraft) -> IndexDraft | None:
                 index.include = (draw(st.sampled_from(rest)),)
     if chance(draw, 30):
         column = draw(st.sampled_from(table.columns))
-        template = PREDICATES_BY_CLASS.get(column.type.type_class, "{c} IS NOT NULL")
+        template = draw(st.sampled_from(PREDICATES_BY_CLASS.get(column.type.type_class,
+                                                                ["{c} IS NOT NULL"])))
         if chance(draw, 40):
             template = "{c} IS NOT NULL"
         index.where = template.replace("{c}", sql_ident(column.name))
@@ -1004,15 +863,9 @@ def spec_drafts(draw, previous: SpecDraft | None = None) -> SpecDraft:
         if old is not None:
             align_foreign_key_types(draw, table, old, spec, enums)
     for table in spec.tables:
-        old_index_names = frozenset()
-        if previous is not None and not ALLOW_INDEX_NAME_REUSED_BY_CONSTRAINT:
-            old_index_names = frozenset(index_name(t, i) for t in previous.tables
-                                        if t.schema == table.schema for i in t.indexes)
-        draw_keys(draw, spec, table, old_tables.get(table.key), old_index_names)
+        draw_keys(draw, spec, table, old_tables.get(table.key))
     for table in spec.tables:
         draw_foreign_keys(draw, spec, table, old_tables.get(table.key))
-    if previous is not None:
-        keep_unchanged_foreign_keys_buildable(spec, previous)
     for table in spec.tables:
         old = old_tables.get(table.key)
         draw_checks(draw, spec, table, old, enums)

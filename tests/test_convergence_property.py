@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import os
 
-import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from psycopg import sql
 from strategies import (
     SpecDraft,
-    replaced_key_under_new_foreign_key,
     spec_drafts,
     spec_pairs,
 )
@@ -219,7 +217,6 @@ def test_push_from_any_start_state_leaves_nothing_to_plan(db, database_url, tmp_
 def test_plan_sql_run_twice_changes_nothing_the_second_time(db, database_url, tmp_path, start,
                                                             data):
     target = data.draw(spec_drafts(previous=start), label="target")
-    assume(not replaced_key_under_new_foreign_key(start, target))  # a known bug, see there
     reset_database(db)
     if start is not None:
         note(f"start spec:\n{start.to_yaml()}")
@@ -264,9 +261,9 @@ def test_snapshot_sees_what_the_properties_compare(db):
 
 
 # ---------------------------------------------------------------------------------------
-# Regressions: minimal examples of the bugs the properties found. Those still open are
-# marked xfail(strict=True), so that their fix shows up as XPASS: then drop the mark, and
-# the switch in strategies.py that keeps the triggering input out of the drafts.
+# Regressions: minimal examples of the bugs the properties found. None is open now. A new one
+# goes in a section "Still open", marked xfail(strict=True) so that its fix shows up as XPASS,
+# with a switch in strategies.py that keeps the triggering input out of the drafts meanwhile.
 
 
 def push_in_turn(database_url: str, directory, *spec_texts: str) -> None:
@@ -605,15 +602,27 @@ tables:
     run_script(db, script)
     run_script(db, script)
 
-# Still open.
+
+def test_unquoted_identifier_with_two_dollars_in_a_check_converges(database_url, tmp_path):
+    # Validation refused valid SQL: "not a single SQL expression: unterminated dollar quote".
+    # PostgreSQL's lexer reads an identifier whole (the longest match), so no dollar quote
+    # starts inside one. split_statements had the same fault: split_statements("... CHECK
+    # (a$b_c$d > 0); CREATE INDEX CONCURRENTLY ...") returned one statement.
+    push_in_turn(database_url, tmp_path, """
+version: 1
+tables:
+  t:
+    columns:
+      a$b_c$d: integer
+    checks:
+      c1: "a$b_c$d > 0"
+""")
 
 
-@pytest.mark.xfail(strict=True, reason="pgwright bug: CREATE TABLE drops a unique constraint "
-                   "that repeats the primary key's columns, so the next plan adds it")
 def test_unique_constraint_on_the_primary_key_columns_converges(database_url, tmp_path):
-    # strategies.ALLOW_REDUNDANT_KEYS. PostgreSQL's CREATE TABLE silently leaves out a
-    # unique constraint on exactly the columns of the primary key (or of an earlier unique
-    # constraint); ALTER TABLE ADD CONSTRAINT does create it, so the second push converges.
+    # PostgreSQL's CREATE TABLE silently leaves out a unique constraint on exactly the columns
+    # of the primary key (or of an earlier unique constraint), and every plan added it again.
+    # ALTER TABLE ADD CONSTRAINT does create it: pgwright now adds such a key after the table.
     push_in_turn(database_url, tmp_path, """
 version: 1
 tables:
@@ -626,78 +635,11 @@ tables:
 """)
 
 
-@pytest.mark.xfail(strict=True, reason="pgwright bug: drops a unique constraint an unchanged "
-                   "foreign key depends on, without dropping and re-adding the foreign key")
-def test_foreign_key_survives_its_key_moving_to_the_primary_key(database_url, tmp_path):
-    # strategies.ALLOW_DROPPING_KEYS_UNDER_FOREIGN_KEYS. push fails: cannot drop constraint
-    # t_id_key on table t because other objects depend on it (t_parent_id_fkey).
-    push_in_turn(database_url, tmp_path, """
-version: 1
-tables:
-  t:
-    columns:
-      id: {type: integer, nullable: false}
-      parent_id: {type: integer, references: t.id}
-    unique:
-      - [id]
-""", """
-version: 1
-tables:
-  t:
-    columns:
-      id: {type: integer, nullable: false}
-      parent_id: {type: integer, references: t.id}
-    primary_key: [id]
-""")
-
-
-@pytest.mark.xfail(strict=True, reason="pgwright bug: alters the types of both sides of an "
-                   "unchanged foreign key one after the other; PostgreSQL cannot rebuild it")
-def test_foreign_key_survives_a_type_change_on_both_sides(database_url, tmp_path):
-    # strategies.ALLOW_TYPE_CHANGES_UNDER_FOREIGN_KEYS. push fails: foreign key constraint
-    # "t_parent_id_fkey" cannot be implemented (text and integer). integer -> bigint on both
-    # sides works: the two types stay comparable in between.
-    push_in_turn(database_url, tmp_path, """
-version: 1
-tables:
-  t:
-    columns:
-      id: {type: integer, primary_key: true}
-      parent_id: {type: integer, references: t.id}
-""", """
-version: 1
-tables:
-  t:
-    columns:
-      id: {type: text, primary_key: true}
-      parent_id: {type: text, references: t.id}
-""")
-
-
-@pytest.mark.xfail(strict=True, reason="pgwright bug: DROP INDEX IF EXISTS x fails on a second "
-                   "run once a unique constraint named x exists")
-def test_index_name_taken_over_by_a_unique_constraint_is_idempotent(db, database_url, tmp_path):
-    # strategies.ALLOW_INDEX_NAME_REUSED_BY_CONSTRAINT. Second run: cannot drop index uq_one
-    # because constraint uq_one on table t requires it.
-    reset_database(db)
-    start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
-    start.write_text("version: 1\ntables:\n  t:\n    columns:\n      a: integer\n"
-                     "    indexes:\n      - {name: uq_one, columns: [a]}\n")
-    target.write_text("version: 1\ntables:\n  t:\n    columns:\n      a: integer\n"
-                      "    unique:\n      - {name: uq_one, columns: [a]}\n")
-    push(start, database_url)
-    script = api.plan(target, database_url).sql()
-
-    run_script(db, script)
-    run_script(db, script)
-
-
-@pytest.mark.xfail(strict=True, reason="pgwright bug: the SQL drops and re-adds a changed key, "
-                   "then adds a foreign key onto it; a second run cannot drop the key")
 def test_replaced_primary_key_with_a_new_foreign_key_is_idempotent(db, database_url, tmp_path):
-    # strategies.replaced_key_under_new_foreign_key. Second run: cannot drop constraint t_pkey
-    # on table t because other objects depend on it. The same when a check named c1 becomes
-    # a unique constraint c1 that a new foreign key references.
+    # Second run: cannot drop constraint t_pkey on table t because other objects depend on it.
+    # The same when a check named c1 became a unique constraint c1 that a new foreign key
+    # references. A drop now names the constraint as the plan found it (kind and columns), so
+    # it leaves the new one alone.
     reset_database(db)
     start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
     start.write_text("""
@@ -729,12 +671,71 @@ tables:
     run_script(db, script)
 
 
-@pytest.mark.xfail(strict=True, reason="pgwright bug: a changed check is rendered from the "
-                   "server's canonical text, which PostgreSQL stores back differently")
+def test_foreign_key_survives_its_key_moving_to_the_primary_key(database_url, tmp_path):
+    # push failed: cannot drop constraint t_id_key on table t because other objects depend on
+    # it (t_parent_id_fkey). The foreign key is now dropped first and added again last.
+    push_in_turn(database_url, tmp_path, """
+version: 1
+tables:
+  t:
+    columns:
+      id: {type: integer, nullable: false}
+      parent_id: {type: integer, references: t.id}
+    unique:
+      - [id]
+""", """
+version: 1
+tables:
+  t:
+    columns:
+      id: {type: integer, nullable: false}
+      parent_id: {type: integer, references: t.id}
+    primary_key: [id]
+""")
+
+
+def test_foreign_key_survives_a_type_change_on_both_sides(database_url, tmp_path):
+    # push failed: foreign key constraint "t_parent_id_fkey" cannot be implemented (text and
+    # integer), between the two ALTER COLUMN TYPE. The foreign key is now dropped first and
+    # added again last (integer -> bigint on both sides worked: comparable in between).
+    push_in_turn(database_url, tmp_path, """
+version: 1
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      parent_id: {type: integer, references: t.id}
+""", """
+version: 1
+tables:
+  t:
+    columns:
+      id: {type: text, primary_key: true}
+      parent_id: {type: text, references: t.id}
+""")
+
+
+def test_index_name_taken_over_by_a_unique_constraint_is_idempotent(db, database_url, tmp_path):
+    # Second run: cannot drop index uq_one because constraint uq_one on table t requires it.
+    # The index is now renamed aside while it is still a plain index, then dropped.
+    reset_database(db)
+    start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
+    start.write_text("version: 1\ntables:\n  t:\n    columns:\n      a: integer\n"
+                     "    indexes:\n      - {name: uq_one, columns: [a]}\n")
+    target.write_text("version: 1\ntables:\n  t:\n    columns:\n      a: integer\n"
+                      "    unique:\n      - {name: uq_one, columns: [a]}\n")
+    push(start, database_url)
+    script = api.plan(target, database_url).sql()
+
+    run_script(db, script)
+    run_script(db, script)
+
+
 def test_changed_check_with_in_list_on_varchar_converges(database_url, tmp_path):
-    # strategies.ALLOW_IN_LIST_ON_VARCHAR. Every plan replaces c1:
+    # Every plan replaced c1, as the plan ran the server's text of the spec's check:
     # spec (canonical) ((x)::text = ANY ((ARRAY['a'::character varying, ...])::text[]))
     # live             ((x)::text = ANY (ARRAY[('a'::character varying)::text, ...]))
+    # The server's text is now only compared; the plan runs the spec's own.
     push_in_turn(database_url, tmp_path, """
 version: 1
 tables:
@@ -751,23 +752,4 @@ tables:
       x: varchar
     checks:
       c1: "x IN ('a', 'b')"
-""")
-
-
-@pytest.mark.xfail(strict=True, reason="pgwright bug: its SQL lexers (validation's "
-                   "check_embeddable, sqlscript.split_statements) take $b_c$ inside the "
-                   "identifier a$b_c$d for a dollar-quote tag")
-def test_unquoted_identifier_with_two_dollars_in_a_check_converges(database_url, tmp_path):
-    # Validation refuses valid SQL: "not a single SQL expression: unterminated dollar quote".
-    # PostgreSQL's lexer never starts a dollar quote right after an identifier character.
-    # split_statements has the same fault: split_statements("... CHECK (a$b_c$d > 0); CREATE
-    # INDEX CONCURRENTLY ...") returns one statement.
-    push_in_turn(database_url, tmp_path, """
-version: 1
-tables:
-  t:
-    columns:
-      a$b_c$d: integer
-    checks:
-      c1: "a$b_c$d > 0"
 """)

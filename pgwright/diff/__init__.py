@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pgwright.diff import catalog as _catalog  # noqa: F401  (registers comparators)
 from pgwright.diff import tables as _tables  # noqa: F401  (registers comparators)
+from pgwright.diff.dependencies import settle_dependencies
 from pgwright.diff.order import order_operations
 from pgwright.diff.registry import CATALOG_COMPARATORS
 from pgwright.diff.renames import apply_declared_renames
@@ -20,7 +21,7 @@ def diff(spec: Catalog, live: Catalog) -> list[Operation]:
     live, operations = apply_declared_renames(spec, live)
     for comparator in CATALOG_COMPARATORS.values():
         operations.extend(comparator(spec, live))
-    return order_operations(operations)
+    return order_operations(settle_dependencies(spec, live, operations))
 
 
 __all__ = ["diff"]

@@ -137,7 +137,7 @@ def compare_tables(spec: Catalog, live: Catalog) -> Iterator[ops.Operation]:
     for table in result.removed:
         # Its foreign keys go first: another dropped table may be what they reference.
         for fk in table.foreign_keys:
-            yield ops.DropForeignKey(table.schema, table.name, fk.name, replaced=True)
+            yield ops.DropForeignKey(table.schema, table.name, fk, replaced=True)
         yield ops.DropTable(table.schema, table.name)
     for table, current in result.changed:
         for comparator in TABLE_COMPARATORS.values():

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pgwright import ops
 from pgwright.diff.keyed import keyed_diff
 from pgwright.diff.registry import table_comparator
-from pgwright.model import Column, Table
+from pgwright.model import Column, Table, as_written
 
 
 @table_comparator("columns")
@@ -32,7 +32,8 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
         yield ops.AlterColumnType(schema, name, column.name, current.type, column.type,
                                   column.using)
     if column.default != current.default:
-        yield ops.SetColumnDefault(schema, name, column.name, column.default)
+        # the spec's own text: the server's, run again, may not be stored as it was printed
+        yield ops.SetColumnDefault(schema, name, column.name, as_written(column).default)
     if column.identity != current.identity:
         yield ops.SetColumnIdentity(schema, name, column.name, column.identity, current.identity)
     if column.nullable != current.nullable:
@@ -44,7 +45,7 @@ def compare_primary_key(spec: Table, live: Table) -> Iterator[ops.Operation]:
     if spec.primary_key == live.primary_key:
         return
     if live.primary_key is not None:
-        yield ops.DropConstraint(spec.schema, spec.name, live.primary_key.name,
+        yield ops.DropConstraint(spec.schema, spec.name, live.primary_key,
                                  replaced=spec.primary_key is not None)
     if spec.primary_key is not None:
         yield ops.AddConstraint(spec.schema, spec.name, spec.primary_key)
@@ -52,12 +53,12 @@ def compare_primary_key(spec: Table, live: Table) -> Iterator[ops.Operation]:
 
 def _replace_by_name(spec_items, live_items, drop, add) -> Iterator[ops.Operation]:
     """Keyed by name: drop what the spec no longer has, drop and add again what changed
-    (``replaced``: not destructive), add what is new."""
+    (``replaced``: not destructive), add what is new. ``drop`` is given the live item."""
     result = keyed_diff(spec_items, live_items, key=lambda item: item.name)
     for item in result.removed:
-        yield drop(item.name, False)
-    for item, _ in result.changed:
-        yield drop(item.name, True)
+        yield drop(item, False)
+    for item, current in result.changed:
+        yield drop(current, True)
         yield add(item)
     for item in result.added:
         yield add(item)
@@ -66,7 +67,7 @@ def _replace_by_name(spec_items, live_items, drop, add) -> Iterator[ops.Operatio
 def _replace_constraints(spec: Table, spec_items, live_items) -> Iterator[ops.Operation]:
     yield from _replace_by_name(
         spec_items, live_items,
-        lambda name, replaced: ops.DropConstraint(spec.schema, spec.name, name, replaced=replaced),
+        lambda item, replaced: ops.DropConstraint(spec.schema, spec.name, item, replaced=replaced),
         lambda item: ops.AddConstraint(spec.schema, spec.name, item, online=True))
 
 
@@ -84,7 +85,7 @@ def compare_checks(spec: Table, live: Table) -> Iterator[ops.Operation]:
 def compare_foreign_keys(spec: Table, live: Table) -> Iterator[ops.Operation]:
     yield from _replace_by_name(
         spec.foreign_keys, live.foreign_keys,
-        lambda name, replaced: ops.DropForeignKey(spec.schema, spec.name, name, replaced=replaced),
+        lambda item, replaced: ops.DropForeignKey(spec.schema, spec.name, item, replaced=replaced),
         lambda item: ops.AddForeignKey(spec.schema, spec.name, item, online=True))
 
 

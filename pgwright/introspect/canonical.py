@@ -25,7 +25,6 @@ from pgwright.errors import PlanError
 from pgwright.introspect.catalog import read_catalog
 from pgwright.model import Catalog, Column, Index, Table
 from pgwright.names import qualified, quote_ident
-from pgwright.normalize import collapse_whitespace
 from pgwright.render.ddl import (
     check_clause,
     column_definition,
@@ -42,9 +41,9 @@ PARTITION_KEY = "pgwright canon key"
 
 
 def _same(spec_text: str | None, db_text: str | None) -> bool:
-    if spec_text is None or db_text is None or spec_text == db_text:
-        return spec_text == db_text
-    return collapse_whitespace(spec_text) == collapse_whitespace(db_text)
+    # Exactly: a text that differs from the server's only in its spaces is not the server's
+    # text either, and the comparison after canonicalization is exact.
+    return spec_text == db_text
 
 
 @dataclass(frozen=True)
@@ -316,9 +315,26 @@ def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
     printed_shared = _PrintedShared.read(plan, printed, temp_schema)
     own = {need.table.key: _apply(number, need, printed[(temp_schema, names[number])])
            for number, need in enumerate(plan.own)}
-    canonical = {need.table.key: printed_shared.apply(need, own.get(need.table.key, need.table))
+    canonical = {need.table.key: _keep_written(
+                     need.table, printed_shared.apply(need, own.get(need.table.key, need.table)))
                  for need in needs}
     return replace(spec, tables=tuple(canonical.get(t.key, t) for t in spec.tables))
+
+
+def _keep_written(written: Table, canonical: Table) -> Table:
+    """``canonical`` with each object the server's text changed keeping the spec's own in
+    ``written``: the plan runs what the spec wrote. The server's text is for comparing only:
+    read back, it is not always stored as it was printed (x IN ('a', 'b') on a varchar
+    column prints as an ANY over a text[] cast that is stored as another expression)."""
+    def keep(canonical_items, written_items):
+        return tuple(item if item == original else replace(item, written=original)
+                     for item, original in zip(canonical_items, written_items, strict=True))
+
+    return replace(canonical, columns=keep(canonical.columns, written.columns),
+                   checks=keep(canonical.checks, written.checks),
+                   indexes=keep(canonical.indexes, written.indexes),
+                   policies=keep(canonical.policies, written.policies),
+                   triggers=keep(canonical.triggers, written.triggers))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """SQL fragments for model objects: the one place DDL text is assembled.
 
 Identifiers go through names.quote_ident, literals through names.quote_literal. Expressions
-come from the spec as SQL by design and were checked by validation to be embeddable.
+come from the spec as SQL by design and were checked by validation to be embeddable; they are
+rendered as the spec wrote them (``as_written``), even where the plan compared them in the
+server's text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pgwright.model import (
     Table,
     Trigger,
     UniqueConstraint,
+    as_written,
 )
 from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal
 
@@ -37,6 +40,7 @@ def column_type_sql(column: Column) -> str:
 
 def column_definition(column: Column) -> str:
     """``name type [GENERATED ...] [DEFAULT ...] [NOT NULL]`` as in CREATE TABLE / ADD COLUMN."""
+    column = as_written(column)
     parts = [quote_ident(column.name), column_type_sql(column)]
     if column.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
@@ -50,7 +54,7 @@ def column_definition(column: Column) -> str:
 
 
 def check_clause(check: CheckConstraint) -> str:
-    return f"CHECK ({check.expression})"
+    return f"CHECK ({as_written(check).expression})"
 
 
 def constraint_clause(constraint) -> str:
@@ -78,19 +82,35 @@ def foreign_key_clause(fk: ForeignKey) -> str:
     return text
 
 
+def uniques_create_table_folds(table: Table) -> tuple[UniqueConstraint, ...]:
+    """The unique constraints CREATE TABLE would silently leave out: those on exactly the
+    columns (in order) of the primary key or of an earlier unique constraint. PostgreSQL folds
+    such repeats into the first key there; ALTER TABLE ... ADD CONSTRAINT does create them."""
+    seen = {table.primary_key.columns} if table.primary_key is not None else set()
+    folded = []
+    for unique in table.uniques:
+        if unique.columns in seen:
+            folded.append(unique)
+        seen.add(unique.columns)
+    return tuple(folded)
+
+
 def create_table_body(table: Table) -> str:
-    """The parenthesized body of CREATE TABLE: columns, then key and check constraints."""
+    """The parenthesized body of CREATE TABLE: columns, then key and check constraints,
+    except the unique constraints it would fold (see :func:`uniques_create_table_folds`)."""
     lines = [column_definition(c) for c in table.columns]
     if table.primary_key is not None:
         lines.append(f"CONSTRAINT {quote_ident(table.primary_key.name)} "
                      + constraint_clause(table.primary_key))
-    for constraint in (*table.uniques, *table.checks):
+    folded = uniques_create_table_folds(table)
+    for constraint in (*(u for u in table.uniques if u not in folded), *table.checks):
         lines.append(f"CONSTRAINT {quote_ident(constraint.name)} " + constraint_clause(constraint))
     return "(\n    " + ",\n    ".join(lines) + "\n)"
 
 
 def index_body(index: Index) -> str:
     """``USING method (keys) [INCLUDE (...)] [WHERE ...]``: what follows ``ON table``."""
+    index = as_written(index)
     text = f"USING {index.method} ({', '.join(index.keys)})"
     if index.include:
         text += f" INCLUDE ({column_list(index.include)})"
@@ -154,6 +174,7 @@ def role_list(roles) -> str:
 
 def policy_clauses(policy: Policy) -> str:
     """``TO roles USING (...) WITH CHECK (...)``: what CREATE and ALTER POLICY share."""
+    policy = as_written(policy)
     text = f"TO {role_list(policy.roles)}"
     if policy.using is not None:
         text += f" USING ({policy.using})"
@@ -169,6 +190,7 @@ def create_policy_sql(schema: str, table: str, policy: Policy) -> str:
 
 
 def create_trigger_sql(schema: str, table: str, trigger: Trigger) -> str:
+    trigger = as_written(trigger)
     events = []
     for event in trigger.events:
         if event == "UPDATE" and trigger.columns:

@@ -7,12 +7,13 @@ does not (constraints, enum types, identity).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from functools import singledispatch
 
 from pgwright import ops
 from pgwright.checks import guard_sql, orphan_condition
-from pgwright.model import CheckConstraint
+from pgwright.model import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
 from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal, truncate_identifier
 from pgwright.render.ddl import (
     column_definition,
@@ -28,6 +29,7 @@ from pgwright.render.ddl import (
     function_signature,
     policy_clauses,
     regclass_literal,
+    uniques_create_table_folds,
 )
 
 
@@ -138,8 +140,13 @@ def _(operation: ops.DropEnum) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.CreateTable) -> list[Statement]:
     table = operation.table
-    return [Statement(f"CREATE TABLE IF NOT EXISTS {qualified(table.schema, table.name)} "
-                      + create_table_body(table))]
+    statements = [Statement(f"CREATE TABLE IF NOT EXISTS {qualified(table.schema, table.name)} "
+                            + create_table_body(table))]
+    for unique in uniques_create_table_folds(table):
+        add, *rest = render_operation(ops.AddConstraint(table.schema, table.name, unique))
+        statements += [replace(add, comment=f"{unique.name} repeats the columns of an earlier "
+                                            "key: CREATE TABLE would leave it out"), *rest]
+    return statements
 
 
 @render_operation.register
@@ -251,12 +258,39 @@ def _(operation: ops.AddConstraint) -> list[Statement]:
     return _add_constraint(operation, operation.constraint, online)
 
 
+_CONSTRAINT_KINDS = {PrimaryKey: "p", UniqueConstraint: "u", CheckConstraint: "c",
+                     ForeignKey: "f"}
+
+
+def _constraint_still_there(schema: str, table: str, constraint) -> str:
+    """That ``constraint`` exists as the plan found it: by name, kind and key columns.
+
+    A constraint the plan itself adds under the same name (a primary key on other columns, a
+    check turned unique key) does not match, so a second run leaves it, and what depends on
+    it, alone. A table dropped since matches nothing (to_regclass gives NULL).
+    """
+    condition = (f"c.conrelid = pg_catalog.to_regclass({quote_literal(qualified(schema, table))})"
+                 f" AND c.conname = {quote_literal(constraint.name)} AND c.contype = "
+                 f"'{_CONSTRAINT_KINDS[type(constraint)]}'")
+    if not isinstance(constraint, CheckConstraint):
+        names = ", ".join(quote_literal(column) for column in constraint.columns)
+        condition += (" AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH "
+                      "ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON "
+                      "a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = "
+                      f"ARRAY[{names}]::pg_catalog.name[]")
+    return f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE {condition})"
+
+
+def _drop_constraint(operation, constraint, comment: str | None = None) -> list[Statement]:
+    condition = _constraint_still_there(operation.schema, operation.table, constraint)
+    body = f"{_alter_table(operation)} DROP CONSTRAINT {quote_ident(constraint.name)}"
+    return [Statement(_guarded(condition, body), destructive=operation.destructive,
+                      comment=comment)]
+
+
 @render_operation.register
 def _(operation: ops.DropConstraint) -> list[Statement]:
-    # IF EXISTS twice: a second run may find the table itself gone with a dropped table
-    return [Statement(f"ALTER TABLE IF EXISTS {qualified(operation.schema, operation.table)} "
-                      f"DROP CONSTRAINT IF EXISTS {quote_ident(operation.name)}",
-                      destructive=operation.destructive)]
+    return _drop_constraint(operation, operation.constraint)
 
 
 @render_operation.register
@@ -279,10 +313,10 @@ def _(operation: ops.AddForeignKey) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropForeignKey) -> list[Statement]:
-    # IF EXISTS twice: a second run may find the table itself gone with a dropped table
-    return [Statement(f"ALTER TABLE IF EXISTS {qualified(operation.schema, operation.table)} "
-                      f"DROP CONSTRAINT IF EXISTS {quote_ident(operation.name)}",
-                      destructive=operation.destructive)]
+    comment = None
+    if operation.rebuilt_because is not None:
+        comment = f"dropped to be added again: {operation.rebuilt_because}"
+    return _drop_constraint(operation, operation.foreign_key, comment)
 
 
 @render_operation.register
@@ -302,12 +336,34 @@ def _(operation: ops.CreateIndex) -> list[Statement]:
     ]
 
 
+def set_aside_name(schema: str, name: str) -> str:
+    """The name an index is moved to before it is dropped, when its own name passes to
+    another object: pgwright's, and the same on every run of the migration."""
+    digest = hashlib.sha1(f"{schema}.{name}".encode()).hexdigest()[:12]
+    return f"pgwright_dropped_{digest}"
+
+
 @render_operation.register
 def _(operation: ops.DropIndex) -> list[Statement]:
+    statements = []
+    name = qualified(operation.schema, operation.name)
+    if operation.name_reused:
+        # A guard cannot hold DROP INDEX CONCURRENTLY (no transaction block), but it can hold
+        # a rename: the index goes aside while it is still the plain index the plan found.
+        plain_index = ("EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = "
+                       f"pg_catalog.to_regclass({quote_literal(name)}) AND NOT EXISTS ("
+                       "SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = "
+                       "i.indexrelid AND c.contype IN ('p', 'u', 'x')))")
+        aside = set_aside_name(operation.schema, operation.name)
+        statements.append(Statement(
+            _guarded(plain_index, f"ALTER INDEX {name} RENAME TO {quote_ident(aside)}"),
+            comment=f"the plan gives the name {operation.name} to another object: the index "
+                    "is renamed aside, then dropped"))
+        name = qualified(operation.schema, aside)
     concurrently = "CONCURRENTLY " if operation.online else ""
-    return [Statement(f"DROP INDEX {concurrently}IF EXISTS "
-                      f"{qualified(operation.schema, operation.name)}",
-                      destructive=operation.destructive, transactional=not operation.online)]
+    return statements + [Statement(f"DROP INDEX {concurrently}IF EXISTS {name}",
+                                   destructive=operation.destructive,
+                                   transactional=not operation.online)]
 
 
 @render_operation.register

@@ -37,7 +37,13 @@ BEGIN
 END
 $pgwright$;
 
-ALTER TABLE IF EXISTS public.label_assignments DROP CONSTRAINT IF EXISTS label_assignments_pkey;
+DO $pgwright$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.label_assignments') AND c.conname = 'label_assignments_pkey' AND c.contype = 'p' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['id']::pg_catalog.name[]) THEN
+    ALTER TABLE public.label_assignments DROP CONSTRAINT label_assignments_pkey;
+  END IF;
+END
+$pgwright$;
 
 -- DESTRUCTIVE: removes something the spec no longer declares
 ALTER TABLE public.label_assignments DROP COLUMN IF EXISTS id;

@@ -1,11 +1,11 @@
--- preflight: rows failing CHECK ((age >= 0))
+-- preflight: rows failing CHECK (age >= 0)
 DO $pgwright$
 DECLARE
   violations bigint;
 BEGIN
-  SELECT count(*) INTO violations FROM public.customers WHERE ((age >= 0)) IS FALSE;
+  SELECT count(*) INTO violations FROM public.customers WHERE (age >= 0) IS FALSE;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK ((age >= 0))', violations
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK (age >= 0)', violations
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -24,15 +24,27 @@ BEGIN
 END
 $pgwright$;
 
-ALTER TABLE IF EXISTS public.customers DROP CONSTRAINT IF EXISTS age_positive;
+DO $pgwright$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.customers') AND c.conname = 'age_positive' AND c.contype = 'c') THEN
+    ALTER TABLE public.customers DROP CONSTRAINT age_positive;
+  END IF;
+END
+$pgwright$;
 
 -- DESTRUCTIVE: removes something the spec no longer declares
-ALTER TABLE IF EXISTS public.customers DROP CONSTRAINT IF EXISTS customers_email_key;
+DO $pgwright$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.customers') AND c.conname = 'customers_email_key' AND c.contype = 'u' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['email']::pg_catalog.name[]) THEN
+    ALTER TABLE public.customers DROP CONSTRAINT customers_email_key;
+  END IF;
+END
+$pgwright$;
 
 DO $pgwright$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'public.customers'::pg_catalog.regclass AND conname = 'age_positive') THEN
-    ALTER TABLE public.customers ADD CONSTRAINT age_positive CHECK ((age >= 0)) NOT VALID;
+    ALTER TABLE public.customers ADD CONSTRAINT age_positive CHECK (age >= 0) NOT VALID;
   END IF;
 END
 $pgwright$;

@@ -37,9 +37,21 @@ BEGIN
 END
 $pgwright$;
 
-ALTER TABLE IF EXISTS public.customers DROP CONSTRAINT IF EXISTS customers_organization_id_fkey;
+DO $pgwright$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.customers') AND c.conname = 'customers_organization_id_fkey' AND c.contype = 'f' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['organization_id']::pg_catalog.name[]) THEN
+    ALTER TABLE public.customers DROP CONSTRAINT customers_organization_id_fkey;
+  END IF;
+END
+$pgwright$;
 
-ALTER TABLE IF EXISTS public.orders DROP CONSTRAINT IF EXISTS orders_customer_id_fkey;
+DO $pgwright$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.orders') AND c.conname = 'orders_customer_id_fkey' AND c.contype = 'f' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['customer_id']::pg_catalog.name[]) THEN
+    ALTER TABLE public.orders DROP CONSTRAINT orders_customer_id_fkey;
+  END IF;
+END
+$pgwright$;
 
 DO $pgwright$
 BEGIN

@@ -27,7 +27,7 @@ $pgwright$;
 
 -- built CONCURRENTLY: writers are not blocked
 -- pgwright:no-transaction
-CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_recent_idx ON public.messages USING btree (sent_at) WHERE (sent_at > '2024-01-01 00:00:00+00'::timestamp with time zone);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_recent_idx ON public.messages USING btree (sent_at) WHERE sent_at > '2024-01-01';
 
 DO $pgwright$
 BEGIN

@@ -13,6 +13,8 @@ CREATE TABLE IF NOT EXISTS public."select" (
     CONSTRAINT "positive order" CHECK ("order" > 0)
 );
 
+CREATE INDEX IF NOT EXISTS select_order_idx ON public."select" USING btree ("order");
+
 DO $pgwright$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'public."select"'::pg_catalog.regclass AND conname = 'select_order_fkey') THEN
@@ -20,7 +22,5 @@ BEGIN
   END IF;
 END
 $pgwright$;
-
-CREATE INDEX IF NOT EXISTS select_order_idx ON public."select" USING btree ("order");
 
 COMMENT ON COLUMN public."order"."user" IS 'a reserved word';

@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS public.organizations (
     CONSTRAINT organizations_pkey PRIMARY KEY (id)
 );
 
+CREATE INDEX IF NOT EXISTS entity_instance_link_from_kind_from_id_idx ON app.entity_instance_link USING btree (from_kind, from_id);
+
 DO $pgwright$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'app.entity_instance_link'::pg_catalog.regclass AND conname = 'entity_instance_link_organization_id_fkey') THEN
@@ -28,8 +30,6 @@ BEGIN
   END IF;
 END
 $pgwright$;
-
-CREATE INDEX IF NOT EXISTS entity_instance_link_from_kind_from_id_idx ON app.entity_instance_link USING btree (from_kind, from_id);
 
 COMMENT ON SCHEMA app IS 'Application registry tables.';
 

@@ -12,6 +12,8 @@ CREATE TABLE IF NOT EXISTS public.organizations (
     CONSTRAINT organizations_pkey PRIMARY KEY (id)
 );
 
+CREATE INDEX IF NOT EXISTS customers_organization_id_idx ON public.customers USING btree (organization_id);
+
 DO $pgwright$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = 'public.customers'::pg_catalog.regclass AND conname = 'customers_organization_id_fkey') THEN
@@ -19,7 +21,5 @@ BEGIN
   END IF;
 END
 $pgwright$;
-
-CREATE INDEX IF NOT EXISTS customers_organization_id_idx ON public.customers USING btree (organization_id);
 
 COMMENT ON TABLE public.organizations IS 'Tenant root.';

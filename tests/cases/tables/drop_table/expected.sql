@@ -1,4 +1,10 @@
-ALTER TABLE IF EXISTS public.obsolete DROP CONSTRAINT IF EXISTS obsolete_keep_id_fkey;
+DO $pgwright$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.obsolete') AND c.conname = 'obsolete_keep_id_fkey' AND c.contype = 'f' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['keep_id']::pg_catalog.name[]) THEN
+    ALTER TABLE public.obsolete DROP CONSTRAINT obsolete_keep_id_fkey;
+  END IF;
+END
+$pgwright$;
 
 -- DESTRUCTIVE: removes something the spec no longer declares
 DROP TABLE IF EXISTS public.obsolete;

@@ -1,0 +1,127 @@
+"""What one change asks of the objects that depend on what it changes.
+
+Each comparator looks at one kind of object in one table; PostgreSQL's dependencies cross
+kinds and tables. These passes run over a plan's operations once the comparators are done:
+
+- a foreign key rests on a key of the table it references (the unique index of a primary
+  key, of a unique constraint or a unique index on exactly its columns): dropping that key
+  fails while the foreign key is there;
+- a foreign key compares its two sides: changing the type of both, one ALTER after the
+  other, leaves a moment where they cannot be compared (integer and text), and PostgreSQL,
+  which rebuilds the key after each ALTER, fails;
+- indexes share one namespace per schema with tables and the indexes of key constraints: an
+  index whose name the plan gives to a table or a constraint cannot be dropped by that name
+  on a second run, when the name means the new object.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from pgwright import ops
+from pgwright.model import Catalog, Index, PrimaryKey, UniqueConstraint
+from pgwright.sqlscript import IDENTIFIER
+
+
+def settle_dependencies(spec: Catalog, live: Catalog,
+                        operations: list[ops.Operation]) -> list[ops.Operation]:
+    """``operations`` with what the dependencies between objects ask for added or marked."""
+    operations = operations + rebuilt_foreign_keys(spec, live, operations)
+    return mark_reused_index_names(operations)
+
+
+def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
+                         operations: list[ops.Operation]) -> list[ops.Operation]:
+    """A drop and an add for each foreign key the spec keeps as it is, but that cannot stay
+    while the plan runs: its referenced key is dropped (or replaced), or both sides of one of
+    its column pairs change type. It is dropped first and added again last (NOT VALID, then
+    validated), as a changed foreign key is.
+
+    Which of several keys on the same columns a foreign key rests on is PostgreSQL's choice
+    (the oldest index), so dropping any of them counts.
+    """
+    dropped_keys = _dropped_keys(live, operations)
+    retyped = {(o.schema, o.table, o.column) for o in operations
+               if isinstance(o, ops.AlterColumnType)}
+    if not dropped_keys and not retyped:
+        return []
+    live_tables = live.tables_by_key()
+    rebuilt: list[ops.Operation] = []
+    for table in spec.tables:
+        current = live_tables.get(table.key)
+        if current is None:
+            continue
+        live_foreign_keys = {fk.name: fk for fk in current.foreign_keys}
+        for fk in table.foreign_keys:
+            if live_foreign_keys.get(fk.name) != fk:
+                continue  # new or changed: the comparator adds it after the keys and types
+            target = (fk.target_schema, fk.target_table)
+            referenced = f"{fk.target_table}({', '.join(fk.target_columns)})"
+            because = None
+            if frozenset(fk.target_columns) in dropped_keys.get(target, ()):
+                because = f"the plan drops the key on {referenced} it rests on"
+            elif any((*table.key, mine) in retyped and (*target, theirs) in retyped
+                     for mine, theirs in zip(fk.columns, fk.target_columns, strict=True)):
+                because = f"both {', '.join(fk.columns)} and {referenced} change type"
+            if because is not None:
+                rebuilt += [ops.DropForeignKey(*table.key, live_foreign_keys[fk.name],
+                                               replaced=True, rebuilt_because=because),
+                            ops.AddForeignKey(*table.key, fk, online=True)]
+    return rebuilt
+
+
+def _dropped_keys(live: Catalog, operations) -> dict[tuple[str, str], set[frozenset[str]]]:
+    """Column sets, by table, of the keys the plan drops that a foreign key could rest on."""
+    indexes = {(table.schema, index.name): (table.key, index)
+               for table in live.tables for index in table.indexes}
+    dropped: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
+    for operation in operations:
+        if isinstance(operation, ops.DropConstraint) \
+                and isinstance(operation.constraint, PrimaryKey | UniqueConstraint):
+            dropped[(operation.schema, operation.table)].add(
+                frozenset(operation.constraint.columns))
+        elif isinstance(operation, ops.DropIndex) \
+                and (operation.schema, operation.name) in indexes:
+            table_key, index = indexes[(operation.schema, operation.name)]
+            columns = _referenceable_columns(index)
+            if columns is not None:
+                dropped[table_key].add(columns)
+    return dropped
+
+
+def _referenceable_columns(index: Index) -> frozenset[str] | None:
+    """The columns of a unique index a foreign key may rest on: plain columns, no predicate."""
+    if not index.unique or index.where is not None:
+        return None
+    columns = []
+    for key in index.keys:
+        if key.startswith('"') and key.endswith('"') and len(key) > 1:
+            columns.append(key[1:-1].replace('""', '"'))
+        elif IDENTIFIER.fullmatch(key):
+            columns.append(key)
+        else:
+            return None  # an expression, an operator class, an ordering
+    return frozenset(columns)
+
+
+def mark_reused_index_names(operations: list[ops.Operation]) -> list[ops.Operation]:
+    """The index drops whose name the plan gives to a table or a key constraint (whose index
+    takes the constraint's name) marked ``name_reused``."""
+    claimed: set[tuple[str, str]] = set()
+    for operation in operations:
+        if isinstance(operation, ops.AddConstraint) \
+                and isinstance(operation.constraint, PrimaryKey | UniqueConstraint):
+            claimed.add((operation.schema, operation.constraint.name))
+        elif isinstance(operation, ops.CreateTable):
+            table = operation.table
+            keys = (table.primary_key,) if table.primary_key is not None else ()
+            claimed.add(table.key)
+            claimed.update((table.schema, key.name) for key in (*keys, *table.uniques))
+    return [replace(operation, name_reused=True)
+            if isinstance(operation, ops.DropIndex)
+            and (operation.schema, operation.name) in claimed else operation
+            for operation in operations]
+
+
+__all__ = ["mark_reused_index_names", "rebuilt_foreign_keys", "settle_dependencies"]

@@ -1,0 +1,2 @@
+CREATE TABLE t (id integer);
+CREATE TABLE u (ref integer);
