@@ -614,8 +614,12 @@ def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None) 
 
 
 def key_column_sets(table: TableDraft) -> list[tuple[str, ...]]:
+    """What a foreign key may reference: the primary key, a unique constraint, or a unique
+    index on plain columns without a predicate."""
     keys = [table.primary_key.columns] if table.primary_key is not None else []
-    return keys + [key.columns for key in table.uniques]
+    keys += [key.columns for key in table.uniques]
+    return keys + [index.columns for index in table.indexes
+                   if index.unique and index.columns and index.where is None]
 
 
 def foreign_key_holds(spec: SpecDraft, table: TableDraft, fk: ForeignKeyDraft) -> bool:
@@ -865,11 +869,12 @@ def spec_drafts(draw, previous: SpecDraft | None = None) -> SpecDraft:
     for table in spec.tables:
         draw_keys(draw, spec, table, old_tables.get(table.key))
     for table in spec.tables:
+        draw_indexes(draw, spec, table, old_tables.get(table.key))
+    for table in spec.tables:
         draw_foreign_keys(draw, spec, table, old_tables.get(table.key))
     for table in spec.tables:
         old = old_tables.get(table.key)
         draw_checks(draw, spec, table, old, enums)
-        draw_indexes(draw, spec, table, old)
         if old is not None and chance(draw, 70):
             table.comment = old.comment
         else:
