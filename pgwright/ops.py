@@ -183,6 +183,9 @@ class CreateTable(Operation):
 class DropTable(TableOperation):
     phase = Phase.DROP_TABLES
     destructive = True
+    # The plan gives the name to an index (or a key constraint's): the table is dropped only
+    # while the name is a table's, so that a second run cannot reach the index.
+    name_reused: bool = False
 
 
 @dataclass(frozen=True)

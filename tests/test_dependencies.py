@@ -117,3 +117,13 @@ def test_an_index_drop_is_not_marked_when_nothing_takes_its_name():
     drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, ops.DropIndex)]
 
     assert [(o.name, o.name_reused) for o in drops] == [("t_a_idx", False)]
+
+
+def test_a_table_drop_is_marked_when_an_index_takes_its_name():
+    orders = Table("public", "orders", columns=(Column("id", "integer"),))
+    other = Table("public", "t", columns=(Column("a", "integer"),))
+    spec = catalog(replace(other, indexes=(Index("orders", ("a",)),)))
+
+    drops = [o for o in diff(spec, catalog(orders, other)) if isinstance(o, ops.DropTable)]
+
+    assert [(o.table, o.name_reused) for o in drops] == [("orders", True)]

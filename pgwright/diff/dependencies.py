@@ -9,8 +9,8 @@ kinds and tables. These passes run over a plan's operations once the comparators
 - a foreign key compares its two sides: changing the type of both, one ALTER after the
   other, leaves a moment where they cannot be compared (integer and text), and PostgreSQL,
   which rebuilds the key after each ALTER, fails;
-- indexes share one namespace per schema with tables and the indexes of key constraints: an
-  index whose name the plan gives to a table or a constraint cannot be dropped by that name
+- indexes share one namespace per schema with tables and the indexes of key constraints: a
+  relation whose name the plan gives to one of another kind cannot be dropped by that name
   on a second run, when the name means the new object.
 """
 
@@ -28,7 +28,7 @@ def settle_dependencies(spec: Catalog, live: Catalog,
                         operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with what the dependencies between objects ask for added or marked."""
     operations = operations + rebuilt_foreign_keys(spec, live, operations)
-    return mark_reused_index_names(operations)
+    return mark_reused_relation_names(operations)
 
 
 def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
@@ -105,23 +105,36 @@ def _referenceable_columns(index: Index) -> frozenset[str] | None:
     return frozenset(columns)
 
 
-def mark_reused_index_names(operations: list[ops.Operation]) -> list[ops.Operation]:
-    """The index drops whose name the plan gives to a table or a key constraint (whose index
-    takes the constraint's name) marked ``name_reused``."""
-    claimed: set[tuple[str, str]] = set()
+def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Operation]:
+    """Mark ``name_reused`` the drops of a relation whose name the plan gives to a relation
+    of another kind: an index's name to a table or a key constraint (whose index takes the
+    constraint's name), a table's name to an index. A second run must not reach the new
+    object by the old name: DROP INDEX fails on a constraint's index, DROP TABLE on an index.
+    (An index dropped and built again under its name is the same kind: nothing to mark.)"""
+    tables: set[tuple[str, str]] = set()
+    key_indexes: set[tuple[str, str]] = set()
+    plain_indexes: set[tuple[str, str]] = set()
     for operation in operations:
         if isinstance(operation, ops.AddConstraint) \
                 and isinstance(operation.constraint, PrimaryKey | UniqueConstraint):
-            claimed.add((operation.schema, operation.constraint.name))
+            key_indexes.add((operation.schema, operation.constraint.name))
+        elif isinstance(operation, ops.CreateIndex):
+            plain_indexes.add((operation.schema, operation.index.name))
         elif isinstance(operation, ops.CreateTable):
             table = operation.table
             keys = (table.primary_key,) if table.primary_key is not None else ()
-            claimed.add(table.key)
-            claimed.update((table.schema, key.name) for key in (*keys, *table.uniques))
-    return [replace(operation, name_reused=True)
-            if isinstance(operation, ops.DropIndex)
-            and (operation.schema, operation.name) in claimed else operation
+            tables.add(table.key)
+            key_indexes.update((table.schema, key.name) for key in (*keys, *table.uniques))
+
+    def reused(operation: ops.Operation) -> bool:
+        if isinstance(operation, ops.DropIndex):
+            return (operation.schema, operation.name) in tables | key_indexes
+        if isinstance(operation, ops.DropTable):
+            return (operation.schema, operation.table) in key_indexes | plain_indexes
+        return False
+
+    return [replace(operation, name_reused=True) if reused(operation) else operation
             for operation in operations]
 
 
-__all__ = ["mark_reused_index_names", "rebuilt_foreign_keys", "settle_dependencies"]
+__all__ = ["mark_reused_relation_names", "rebuilt_foreign_keys", "settle_dependencies"]

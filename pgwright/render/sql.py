@@ -151,8 +151,15 @@ def _(operation: ops.CreateTable) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropTable) -> list[Statement]:
-    return [Statement(f"DROP TABLE IF EXISTS {qualified(operation.schema, operation.table)}",
-                      destructive=True)]
+    name = qualified(operation.schema, operation.table)
+    if not operation.name_reused:
+        return [Statement(f"DROP TABLE IF EXISTS {name}", destructive=True)]
+    # DROP TABLE IF EXISTS fails on an index of that name ("is not a table")
+    table = ("EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = "
+             f"pg_catalog.to_regclass({quote_literal(name)}) AND relkind IN ('r', 'p'))")
+    return [Statement(_guarded(table, f"DROP TABLE {name}"), destructive=True,
+                      comment=f"the plan gives the name {operation.table} to an index: the "
+                              "table is dropped only while the name is a table's")]
 
 
 def _alter_table(operation: ops.TableOperation) -> str:
