@@ -297,7 +297,7 @@ def _drop_constraint(operation, constraint, comment: str | None = None) -> list[
 
 @render_operation.register
 def _(operation: ops.DropConstraint) -> list[Statement]:
-    return _drop_constraint(operation, operation.constraint)
+    return _drop_constraint(operation, operation.constraint, _rebuilt(operation))
 
 
 @render_operation.register
@@ -320,10 +320,14 @@ def _(operation: ops.AddForeignKey) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropForeignKey) -> list[Statement]:
-    comment = None
-    if operation.rebuilt_because is not None:
-        comment = f"dropped to be added again: {operation.rebuilt_because}"
-    return _drop_constraint(operation, operation.foreign_key, comment)
+    return _drop_constraint(operation, operation.foreign_key, _rebuilt(operation))
+
+
+def _rebuilt(operation) -> str | None:
+    """The reviewer's note on an unchanged object dropped to be created again."""
+    if operation.rebuilt_because is None:
+        return None
+    return f"dropped to be created again: {operation.rebuilt_because}"
 
 
 @render_operation.register
@@ -370,7 +374,8 @@ def _(operation: ops.DropIndex) -> list[Statement]:
     concurrently = "CONCURRENTLY " if operation.online else ""
     return statements + [Statement(f"DROP INDEX {concurrently}IF EXISTS {name}",
                                    destructive=operation.destructive,
-                                   transactional=not operation.online)]
+                                   transactional=not operation.online,
+                                   comment=_rebuilt(operation))]
 
 
 @render_operation.register
