@@ -183,6 +183,9 @@ class CreateTable(Operation):
 class DropTable(TableOperation):
     phase = Phase.DROP_TABLES
     destructive = True
+    # The plan gives the name to an index (or a key constraint's): the table is dropped only
+    # while the name is a table's, so that a second run cannot reach the index.
+    name_reused: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,8 @@ class DropConstraint(TableOperation):
     constraint: KeyConstraint
     # Dropped only to be added again with a new definition in the same plan.
     replaced: bool = False
+    # Why an unchanged constraint is dropped and added again, for the reviewer.
+    rebuilt_because: str | None = None
 
     @property
     def name(self) -> str:
@@ -354,6 +359,8 @@ class DropIndex(Operation):
     name: str
     online: bool = False
     replaced: bool = False  # dropped only to be built again with a new definition
+    # Why an unchanged index is dropped and built again, for the reviewer.
+    rebuilt_because: str | None = None
     # The plan gives the name to a table or a key constraint (its index takes the name): the
     # index is moved aside first, so that a second run cannot reach the new object by name.
     name_reused: bool = False

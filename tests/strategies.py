@@ -66,8 +66,9 @@ ENUM_LABELS = ["draft", "it's", "naïve", "with space", "UPPER", 'say "hi"', "ye
                "a,b"]
 CHECK_NAMES = ["positive", "Check Mixed", 'chk "q"', "ünï_check", "order", "c1"]
 # Explicit names of unique constraints and of indexes: one pool, so that a name can move
-# from a constraint to an index (or between tables) from one spec to the next.
-KEY_AND_INDEX_NAMES = ["uq_one", "Unique Mixed", 'idx "q"', "ïdx", "c1"]
+# from a constraint to an index (or between tables) from one spec to the next; "orders" can
+# pass from a table to an index or a key.
+KEY_AND_INDEX_NAMES = ["uq_one", "Unique Mixed", 'idx "q"', "ïdx", "c1", "orders"]
 FOREIGN_KEY_NAMES = ["fk_target", "FK Mixed", 'fk "q"']
 COMMENTS = [
     "plain", "it's", 'say "hi"', "ünïcødé ☃ 日本語", "line one\nline two", "back\\slash",

@@ -753,3 +753,32 @@ tables:
     checks:
       c1: "x IN ('a', 'b')"
 """)
+
+
+def test_in_list_on_a_retyped_varchar_column_converges(database_url, tmp_path):
+    # ALTER COLUMN TYPE made PostgreSQL re-create c1 and the index from its own print of them,
+    # stored back as another expression: every later plan replaced them. pgwright now drops
+    # them before the ALTER and creates them again from the spec's text.
+    push_in_turn(database_url, tmp_path, """
+version: 1
+tables:
+  t:
+    columns:
+      x: varchar(64)
+      y: integer
+    checks:
+      c1: x IN ('a', 'b')
+    indexes:
+      - {columns: [y], where: "x IN ('a', 'b')"}
+""", """
+version: 1
+tables:
+  t:
+    columns:
+      x: varchar(10)
+      y: integer
+    checks:
+      c1: x IN ('a', 'b')
+    indexes:
+      - {columns: [y], where: "x IN ('a', 'b')"}
+""")

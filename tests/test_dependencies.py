@@ -9,6 +9,7 @@ from pgwright import ops
 from pgwright.diff import diff
 from pgwright.model import (
     Catalog,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from pgwright.model import (
     Schema,
     Table,
     UniqueConstraint,
+    as_written,
 )
 
 PARENT_FKEY = ForeignKey("t_parent_id_fkey", ("parent_id",), "public", "t", ("id",))
@@ -117,3 +119,34 @@ def test_an_index_drop_is_not_marked_when_nothing_takes_its_name():
     drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, ops.DropIndex)]
 
     assert [(o.name, o.name_reused) for o in drops] == [("t_a_idx", False)]
+
+
+def test_a_table_drop_is_marked_when_an_index_takes_its_name():
+    orders = Table("public", "orders", columns=(Column("id", "integer"),))
+    other = Table("public", "t", columns=(Column("a", "integer"),))
+    spec = catalog(replace(other, indexes=(Index("orders", ("a",)),)))
+
+    drops = [o for o in diff(spec, catalog(orders, other)) if isinstance(o, ops.DropTable)]
+
+    assert [(o.table, o.name_reused) for o in drops] == [("orders", True)]
+
+
+def test_checks_and_expression_indexes_on_a_retyped_column_are_rebuilt_from_the_spec():
+    check = CheckConstraint("c1", "((x)::text = ANY ((ARRAY['a'::character varying])::text[]))")
+    partial = Index("t_y_idx", ("y",), where="((x)::text <> ''::text)")
+    plain = Index("t_x_idx", ("x",))
+    live = Table("public", "t", columns=(Column("x", "character varying(64)"),
+                                         Column("y", "integer")),
+                 checks=(check,), indexes=(partial, plain))
+    written = CheckConstraint("c1", "x IN ('a')")
+    spec = replace(live, columns=(Column("x", "character varying(10)"), Column("y", "integer")),
+                   checks=(replace(check, written=written),))
+
+    operations = diff(catalog(spec), catalog(live))
+
+    assert [(type(o).__name__, o.name) for o in operations
+            if isinstance(o, ops.DropConstraint | ops.DropIndex)] == [
+        ("DropIndex", "t_y_idx"), ("DropConstraint", "c1")]
+    added = next(o for o in operations if isinstance(o, ops.AddConstraint))
+    assert as_written(added.constraint) == written
+    assert any(isinstance(o, ops.CreateIndex) and o.index.name == "t_y_idx" for o in operations)

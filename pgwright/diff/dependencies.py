@@ -9,8 +9,11 @@ kinds and tables. These passes run over a plan's operations once the comparators
 - a foreign key compares its two sides: changing the type of both, one ALTER after the
   other, leaves a moment where they cannot be compared (integer and text), and PostgreSQL,
   which rebuilds the key after each ALTER, fails;
-- indexes share one namespace per schema with tables and the indexes of key constraints: an
-  index whose name the plan gives to a table or a constraint cannot be dropped by that name
+- ALTER COLUMN TYPE makes PostgreSQL re-create the indexes and checks on the column from
+  the text it prints of them, and that text is not always stored back as it was (x IN ('a',
+  'b') on a varchar column): pgwright re-creates them itself, from the spec's text;
+- indexes share one namespace per schema with tables and the indexes of key constraints: a
+  relation whose name the plan gives to one of another kind cannot be dropped by that name
   on a second run, when the name means the new object.
 """
 
@@ -21,14 +24,15 @@ from dataclasses import replace
 
 from pgwright import ops
 from pgwright.model import Catalog, Index, PrimaryKey, UniqueConstraint
-from pgwright.sqlscript import IDENTIFIER
+from pgwright.sqlscript import IDENTIFIER, quoted_end
 
 
 def settle_dependencies(spec: Catalog, live: Catalog,
                         operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with what the dependencies between objects ask for added or marked."""
-    operations = operations + rebuilt_foreign_keys(spec, live, operations)
-    return mark_reused_index_names(operations)
+    operations = operations + rebuilt_foreign_keys(spec, live, operations) \
+        + rebuilt_around_type_changes(spec, live, operations)
+    return mark_reused_relation_names(operations)
 
 
 def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
@@ -94,6 +98,13 @@ def _referenceable_columns(index: Index) -> frozenset[str] | None:
     """The columns of a unique index a foreign key may rest on: plain columns, no predicate."""
     if not index.unique or index.where is not None:
         return None
+    columns = _plain_columns(index)
+    return None if columns is None else frozenset(columns)
+
+
+def _plain_columns(index: Index) -> list[str] | None:
+    """The columns of an index whose keys are plain columns, or None (an expression, an
+    operator class, an ordering)."""
     columns = []
     for key in index.keys:
         if key.startswith('"') and key.endswith('"') and len(key) > 1:
@@ -101,27 +112,105 @@ def _referenceable_columns(index: Index) -> frozenset[str] | None:
         elif IDENTIFIER.fullmatch(key):
             columns.append(key)
         else:
-            return None  # an expression, an operator class, an ordering
-    return frozenset(columns)
+            return None
+    return columns
 
 
-def mark_reused_index_names(operations: list[ops.Operation]) -> list[ops.Operation]:
-    """The index drops whose name the plan gives to a table or a key constraint (whose index
-    takes the constraint's name) marked ``name_reused``."""
-    claimed: set[tuple[str, str]] = set()
+def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
+                                operations: list[ops.Operation]) -> list[ops.Operation]:
+    """A drop and an add for each check and each index with an expression or a predicate
+    that the spec keeps as it is, on a column whose type the plan changes. They go before the
+    ALTER COLUMN TYPE and come back after it, from the spec's text (checks NOT VALID, then
+    validated; indexes CONCURRENTLY), rather than be re-created by PostgreSQL from its print.
+    Plain-column indexes and keys print back exactly, and are left to PostgreSQL."""
+    retyped: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for operation in operations:
+        if isinstance(operation, ops.AlterColumnType):
+            retyped[(operation.schema, operation.table)].add(operation.column)
+    live_tables = live.tables_by_key()
+    rebuilt: list[ops.Operation] = []
+    for table in spec.tables:
+        columns = retyped.get(table.key)
+        current = live_tables.get(table.key)
+        if not columns or current is None:
+            continue
+        schema, name = table.key
+        live_checks = {check.name: check for check in current.checks}
+        for check in table.checks:
+            found = live_checks.get(check.name)
+            if found == check and (reason := _retyped(columns, _identifiers(found.expression))):
+                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                                               rebuilt_because=reason),
+                            ops.AddConstraint(schema, name, check, online=True)]
+        live_indexes = {index.name: index for index in current.indexes}
+        for index in table.indexes:
+            found = live_indexes.get(index.name)
+            if found != index or (found.where is None and _plain_columns(found) is not None):
+                continue  # changed (rebuilt anyway), or plain columns only
+            names = _identifiers(" ".join([*found.keys, found.where or ""])) | set(found.include)
+            if reason := _retyped(columns, names):
+                rebuilt += [ops.DropIndex(schema, index.name, online=True, replaced=True,
+                                          rebuilt_because=reason),
+                            ops.CreateIndex(schema, name, index, online=True)]
+    return rebuilt
+
+
+def _retyped(retyped: set[str], names: set[str]) -> str | None:
+    named = sorted(retyped & names)
+    return (f"{', '.join(named)} changes type, and PostgreSQL would re-create it from its own "
+            "print") if named else None
+
+
+def _identifiers(sql: str) -> set[str]:
+    """The names an expression may refer to, outside string literals (bare ones folded to
+    lower case, as PostgreSQL does). A word that is no column only costs a rebuild."""
+    found: set[str] = set()
+    index = 0
+    while index < len(sql):
+        if sql[index] in "'\"":
+            end = quoted_end(sql, index) or len(sql)
+            if sql[index] == '"':
+                found.add(sql[index + 1:end - 1].replace('""', '"'))
+            index = end
+        elif match := IDENTIFIER.match(sql, index):
+            found.add(match.group(0).lower())
+            index = match.end()
+        else:
+            index += 1
+    return found
+
+
+def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Operation]:
+    """Mark ``name_reused`` the drops of a relation whose name the plan gives to a relation
+    of another kind: an index's name to a table or a key constraint (whose index takes the
+    constraint's name), a table's name to an index. A second run must not reach the new
+    object by the old name: DROP INDEX fails on a constraint's index, DROP TABLE on an index.
+    (An index dropped and built again under its name is the same kind: nothing to mark.)"""
+    tables: set[tuple[str, str]] = set()
+    key_indexes: set[tuple[str, str]] = set()
+    plain_indexes: set[tuple[str, str]] = set()
     for operation in operations:
         if isinstance(operation, ops.AddConstraint) \
                 and isinstance(operation.constraint, PrimaryKey | UniqueConstraint):
-            claimed.add((operation.schema, operation.constraint.name))
+            key_indexes.add((operation.schema, operation.constraint.name))
+        elif isinstance(operation, ops.CreateIndex):
+            plain_indexes.add((operation.schema, operation.index.name))
         elif isinstance(operation, ops.CreateTable):
             table = operation.table
             keys = (table.primary_key,) if table.primary_key is not None else ()
-            claimed.add(table.key)
-            claimed.update((table.schema, key.name) for key in (*keys, *table.uniques))
-    return [replace(operation, name_reused=True)
-            if isinstance(operation, ops.DropIndex)
-            and (operation.schema, operation.name) in claimed else operation
+            tables.add(table.key)
+            key_indexes.update((table.schema, key.name) for key in (*keys, *table.uniques))
+
+    def reused(operation: ops.Operation) -> bool:
+        if isinstance(operation, ops.DropIndex):
+            return (operation.schema, operation.name) in tables | key_indexes
+        if isinstance(operation, ops.DropTable):
+            return (operation.schema, operation.table) in key_indexes | plain_indexes
+        return False
+
+    return [replace(operation, name_reused=True) if reused(operation) else operation
             for operation in operations]
 
 
-__all__ = ["mark_reused_index_names", "rebuilt_foreign_keys", "settle_dependencies"]
+__all__ = ["mark_reused_relation_names", "rebuilt_around_type_changes", "rebuilt_foreign_keys",
+           "settle_dependencies"]

@@ -151,8 +151,15 @@ def _(operation: ops.CreateTable) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropTable) -> list[Statement]:
-    return [Statement(f"DROP TABLE IF EXISTS {qualified(operation.schema, operation.table)}",
-                      destructive=True)]
+    name = qualified(operation.schema, operation.table)
+    if not operation.name_reused:
+        return [Statement(f"DROP TABLE IF EXISTS {name}", destructive=True)]
+    # DROP TABLE IF EXISTS fails on an index of that name ("is not a table")
+    table = ("EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = "
+             f"pg_catalog.to_regclass({quote_literal(name)}) AND relkind IN ('r', 'p'))")
+    return [Statement(_guarded(table, f"DROP TABLE {name}"), destructive=True,
+                      comment=f"the plan gives the name {operation.table} to an index: the "
+                              "table is dropped only while the name is a table's")]
 
 
 def _alter_table(operation: ops.TableOperation) -> str:
@@ -290,7 +297,7 @@ def _drop_constraint(operation, constraint, comment: str | None = None) -> list[
 
 @render_operation.register
 def _(operation: ops.DropConstraint) -> list[Statement]:
-    return _drop_constraint(operation, operation.constraint)
+    return _drop_constraint(operation, operation.constraint, _rebuilt(operation))
 
 
 @render_operation.register
@@ -313,10 +320,14 @@ def _(operation: ops.AddForeignKey) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropForeignKey) -> list[Statement]:
-    comment = None
-    if operation.rebuilt_because is not None:
-        comment = f"dropped to be added again: {operation.rebuilt_because}"
-    return _drop_constraint(operation, operation.foreign_key, comment)
+    return _drop_constraint(operation, operation.foreign_key, _rebuilt(operation))
+
+
+def _rebuilt(operation) -> str | None:
+    """The reviewer's note on an unchanged object dropped to be created again."""
+    if operation.rebuilt_because is None:
+        return None
+    return f"dropped to be created again: {operation.rebuilt_because}"
 
 
 @render_operation.register
@@ -363,7 +374,8 @@ def _(operation: ops.DropIndex) -> list[Statement]:
     concurrently = "CONCURRENTLY " if operation.online else ""
     return statements + [Statement(f"DROP INDEX {concurrently}IF EXISTS {name}",
                                    destructive=operation.destructive,
-                                   transactional=not operation.online)]
+                                   transactional=not operation.online,
+                                   comment=_rebuilt(operation))]
 
 
 @render_operation.register

@@ -11,7 +11,7 @@ BEGIN
 END
 $pgwright$;
 
--- dropped to be added again: both parent_id and t(id) change type
+-- dropped to be created again: both parent_id and t(id) change type
 DO $pgwright$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.t') AND c.conname = 't_parent_id_fkey' AND c.contype = 'f' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['parent_id']::pg_catalog.name[]) THEN

@@ -50,7 +50,7 @@ BEGIN
 END
 $pgwright$;
 
--- dropped to be added again: the plan drops the key on t(id) it rests on
+-- dropped to be created again: the plan drops the key on t(id) it rests on
 DO $pgwright$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.notes') AND c.conname = 'notes_t_id_fkey' AND c.contype = 'f' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['t_id']::pg_catalog.name[]) THEN
@@ -59,7 +59,7 @@ BEGIN
 END
 $pgwright$;
 
--- dropped to be added again: the plan drops the key on t(id) it rests on
+-- dropped to be created again: the plan drops the key on t(id) it rests on
 DO $pgwright$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.t') AND c.conname = 't_parent_id_fkey' AND c.contype = 'f' AND ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) = ARRAY['parent_id']::pg_catalog.name[]) THEN

@@ -1,0 +1,2 @@
+CREATE TABLE ledger (id integer);
+CREATE TABLE entries (amount integer);
