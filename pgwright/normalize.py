@@ -314,13 +314,15 @@ def canonical_type(text: str, resolve: Callable[[str], str | None]) -> str | Non
     return parsed.render(resolved)
 
 
-def split_names(text: str) -> list[str] | None:
-    """Dot-separated names, each bare (taken as written, surrounding spaces dropped) or, when
-    it starts with a double quote, quoted as in SQL (for a name with a dot, a parenthesis or
-    a comma in it); None if malformed.
+def split_names(text: str, separator: str = ".") -> list[str] | None:
+    """Names separated by ``separator`` (dots by default), each bare (taken as written,
+    surrounding spaces dropped) or, when it starts with a double quote, quoted as in SQL (for
+    a name with a dot, a parenthesis or a comma in it); None if one is empty or malformed.
 
     >>> split_names('app."line items".id')
     ['app', 'line items', 'id']
+    >>> split_names('a, "b, c"', separator=",")
+    ['a', 'b, c']
     """
     names = []
     position = 0
@@ -331,10 +333,10 @@ def split_names(text: str) -> list[str] | None:
             name, position = quoted_name_at(text, position)
             while position < len(text) and text[position].isspace():
                 position += 1
-            if position < len(text) and text[position] != ".":
+            if position < len(text) and text[position] != separator:
                 return None
         else:
-            end = text.find(".", position)
+            end = text.find(separator, position)
             end = len(text) if end < 0 else end
             name, position = text[position:end].strip(), end
         if not name:
@@ -342,7 +344,7 @@ def split_names(text: str) -> list[str] | None:
         names.append(name)
         if position >= len(text):
             return names
-        position += 1  # the dot
+        position += 1  # the separator
 
 
 def split_qualified(name: str, default_schema: str) -> tuple[str, str]:

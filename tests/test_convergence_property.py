@@ -275,6 +275,18 @@ def push_in_turn(database_url: str, directory, *spec_texts: str) -> None:
     assert_plan_is_empty(spec_path, database_url)
 
 
+def run_plan_twice(db, database_url: str, directory, start_text: str, target_text: str) -> None:
+    """Push the start spec, then run the SQL planned for the target twice: the second run
+    must succeed (and change nothing)."""
+    start, target = directory / "start.yaml", directory / "target.yaml"
+    start.write_text(start_text, encoding="utf-8")
+    target.write_text(target_text, encoding="utf-8")
+    push(start, database_url)
+    script = api.plan(target, database_url).sql()
+    run_script(db, script)
+    run_script(db, script)
+
+
 # Fixed.
 
 
@@ -567,8 +579,7 @@ def test_retype_rerun_under_a_foreign_key_with_an_enum_column_is_idempotent(db, 
     #   ALTER TABLE p ALTER COLUMN a TYPE bigint;  -- ERROR
     # pgwright now alters a type only while format_type differs.
     reset_database(db)
-    start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
-    start.write_text("""
+    run_plan_twice(db, database_url, tmp_path, """
 version: 1
 enums:
   e: [x]
@@ -578,8 +589,8 @@ tables:
       a: integer
       k: e
     unique: [[a, k]]
-""")
-    target.write_text("""
+""",
+                   """
 version: 1
 enums:
   e: [x]
@@ -596,11 +607,6 @@ tables:
     foreign_keys:
       - {columns: [a, k], references: "p(a, k)"}
 """)
-    push(start, database_url)
-    script = api.plan(target, database_url).sql()
-
-    run_script(db, script)
-    run_script(db, script)
 
 
 def test_unquoted_identifier_with_two_dollars_in_a_check_converges(database_url, tmp_path):
@@ -641,8 +647,7 @@ def test_replaced_primary_key_with_a_new_foreign_key_is_idempotent(db, database_
     # references. A drop now names the constraint as the plan found it (kind and columns), so
     # it leaves the new one alone.
     reset_database(db)
-    start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
-    start.write_text("""
+    run_plan_twice(db, database_url, tmp_path, """
 version: 1
 tables:
   t:
@@ -652,8 +657,8 @@ tables:
   u:
     columns:
       ref: integer
-""")
-    target.write_text("""
+""",
+                   """
 version: 1
 tables:
   t:
@@ -664,11 +669,6 @@ tables:
     columns:
       ref: {type: integer, references: t.x}
 """)
-    push(start, database_url)
-    script = api.plan(target, database_url).sql()
-
-    run_script(db, script)
-    run_script(db, script)
 
 
 def test_foreign_key_survives_its_key_moving_to_the_primary_key(database_url, tmp_path):
@@ -719,16 +719,10 @@ def test_index_name_taken_over_by_a_unique_constraint_is_idempotent(db, database
     # Second run: cannot drop index uq_one because constraint uq_one on table t requires it.
     # The index is now renamed aside while it is still a plain index, then dropped.
     reset_database(db)
-    start, target = tmp_path / "start.yaml", tmp_path / "target.yaml"
-    start.write_text("version: 1\ntables:\n  t:\n    columns:\n      a: integer\n"
-                     "    indexes:\n      - {name: uq_one, columns: [a]}\n")
-    target.write_text("version: 1\ntables:\n  t:\n    columns:\n      a: integer\n"
-                      "    unique:\n      - {name: uq_one, columns: [a]}\n")
-    push(start, database_url)
-    script = api.plan(target, database_url).sql()
-
-    run_script(db, script)
-    run_script(db, script)
+    table = "version: 1\ntables:\n  t:\n    columns:\n      a: integer\n"
+    run_plan_twice(db, database_url, tmp_path,
+                   table + "    indexes:\n      - {name: uq_one, columns: [a]}\n",
+                   table + "    unique:\n      - {name: uq_one, columns: [a]}\n")
 
 
 def test_changed_check_with_in_list_on_varchar_converges(database_url, tmp_path):

@@ -180,7 +180,7 @@ def parse_reference(text: str, default_schema: str, dotted: bool = False):
         if not text.rstrip().endswith(")"):
             return None
         table = split_names(text[:opening])
-        columns = _column_names(text[opening + 1:len(text.rstrip()) - 1])
+        columns = split_names(text[opening + 1:len(text.rstrip()) - 1], separator=",")
         if table is None or len(table) > 2 or columns is None:
             return None
         schema, name = table if len(table) == 2 else (default_schema, table[0])
@@ -192,32 +192,6 @@ def parse_reference(text: str, default_schema: str, dotted: bool = False):
         if parts is not None and len(parts) == 3:
             return parts[0], parts[1], [parts[2]]
     return None
-
-
-def _column_names(text: str) -> list[str] | None:
-    """The columns of ``table(a, "b, c")``: each bare (as written) or, when it starts with a
-    double quote, quoted as in SQL; None if one is empty or malformed."""
-    names = []
-    position = 0
-    while True:
-        while position < len(text) and text[position].isspace():
-            position += 1
-        if text.startswith('"', position):
-            name, end = quoted_name_at(text, position)
-            comma = text.find(",", end)
-            comma = len(text) if comma < 0 else comma
-            if text[end:comma].strip():
-                return None
-        else:
-            comma = text.find(",", position)
-            comma = len(text) if comma < 0 else comma
-            name = text[position:comma].strip()
-        if not name:
-            return None
-        names.append(name)
-        if comma >= len(text):
-            return names
-        position = comma + 1
 
 
 def _call_opening(text: str) -> int | None:
