@@ -139,3 +139,27 @@ def test_only_the_most_recent_entries_are_kept(tmp_path, cache_dir):
         load_valid_spec(spec)
     assert len(list(cache_dir.glob("*.spec.pickle"))) == cache.KEEP_ENTRIES
     assert not list(cache_dir.glob("*.tmp"))
+
+
+def test_the_cache_key_covers_every_module_the_spec_stage_imports():
+    """An entry is only as fresh as its key: every pgwright module that spec/ imports,
+    directly or through another, must be hashed into it (spec/cache.py _SOURCES)."""
+    import ast
+    from pathlib import Path
+
+    import pgwright
+
+    package = Path(pgwright.__file__).parent
+    seen: set[str] = set()
+    waiting = [path.relative_to(package).as_posix() for path in (package / "spec").glob("*.py")]
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pgwright."):
+                module = node.module.removeprefix("pgwright.").replace(".", "/")
+                waiting.append(f"{module}/__init__.py" if (package / module).is_dir()
+                               else f"{module}.py")
+    assert seen - set(cache._SOURCES) == set()
