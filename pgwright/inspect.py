@@ -25,6 +25,7 @@ from typing import NamedTuple
 import yaml
 
 from pgwright.errors import IntrospectionError
+from pgwright.gcpause import without_collector
 from pgwright.introspect.catalog import (
     catalog_snapshot,
     index_keys,
@@ -117,6 +118,7 @@ class InspectResult:
 # ----------------------------------------------------------------------------- the database
 
 
+@without_collector
 def inspect_database(connection, schemas: Sequence[str] | None = None) -> InspectResult:
     """The spec that reproduces the database, and what it cannot reproduce.
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
 from pgwright.diff import diff
 from pgwright.errors import PlanError
+from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
 from pgwright.introspect.catalog import (
     catalog_snapshot,
@@ -116,6 +117,7 @@ def external_relations(spec: Catalog) -> list[str]:
                    for fk in table.foreign_keys if fk.target_schema not in managed})
 
 
+@without_collector
 def plan_against(connection, document: SpecDocument) -> Plan:
     """The plan that brings the database behind ``connection`` to the spec document."""
     schemas = managed_schemas(document.data)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from pgwright.errors import IntrospectionError
+from pgwright.gcpause import without_collector
 from pgwright.introspect import queries
 from pgwright.model import (
     Catalog,
@@ -76,6 +77,7 @@ def _rows(connection, sql: str, params: dict) -> list[tuple]:
         raise IntrospectionError(f"catalog query failed: {error}") from error
 
 
+@without_collector
 def introspect(connection, schemas: Sequence[str]) -> Catalog:
     """The model of every object pgwright manages in ``schemas``.
 

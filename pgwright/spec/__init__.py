@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pgwright.errors import Problem, SpecError
+from pgwright.gcpause import without_collector
 from pgwright.spec.document import SpecDocument, read_spec_bytes
 
 __all__ = ["SpecDocument", "load_valid_spec", "load_spec"]
 
 
+@without_collector
 def load_valid_spec(path: str | Path) -> tuple[SpecDocument, list[Problem]]:
     """The parsed spec and its warnings; SpecError listing every problem if it has errors.
 

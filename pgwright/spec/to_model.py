@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pgwright.gcpause import without_collector
 from pgwright.model import (
     Catalog,
     CheckConstraint,
@@ -109,6 +110,7 @@ def _default_text(value: object) -> str | None:
     return str(value)
 
 
+@without_collector
 def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = None) -> Catalog:
     """Build the model of a (validated) spec document."""
     from pgwright.spec import with_lines
