@@ -40,6 +40,12 @@ BAD_SPECS: dict[str, list[Expected]] = {
     "yaml_duplicate_key.yaml": [
         Expected(8, "", "duplicate key 'email' (first defined on line 6)"),
     ],
+    "yaml_recursive_alias.yaml": [
+        Expected(6, "", "invalid YAML: an alias refers to a node that contains it"),
+    ],
+    "yaml_unhashable_key.yaml": [
+        Expected(6, "", "invalid YAML: a key must be a single value, not a mapping or a list"),
+    ],
     "flow_mapping_comma.yaml": [
         Expected(6, "tables.order_items.columns.unit_price.2)",
                  "'2)' is the end of type: numeric(12,2), cut off by the comma",
@@ -307,6 +313,41 @@ def test_yamale_alternatives_give_one_message_per_fault():
         "schema.yaml:6: tables.t.columns.n.default: "
         "expected a string, a number, true or false, not a list",
     ]
+
+
+def test_anchors_aliases_and_merge_keys_read_as_yaml_defines_them_with_each_key_s_own_line():
+    document = parse_spec_text(
+        "version: 1\n"
+        "tables:\n"
+        "  customers:\n"
+        "    columns:\n"
+        "      id: &key {type: uuid, primary_key: true}\n"
+        "      tenant_id: &tenant\n"
+        "        type: uuid\n"
+        "        nullable: false\n"
+        "  orders:\n"
+        "    columns:\n"
+        "      id: *key\n"
+        "      tenant_id:\n"
+        "        <<: *tenant\n"
+        "        comment: Owning tenant.\n",
+        "schema.yaml",
+    )
+    orders = document.data["tables"]["orders"]["columns"]
+    assert orders == {
+        "id": {"type": "uuid", "primary_key": True},
+        "tenant_id": {"type": "uuid", "nullable": False, "comment": "Owning tenant."},
+    }
+    # the alias's keys are placed under each path that reaches them, on the anchor's lines
+    assert document.line_of(("tables", "orders", "columns", "id", "primary_key")) == 5
+    assert document.line_of(("tables", "customers", "columns", "id", "primary_key")) == 5
+    assert document.line_of(("tables", "orders", "columns", "tenant_id", "comment")) == 14
+    assert validate_spec(document) == []
+
+
+def test_scalars_other_than_strings_keep_yaml_s_types():
+    document = parse_spec_text("a: 0x1f\nb: 1_000\nc: 1.5\nd: ~\ne: yes\nf: '1'\n", "s.yaml")
+    assert document.data == {"a": 31, "b": 1000, "c": 1.5, "d": None, "e": True, "f": "1"}
 
 
 # ------------------------------------------------------------------------------ warnings
