@@ -315,6 +315,50 @@ def test_yamale_alternatives_give_one_message_per_fault():
     ]
 
 
+REPEATED_FAULTY_COLUMNS = """\
+version: 1
+tables:
+  customers:
+    columns:
+      id: {type: uuid, primary_key: yes please}
+      email: {type: text, colour: red}
+      name: text
+  orders:
+    columns:
+      id: {type: uuid, primary_key: yes please}
+      note: {type: text, colour: red}
+      total: [numeric]
+      placed_at: {nullable: false}
+"""
+
+
+def _yaml_spec_texts() -> list:
+    """Every spec file of the repository that is valid YAML, as a test parameter."""
+    root = Path(__file__).parent.parent
+    paths = sorted([*BAD_SPECS_DIR.glob("*.yaml"), *(root / "tests" / "cases").glob("*/*/schema.yaml"),
+                    root / "schema.yaml"])
+    texts = []
+    for path in paths:
+        try:
+            parse_spec_text(path.read_text(), str(path))
+        except SpecError:
+            continue
+        texts.append(pytest.param(path.read_text(), id=f"{path.parent.name}/{path.name}"))
+    return texts
+
+
+@pytest.mark.parametrize("text", [pytest.param(REPEATED_FAULTY_COLUMNS, id="repeated_faulty_columns"),
+                                  *_yaml_spec_texts()])
+def test_checking_each_distinct_column_once_gives_yamale_s_own_messages(text):
+    import yamale
+
+    from pgwright.spec.validate import _shape_schema, _yamale_messages
+
+    data = parse_spec_text(text, "schema.yaml").data
+    whole = yamale.validate(_shape_schema(), [(data, "schema.yaml")], _raise_error=False)
+    assert sorted(_yamale_messages(data, "schema.yaml")) == sorted(whole[0].errors)
+
+
 def test_anchors_aliases_and_merge_keys_read_as_yaml_defines_them_with_each_key_s_own_line():
     document = parse_spec_text(
         "version: 1\n"

@@ -95,13 +95,54 @@ class _Finding:
 
 
 def _yamale_messages(data: object, file: str) -> list[str]:
-    import yamale
+    """yamale's messages about ``data``, as it words them (``tables.t.columns.id.colour:
+    Unexpected element``).
 
-    try:
-        yamale.validate(_shape_schema(), [(data, file)])
-    except yamale.YamaleError as error:
-        return [message for result in error.results for message in result.errors]
-    return []
+    Columns are most of a spec, and a few shapes of column repeat across its tables (the
+    key, the tenant column, the timestamps), so each distinct column mapping is checked once,
+    on its own, and what is found is reported at every column that has it. A column's shape
+    depends on nothing around it, so the messages are the same as for one whole pass.
+    """
+    import yamale
+    from yamale.schema import Schema
+
+    shape = _shape_schema()
+    rest, columns = _columns_set_apart(data)
+    results = yamale.validate(shape, [(rest, file)], _raise_error=False)
+    messages = [message for result in results for message in result.errors]
+    column_shape = Schema({_COLUMN: "include('column_entry')"}, file, includes=shape.includes)
+    for column, paths in columns.values():
+        found = column_shape.validate({_COLUMN: column}, file, True).errors
+        messages += [path + message[len(_COLUMN):] for message in found for path in paths]
+    return messages
+
+
+_COLUMN = "column"
+
+
+def _columns_set_apart(data: object) -> tuple[object, dict[str, tuple[dict, list[str]]]]:
+    """``data`` with each column written as a mapping replaced by ``""`` (the valid shape
+    of a shorthand column), and those mappings, by their repr (equal reprs, equal values),
+    with yamale's path text of every column that has it."""
+    tables = data.get("tables") if isinstance(data, dict) else None
+    if not isinstance(tables, dict):
+        return data, {}
+    columns_found: dict[str, tuple[dict, list[str]]] = {}
+    rest = {}
+    for table_key, table in tables.items():
+        columns = table.get("columns") if isinstance(table, dict) else None
+        if not isinstance(columns, dict):
+            rest[table_key] = table
+            continue
+        kept = {}
+        for name, column in columns.items():
+            if isinstance(column, dict):
+                _, paths = columns_found.setdefault(repr(column), (column, []))
+                paths.append(f"tables.{table_key}.columns.{name}")
+                column = ""
+            kept[name] = column
+        rest[table_key] = {**table, "columns": kept}
+    return {**data, "tables": rest}, columns_found
 
 
 def _first_line(document: SpecDocument) -> int:
