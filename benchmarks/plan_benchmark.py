@@ -47,6 +47,7 @@ import yaml
 from pgwright import api
 from pgwright.connect import connect, redact
 from pgwright.diff import diff
+from pgwright.gcpause import collector_paused
 from pgwright.introspect import introspect, queries
 from pgwright.introspect.canonical import canonicalize
 from pgwright.introspect.catalog import (
@@ -365,9 +366,13 @@ def record_catalog_reads(connection, schemas: list[str]) -> list[CatalogRead]:
 
 def read_raw_catalog(connection, reads: list[CatalogRead],
                      per_query: dict[str, list[float]]) -> None:
-    """Figure (a): introspect()'s statements alone, in a transaction, every row fetched."""
+    """Figure (a): introspect()'s statements alone, in a transaction, every row fetched.
+
+    With the cyclic collector paused, as introspect() runs: the floor is the server, the wire
+    and psycopg's rows, not the collector.
+    """
     this_run: Counter = Counter()
-    with connection.transaction():
+    with collector_paused(), connection.transaction():
         for read in reads:
             start = time.perf_counter()
             cursor = connection.execute(read.sql, read.parameters)
@@ -389,10 +394,17 @@ class Breakdown:
 
 
 def plan_in_stages(spec_path: Path, url: str) -> Breakdown:
-    """What pgwright.planning.plan_against does, with a stopwatch between the stages.
+    """What pgwright.planning.plan_against does, with a stopwatch between the stages, with the
+    cyclic collector paused as there. The spec's model is built after the catalog is read,
+    not in a thread beside it, so that each stage has its own time.
 
     Leaves out only its check of references into unmanaged schemas: the spec has none.
     """
+    with collector_paused():
+        return _plan_in_stages(spec_path, url)
+
+
+def _plan_in_stages(spec_path: Path, url: str) -> Breakdown:
     breakdown = Breakdown()
     stages = breakdown.stages
 
@@ -431,7 +443,8 @@ def plan_in_stages(spec_path: Path, url: str) -> Breakdown:
 
 def uncached_spec_stages(spec_path: Path, url: str) -> dict[str, float]:
     """What the cache of validated specs saves: parsing + validating the spec and building
-    its model, timed with the cache turned off (median of 3)."""
+    its model, timed with the cache turned off (median of 3), with the cyclic collector
+    paused as in load_valid_spec and spec_to_catalog."""
     from pgwright.spec.load import load_spec_document
     from pgwright.spec.to_model import chained, default_type_resolver, spec_to_catalog
     from pgwright.spec.validate import validate_spec
@@ -440,15 +453,16 @@ def uncached_spec_stages(spec_path: Path, url: str) -> dict[str, float]:
         user_types = read_user_types(connection, [SCHEMA])
     times: dict[str, list[float]] = {"parse": [], "validate": [], "spec -> model": []}
     for _ in range(3):
-        start = time.perf_counter()
-        document = load_spec_document(spec_path)
-        times["parse"].append(time.perf_counter() - start)
-        start = time.perf_counter()
-        validate_spec(document)
-        times["validate"].append(time.perf_counter() - start)
-        start = time.perf_counter()
-        spec_to_catalog(document, chained(user_types.get, default_type_resolver(document.data)))
-        times["spec -> model"].append(time.perf_counter() - start)
+        with collector_paused():
+            start = time.perf_counter()
+            document = load_spec_document(spec_path)
+            times["parse"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            validate_spec(document)
+            times["validate"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            spec_to_catalog(document, chained(user_types.get, default_type_resolver(document.data)))
+            times["spec -> model"].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -816,15 +830,18 @@ def verdict(results: list[Result]) -> tuple[bool, str]:
     for result in results:
         tables = result.size.tables
         where = f"{result.server} {tables}"
-        if tables in TARGET_PLAN_SECONDS:
-            limit = TARGET_PLAN_SECONDS[tables]
-            line = (f"{where}: plan {result.process.median:.2f} s (target < {limit} s; "
-                    f"first run without the cache {result.cold_process.median:.2f} s)")
-            (passes if result.process.median < limit else misses).append(line)
-        if tables in TARGET_PLAN_MEGABYTES:
-            limit = TARGET_PLAN_MEGABYTES[tables]
-            line = f"{where}: {result.process_peak_megabytes:.0f} MB (target < {limit} MB)"
-            (passes if result.process_peak_megabytes < limit else misses).append(line)
+        # Repeat runs (the spec's validation cached) and first runs are held to one target.
+        runs = (("plan", result.process, result.process_peak_megabytes),
+                ("plan, first run", result.cold_process, result.cold_peak_megabytes))
+        for name, samples, megabytes in runs:
+            if tables in TARGET_PLAN_SECONDS:
+                limit = TARGET_PLAN_SECONDS[tables]
+                line = f"{where}: {name} {samples.median:.2f} s (target < {limit} s)"
+                (passes if samples.median < limit else misses).append(line)
+            if tables in TARGET_PLAN_MEGABYTES:
+                limit = TARGET_PLAN_MEGABYTES[tables]
+                line = f"{where}: {name} {megabytes:.0f} MB (target < {limit} MB)"
+                (passes if megabytes < limit else misses).append(line)
         if tables in TARGET_INSPECT_SECONDS:
             limit = TARGET_INSPECT_SECONDS[tables]
             line = f"{where}: inspect {result.inspect_process.median:.2f} s (target < {limit} s)"

@@ -315,7 +315,7 @@ def test_yamale_alternatives_give_one_message_per_fault():
     ]
 
 
-REPEATED_FAULTY_COLUMNS = """\
+REPEATED_FAULTY_ENTRIES = """\
 version: 1
 tables:
   customers:
@@ -323,12 +323,27 @@ tables:
       id: {type: uuid, primary_key: yes please}
       email: {type: text, colour: red}
       name: text
+      7: text
+    indexes:
+      - {columns: [email], using: btree, colour: red}
+      - {columns: [name]}
+    foreign_keys:
+      - {columns: [id], references: orders(id), on_delete: explode}
   orders:
     columns:
       id: {type: uuid, primary_key: yes please}
       note: {type: text, colour: red}
       total: [numeric]
       placed_at: {nullable: false}
+    indexes:
+      - {columns: [email], using: btree, colour: red}
+      - oops
+    foreign_keys:
+      - {columns: [id], references: orders(id), on_delete: explode}
+  invoices:
+    columns: [id, total]
+    indexes: {by_total: {columns: [total]}}
+    foreign_keys: customers(id)
 """
 
 
@@ -347,9 +362,9 @@ def _yaml_spec_texts() -> list:
     return texts
 
 
-@pytest.mark.parametrize("text", [pytest.param(REPEATED_FAULTY_COLUMNS, id="repeated_faulty_columns"),
+@pytest.mark.parametrize("text", [pytest.param(REPEATED_FAULTY_ENTRIES, id="repeated_faulty_entries"),
                                   *_yaml_spec_texts()])
-def test_checking_each_distinct_column_once_gives_yamale_s_own_messages(text):
+def test_checking_each_distinct_entry_once_gives_yamale_s_own_messages(text):
     import yamale
 
     from pgwright.spec.validate import _shape_schema, _yamale_messages

@@ -7,9 +7,43 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pgwright.normalize import ExpressionProblem, check_embeddable
-from pgwright.sqlscript import split_statements
+from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, split_statements
+
+
+def _scanned_identifier(text: str, dollars: bool = True) -> str | None:
+    """The identifier at the start of ``text`` by scan.l's rule, spelt out character by
+    character: a letter, _ or non-ASCII character, then those, digits and (if allowed) $."""
+    def starts(c):
+        return c.isascii() and (c.isalpha() or c == "_") or not c.isascii()
+
+    if not text or not starts(text[0]):
+        return None
+    end = 1
+    while end < len(text) and (starts(text[end]) or text[end].isdigit() and text[end].isascii()
+                               or dollars and text[end] == "$"):
+        end += 1
+    return text[:end]
+
+
+_SQL_CHARACTERS = st.text(st.one_of(st.characters(max_codepoint=0x7F), st.characters()), max_size=8)
+
+
+@given(_SQL_CHARACTERS)
+def test_identifiers_are_read_as_the_scanner_reads_them(text):
+    match = IDENTIFIER.match(text)
+    assert (match.group() if match else None) == _scanned_identifier(text)
+
+
+@given(_SQL_CHARACTERS)
+def test_dollar_quote_tags_are_identifiers_without_dollars(text):
+    tag = _scanned_identifier(text, dollars=False) or ""
+    match = DOLLAR_TAG.match(f"${text}")
+    expected = f"${tag}$" if text[len(tag):].startswith("$") else None
+    assert (match.group() if match else None) == expected
 
 
 def test_an_identifier_with_two_dollars_opens_no_dollar_quote():

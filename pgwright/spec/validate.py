@@ -98,51 +98,62 @@ def _yamale_messages(data: object, file: str) -> list[str]:
     """yamale's messages about ``data``, as it words them (``tables.t.columns.id.colour:
     Unexpected element``).
 
-    Columns are most of a spec, and a few shapes of column repeat across its tables (the
-    key, the tenant column, the timestamps), so each distinct column mapping is checked once,
-    on its own, and what is found is reported at every column that has it. A column's shape
-    depends on nothing around it, so the messages are the same as for one whole pass.
+    Columns, indexes and foreign keys are most of a spec, and their shapes repeat across
+    tables (the key, the tenant column and its index, the timestamps), so each distinct
+    entry is checked once, on its own, and what is found is reported at every entry that
+    has it. An entry's shape depends on nothing around it: the messages are the same as
+    those of one pass over the whole spec.
     """
     import yamale
     from yamale.schema import Schema
 
     shape = _shape_schema()
-    rest, columns = _columns_set_apart(data)
+    rest, entries = _entries_set_apart(data)
     results = yamale.validate(shape, [(rest, file)], _raise_error=False)
     messages = [message for result in results for message in result.errors]
-    column_shape = Schema({_COLUMN: "include('column_entry')"}, file, includes=shape.includes)
-    for column, paths in columns.values():
-        found = column_shape.validate({_COLUMN: column}, file, True).errors
-        messages += [path + message[len(_COLUMN):] for message in found for path in paths]
+    for key, distinct in entries.items():
+        entry_shape = Schema({_ENTRY: _ENTRY_SHAPES[key][1]}, file, includes=shape.includes)
+        for entry, paths in distinct.values():
+            found = entry_shape.validate({_ENTRY: entry}, file, True).errors
+            messages += [path + message[len(_ENTRY):] for message in found for path in paths]
     return messages
 
 
-_COLUMN = "column"
+# Table keys whose entries are checked once per distinct entry: the container shape.yaml's
+# `table` gives them (a mapping or a list), and the yamale validator of one entry.
+_ENTRY_SHAPES = {"columns": (dict, "include('column_entry')"),
+                 "indexes": (list, "include('index')"),
+                 "foreign_keys": (list, "include('foreign_key')")}
+_ENTRY = "entry"
+
+_Distinct = dict[str, tuple[object, list[str]]]  # repr -> (entry, yamale's path of each)
 
 
-def _columns_set_apart(data: object) -> tuple[object, dict[str, tuple[dict, list[str]]]]:
-    """``data`` with each column written as a mapping replaced by ``""`` (the valid shape
-    of a shorthand column), and those mappings, by their repr (equal reprs, equal values),
-    with yamale's path text of every column that has it."""
+def _entries_set_apart(data: object) -> tuple[object, dict[str, _Distinct]]:
+    """``data`` without the entries of _ENTRY_SHAPES, and those entries, distinct by their
+    repr (equal reprs, equal values), each with the path, as yamale writes it, of every
+    entry that has it. What is not of the expected container stays for yamale to report,
+    and so does a mapping with a key that is not a string: yamale reports the key and does
+    not look inside."""
     tables = data.get("tables") if isinstance(data, dict) else None
     if not isinstance(tables, dict):
         return data, {}
-    columns_found: dict[str, tuple[dict, list[str]]] = {}
+    set_apart: dict[str, _Distinct] = {key: {} for key in _ENTRY_SHAPES}
     rest = {}
     for table_key, table in tables.items():
-        columns = table.get("columns") if isinstance(table, dict) else None
-        if not isinstance(columns, dict):
-            rest[table_key] = table
-            continue
-        kept = {}
-        for name, column in columns.items():
-            if isinstance(column, dict):
-                _, paths = columns_found.setdefault(repr(column), (column, []))
-                paths.append(f"tables.{table_key}.columns.{name}")
-                column = ""
-            kept[name] = column
-        rest[table_key] = {**table, "columns": kept}
-    return {**data, "tables": rest}, columns_found
+        if isinstance(table, dict):
+            table = dict(table)
+            for key, (container, _) in _ENTRY_SHAPES.items():
+                value = table.get(key)
+                if type(value) is not container or (
+                        container is dict and not all(isinstance(name, str) for name in value)):
+                    continue
+                for name, entry in value.items() if container is dict else enumerate(value):
+                    _, paths = set_apart[key].setdefault(repr(entry), (entry, []))
+                    paths.append(f"tables.{table_key}.{key}.{name}")
+                table[key] = container()
+        rest[table_key] = table
+    return {**data, "tables": rest}, set_apart
 
 
 def _first_line(document: SpecDocument) -> int:
