@@ -7,9 +7,14 @@ validated specs needs neither the parser nor the validator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgwright.errors import Problem, SpecError
+
+if TYPE_CHECKING:
+    from pgwright.spec.reading import TableEntry
 
 KeyPath = tuple[str | int, ...]
 
@@ -23,6 +28,17 @@ class SpecDocument:
     lines: dict[KeyPath, int] = field(default_factory=dict)
     # The cache key of the file's text (spec/cache.py), once it has been validated.
     digest: str | None = field(default=None, compare=False)
+
+    @cached_property
+    def tables(self) -> list[TableEntry]:
+        """The spec's tables as validation and the model read them: read once, for both.
+        Only for data of a valid shape; not kept in pickles (see ``__getstate__``)."""
+        from pgwright.spec.reading import managed_schemas, table_entries
+
+        return table_entries(self.data, managed_schemas(self.data))
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "tables"}
 
     def line_of(self, path: KeyPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""

@@ -76,6 +76,7 @@ class TableEntry:
     name: str
     raw: dict
     path: KeyPath
+    default_schema: str = "public"  # the spec's first schema, for unqualified references
 
     @property
     def key(self) -> tuple[str, str]:
@@ -99,9 +100,14 @@ class TableEntry:
         model building ask for them many times per table."""
         return tuple(_expand_columns(self))
 
+    @cached_property
+    def foreign_keys(self) -> tuple[RawForeignKey, ...]:
+        """Its column references and ``foreign_keys`` entries, read once."""
+        return tuple(_foreign_key_entries(self))
+
 
 def table_entries(data: dict, schemas: list[str]) -> list[TableEntry]:
-    return [TableEntry(*split_key(key, schemas[0]), raw or {}, ("tables", key))
+    return [TableEntry(*split_key(key, schemas[0]), raw or {}, ("tables", key), schemas[0])
             for key, raw in (data.get("tables") or {}).items()]
 
 
@@ -225,11 +231,12 @@ class RawForeignKey:
     path: KeyPath
 
 
-def foreign_key_entries(table: TableEntry, schemas: list[str]) -> list[RawForeignKey]:
+def _foreign_key_entries(table: TableEntry) -> list[RawForeignKey]:
+    default_schema = table.default_schema
     entries = []
     for column in column_entries(table):
         if column.references:
-            target = parse_reference(column.references, schemas[0], dotted=True)
+            target = parse_reference(column.references, default_schema, dotted=True)
             entries.append(RawForeignKey(
                 name=default_constraint_name(table.name, (column.name,), "fkey"),
                 columns=[column.name], references=column.references, target=target,
@@ -239,7 +246,7 @@ def foreign_key_entries(table: TableEntry, schemas: list[str]) -> list[RawForeig
             ))
     for index, raw in enumerate(table.raw.get("foreign_keys") or []):
         columns = list(raw.get("columns") or [])
-        target = parse_reference(raw.get("references", ""), schemas[0])
+        target = parse_reference(raw.get("references", ""), default_schema)
         name = raw.get("name") or default_constraint_name(table.name, tuple(columns), "fkey")
         entries.append(RawForeignKey(
             name=name, columns=columns, references=raw.get("references", ""), target=target,

@@ -40,14 +40,12 @@ from pgwright.spec.reading import (
     column_entries,
     enum_entries,
     extension_entries,
-    foreign_key_entries,
     index_name,
     managed_schemas,
     parse_reference,
     primary_key_entry,
     schema_comments,
     split_key,
-    table_entries,
     unique_entries,
 )
 from pgwright.spec.security import (
@@ -125,7 +123,7 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
              origin=_origin(document, e.path))
         for e in enum_entries(data, schemas)
     )
-    tables = tuple(_table(document, entry, schemas, resolve) for entry in table_entries(data, schemas))
+    tables = tuple(_table(document, entry, schemas, resolve) for entry in document.tables)
     functions = tuple(
         read_function(schema, name, raw, resolve, _origin(document, path))
         for schema, name, raw, path in function_entries(data, schemas))
@@ -171,7 +169,7 @@ def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResol
                     for c in column_entries(entry))
     primary = primary_key_entry(entry)
     foreign_keys = []
-    for fk in foreign_key_entries(entry, schemas):
+    for fk in entry.foreign_keys:
         target_schema, target_table, target_columns = fk.target
         deferrable = fk.deferrable
         foreign_keys.append(ForeignKey(

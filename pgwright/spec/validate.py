@@ -38,13 +38,11 @@ from pgwright.spec.reading import (
     RawForeignKey,
     column_entries,
     enum_entries,
-    foreign_key_entries,
     managed_schemas,
     parse_reference,
     primary_key_entry,
     relation_names,
     split_key,
-    table_entries,
     unique_entries,
 )
 
@@ -610,7 +608,7 @@ def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()
                       "this pgwright reads version: 1")
     _check_names(context)
     tables = {}
-    for entry in table_entries(data, context.schemas):
+    for entry in document.tables:
         tables.setdefault(entry.key, entry)  # a table declared twice is reported by _check_names
     enums = {entry.key: entry for entry in enum_entries(data, context.schemas)}
     _check_enums(context, enums)
@@ -918,7 +916,7 @@ def _check_column_exists(context: _Context, path: KeyPath, name: str, names: lis
 
 def _check_relations(context: _Context, table, tables, column_types) -> None:
     own_columns = {c.name: c for c in column_entries(table)}
-    for fk in foreign_key_entries(table, context.schemas):
+    for fk in table.foreign_keys:
         _check_foreign_key(context, table, fk, tables, own_columns, column_types)
     for column_name, entry in (table.raw.get("polymorphic") or {}).items():
         for value, target in (entry.get("targets") or {}).items():
@@ -1051,7 +1049,7 @@ def _check_constraint_names(context: _Context, table) -> None:
     for name, _, path in unique_entries(table):
         seen.setdefault(name, path)
     others = [(name, table.path + ("checks", name)) for name in table.raw.get("checks") or {}]
-    others += [(fk.name, fk.path) for fk in foreign_key_entries(table, context.schemas)]
+    others += [(fk.name, fk.path) for fk in table.foreign_keys]
     for name, path in others:
         if name in seen:
             context.error(path, f"constraint name '{name}' is already used by "
