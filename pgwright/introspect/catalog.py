@@ -137,7 +137,7 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
                 target_table=target_table,
                 target_columns=tuple(outside_target_columns if outside_target_columns is not None
                                      else (attribute_names[target_relid][n] for n in target_key)),
-                on_delete=ReferentialAction(on_delete), on_update=ReferentialAction(on_update),
+                on_delete=_ACTIONS[on_delete], on_update=_ACTIONS[on_update],
                 deferrable=deferrable, initially_deferred=deferred, validated=validated,
             ))
     indexes: dict[int, list[Index]] = defaultdict(list)
@@ -154,14 +154,15 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
     for relid, name, kind, function_schema, function_name, columns_of, definition in trigger_rows:
         triggers[relid].append(_trigger(name, kind, function_schema, function_name,
                                         columns_of, definition))
+    none = ()
     tables = tuple(
         Table(
-            schema=schema, name=name, columns=tuple(columns[relid]),
-            primary_key=primary.get(relid), uniques=tuple(uniques[relid]),
-            checks=tuple(checks[relid]), foreign_keys=tuple(foreign_keys[relid]),
-            indexes=tuple(indexes[relid]), comment=comment,
-            row_level_security=RowLevelSecurity(enabled=rls, forced=forced),
-            policies=tuple(policies[relid]), triggers=tuple(triggers[relid]),
+            schema=schema, name=name, columns=tuple(columns.get(relid, none)),
+            primary_key=primary.get(relid), uniques=tuple(uniques.get(relid, none)),
+            checks=tuple(checks.get(relid, none)), foreign_keys=tuple(foreign_keys.get(relid, none)),
+            indexes=tuple(indexes.get(relid, none)), comment=comment,
+            row_level_security=_row_level_security(rls, forced),
+            policies=tuple(policies.get(relid, none)), triggers=tuple(triggers.get(relid, none)),
         )
         for relid, schema, name, comment, rls, forced in table_rows
     )
@@ -174,6 +175,14 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
                     for schema, name, labels, comment in enum_rows),
         tables=tables,
     )
+
+
+_ACTIONS = {action.value: action for action in ReferentialAction}
+
+
+@lru_cache(maxsize=None)
+def _row_level_security(enabled: bool, forced: bool) -> RowLevelSecurity:
+    return RowLevelSecurity(enabled=enabled, forced=forced)
 
 
 # pg_trigger.tgtype bits
