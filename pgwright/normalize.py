@@ -400,6 +400,15 @@ def check_embeddable(expression: str) -> None:
     Expressions in the spec are SQL by design (checks, defaults, predicates); what they must
     never do is close the surrounding parenthesis, end the statement or open a comment.
     """
+    problem = embedding_problem(expression)
+    if problem is not None:
+        raise ExpressionProblem(problem)
+
+
+@lru_cache(maxsize=8192)  # defaults and checks repeat across tables (now(), amount >= 0)
+def embedding_problem(expression: str) -> str | None:
+    """Why ``expression`` cannot be embedded in a statement (see :func:`check_embeddable`),
+    or None when it can."""
     depth = 0
     index = 0
     length = len(expression)
@@ -408,7 +417,7 @@ def check_embeddable(expression: str) -> None:
         if char in ("'", '"'):
             end = quoted_end(expression, index)
             if end is None:
-                raise ExpressionProblem(f"unterminated {char} quote")
+                return f"unterminated {char} quote"
             index = end
             continue
         if match := IDENTIFIER.match(expression, index):
@@ -419,24 +428,25 @@ def check_embeddable(expression: str) -> None:
             if match:
                 closing = expression.find(match.group(0), match.end())
                 if closing < 0:
-                    raise ExpressionProblem("unterminated dollar quote")
+                    return "unterminated dollar quote"
                 index = closing + len(match.group(0))
                 continue
         if expression.startswith("--", index) or expression.startswith("/*", index):
-            raise ExpressionProblem("comments are not allowed inside an expression")
+            return "comments are not allowed inside an expression"
         if char == ";":
-            raise ExpressionProblem("';' would end the statement")
+            return "';' would end the statement"
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth < 0:
-                raise ExpressionProblem("unbalanced ')'")
+                return "unbalanced ')'"
         index += 1
     if depth:
-        raise ExpressionProblem("unbalanced '('")
+        return "unbalanced '('"
     if not expression.strip():
-        raise ExpressionProblem("empty expression")
+        return "empty expression"
+    return None
 
 
 _LEADING_FUNCTION = re.compile(r'^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\(')

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pgwright.errors import IntrospectionError
 from pgwright.gcpause import without_collector
@@ -180,7 +180,7 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
 _ACTIONS = {action.value: action for action in ReferentialAction}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _row_level_security(enabled: bool, forced: bool) -> RowLevelSecurity:
     return RowLevelSecurity(enabled=enabled, forced=forced)
 

@@ -27,10 +27,9 @@ from pgwright.normalize import (
     INTEGER_TYPES,
     PG_CATALOG_TYPES,
     TYPE_ALIASES,
-    ExpressionProblem,
     canonical_type,
-    check_embeddable,
     comparable_types,
+    embedding_problem,
     parse_type,
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
@@ -588,6 +587,13 @@ class _Context:
     # checks that their absence could fail (a unique key, an index's columns) are skipped.
     set_aside: set[KeyPath] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+    # type text -> its canonical type (resolve_spec_type): a spec repeats a few types
+    resolved_types: dict[str, str | None] = field(default_factory=dict)
+
+    def canonical_type(self, type_text: str, enums) -> str | None:
+        if type_text not in self.resolved_types:
+            self.resolved_types[type_text] = resolve_spec_type(type_text, self.schemas, enums)
+        return self.resolved_types[type_text]
 
     def is_uncertain(self, path: KeyPath) -> bool:
         return any(removed[: len(path)] == path for removed in self.set_aside)
@@ -761,7 +767,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
     column_names = [c.name for c in columns]
     for column in columns:
         parsed = parse_type(column.type)
-        canonical = resolve_spec_type(column.type, context.schemas, enums)
+        canonical = context.canonical_type(column.type, enums)
         column_types[(table.schema, table.name, column.name)] = canonical
         type_path = column.path + (("type",) if column.long_form else ())
         if parsed is None:
@@ -896,15 +902,14 @@ _EXPRESSION_HINTS = {
 
 
 def _check_expression(context: _Context, path: KeyPath, expression: str) -> None:
-    try:
-        check_embeddable(str(expression))
-    except ExpressionProblem as problem:
-        text = str(problem)
-        hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text), None)
-        if text == "empty expression":
-            context.error(path, "the expression is empty")
-        else:
-            context.error(path, f"not a single SQL expression: {text}", hint)
+    text = embedding_problem(str(expression))
+    if text is None:
+        return
+    hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text), None)
+    if text == "empty expression":
+        context.error(path, "the expression is empty")
+    else:
+        context.error(path, f"not a single SQL expression: {text}", hint)
 
 
 def _check_column_exists(context: _Context, path: KeyPath, name: str, names: list[str]) -> bool:
