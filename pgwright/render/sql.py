@@ -41,6 +41,8 @@ class Statement:
     transactional: bool = True  # False: must run outside a transaction block
     destructive: bool = False
     comment: str | None = None
+    # Said in the DESTRUCTIVE marker; most destructive statements remove an object.
+    why_destructive: str = "removes something the spec no longer declares"
 
 
 def render_statements(operations) -> list[Statement]:
@@ -71,7 +73,7 @@ def render_script(statements: list[Statement], header: str = "") -> str:
         if statement.comment:
             parts.append(f"-- {statement.comment}")
         if statement.destructive:
-            parts.append(f"{DESTRUCTIVE_MARKER} removes something the spec no longer declares")
+            parts.append(f"{DESTRUCTIVE_MARKER} {statement.why_destructive}")
         if not statement.transactional:
             parts.append(NO_TRANSACTION_MARKER)
         parts.append(statement.sql.rstrip() + ";\n")
@@ -199,7 +201,9 @@ def _(operation: ops.AlterColumnType) -> list[Statement]:
         f"    {sql};\n  END IF;\nEND\n")
     return [Statement("DO " + dollar_quote(body),
                       comment=f"type {operation.from_type} -> {operation.to_type}",
-                      destructive=operation.destructive)]
+                      destructive=operation.destructive,
+                      why_destructive=f"{operation.to_type} may not hold every {operation.from_type} "
+                            "value: the conversion can fail or lose data")]
 
 
 @render_operation.register

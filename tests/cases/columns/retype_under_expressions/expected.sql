@@ -12,7 +12,7 @@ END
 $pgwright$;
 
 -- type character varying(64) -> character varying(10)
--- DESTRUCTIVE: removes something the spec no longer declares
+-- DESTRUCTIVE: character varying(10) may not hold every character varying(64) value: the conversion can fail or lose data
 DO $pgwright$
 DECLARE
   path text := pg_catalog.current_setting('search_path');
