@@ -43,6 +43,7 @@ from urllib.parse import quote, urlsplit
 
 import psycopg
 import yaml
+from _common import DEFAULT_URL, milliseconds, progress, server_label
 
 from pgwright import api
 from pgwright.connect import connect, redact
@@ -60,7 +61,6 @@ from pgwright.planning import build_spec_catalog, external_relations
 from pgwright.render.sql import render_script, render_statements
 from pgwright.spec.reading import managed_schemas
 
-DEFAULT_URL = "postgresql://root@127.0.0.1:5432/postgres"
 DEFAULT_EMBEDDED_DIR = Path("~/.cache/pgwright-benchmarks/embedded")
 SCHEMA = "public"
 
@@ -265,10 +265,6 @@ class Samples:
 
     def spread(self) -> str:
         return f"{milliseconds(min(self.values))}-{milliseconds(max(self.values))}"
-
-
-def milliseconds(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
 
 
 def repeat_interleaved(runs: int, *functions: Callable[[], object]) -> list[Samples]:
@@ -752,10 +748,6 @@ def measure_inspect(url: str, table_count: int, runs: int, work: Path,
                       kilobytes=len(inspected.yaml_text.encode()) // 1024)
 
 
-def progress(message: str) -> None:
-    print(f"  .. {message}", file=sys.stderr, flush=True)
-
-
 # --------------------------------------------------------------------------- report
 
 def print_result(result: Result) -> None:
@@ -859,12 +851,6 @@ def verdict(results: list[Result]) -> tuple[bool, str]:
         f" | not measured: {', '.join(unmeasured)}" if unmeasured else "") + (
         f" | first runs, no cache: {'; '.join(first_runs)}" if first_runs else "")
     return not misses, text
-
-
-def server_label(url: str) -> str:
-    with psycopg.connect(url, autocommit=True) as connection:
-        version = connection.execute("SHOW server_version").fetchone()[0].split()[0]
-    return f"PostgreSQL {version}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,12 +39,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import psycopg
+from _common import DEFAULT_URL, milliseconds, progress, server_label
 
 from pgwright import api, ops
 from pgwright.connect import redact, with_database
 from pgwright.planning import Plan
 
-DEFAULT_URL = "postgresql://root@127.0.0.1:5432/postgres"
 DEFAULT_ROWS = 1_000_000
 CUSTOMERS = 10_000
 
@@ -368,14 +368,6 @@ def run_scenario(server_url: str, name: str, rows: int, figures: Figures) -> Non
              f"{milliseconds(measurement.longest_stall)}" + (f"; {failures}" if failures else ""))
 
 
-def progress(message: str) -> None:
-    print(f"  .. {message}", file=sys.stderr, flush=True)
-
-
-def milliseconds(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
-
-
 # --------------------------------------------------------------------------- report
 
 def print_report(server: str, rows: int, runs: int, results: dict[str, Figures],
@@ -420,12 +412,6 @@ def verdict(results: dict[str, Figures]) -> str:
         if results[name].measurements:
             parts.append(f"{name} {milliseconds(results[name].worst(lambda m: m.longest_stall))}")
     return "; ".join(parts)
-
-
-def server_label(url: str) -> str:
-    with psycopg.connect(url, autocommit=True) as connection:
-        version = connection.execute("SHOW server_version").fetchone()[0].split()[0]
-    return f"PostgreSQL {version}"
 
 
 def main(argv: list[str] | None = None) -> int:
