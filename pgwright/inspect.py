@@ -279,8 +279,9 @@ class _SpecWriter:
         self.unsupported.append(UnsupportedObject(kind, name))
 
     def key(self, schema: str, name: str) -> str:
-        """A table, enum or function key: unqualified in the default schema."""
-        return name if schema == self.first else f"{schema}.{name}"
+        """A table, enum or function key: unqualified in the default schema, unless the name
+        holds a dot (a key is split at its first dot into schema and name)."""
+        return name if schema == self.first and "." not in name else f"{schema}.{name}"
 
     def draft(self) -> SpecDraft:
         data: dict = {"version": 1, "schemas": self.schemas_entry()}
@@ -749,7 +750,8 @@ class _TypeWriter:
                 if column:
                     found.append(f"pg_catalog.{spec_name(parsed.name)}{rest}")
             else:
-                if parsed.schema == self.schemas[0]:
+                # a type key is split at its first dot: a name holding one goes qualified
+                if parsed.schema == self.schemas[0] and "." not in parsed.name:
                     found.append(spec_name(parsed.name) + rest)
                 found.append(f"{spec_name(parsed.schema)}.{spec_name(parsed.name)}{rest}")
         found.append(text)

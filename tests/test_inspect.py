@@ -745,6 +745,14 @@ GAPS = {
         "CREATE TABLE children (id integer PRIMARY KEY, parent_id integer REFERENCES parents)",
         "PostgreSQL accepts an integer column referencing a bigint key; validation calls it a "
         "type mismatch error; proposed: make it a warning"),
+    "names_with_a_dot": (
+        'CREATE TYPE "order.status" AS ENUM (\'new\'); '
+        'CREATE TABLE "line.items" (id integer PRIMARY KEY, status "order.status"); '
+        'CREATE TABLE notes (id integer PRIMARY KEY, '
+        'item_id integer REFERENCES "line.items")',
+        "a table or enum key is split at its first dot, so inspect's unqualified key "
+        "line.items reads as table items of schema line; proposed: qualify such keys "
+        "(public.line.items)"),
     "set_null_on_not_null_column": (
         "CREATE TABLE parents (id integer PRIMARY KEY); "
         "CREATE TABLE children (id integer PRIMARY KEY, "
@@ -759,7 +767,7 @@ GAPS = {
 CLOSED_GAPS = {"long_serial_name", "function_empty_search_path", "function_body_layout",
                "foreign_key_across_integer_widths", "primary_key_name", "enum_name_with_space",
                "builtin_type_outside_aliases", "composite_reference_to_spaced_name",
-               "function_overloads"}
+               "function_overloads", "names_with_a_dot"}
 
 
 @pytest.mark.parametrize("sql", [

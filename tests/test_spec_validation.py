@@ -404,6 +404,25 @@ def test_anchors_aliases_and_merge_keys_read_as_yaml_defines_them_with_each_key_
     assert validate_spec(document) == []
 
 
+def test_a_name_holding_a_dot_is_written_qualified():
+    document = parse_spec_text(
+        "version: 1\n"
+        "enums:\n"
+        "  public.order.status: [new]\n"
+        "tables:\n"
+        "  public.line.items:\n"
+        "    columns:\n"
+        "      id: {type: integer, primary_key: true}\n"
+        "      status: public.\"order.status\"\n"
+        "      again: '\"order.status\"'\n",
+        "schema.yaml",
+    )
+    assert [str(problem) for problem in validate_spec(document)] == [
+        "schema.yaml:9: tables.public.line.items.columns.again: the type name \"order.status\" "
+        "holds a dot, so it must be qualified (write public.\"order.status\")",
+    ]
+
+
 def test_scalars_other_than_strings_keep_yaml_s_types():
     document = parse_spec_text("a: 0x1f\nb: 1_000\nc: 1.5\nd: ~\ne: yes\nf: '1'\n", "s.yaml")
     assert document.data == {"a": 31, "b": 1000, "c": 1.5, "d": None, "e": True, "f": "1"}

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 
 from pgwright.errors import Problem
-from pgwright.names import MAX_IDENTIFIER_BYTES
+from pgwright.names import MAX_IDENTIFIER_BYTES, quote_ident
 from pgwright.normalize import (
     EXTENSION_TYPES,
     INTEGER_TYPES,
@@ -645,19 +645,15 @@ def _check_identifier(context: _Context, path: KeyPath, name: str, what: str) ->
                       f"{MAX_IDENTIFIER_BYTES} bytes", "shorten it")
 
 
-def _qualified_key_parts(context: _Context, path: KeyPath, key: str, what: str) -> bool:
-    """Check a table or enum key, ``name`` or ``schema.name``; False if it is neither."""
-    if key.count(".") > 1:
-        context.error(path, f"'{key}' has more than one '.'; a {what} key is "
-                      f"'{what}' or 'schema.{what}'")
-        return False
+def _check_key_parts(context: _Context, path: KeyPath, key: str, what: str) -> None:
+    """Check a table, enum or function key: ``name`` or ``schema.name``, split at the first
+    dot, so a name that holds a dot is written qualified (``public.line.items``)."""
     schema, dot, name = key.partition(".")
     if dot:
         _check_identifier(context, path, schema, "schema name")
         _check_identifier(context, path, name, f"{what} name")
     else:
         _check_identifier(context, path, key, f"{what} name")
-    return True
 
 
 def _check_names(context: _Context) -> None:
@@ -669,7 +665,7 @@ def _check_names(context: _Context) -> None:
         if schema.startswith("pg_") or schema == "information_schema":
             context.error(path, f"'{schema}' is a system schema and cannot be managed")
     for key, entry in (data.get("enums") or {}).items():
-        _qualified_key_parts(context, ("enums", key), key, "enum")
+        _check_key_parts(context, ("enums", key), key, "enum")
         values = entry if isinstance(entry, list) else entry.get("values") or []
         values_path = ("enums", key) if isinstance(entry, list) else ("enums", key, "values")
         for index, value in enumerate(values):
@@ -677,8 +673,7 @@ def _check_names(context: _Context) -> None:
     seen: dict[tuple[str, str], str] = {}
     for key, raw in (data.get("tables") or {}).items():
         path = ("tables", key)
-        if not _qualified_key_parts(context, path, key, "table"):
-            continue
+        _check_key_parts(context, path, key, "table")
         schema, _, name = key.partition(".") if "." in key else (context.schemas[0], "", key)
         if schema not in context.schemas:
             context.error(path, f"schema '{schema}' is not managed by this spec",
@@ -772,6 +767,10 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         type_path = column.path + (("type",) if column.long_form else ())
         if parsed is None:
             context.error(type_path, f"'{column.type}' is not a type name")
+        elif not parsed.builtin and parsed.schema is None and "." in (parsed.name or ""):
+            # user types are looked up by key, which is split at its first dot
+            context.error(type_path, f"the type name {column.type} holds a dot, so it must be "
+                          "qualified", f"write {quote_ident(context.schemas[0])}.{column.type}")
         elif canonical is None and not parsed.builtin and "." not in parsed.base \
                 and parsed.base.lower() not in EXTENSION_TYPES:
             context.error(type_path, f"unknown type '{column.type}'",
@@ -1087,8 +1086,7 @@ def _check_functions(context: _Context) -> dict[tuple[str, str], list[dict]]:
     functions: dict[tuple[str, str], list[dict]] = {}
     for key, value in (context.document.data.get("functions") or {}).items():
         path = ("functions", key)
-        if not _qualified_key_parts(context, path, key, "function"):
-            continue
+        _check_key_parts(context, path, key, "function")
         schema, name = split_key(key, context.schemas[0])
         if schema not in context.schemas:
             context.error(path, f"schema '{schema}' is not managed by this spec",
