@@ -272,6 +272,29 @@ def test_plan_reports_orphans_with_counts_and_samples_and_exits_3(tmp_path, data
     assert "orders_customer_id_fkey" in result.stderr and "11, 12" in result.stderr.replace("12, 11", "11, 12")
 
 
+def test_a_validated_foreign_key_given_a_new_on_delete_rule_is_not_counted_again(
+        tmp_path, database_url, db):
+    api.push(write(tmp_path, WITH_FK), database_url)
+    db.execute("INSERT INTO customers VALUES (10, 'a@example.com')")
+    db.execute("INSERT INTO orders VALUES (1, 10)")
+    cascade = WITH_FK.replace("references: customers.id}", "references: customers.id, "
+                              "on_delete: cascade}")
+    plan = api.plan(write(tmp_path, cascade), database_url)
+    assert plan.findings == () and "pgwright preflight" not in plan.sql()
+    assert "ON DELETE CASCADE" in plan.sql()
+
+
+def test_a_foreign_key_not_yet_validated_is_still_counted_when_rebuilt(tmp_path, database_url, db):
+    api.push(write(tmp_path, BASE), database_url)
+    db.execute("INSERT INTO orders VALUES (1, 11)")
+    db.execute("ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY "
+               "(customer_id) REFERENCES customers (id) NOT VALID")
+    cascade = WITH_FK.replace("references: customers.id}", "references: customers.id, "
+                              "on_delete: cascade}")
+    [finding] = api.plan(write(tmp_path, cascade), database_url).findings
+    assert (finding.check.code, finding.count) == ("orphaned-rows", 1)
+
+
 def test_push_refuses_orphans_and_changes_nothing(tmp_path, database_url, db):
     spec = with_orphans(tmp_path, database_url, db)
     before = catalog_snapshot(db)

@@ -24,32 +24,6 @@ BEGIN
 END
 $pgwright$;
 
--- preflight: notes(t_id) values with no row in t(id)
-DO $pgwright$
-DECLARE
-  violations bigint;
-BEGIN
-  SELECT count(*) INTO violations FROM public.notes c WHERE c.t_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.id = c.t_id);
-  IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.notes would violate notes_t_id_fkey: notes(t_id) values with no row in t(id)', violations
-      USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
-  END IF;
-END
-$pgwright$;
-
--- preflight: t(parent_id) values with no row in t(id)
-DO $pgwright$
-DECLARE
-  violations bigint;
-BEGIN
-  SELECT count(*) INTO violations FROM public.t c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.id = c.parent_id);
-  IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_parent_id_fkey: t(parent_id) values with no row in t(id)', violations
-      USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
-  END IF;
-END
-$pgwright$;
-
 -- dropped to be created again: the plan drops the key on t(id) it rests on
 DO $pgwright$
 BEGIN

@@ -1,29 +1,3 @@
--- preflight: customers(organization_id) values with no row in organizations(id)
-DO $pgwright$
-DECLARE
-  violations bigint;
-BEGIN
-  SELECT count(*) INTO violations FROM public.customers c WHERE c.organization_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.organizations p WHERE p.id = c.organization_id);
-  IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate customers_organization_id_fkey: customers(organization_id) values with no row in organizations(id)', violations
-      USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
-  END IF;
-END
-$pgwright$;
-
--- preflight: orders(customer_id) values with no row in customers(id)
-DO $pgwright$
-DECLARE
-  violations bigint;
-BEGIN
-  SELECT count(*) INTO violations FROM public.orders c WHERE c.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.customers p WHERE p.id = c.customer_id);
-  IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.orders would violate orders_customer_id_fkey: orders(customer_id) values with no row in customers(id)', violations
-      USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
-  END IF;
-END
-$pgwright$;
-
 -- preflight: orders(organization_id) values with no row in organizations(id)
 DO $pgwright$
 DECLARE
