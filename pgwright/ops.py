@@ -44,6 +44,9 @@ class Phase(IntEnum):
     DROP_TABLES = 80
     CREATE_TABLES = 90
     ALTER_COLUMNS = 100
+    # Policies and triggers dropped around a column the plan drops and adds again: back in
+    # the same transaction, before any step that commits on its own.
+    RESTORE_DEPENDENTS = 105
     ADD_CONSTRAINTS = 110
     CREATE_INDEXES = 115  # before foreign keys: a unique index may be what one references
     ADD_FOREIGN_KEYS = 120
@@ -219,7 +222,16 @@ class AddColumn(TableOperation):
 @dataclass(frozen=True)
 class DropColumn(ColumnOperation):
     phase = Phase.DROP_COLUMNS
-    destructive = True
+    # Dropped only to be added again (a generated column's new expression): its values are
+    # computed again from the other columns, nothing is lost.
+    replaced: bool = False
+    # The new generation expression, as the server prints it: a column that already has it
+    # (the migration's second run) is not dropped again.
+    unless_generated: str | None = None
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return not self.replaced
 
 
 @dataclass(frozen=True)
@@ -429,15 +441,22 @@ class DropFunction(Operation):
 
 @dataclass(frozen=True)
 class CreatePolicy(TableOperation):
-    phase = Phase.CREATE_POLICIES
     policy: Policy
+    # Created again as it was, after a drop the plan needs (see DropPolicy.rebuilt_because).
+    rebuilt: bool = False
+
+    @property
+    def phase(self) -> Phase:  # type: ignore[override]
+        return Phase.RESTORE_DEPENDENTS if self.rebuilt else Phase.CREATE_POLICIES
 
     @property
     def subject(self) -> str:
         return f"{self.schema}.{self.table}.{self.policy.name}"
 
     @property
-    def security(self) -> Access:
+    def security(self) -> Access | None:
+        if self.rebuilt:
+            return None
         return Access.WIDENS if self.policy.permissive else Access.NARROWS
 
 
@@ -478,15 +497,23 @@ class ReplacePolicy(TableOperation):
 @dataclass(frozen=True)
 class DropPolicy(TableOperation):
     phase = Phase.DROP_POLICIES
-    destructive = True
     policy: Policy
+    # Why an unchanged policy is dropped and created again in the same transaction (other
+    # sessions never see it missing), for the reviewer; None for a real drop.
+    rebuilt_because: str | None = None
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return self.rebuilt_because is None
 
     @property
     def subject(self) -> str:
         return f"{self.schema}.{self.table}.{self.policy.name}"
 
     @property
-    def security(self) -> Access:
+    def security(self) -> Access | None:
+        if self.rebuilt_because is not None:
+            return None
         # Dropping a permissive policy takes access away; dropping a restrictive one gives it.
         return Access.NARROWS if self.policy.permissive else Access.WIDENS
 
@@ -519,8 +546,13 @@ class SetForceRowLevelSecurity(TableOperation):
 
 @dataclass(frozen=True)
 class CreateTrigger(TableOperation):
-    phase = Phase.CREATE_TRIGGERS
     trigger: Trigger
+    # Created again as it was, after a drop the plan needs (see DropTrigger.rebuilt_because).
+    rebuilt: bool = False
+
+    @property
+    def phase(self) -> Phase:  # type: ignore[override]
+        return Phase.RESTORE_DEPENDENTS if self.rebuilt else Phase.CREATE_TRIGGERS
 
     @property
     def subject(self) -> str:
@@ -532,6 +564,8 @@ class DropTrigger(TableOperation):
     phase = Phase.DROP_TRIGGERS
     name: str
     replaced: bool = False  # dropped only to be created again with a new definition
+    # Why an unchanged trigger is dropped and created again, for the reviewer.
+    rebuilt_because: str | None = None
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

@@ -272,6 +272,22 @@ def test_plan_reports_orphans_with_counts_and_samples_and_exits_3(tmp_path, data
     assert "orders_customer_id_fkey" in result.stderr and "11, 12" in result.stderr.replace("12, 11", "11, 12")
 
 
+def test_a_new_generated_expression_is_not_destructive_and_keeps_what_rests_on_the_column(
+        tmp_path, database_url, db):
+    generated = BASE.replace("      email: text", "      email: text\n"
+                             "      domain: {type: text, generated: \"split_part(email, '@', 2)\"}\n"
+                             "    indexes:\n"
+                             "      - columns: [domain]")
+    api.push(write(tmp_path, generated), database_url)
+    db.execute("INSERT INTO customers VALUES (1, 'a@example.com')")
+    lower = generated.replace("split_part(email, '@', 2)", "lower(split_part(email, '@', 2))")
+    api.push(write(tmp_path, lower), database_url)  # no allow_destructive needed
+    assert api.plan(tmp_path / "schema.yaml", database_url).is_empty
+    assert db.execute("SELECT domain FROM customers").fetchall() == [("example.com",)]
+    assert db.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'customers_domain_idx'"
+                      ).fetchone() == (1,)
+
+
 def test_a_validated_foreign_key_given_a_new_on_delete_rule_is_not_counted_again(
         tmp_path, database_url, db):
     api.push(write(tmp_path, WITH_FK), database_url)

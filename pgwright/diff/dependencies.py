@@ -12,6 +12,9 @@ kinds and tables. These passes run over a plan's operations once the comparators
 - ALTER COLUMN TYPE makes PostgreSQL re-create the indexes and checks on the column from
   the text it prints of them, and that text is not always stored back as it was (x IN ('a',
   'b') on a varchar column): pgwright re-creates them itself, from the spec's text;
+- a generated column whose expression changes is dropped and added again: PostgreSQL drops
+  the indexes and constraints on it with it and refuses while a policy, a trigger or another
+  table's foreign key depends on it, so pgwright drops them first and makes them again;
 - indexes share one namespace per schema with tables and the indexes of key constraints: a
   relation whose name the plan gives to one of another kind cannot be dropped by that name
   on a second run, when the name means the new object.
@@ -30,6 +33,7 @@ from pgwright.sqlscript import IDENTIFIER, quoted_end
 def settle_dependencies(spec: Catalog, live: Catalog,
                         operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with what the dependencies between objects ask for added or marked."""
+    operations = operations + rebuilt_around_recreated_columns(spec, live, operations)
     operations = operations + rebuilt_foreign_keys(spec, live, operations) \
         + rebuilt_around_type_changes(spec, live, operations)
     return mark_reused_relation_names(operations)
@@ -51,6 +55,8 @@ def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
     if not dropped_keys and not retyped:
         return []
     live_tables = live.tables_by_key()
+    added = {(o.schema, o.table, o.foreign_key.name) for o in operations
+             if isinstance(o, ops.AddForeignKey)}
     rebuilt: list[ops.Operation] = []
     for table in spec.tables:
         current = live_tables.get(table.key)
@@ -58,8 +64,8 @@ def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
             continue
         live_foreign_keys = {fk.name: fk for fk in current.foreign_keys}
         for fk in table.foreign_keys:
-            if live_foreign_keys.get(fk.name) != fk:
-                continue  # new or changed: the comparator adds it after the keys and types
+            if live_foreign_keys.get(fk.name) != fk or (*table.key, fk.name) in added:
+                continue  # new or changed (the comparator adds it), or already rebuilt
             target = (fk.target_schema, fk.target_table)
             referenced = f"{fk.target_table}({', '.join(fk.target_columns)})"
             because = None
@@ -114,6 +120,73 @@ def _plain_columns(index: Index) -> list[str] | None:
         else:
             return None
     return columns
+
+
+def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
+                                     operations: list[ops.Operation]) -> list[ops.Operation]:
+    """A drop and an add for each object the spec keeps as it is on a column the plan drops
+    and adds again (a generated column with a new expression): indexes, checks, keys and
+    foreign keys, which PostgreSQL would drop silently with the column, and policies and
+    triggers, which would stop the drop. The foreign keys of other tables that rest on a key
+    dropped here are rebuilt by :func:`rebuilt_foreign_keys`."""
+    recreated: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for operation in operations:
+        if isinstance(operation, ops.DropColumn) and operation.replaced:
+            recreated[(operation.schema, operation.table)].add(operation.column)
+    live_tables = live.tables_by_key()
+    rebuilt: list[ops.Operation] = []
+    for table in spec.tables:
+        columns = recreated.get(table.key)
+        current = live_tables.get(table.key)
+        if not columns or current is None:
+            continue
+        schema, name = table.key
+        unchanged = _unchanged
+
+        def because(names, columns=columns) -> str | None:
+            named = sorted(columns & set(names))
+            return (f"{', '.join(named)} is dropped and added again with a new generated "
+                    "expression") if named else None
+
+        for check, found in unchanged(table.checks, current.checks):
+            if reason := because(_identifiers(found.expression)):
+                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                                               rebuilt_because=reason),
+                            ops.AddConstraint(schema, name, check, online=True)]
+        keys = [key for key in (table.primary_key,) if key is not None] + list(table.uniques)
+        live_keys = [key for key in (current.primary_key,) if key is not None] + list(current.uniques)
+        for key, found in unchanged(keys, live_keys):
+            if reason := because(found.columns):
+                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                                               rebuilt_because=reason),
+                            ops.AddConstraint(schema, name, key)]
+        for fk, found in unchanged(table.foreign_keys, current.foreign_keys):
+            if reason := because(found.columns):
+                rebuilt += [ops.DropForeignKey(schema, name, found, replaced=True,
+                                               rebuilt_because=reason),
+                            ops.AddForeignKey(schema, name, fk, online=True)]
+        for index, found in unchanged(table.indexes, current.indexes):
+            names = _identifiers(" ".join([*found.keys, found.where or ""])) | set(found.include)
+            if reason := because(names):
+                rebuilt += [ops.DropIndex(schema, index.name, online=True, replaced=True,
+                                          rebuilt_because=reason),
+                            ops.CreateIndex(schema, name, index, online=True)]
+        for policy, found in unchanged(table.policies, current.policies):
+            if reason := because(_identifiers(f"{found.using or ''} {found.with_check or ''}")):
+                rebuilt += [ops.DropPolicy(schema, name, found, rebuilt_because=reason),
+                            ops.CreatePolicy(schema, name, policy, rebuilt=True)]
+        for trigger, found in unchanged(table.triggers, current.triggers):
+            if reason := because({*found.columns, *_identifiers(found.when or "")}):
+                rebuilt += [ops.DropTrigger(schema, name, found.name, replaced=True,
+                                            rebuilt_because=reason),
+                            ops.CreateTrigger(schema, name, trigger, rebuilt=True)]
+    return rebuilt
+
+
+def _unchanged(items, live_items) -> list[tuple]:
+    """The spec's items that the live table has as they are, each with its live twin."""
+    found = {item.name: item for item in live_items}
+    return [(item, found[item.name]) for item in items if found.get(item.name) == item]
 
 
 def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
@@ -212,5 +285,5 @@ def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Oper
             for operation in operations]
 
 
-__all__ = ["mark_reused_relation_names", "rebuilt_around_type_changes", "rebuilt_foreign_keys",
-           "settle_dependencies"]
+__all__ = ["mark_reused_relation_names", "rebuilt_around_recreated_columns",
+           "rebuilt_around_type_changes", "rebuilt_foreign_keys", "settle_dependencies"]

@@ -24,8 +24,10 @@ def compare_columns(spec: Table, live: Table) -> Iterator[ops.Operation]:
 def _column_changes(table: Table, column: Column, current: Column) -> Iterator[ops.Operation]:
     schema, name = table.key
     if column.generated != current.generated:
-        # A generated expression cannot be altered in place before PostgreSQL 17.
-        yield ops.DropColumn(schema, name, column.name)
+        # A generated expression cannot be altered in place before PostgreSQL 17. What rests
+        # on the column goes with it and is made again (diff/dependencies.py).
+        yield ops.DropColumn(schema, name, column.name, replaced=True,
+                             unless_generated=column.generated)
         yield ops.AddColumn(schema, name, column)
         return
     if column.type != current.type:

@@ -176,8 +176,26 @@ def _(operation: ops.AddColumn) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.DropColumn) -> list[Statement]:
-    return [Statement(f"{_alter_table(operation)} DROP COLUMN IF EXISTS "
-                      f"{quote_ident(operation.column)}", destructive=True)]
+    sql = f"{_alter_table(operation)} DROP COLUMN IF EXISTS {quote_ident(operation.column)}"
+    if operation.unless_generated is None:
+        return [Statement(sql, destructive=operation.destructive)]
+    # Guarded: a second run finds the column with its new expression and leaves it. The
+    # expression is read as pg_get_expr prints it with an empty search_path, as planned.
+    body = (
+        "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
+        "  current_expression text;\nBEGIN\n"
+        "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
+        "  SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) INTO current_expression\n"
+        "    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_attrdef d\n"
+        "      ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
+        "    WHERE a.attrelid = pg_catalog.to_regclass("
+        f"{quote_literal(qualified(operation.schema, operation.table))})\n"
+        f"      AND a.attname = {quote_literal(operation.column)} AND a.attgenerated = 's';\n"
+        "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
+        f"  IF current_expression IS DISTINCT FROM {quote_literal(operation.unless_generated)} "
+        f"THEN\n    {sql};\n  END IF;\nEND\n")
+    return [Statement("DO " + dollar_quote(body), destructive=operation.destructive,
+                      comment="added again with its new expression")]
 
 
 @render_operation.register
@@ -439,7 +457,7 @@ def _(operation: ops.ReplacePolicy) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.DropPolicy) -> list[Statement]:
     return [Statement(_drop_policy_sql(operation.schema, operation.table, operation.policy.name),
-                      destructive=True)]
+                      destructive=operation.destructive, comment=_rebuilt(operation))]
 
 
 @render_operation.register
@@ -467,7 +485,7 @@ def _(operation: ops.CreateTrigger) -> list[Statement]:
 def _(operation: ops.DropTrigger) -> list[Statement]:
     return [Statement(f"DROP TRIGGER IF EXISTS {quote_ident(operation.name)} ON "
                       f"{qualified(operation.schema, operation.table)}",
-                      destructive=operation.destructive)]
+                      destructive=operation.destructive, comment=_rebuilt(operation))]
 
 
 @render_operation.register
