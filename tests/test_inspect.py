@@ -725,7 +725,8 @@ GAPS = {
         "reading._CALL_REFERENCE allows no whitespace in the table of table(col, ...); "
         "proposed: accept a quoted table name there"),
     "builtin_type_outside_aliases": (
-        "CREATE TABLE spans (id integer PRIMARY KEY, taken int4multirange, code \"char\")",
+        "CREATE TABLE spans (id integer PRIMARY KEY, taken int4range, kind regtype, "
+        "code \"char\")",
         "validation rejects built-in types missing from normalize.TYPE_ALIASES (multiranges, "
         "\"char\", regtype...); proposed: resolve unknown unqualified names against "
         "pg_catalog types at plan time and only warn at validation"),

@@ -103,6 +103,8 @@ def test_the_server_prints_each_spelling_as_canonicalized(db):
     for number, (written, _) in enumerate(BUILTIN_SPELLINGS):
         if parse_type(written).serial:
             continue
+        if "multirange" in written and db.info.server_version < 140000:
+            continue  # multiranges came with PostgreSQL 14
         db.execute(f"CREATE TABLE t{number} (c {written})")
         printed[written] = db.execute(
             "SELECT pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute "
