@@ -209,6 +209,8 @@ class ColumnOperation(TableOperation):
 class AddColumn(TableOperation):
     phase = Phase.ALTER_COLUMNS
     definition: Column
+    # A generated column added again after the type changes of the columns it uses.
+    after_type_changes: bool = False
 
     @property
     def subject(self) -> str:
@@ -216,7 +218,8 @@ class AddColumn(TableOperation):
 
     @property
     def sort_key(self) -> tuple:
-        return (int(self.phase), f"{self.schema}.{self.table}", 0, self.definition.name)
+        rank = 5 if self.after_type_changes else 0
+        return (int(self.phase), f"{self.schema}.{self.table}", rank, self.definition.name)
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,9 @@ class DropColumn(ColumnOperation):
     # The new generation expression, as the server prints it: a column that already has it
     # (the migration's second run) is not dropped again.
     unless_generated: str | None = None
+    # (column, type): dropped around that column's type change, and only while the column
+    # does not have that type yet (the migration's second run).
+    unless_typed: tuple[str, str] | None = None
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

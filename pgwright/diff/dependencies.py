@@ -33,10 +33,54 @@ from pgwright.sqlscript import IDENTIFIER, quoted_end
 def settle_dependencies(spec: Catalog, live: Catalog,
                         operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with what the dependencies between objects ask for added or marked."""
+    operations = generated_columns_around_type_changes(spec, live, operations)
     operations = operations + rebuilt_around_recreated_columns(spec, live, operations)
-    operations = operations + rebuilt_foreign_keys(spec, live, operations) \
-        + rebuilt_around_type_changes(spec, live, operations)
+    operations = operations + rebuilt_foreign_keys(spec, live, operations)
+    operations = operations + rebuilt_around_type_changes(spec, live, operations)
     return mark_reused_relation_names(operations)
+
+
+def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
+                                          operations: list[ops.Operation]) -> list[ops.Operation]:
+    """``operations`` with each generated column computed from a column whose type the plan
+    changes dropped before the change and added again after it, as PostgreSQL refuses to
+    change the type of a column a generated column uses. A generated column the plan already
+    drops and adds again (a new expression) is only added after the change."""
+    retyped: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for operation in operations:
+        if isinstance(operation, ops.AlterColumnType):
+            retyped[(operation.schema, operation.table)][operation.column] = operation.to_type
+    if not retyped:
+        return operations
+    live_tables = live.tables_by_key()
+    recreated = {(o.schema, o.table, o.column) for o in operations
+                 if isinstance(o, ops.DropColumn) and o.replaced}
+    added: list[ops.Operation] = []
+    for table in spec.tables:
+        types, current = retyped.get(table.key), live_tables.get(table.key)
+        if not types or current is None:
+            continue
+        for column in table.columns:
+            found = current.column(column.name)
+            if column.generated is None or found is None or found.generated is None:
+                continue
+            used = sorted(set(types) & _identifiers(found.generated))
+            if not used or (*table.key, column.name) in recreated:
+                continue
+            added += [ops.DropColumn(*table.key, column.name, replaced=True,
+                                     unless_typed=(used[0], types[used[0]])),
+                      ops.AddColumn(*table.key, column, after_type_changes=True)]
+            recreated.add((*table.key, column.name))
+
+    def uses_retyped(operation: ops.AddColumn) -> bool:
+        types = retyped.get((operation.schema, operation.table), {})
+        return operation.definition.generated is not None and bool(
+            set(types) & _identifiers(operation.definition.generated))
+
+    return [replace(operation, after_type_changes=True)
+            if isinstance(operation, ops.AddColumn) and uses_retyped(operation)
+            and (operation.schema, operation.table, operation.definition.name) in recreated
+            else operation for operation in operations] + added
 
 
 def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
@@ -145,8 +189,8 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
 
         def because(names, columns=columns) -> str | None:
             named = sorted(columns & set(names))
-            return (f"{', '.join(named)} is dropped and added again with a new generated "
-                    "expression") if named else None
+            return (f"generated column {', '.join(named)} is dropped and added again"
+                    if named else None)
 
         for check, found in unchanged(table.checks, current.checks):
             if reason := because(_identifiers(found.expression)):
@@ -201,6 +245,10 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
         if isinstance(operation, ops.AlterColumnType):
             retyped[(operation.schema, operation.table)].add(operation.column)
     live_tables = live.tables_by_key()
+    # what an earlier pass already drops and makes again (around a re-created column)
+    dropped = {(o.schema, o.constraint.name) for o in operations
+               if isinstance(o, ops.DropConstraint)} | {
+              (o.schema, o.name) for o in operations if isinstance(o, ops.DropIndex)}
     rebuilt: list[ops.Operation] = []
     for table in spec.tables:
         columns = retyped.get(table.key)
@@ -208,14 +256,16 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
         if not columns or current is None:
             continue
         schema, name = table.key
-        live_checks = {check.name: check for check in current.checks}
+        live_checks = {check.name: check for check in current.checks
+                       if (schema, check.name) not in dropped}
         for check in table.checks:
             found = live_checks.get(check.name)
             if found == check and (reason := _retyped(columns, _identifiers(found.expression))):
                 rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
                             ops.AddConstraint(schema, name, check, online=True)]
-        live_indexes = {index.name: index for index in current.indexes}
+        live_indexes = {index.name: index for index in current.indexes
+                        if (schema, index.name) not in dropped}
         for index in table.indexes:
             found = live_indexes.get(index.name)
             if found != index or (found.where is None and _plain_columns(found) is not None):
@@ -285,5 +335,6 @@ def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Oper
             for operation in operations]
 
 
-__all__ = ["mark_reused_relation_names", "rebuilt_around_recreated_columns",
+__all__ = ["generated_columns_around_type_changes", "mark_reused_relation_names",
+           "rebuilt_around_recreated_columns",
            "rebuilt_around_type_changes", "rebuilt_foreign_keys", "settle_dependencies"]

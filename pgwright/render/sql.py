@@ -177,25 +177,35 @@ def _(operation: ops.AddColumn) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.DropColumn) -> list[Statement]:
     sql = f"{_alter_table(operation)} DROP COLUMN IF EXISTS {quote_ident(operation.column)}"
-    if operation.unless_generated is None:
+    if operation.unless_generated is not None:
+        # A second run finds the column with its new expression and leaves it.
+        column, wanted = operation.column, operation.unless_generated
+        printed = "pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+        source = ("pg_catalog.pg_attribute a JOIN pg_catalog.pg_attrdef d\n"
+                  "      ON d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.attgenerated = 's'")
+        comment = "added again with its new expression"
+    elif operation.unless_typed is not None:
+        # A second run finds the column it is computed from with its new type and leaves it.
+        column, wanted = operation.unless_typed
+        printed = "pg_catalog.format_type(a.atttypid, a.atttypmod)"
+        source = "pg_catalog.pg_attribute a"
+        comment = f"added again after {column} changes type, which PostgreSQL refuses under it"
+    else:
         return [Statement(sql, destructive=operation.destructive)]
-    # Guarded: a second run finds the column with its new expression and leaves it. The
-    # expression is read as pg_get_expr prints it with an empty search_path, as planned.
+    # Read as the plan read it: printed with an empty search_path.
     body = (
         "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
-        "  current_expression text;\nBEGIN\n"
+        "  printed text;\nBEGIN\n"
         "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
-        "  SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) INTO current_expression\n"
-        "    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_attrdef d\n"
-        "      ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
+        f"  SELECT {printed} INTO printed\n    FROM {source}\n"
         "    WHERE a.attrelid = pg_catalog.to_regclass("
         f"{quote_literal(qualified(operation.schema, operation.table))})\n"
-        f"      AND a.attname = {quote_literal(operation.column)} AND a.attgenerated = 's';\n"
+        f"      AND a.attname = {quote_literal(column)};\n"
         "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
-        f"  IF current_expression IS DISTINCT FROM {quote_literal(operation.unless_generated)} "
-        f"THEN\n    {sql};\n  END IF;\nEND\n")
+        f"  IF printed IS DISTINCT FROM {quote_literal(wanted)} THEN\n    {sql};\n"
+        "  END IF;\nEND\n")
     return [Statement("DO " + dollar_quote(body), destructive=operation.destructive,
-                      comment="added again with its new expression")]
+                      comment=comment)]
 
 
 @render_operation.register

@@ -1,18 +1,18 @@
--- dropped to be created again: total is dropped and added again with a new generated expression
+-- dropped to be created again: generated column total is dropped and added again
 DROP POLICY IF EXISTS big_only ON public.items;
 
--- dropped to be created again: total is dropped and added again with a new generated expression
+-- dropped to be created again: generated column total is dropped and added again
 DROP TRIGGER IF EXISTS touch_total ON public.items;
 
--- dropped to be created again: total is dropped and added again with a new generated expression
+-- dropped to be created again: generated column total is dropped and added again
 -- pgwright:no-transaction
 DROP INDEX CONCURRENTLY IF EXISTS public.items_lower_idx;
 
--- dropped to be created again: total is dropped and added again with a new generated expression
+-- dropped to be created again: generated column total is dropped and added again
 -- pgwright:no-transaction
 DROP INDEX CONCURRENTLY IF EXISTS public.items_total_idx;
 
--- dropped to be created again: total is dropped and added again with a new generated expression
+-- dropped to be created again: generated column total is dropped and added again
 DO $pgwright$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass('public.items') AND c.conname = 'total_positive' AND c.contype = 'c') THEN
@@ -25,16 +25,16 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   path text := pg_catalog.current_setting('search_path');
-  current_expression text;
+  printed text;
 BEGIN
   PERFORM pg_catalog.set_config('search_path', '', true);
-  SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) INTO current_expression
+  SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) INTO printed
     FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_attrdef d
-      ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      ON d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.attgenerated = 's'
     WHERE a.attrelid = pg_catalog.to_regclass('public.items')
-      AND a.attname = 'total' AND a.attgenerated = 's';
+      AND a.attname = 'total';
   PERFORM pg_catalog.set_config('search_path', path, true);
-  IF current_expression IS DISTINCT FROM '((price * (qty)::numeric) * (2)::numeric)' THEN
+  IF printed IS DISTINCT FROM '((price * (qty)::numeric) * (2)::numeric)' THEN
     ALTER TABLE public.items DROP COLUMN IF EXISTS total;
   END IF;
 END
