@@ -234,6 +234,14 @@ class DropColumn(ColumnOperation):
     # (column, type): dropped around that column's type change, and only while the column
     # does not have that type yet (the migration's second run).
     unless_typed: tuple[str, str] | None = None
+    # A generated column goes before the other columns of its table: PostgreSQL refuses to
+    # drop a column a generated column still uses.
+    generated: bool = False
+
+    @property
+    def sort_key(self) -> tuple:
+        rank = -1 if self.generated else self.rank
+        return (int(self.phase), f"{self.schema}.{self.table}", rank, self.column)
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

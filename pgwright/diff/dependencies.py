@@ -68,7 +68,7 @@ def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
             if not used or (*table.key, column.name) in recreated:
                 continue
             added += [ops.DropColumn(*table.key, column.name, replaced=True,
-                                     unless_typed=(used[0], types[used[0]])),
+                                     unless_typed=(used[0], types[used[0]]), generated=True),
                       ops.AddColumn(*table.key, column, after_type_changes=True)]
             recreated.add((*table.key, column.name))
 

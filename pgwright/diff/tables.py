@@ -16,7 +16,8 @@ def compare_columns(spec: Table, live: Table) -> Iterator[ops.Operation]:
     for column in result.added:
         yield ops.AddColumn(spec.schema, spec.name, column)
     for column in result.removed:
-        yield ops.DropColumn(spec.schema, spec.name, column.name)
+        yield ops.DropColumn(spec.schema, spec.name, column.name,
+                             generated=column.generated is not None)
     for column, current in result.changed:
         yield from _column_changes(spec, column, current)
 
@@ -27,7 +28,7 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
         # A generated expression cannot be altered in place before PostgreSQL 17. What rests
         # on the column goes with it and is made again (diff/dependencies.py).
         yield ops.DropColumn(schema, name, column.name, replaced=True,
-                             unless_generated=column.generated)
+                             unless_generated=column.generated, generated=True)
         yield ops.AddColumn(schema, name, column)
         return
     if column.type != current.type:
