@@ -209,8 +209,6 @@ class ColumnOperation(TableOperation):
 class AddColumn(TableOperation):
     phase = Phase.ALTER_COLUMNS
     definition: Column
-    # A generated column added again after the type changes of the columns it uses.
-    after_type_changes: bool = False
 
     @property
     def subject(self) -> str:
@@ -218,7 +216,10 @@ class AddColumn(TableOperation):
 
     @property
     def sort_key(self) -> tuple:
-        rank = 5 if self.after_type_changes else 0
+        # A generated column comes after the other changes to the table's columns: the
+        # columns it is computed from are added, or take their new type, first (PostgreSQL
+        # refuses to change the type of a column a generated column uses).
+        rank = 5 if self.definition.generated is not None else 0
         return (int(self.phase), f"{self.schema}.{self.table}", rank, self.definition.name)
 
 

@@ -15,7 +15,9 @@ Every draft is valid by docs/spec.md, and the generator keeps PostgreSQL's own r
 - ``set null`` only on nullable columns (never on primary key columns);
 - names are unique where PostgreSQL needs them to be: relations (tables, key and index
   names) per schema, constraint names per table, type names (tables and enums) per schema;
-- defaults, checks and index expressions fit the column type.
+- defaults, checks and index expressions fit the column type;
+- a stored generated column is computed from a number or string column of its table
+  (``"amount" * 2``, ``lower("name")``) and stays out of keys and foreign keys.
 
 Identifiers come from pools that need quoting (``order``, ``Mixed Case``, ``with space``,
 ``quo"te``, ``ünï``, ``1st``, a 58-byte name...). Expressions in the spec quote the columns
@@ -261,6 +263,8 @@ class ColumnDraft:
     default: object = None
     comment: str | None = None
     shorthand: bool = False  # written as a bare type string when nothing else is said
+    generated: str | None = None  # a stored generated column's expression, over...
+    generated_from: str | None = None  # ...this column of the table
 
 
 @dataclass
@@ -551,7 +555,7 @@ def draw_columns(draw, table: TableDraft, old: TableDraft | None, enums: dict,
     columns: list[ColumnDraft] = []
     if old is not None:
         columns = [derive_column(draw, c, enums, default_schema) for c in old.columns
-                   if chance(draw, 80)]
+                   if c.generated is None and chance(draw, 80)]
     # A new column never takes the name of one the old table had: to pgwright that is the
     # same column, and the type change would have to be one PostgreSQL can make.
     taken = {c.name for c in (old.columns if old else [])}
@@ -563,6 +567,45 @@ def draw_columns(draw, table: TableDraft, old: TableDraft | None, enums: dict,
         column = draw_new_column(draw, name, enums, default_schema)
         columns.insert(draw(st.integers(0, len(columns))), column)
     table.columns = columns
+
+
+GENERATED_BY_CLASS = {
+    "numberish": ("numeric", ["{c} * 2", "{c} + 1"]),
+    "string": ("text", ["lower({c})", "upper({c})"]),
+}
+
+
+def draw_generated(draw, table: TableDraft, old: TableDraft | None, default_schema: str) -> None:
+    """Stored generated columns computed from a number or string column of the table: the
+    old ones whose source kept its kind of type (some with a new expression), and maybe a
+    new one. They are left out of keys and foreign keys (PostgreSQL limits their actions)."""
+    def sources(kind: str) -> list[ColumnDraft]:
+        return [c for c in table.columns if c.generated is None and c.type.type_class == kind]
+
+    taken = {c.name for c in table.columns} | {c.name for c in (old.columns if old else [])}
+    for column in (old.columns if old else []):
+        source = table.column(column.generated_from) if column.generated else None
+        if source is None or source.generated is not None or not chance(draw, 80):
+            continue
+        kind = next((k for k, (t, _) in GENERATED_BY_CLASS.items() if t == column.type.kind), None)
+        if source.type.type_class != kind:
+            continue
+        column = copy.deepcopy(column)
+        if chance(draw, 30):
+            template = draw(st.sampled_from(GENERATED_BY_CLASS[kind][1]))
+            column.generated = template.format(c=sql_ident(source.name))
+        table.columns.append(column)
+    kinds = [k for k in GENERATED_BY_CLASS if sources(k)]
+    free = [n for n in COLUMN_NAMES if n not in taken]
+    if kinds and free and chance(draw, 30):
+        kind = draw(st.sampled_from(kinds))
+        source = draw(st.sampled_from(sources(kind)))
+        type_kind, templates = GENERATED_BY_CLASS[kind]
+        table.columns.append(ColumnDraft(
+            name=draw(st.sampled_from(free)),
+            type=draw_spelling(draw, type_kind, (), default_schema),
+            generated=draw(st.sampled_from(templates)).format(c=sql_ident(source.name)),
+            generated_from=source.name))
 
 
 def align_foreign_key_types(draw, table: TableDraft, old: TableDraft, spec: SpecDraft,
@@ -593,7 +636,7 @@ def try_add(spec: SpecDraft, items: list, item) -> bool:
 
 
 def draw_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft | None) -> None:
-    names = table.column_names()
+    names = [c.name for c in table.columns if c.generated is None]
     kept = old is not None and old.primary_key is not None and \
         all(c in names for c in old.primary_key.columns) and chance(draw, 80)
     if kept:
@@ -627,9 +670,9 @@ def foreign_key_holds(spec: SpecDraft, table: TableDraft, fk: ForeignKeyDraft) -
     target = spec.table(fk.target_schema, fk.target_table)
     if target is None:
         return False
-    if any(table.column(c) is None for c in fk.columns):
+    if any(table.column(c) is None or table.column(c).generated for c in fk.columns):
         return False
-    if any(target.column(c) is None for c in fk.target_columns):
+    if any(target.column(c) is None or target.column(c).generated for c in fk.target_columns):
         return False
     if sorted(fk.target_columns) not in [sorted(k) for k in key_column_sets(target)]:
         return False
@@ -661,7 +704,8 @@ def draw_foreign_keys(draw, spec: SpecDraft, table: TableDraft, old: TableDraft 
         columns: list[str] = []
         for target_column in key:
             wanted = target.column(target_column).type
-            reusable = [c.name for c in table.columns if c.type == wanted and c.name not in columns]
+            reusable = [c.name for c in table.columns if c.type == wanted and c.name not in columns
+                        and c.generated is None]
             if reusable and chance(draw, 50):
                 columns.append(draw(st.sampled_from(reusable)))
                 continue
@@ -867,6 +911,7 @@ def spec_drafts(draw, previous: SpecDraft | None = None) -> SpecDraft:
         old = old_tables.get(table.key)
         if old is not None:
             align_foreign_key_types(draw, table, old, spec, enums)
+        draw_generated(draw, table, old, default_schema)
     for table in spec.tables:
         draw_keys(draw, spec, table, old_tables.get(table.key))
     for table in spec.tables:
@@ -941,6 +986,8 @@ def _render_table(spec: SpecDraft, table: TableDraft) -> dict:
                 entry["on_delete"] = fk.on_delete
             if fk.on_update is not None:
                 entry["on_update"] = fk.on_update
+        if column.generated is not None:
+            entry["generated"] = column.generated
         if column.comment is not None:
             entry["comment"] = column.comment
         columns[column.name] = column.type.spelling if entry.keys() == {"type"} and \

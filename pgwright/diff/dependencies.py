@@ -43,9 +43,9 @@ def settle_dependencies(spec: Catalog, live: Catalog,
 def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
                                           operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with each generated column computed from a column whose type the plan
-    changes dropped before the change and added again after it, as PostgreSQL refuses to
-    change the type of a column a generated column uses. A generated column the plan already
-    drops and adds again (a new expression) is only added after the change."""
+    changes dropped before the change and added again after it (generated columns are added
+    after the type changes: ops.AddColumn), as PostgreSQL refuses to change the type of a
+    column a generated column uses."""
     retyped: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for operation in operations:
         if isinstance(operation, ops.AlterColumnType):
@@ -69,18 +69,9 @@ def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
                 continue
             added += [ops.DropColumn(*table.key, column.name, replaced=True,
                                      unless_typed=(used[0], types[used[0]]), generated=True),
-                      ops.AddColumn(*table.key, column, after_type_changes=True)]
+                      ops.AddColumn(*table.key, column)]
             recreated.add((*table.key, column.name))
-
-    def uses_retyped(operation: ops.AddColumn) -> bool:
-        types = retyped.get((operation.schema, operation.table), {})
-        return operation.definition.generated is not None and bool(
-            set(types) & _identifiers(operation.definition.generated))
-
-    return [replace(operation, after_type_changes=True)
-            if isinstance(operation, ops.AddColumn) and uses_retyped(operation)
-            and (operation.schema, operation.table, operation.definition.name) in recreated
-            else operation for operation in operations] + added
+    return operations + added
 
 
 def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
