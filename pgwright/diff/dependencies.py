@@ -176,41 +176,40 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
         if not columns or current is None:
             continue
         schema, name = table.key
-        unchanged = _unchanged
 
-        def because(names, columns=columns) -> str | None:
+        def because(names: set[str], columns: set[str] = columns) -> str | None:
             named = sorted(columns & set(names))
             return (f"generated column {', '.join(named)} is dropped and added again"
                     if named else None)
 
-        for check, found in unchanged(table.checks, current.checks):
+        for check, found in _unchanged(table.checks, current.checks):
             if reason := because(_identifiers(found.expression)):
                 rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
                             ops.AddConstraint(schema, name, check, online=True)]
         keys = [key for key in (table.primary_key,) if key is not None] + list(table.uniques)
         live_keys = [key for key in (current.primary_key,) if key is not None] + list(current.uniques)
-        for key, found in unchanged(keys, live_keys):
+        for key, found in _unchanged(keys, live_keys):
             if reason := because(found.columns):
                 rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
                             ops.AddConstraint(schema, name, key)]
-        for fk, found in unchanged(table.foreign_keys, current.foreign_keys):
+        for fk, found in _unchanged(table.foreign_keys, current.foreign_keys):
             if reason := because(found.columns):
                 rebuilt += [ops.DropForeignKey(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
                             ops.AddForeignKey(schema, name, fk, online=True)]
-        for index, found in unchanged(table.indexes, current.indexes):
+        for index, found in _unchanged(table.indexes, current.indexes):
             names = _identifiers(" ".join([*found.keys, found.where or ""])) | set(found.include)
             if reason := because(names):
                 rebuilt += [ops.DropIndex(schema, index.name, online=True, replaced=True,
                                           rebuilt_because=reason),
                             ops.CreateIndex(schema, name, index, online=True)]
-        for policy, found in unchanged(table.policies, current.policies):
+        for policy, found in _unchanged(table.policies, current.policies):
             if reason := because(_identifiers(f"{found.using or ''} {found.with_check or ''}")):
                 rebuilt += [ops.DropPolicy(schema, name, found, rebuilt_because=reason),
                             ops.CreatePolicy(schema, name, policy, rebuilt=True)]
-        for trigger, found in unchanged(table.triggers, current.triggers):
+        for trigger, found in _unchanged(table.triggers, current.triggers):
             if reason := because({*found.columns, *_identifiers(found.when or "")}):
                 rebuilt += [ops.DropTrigger(schema, name, found.name, replaced=True,
                                             rebuilt_because=reason),
