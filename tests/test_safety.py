@@ -288,6 +288,23 @@ def test_a_new_generated_expression_is_not_destructive_and_keeps_what_rests_on_t
                       ).fetchone() == (1,)
 
 
+def test_a_policy_rebuilt_around_a_generated_column_is_no_access_change(tmp_path, database_url):
+    spec = BASE.replace("      email: text", "      email: text\n"
+                        "      domain: {type: text, generated: \"split_part(email, '@', 2)\"}\n"
+                        "    rls:\n"
+                        "      enabled: true\n"
+                        "      policies:\n"
+                        "        same_domain: {command: select, using: \"domain <> ''\"}")
+    api.push(write(tmp_path, spec), database_url)
+    changed = spec.replace("split_part(email, '@', 2)", "lower(split_part(email, '@', 2))")
+    plan = api.plan(write(tmp_path, changed), database_url)
+    assert {type(o).__name__ for o in plan.operations} >= {"DropPolicy", "CreatePolicy"}
+    assert [o for o in plan.operations if o.security is not None] == []
+    assert not plan.destructive
+    api.push(tmp_path / "schema.yaml", database_url)
+    assert api.plan(tmp_path / "schema.yaml", database_url).is_empty
+
+
 def test_a_validated_foreign_key_given_a_new_on_delete_rule_is_not_counted_again(
         tmp_path, database_url, db):
     api.push(write(tmp_path, WITH_FK), database_url)

@@ -46,15 +46,12 @@ def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
     changes dropped before the change and added again after it (generated columns are added
     after the type changes: ops.AddColumn), as PostgreSQL refuses to change the type of a
     column a generated column uses."""
-    retyped: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for operation in operations:
-        if isinstance(operation, ops.AlterColumnType):
-            retyped[(operation.schema, operation.table)][operation.column] = operation.to_type
+    retyped = _retyped_columns(operations)
     if not retyped:
         return operations
     live_tables = live.tables_by_key()
-    recreated = {(o.schema, o.table, o.column) for o in operations
-                 if isinstance(o, ops.DropColumn) and o.replaced}
+    recreated = {(*table, column) for table, columns in _recreated_columns(operations).items()
+                 for column in columns}
     added: list[ops.Operation] = []
     for table in spec.tables:
         types, current = retyped.get(table.key), live_tables.get(table.key)
@@ -164,10 +161,7 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
     foreign keys, which PostgreSQL would drop silently with the column, and policies and
     triggers, which would stop the drop. The foreign keys of other tables that rest on a key
     dropped here are rebuilt by :func:`rebuilt_foreign_keys`."""
-    recreated: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for operation in operations:
-        if isinstance(operation, ops.DropColumn) and operation.replaced:
-            recreated[(operation.schema, operation.table)].add(operation.column)
+    recreated = _recreated_columns(operations)
     live_tables = live.tables_by_key()
     rebuilt: list[ops.Operation] = []
     for table in spec.tables:
@@ -200,8 +194,7 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
                                                rebuilt_because=reason),
                             ops.AddForeignKey(schema, name, fk, online=True)]
         for index, found in _unchanged(table.indexes, current.indexes):
-            names = _identifiers(" ".join([*found.keys, found.where or ""])) | set(found.include)
-            if reason := because(names):
+            if reason := because(_index_names(found)):
                 rebuilt += [ops.DropIndex(schema, index.name, online=True, replaced=True,
                                           rebuilt_because=reason),
                             ops.CreateIndex(schema, name, index, online=True)]
@@ -230,10 +223,7 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
     ALTER COLUMN TYPE and come back after it, from the spec's text (checks NOT VALID, then
     validated; indexes CONCURRENTLY), rather than be re-created by PostgreSQL from its print.
     Plain-column indexes and keys print back exactly, and are left to PostgreSQL."""
-    retyped: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for operation in operations:
-        if isinstance(operation, ops.AlterColumnType):
-            retyped[(operation.schema, operation.table)].add(operation.column)
+    retyped = _retyped_columns(operations)
     live_tables = live.tables_by_key()
     # what an earlier pass already drops and makes again (around a re-created column)
     dropped = {(o.schema, o.constraint.name) for o in operations
@@ -260,16 +250,38 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
             found = live_indexes.get(index.name)
             if found != index or (found.where is None and _plain_columns(found) is not None):
                 continue  # changed (rebuilt anyway), or plain columns only
-            names = _identifiers(" ".join([*found.keys, found.where or ""])) | set(found.include)
-            if reason := _retyped(columns, names):
+            if reason := _retyped(columns, _index_names(found)):
                 rebuilt += [ops.DropIndex(schema, index.name, online=True, replaced=True,
                                           rebuilt_because=reason),
                             ops.CreateIndex(schema, name, index, online=True)]
     return rebuilt
 
 
-def _retyped(retyped: set[str], names: set[str]) -> str | None:
-    named = sorted(retyped & names)
+def _retyped_columns(operations) -> dict[tuple[str, str], dict[str, str]]:
+    """The columns the plan changes the type of, with their new types, by table."""
+    retyped: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for operation in operations:
+        if isinstance(operation, ops.AlterColumnType):
+            retyped[(operation.schema, operation.table)][operation.column] = operation.to_type
+    return retyped
+
+
+def _recreated_columns(operations) -> dict[tuple[str, str], set[str]]:
+    """The columns the plan drops only to add them again (generated columns), by table."""
+    recreated: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for operation in operations:
+        if isinstance(operation, ops.DropColumn) and operation.replaced:
+            recreated[(operation.schema, operation.table)].add(operation.column)
+    return recreated
+
+
+def _index_names(index: Index) -> set[str]:
+    """The names an index may refer to: in its keys, its predicate and its INCLUDE list."""
+    return _identifiers(" ".join([*index.keys, index.where or ""])) | set(index.include)
+
+
+def _retyped(retyped, names: set[str]) -> str | None:
+    named = sorted(set(retyped) & names)
     return (f"{', '.join(named)} changes type, and PostgreSQL would re-create it from its own "
             "print") if named else None
 
