@@ -146,6 +146,7 @@ def inspect_database(connection, schemas: Sequence[str] | None = None) -> Inspec
         user_types = read_user_types(connection, schemas)
         extras = read_extras(connection, schemas)
     catalog = with_pretty_index_keys(catalog, extras.index_definitions)
+    catalog = with_readable_expressions(connection, catalog)
     serial_columns, sequence_findings = classify_sequences(catalog, extras.sequences)
     draft = catalog_to_spec(catalog, serial_columns=serial_columns, user_types=user_types)
     found = [UnsupportedObject(kind, f"{name}: {detail}" if detail else name)
@@ -189,6 +190,92 @@ def with_pretty_index_keys(catalog: Catalog,
         changed = any(a is not b for a, b in zip(indexes, table.indexes, strict=True))
         tables.append(replace(table, indexes=tuple(indexes)) if changed else table)
     return replace(catalog, tables=tuple(tables))
+
+
+# How the server prints ``column IN ('a', 'b')`` on a varchar column: the column cast to text,
+# compared with ANY of a varchar array cast to text[]. Read back, that text is stored as
+# another expression (the cast moves into each element), so an inspected spec holding it
+# would build a different constraint on a new database. NOT IN prints with <> ALL.
+_NAME = r'(?:[^\W\d][\w$]*|"(?:[^"]|"")+")'
+_VARCHAR_LITERAL = r"'(?:[^']|'')*'::character varying"
+_VARCHAR_IN_LIST = re.compile(
+    rf"\((?P<operand>{_NAME}(?:\.{_NAME})*)\)::text (?P<operator>= ANY|<> ALL) "
+    rf"\(\(ARRAY\[(?P<items>{_VARCHAR_LITERAL}(?:, {_VARCHAR_LITERAL})*)\]\)::text\[\]\)")
+_CAST_TO_VARCHAR = re.compile(r"::character varying(?=, |$)")
+
+
+def readable_in_lists(expression: str) -> str:
+    """``(status)::text = ANY ((ARRAY['a'::character varying])::text[])`` -> ``status IN ('a')``.
+
+    What a person wrote; :func:`with_readable_expressions` keeps it only where the server
+    prints it back exactly as the database holds it.
+    """
+    def written(match: re.Match) -> str:
+        items = _CAST_TO_VARCHAR.sub("", match["items"])
+        operator = "IN" if match["operator"] == "= ANY" else "NOT IN"
+        return f"{match['operand']} {operator} ({items})"
+
+    return _VARCHAR_IN_LIST.sub(written, expression)
+
+
+def with_readable_expressions(connection, catalog: Catalog) -> Catalog:
+    """The catalog with each expression the server prints in a form it does not read back as
+    itself (see :func:`readable_in_lists`) in the form a person writes, wherever the server
+    confirms, by printing it on a stand-in, that it is the very same expression."""
+    from psycopg import Error as DatabaseError
+
+    from pgwright.errors import PlanError
+    from pgwright.introspect.canonical import server_prints
+
+    def readable(table: Table) -> Table:
+        return replace(
+            table,
+            columns=tuple(replace(c, generated=readable_in_lists(c.generated)) if c.generated
+                          else c for c in table.columns),
+            checks=tuple(replace(c, expression=readable_in_lists(c.expression))
+                         for c in table.checks),
+            indexes=tuple(replace(i, where=readable_in_lists(i.where)) if i.where else i
+                          for i in table.indexes),
+            policies=tuple(replace(p, using=p.using and readable_in_lists(p.using),
+                                   with_check=p.with_check and readable_in_lists(p.with_check))
+                           for p in table.policies),
+            triggers=tuple(replace(t, when=readable_in_lists(t.when)) if t.when else t
+                           for t in table.triggers))
+
+    candidates = {}
+    for table in catalog.tables:
+        candidate = readable(table)
+        if candidate != table:
+            candidates[table.key] = candidate
+    if not candidates:
+        return catalog
+    proposed = replace(catalog, tables=tuple(candidates.get(t.key, t) for t in catalog.tables))
+    try:
+        printed = server_prints(connection, proposed, catalog)
+    except (DatabaseError, PlanError):
+        return catalog  # a read-only server, say: the printed text is correct, only less readable
+    live_tables = catalog.tables_by_key()
+    confirmed = {key: _confirmed(candidates[key], printed[key], live_tables[key])
+                 for key in candidates if key in printed}
+    return replace(catalog, tables=tuple(confirmed.get(t.key, t) for t in catalog.tables))
+
+
+def _confirmed(candidate: Table, printed: Table, live: Table) -> Table:
+    """``candidate`` keeping each rewritten expression only where ``printed`` (how the server
+    prints it) equals ``live`` (how the database holds it)."""
+    def pick(candidates, printed_items, live_items, fields):
+        for item, print_, now in zip(candidates, printed_items, live_items, strict=True):
+            same = all(getattr(print_, f) == getattr(now, f) for f in fields)
+            yield item if same else now
+
+    return replace(
+        candidate,
+        columns=tuple(pick(candidate.columns, printed.columns, live.columns, ("generated",))),
+        checks=tuple(pick(candidate.checks, printed.checks, live.checks, ("expression",))),
+        indexes=tuple(pick(candidate.indexes, printed.indexes, live.indexes, ("where",))),
+        policies=tuple(pick(candidate.policies, printed.policies, live.policies,
+                            ("using", "with_check"))),
+        triggers=tuple(pick(candidate.triggers, printed.triggers, live.triggers, ("when",))))
 
 
 def classify_sequences(catalog: Catalog, sequences: Iterable[SequenceRow]

@@ -280,18 +280,61 @@ def _shared_sql(plan: _Plan) -> list[str]:
 
 
 def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
-    """The spec with every expression that can be compared to the live one in server form."""
+    """The spec with every expression that can be compared to the live one in server form.
+
+    The server's print of an expression is not always a fixed point. ``status IN ('a')`` on
+    a varchar column prints as ``(status)::text = ANY ((ARRAY['a'::character varying])::text[])``;
+    that text, read back (from an inspected spec, or from pg_dump's output), is stored as
+    another expression, with the cast moved into each element, and prints differently. So
+    where the spec's print still differs from the live text, both are printed once more: two
+    texts whose prints meet are the same expression, and the spec then compares as the live
+    text.
+    """
     live_tables = live.tables_by_key()
-    needs = [need for table in spec.tables
-             if table.key in live_tables and (need := _needs(table, live_tables[table.key]))]
+    needs = _all_needs(spec, live)
     if not needs:
         return spec
+    printed = _print_on_server(connection, spec, live, needs)
+    unequal = [still for need in needs
+               if (still := _needs(printed[need.table.key], live_tables[need.table.key]))]
+    if unequal:
+        spec_printed = replace(spec, tables=tuple(printed.get(t.key, t) for t in spec.tables))
+        twice = _print_on_server(connection, spec_printed, live, unequal)
+        live_again = _print_on_server(
+            connection, live, live, [replace(need, table=live_tables[need.table.key])
+                                     for need in unequal])
+        for need in unequal:
+            key = need.table.key
+            printed[key] = _as_live_where_same(need, [printed[key], twice[key]],
+                                               live_again[key], live_tables[key])
+    canonical = {need.table.key: _keep_written(need.table, printed[need.table.key]) for need in needs}
+    return replace(spec, tables=tuple(canonical.get(t.key, t) for t in spec.tables))
+
+
+def _all_needs(spec: Catalog, live: Catalog) -> list[_StandIn]:
+    live_tables = live.tables_by_key()
+    return [need for table in spec.tables
+            if table.key in live_tables and (need := _needs(table, live_tables[table.key]))]
+
+
+def server_prints(connection, spec: Catalog, live: Catalog) -> dict:
+    """``{table key: table}`` for each table of ``spec`` whose expressions are not the live
+    text: the table with those expressions as the server prints them (once, no second pass)."""
+    needs = _all_needs(spec, live)
+    return _print_on_server(connection, spec, live, needs) if needs else {}
+
+
+def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_StandIn]) -> dict:
+    """Each needing table with the expressions ``needs`` names as the server prints them."""
     plan = _plan_stand_ins(needs)
     # pg_temp goes last, so unqualified names in expressions find the real tables first.
     search_path = ", ".join([*(quote_ident(s) for s in spec.schema_names), "pg_temp"])
     names = _stand_in_names(plan.own)
     own_batches = [_stand_in_sql(number, name, stand_in)
                    for number, (name, stand_in) in enumerate(zip(names, plan.own, strict=True))]
+    stand_ins = [*_shared_sql(plan), *(s for batch in own_batches for s in batch)]
+    if not stand_ins:  # nothing to print: a live column without the default the spec gives it
+        return {need.table.key: need.table for need in needs}
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
         connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
@@ -299,8 +342,7 @@ def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
             connection.execute(statement)
         try:
             with connection.transaction():
-                connection.execute(";\n".join(
-                    [*_shared_sql(plan), *(s for batch in own_batches for s in batch)]))
+                connection.execute(";\n".join(stand_ins))
         except Exception:
             # Say which table's expression the server rejected, building each on its own.
             _raise_precise_errors(connection, needs, [
@@ -315,10 +357,43 @@ def canonicalize(connection, spec: Catalog, live: Catalog) -> Catalog:
     printed_shared = _PrintedShared.read(plan, printed, temp_schema)
     own = {need.table.key: _apply(number, need, printed[(temp_schema, names[number])])
            for number, need in enumerate(plan.own)}
-    canonical = {need.table.key: _keep_written(
-                     need.table, printed_shared.apply(need, own.get(need.table.key, need.table)))
-                 for need in needs}
-    return replace(spec, tables=tuple(canonical.get(t.key, t) for t in spec.tables))
+    return {need.table.key: printed_shared.apply(need, own.get(need.table.key, need.table))
+            for need in needs}
+
+
+def _as_live_where_same(need: _StandIn, spec_prints: list[Table], live_print: Table,
+                        live: Table) -> Table:
+    """The spec's table as first printed (``spec_prints[0]``), with each expression ``need``
+    names taking the live text where one of the spec's prints equals the live text's print."""
+    printed = spec_prints[0]
+
+    def same(get) -> bool:
+        return any(get(table) == get(live_print) for table in spec_prints)
+
+    def columns():
+        for column in printed.columns:
+            if column.name in need.columns:
+                name, now = column.name, live.column(column.name)
+                if column.default is not None and same(lambda t: t.column(name).default):
+                    column = replace(column, default=now.default)
+                if column.generated is not None and same(lambda t: t.column(name).generated):
+                    column = replace(column, generated=now.generated)
+            yield column
+
+    def named(kind: str, wanted: frozenset[str], fields: tuple[str, ...]):
+        now = {item.name: item for item in getattr(live, kind)}
+        for item in getattr(printed, kind):
+            if item.name in wanted and same(lambda t, name=item.name: tuple(
+                    getattr(other, f) for other in getattr(t, kind) if other.name == name
+                    for f in fields)):
+                item = replace(item, **{f: getattr(now[item.name], f) for f in fields})
+            yield item
+
+    return replace(printed, columns=tuple(columns()),
+                   checks=tuple(named("checks", need.checks, ("expression",))),
+                   indexes=tuple(named("indexes", need.indexes, ("keys", "where"))),
+                   policies=tuple(named("policies", need.policies, ("using", "with_check"))),
+                   triggers=tuple(named("triggers", need.triggers, ("when",))))
 
 
 def _keep_written(written: Table, canonical: Table) -> Table:
