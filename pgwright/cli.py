@@ -479,10 +479,12 @@ def psql(database_url, psql_args) -> int:
     """Open psql on the project's database; arguments go to psql (-c, -f, ...)."""
     import subprocess
 
-    from pgwright.connect import find_psql, resolve_database_url
+    from pgwright.connect import find_psql, psql_invocation, resolve_database_url
 
     url = resolve_database_url(database_url, Path("."))
-    return subprocess.call([find_psql(), url, *psql_args])
+    # the password goes in psql's environment: its command line is visible to every user
+    command, environment = psql_invocation(url, find_psql(), psql_args)
+    return subprocess.call(command, env=environment)
 
 
 if __name__ == "__main__":  # pragma: no cover
