@@ -447,6 +447,7 @@ def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
     Exit 0 when every reference holds, 2 when orphans exist. Prints the SQL of each check.
     """
     from pgwright import api
+    from pgwright.names import sql_comment
     from pgwright.render.plan import findings_json
 
     results = api.orphans(spec_path, _project(spec_path, database_url, migrations_dir).url())
@@ -459,9 +460,10 @@ def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
         for result in results:
             status = f"{result.count} orphan(s)" if result.count else "clean"
             samples = ", ".join(str(row[0]) if len(row) == 1 else str(row) for row in result.samples)
-            click.echo(f"-- {result.check.table} {result.check.constraint}: {status}"
-                       + (f" (e.g. {samples})" if samples else "")
-                       + f"\n-- {result.check.description}\n{result.check.count_sql};\n")
+            heading = f"{result.check.table} {result.check.constraint}: {status}" \
+                + (f" (e.g. {samples})" if samples else "")
+            click.echo(f"{sql_comment(heading)}\n{sql_comment(result.check.description)}\n"
+                       f"{result.check.count_sql};\n")
         total = sum(r.count for r in results)
         _say(f"{len(results)} reference check(s), {total} orphan row(s)",
              "red" if total else "green")
@@ -477,10 +479,12 @@ def psql(database_url, psql_args) -> int:
     """Open psql on the project's database; arguments go to psql (-c, -f, ...)."""
     import subprocess
 
-    from pgwright.connect import find_psql, resolve_database_url
+    from pgwright.connect import find_psql, psql_invocation, resolve_database_url
 
     url = resolve_database_url(database_url, Path("."))
-    return subprocess.call([find_psql(), url, *psql_args])
+    # the password goes in psql's environment: its command line is visible to every user
+    command, environment = psql_invocation(url, find_psql(), psql_args)
+    return subprocess.call(command, env=environment)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -92,3 +92,27 @@ def find_psql() -> str:
     except ImportError:
         raise ConnectionFailed("psql was not found on PATH") from None
     return str(POSTGRES_BIN_PATH / "psql")
+
+
+def psql_invocation(url: str, psql: str, arguments=()) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that open ``psql`` on ``url``, with the password
+    (from the URL's user part or its ``password=`` parameter) in PGPASSWORD, never on the
+    command line, where any local user reads it with ``ps``.
+
+    >>> argv, env = psql_invocation("postgresql://app:s3cret@db:5433/shop?sslmode=require", "psql")
+    >>> argv, env["PGPASSWORD"]
+    (['psql', 'dbname=shop host=db port=5433 sslmode=require user=app'], 's3cret')
+    """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    try:
+        parameters = conninfo_to_dict(plain_url(url))
+    except Exception as error:  # psycopg.ProgrammingError: a malformed URL
+        raise ConnectionFailed(f"cannot read the database URL {redact(url)}: "
+                               f"{redact(str(error)).strip()}") from None
+    password = parameters.pop("password", None)
+    environment = dict(os.environ)
+    if password is not None:
+        environment["PGPASSWORD"] = str(password)
+    conninfo = make_conninfo(**{key: str(value) for key, value in sorted(parameters.items())})
+    return [psql, conninfo, *arguments], environment

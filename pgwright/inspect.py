@@ -53,6 +53,7 @@ from pgwright.model import (
 )
 from pgwright.names import (
     default_constraint_name,
+    escape_control_characters,
     make_object_name,
     quote_ident,
     quote_literal,
@@ -442,9 +443,7 @@ class _SpecWriter:
         if function.security_definer:
             entry["security"] = "definer"
         if function.search_path is not None:
-            entry["search_path"] = function.search_path
-            if function.search_path == '""':
-                self.note("function option", f"{_signature(function)}: SET search_path = ''")
+            entry["search_path"] = ", ".join(spec_name(schema) for schema in function.search_path)
         if function.arguments:
             arguments = [_FlowMap({"name": a.name, "type": self.types.function_type(a.type)}
                                   if a.name else {"type": self.types.function_type(a.type)})
@@ -1036,7 +1035,7 @@ def _write_mapping(out: list[str], mapping: dict, indent: int, path: tuple,
     pad = " " * indent
     for key, value in mapping.items():
         for line in comments.get(path + (key,), ()):
-            out.append(f"{pad}# {line}")
+            out.append(f"{pad}# {escape_control_characters(line)}")  # a name in it may hold \n
         head = f"{pad}{_scalar(key)}:"
         if isinstance(value, _FlowMap | _FlowList):
             out.append(f"{head} {_flow(value)}")

@@ -225,7 +225,8 @@ class Function:
     body: str  # compared without surrounding whitespace
     volatility: str = "volatile"  # volatile | stable | immutable
     security_definer: bool = False
-    search_path: str | None = None
+    # The schemas of SET search_path, unquoted; () for SET search_path = '', None for no SET.
+    search_path: tuple[str, ...] | None = None
     comment: str | None = None
     # The body exactly as written (spec) or stored (prosrc): what CREATE FUNCTION is given,
     # so a function round-trips byte for byte; surrounding whitespace is not a change.

@@ -132,3 +132,68 @@ def default_constraint_name(table: str, columns: tuple[str, ...], label: str) ->
 def truncate_identifier(name: str) -> str:
     """What the server does to an over-long identifier: cut it at 63 bytes."""
     return _truncate_bytes(name, MAX_IDENTIFIER_BYTES)
+
+
+# Characters that end a line or steer what a reader sees, where a name or a comment is
+# printed: C0 and C1 controls (newline, carriage return, escape, NUL...), the Unicode line
+# and paragraph separators, and the bidirectional embeddings, overrides and isolates.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def is_control_character(char: str) -> bool:
+    """True for a character no name may hold and no comment may print as it is.
+
+    >>> is_control_character("\\n"), is_control_character("é")
+    (True, False)
+    """
+    import unicodedata
+
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in ``text``, in order, each once."""
+    if text.isprintable():  # the common case, in C: no control character and no separator
+        return []
+    return list(dict.fromkeys(char for char in text if is_control_character(char)))
+
+
+def escape_control_characters(text: str) -> str:
+    r"""``text`` on one line: each control character written as an escape (``\n``, ``\x1b``,
+    ``\u2028``); every other character, backslashes included, as it is.
+
+    >>> print(escape_control_characters("evil\nDROP TABLE victim;"))
+    evil\nDROP TABLE victim;
+    """
+    if not control_characters(text):
+        return text
+    return "".join(_escaped(char) if is_control_character(char) else char for char in text)
+
+
+def _escaped(char: str) -> str:
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def sql_comment(text: str) -> str:
+    r"""A ``--`` comment line saying ``text``: the one way pgwright writes SQL comments.
+
+    A newline in a name would end the comment, and what follows would run as SQL; here it
+    is written as ``\n``, so the comment stays one line whatever it quotes.
+
+    >>> print(sql_comment("+ add column public.orgs.evil\nDROP TABLE victim;"))
+    -- + add column public.orgs.evil\nDROP TABLE victim;
+    """
+    return f"-- {escape_control_characters(text)}".rstrip()
+
+
+def search_path_sql(schemas: tuple[str, ...]) -> str:
+    """The value of ``SET search_path = ...``: each schema quoted, or '' for an empty path.
+
+    >>> print(search_path_sql(("$user", "public", "Billing")))
+    "$user", public, "Billing"
+    """
+    return ", ".join(quote_ident(schema) for schema in schemas) or quote_literal("")

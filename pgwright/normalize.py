@@ -140,6 +140,9 @@ class ParsedType:
 
 
 _WORD = re.compile(r"[^\W\d][\w$]*")
+# What PostgreSQL takes between a type's parentheses: simple constants or identifiers
+# (varchar(20), numeric(12, 2), geometry(Point, 4326)), here integers and plain words.
+_TYPE_MODIFIER = re.compile(r"[+-]?\d+|[^\W\d]\w*", re.ASCII)
 
 
 def _type_tokens(text: str) -> list[tuple[str, str]] | None:
@@ -253,7 +256,10 @@ def parse_type(text: str) -> ParsedType | None:
                 break
     args = None
     if position < len(tokens) and tokens[position][0] == "args":
-        args = ",".join(part.strip() for part in tokens[position][1].split(","))
+        modifiers = [part.strip() for part in tokens[position][1].split(",")]
+        if not all(_TYPE_MODIFIER.fullmatch(modifier) for modifier in modifiers):
+            return None
+        args = ",".join(modifiers)
         position += 1
     if keyword and base in ("time without time zone", "timestamp without time zone"):
         head = base.split()[0]
@@ -314,6 +320,25 @@ def canonical_type(text: str, resolve: Callable[[str], str | None]) -> str | Non
     return parsed.render(resolved)
 
 
+def type_sql(text: str, resolve: Callable[[str], str | None]) -> str | None:
+    """A spec type as SQL, built from its parsed form, never from the text as written: the
+    canonical type when it is known, else the user type's name quoted (for the database to
+    resolve); None when ``text`` is not a type name.
+
+    >>> type_sql("varchar(20)[]", lambda name: None), type_sql('app."Order Status"', lambda name: None)
+    ('character varying(20)[]', 'app."Order Status"')
+    """
+    parsed = parse_type(text)
+    if parsed is None:
+        return None
+    canonical = canonical_type(text, resolve)
+    if canonical is not None:
+        return canonical
+    if parsed.schema is None:
+        return parsed.render(quote_ident(parsed.name))
+    return parsed.render(qualified_type_name(parsed.schema, parsed.name))
+
+
 def split_names(text: str, separator: str = ".") -> list[str] | None:
     """Names separated by ``separator`` (dots by default), each bare (taken as written,
     surrounding spaces dropped) or, when it starts with a double quote, quoted as in SQL (for
@@ -345,6 +370,23 @@ def split_names(text: str, separator: str = ".") -> list[str] | None:
         if position >= len(text):
             return names
         position += 1  # the separator
+
+
+def parse_search_path(text: str) -> tuple[str, ...] | None:
+    """The schemas of a search_path, as ``SET search_path`` takes it and proconfig stores it:
+    names separated by commas, each bare (taken as written) or double-quoted; () for the
+    empty path (written ``''`` or ``""``); None when a name is empty or a quote is not closed.
+
+    >>> parse_search_path('"$user", public, "Billing Data"')
+    ('$user', 'public', 'Billing Data')
+    >>> parse_search_path('""')
+    ()
+    """
+    stripped = text.strip()
+    if stripped in ("", '""', "''"):
+        return ()
+    names = split_names(stripped, ",")
+    return tuple(names) if names is not None else None
 
 
 def split_qualified(name: str, default_schema: str) -> tuple[str, str]:

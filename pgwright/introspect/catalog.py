@@ -33,7 +33,7 @@ from pgwright.model import (
     Trigger,
     UniqueConstraint,
 )
-from pgwright.normalize import closing_parenthesis, split_top_level
+from pgwright.normalize import closing_parenthesis, parse_search_path, split_top_level
 
 # The catalog queries read columns that PostgreSQL 13 added (pg_trigger.tgparentid).
 OLDEST_SERVER_VERSION = 130000
@@ -208,10 +208,14 @@ _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 def _function(row) -> Function:
     (schema, name, argument_names, argument_types, returns, language, volatility, definer,
      config, body, comment) = row
-    search_path = next((item.partition("=")[2] for item in config or ()
-                        if item.startswith("search_path=")), None)
-    if search_path == '""':
-        search_path = ""  # SET search_path = '' is stored as an empty identifier
+    setting = next((item.partition("=")[2] for item in config or ()
+                    if item.startswith("search_path=")), None)
+    search_path = None
+    if setting is not None:
+        # stored with each schema quoted as needed; SET search_path = '' is stored as ""
+        search_path = parse_search_path(setting)
+        if search_path is None:  # not as the server writes it: kept whole, as one name
+            search_path = (setting,)
     return Function(
         schema=schema, name=name,
         arguments=tuple(FunctionArgument(n, t) for n, t in

@@ -23,7 +23,7 @@ from pgwright.model import (
     UniqueConstraint,
     as_written,
 )
-from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal
+from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal, search_path_sql
 
 SERIAL_FOR = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 
@@ -151,18 +151,22 @@ def function_signature(schema: str, name: str, argument_types) -> str:
     return f"{qualified(schema, name)}({', '.join(argument_types)})"
 
 
+VOLATILITY_SQL = {"volatile": "VOLATILE", "stable": "STABLE", "immutable": "IMMUTABLE"}
+
+
 def create_function_sql(function: Function) -> str:
-    """CREATE OR REPLACE FUNCTION, with the body dollar-quoted exactly as the spec has it."""
+    """CREATE OR REPLACE FUNCTION, with the body dollar-quoted exactly as the spec has it.
+    Its types come parsed (``function_type_sql``); its search_path, a schema at a time."""
     arguments = ", ".join(f"{quote_ident(a.name)} {a.type}" if a.name else a.type
                           for a in function.arguments)
     lines = [f"CREATE OR REPLACE FUNCTION {qualified(function.schema, function.name)}({arguments})",
              f"RETURNS {function.returns}",
              f"LANGUAGE {quote_ident(function.language)}",
-             function.volatility.upper()]
+             VOLATILITY_SQL[function.volatility]]
     if function.security_definer:
         lines.append("SECURITY DEFINER")
     if function.search_path is not None:
-        lines.append(f"SET search_path = {function.search_path or quote_literal('')}")
+        lines.append(f"SET search_path = {search_path_sql(function.search_path)}")
     source = function.source if function.source is not None else f"\n{function.body}\n"
     lines.append("AS " + dollar_quote(source, tag="function"))
     return "\n".join(lines)

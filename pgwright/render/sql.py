@@ -14,7 +14,15 @@ from functools import singledispatch
 from pgwright import ops
 from pgwright.checks import guard_sql, orphan_condition
 from pgwright.model import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
-from pgwright.names import dollar_quote, qualified, quote_ident, quote_literal, truncate_identifier
+from pgwright.names import (
+    dollar_quote,
+    escape_control_characters,
+    qualified,
+    quote_ident,
+    quote_literal,
+    sql_comment,
+    truncate_identifier,
+)
 from pgwright.render.ddl import (
     column_definition,
     constraint_clause,
@@ -66,14 +74,15 @@ def render_script(statements: list[Statement], header: str = "") -> str:
     """A SQL script runnable by pgwright's runner, by Alembic, or by ``psql -f``.
 
     A statement that cannot run inside a transaction block (CREATE INDEX CONCURRENTLY,
-    a VALIDATE meant not to hold locks) is marked; the runner commits before it.
+    a VALIDATE meant not to hold locks) is marked; the runner commits before it. Comments
+    name objects, so they go through :func:`~pgwright.names.sql_comment`: a name cannot end one.
     """
     parts = [header.rstrip() + "\n"] if header else []
     for statement in statements:
         if statement.comment:
-            parts.append(f"-- {statement.comment}")
+            parts.append(sql_comment(statement.comment))
         if statement.destructive:
-            parts.append(f"{DESTRUCTIVE_MARKER} {statement.why_destructive}")
+            parts.append(f"{DESTRUCTIVE_MARKER} {escape_control_characters(statement.why_destructive)}")
         if not statement.transactional:
             parts.append(NO_TRANSACTION_MARKER)
         parts.append(statement.sql.rstrip() + ";\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pgwright.errors import Problem, SpecError
+from pgwright.names import escape_control_characters
 
 if TYPE_CHECKING:
     from pgwright.spec.reading import TableEntry
@@ -55,13 +56,15 @@ class SpecDocument:
 
 
 def format_path(path: KeyPath) -> str:
-    """``("tables", "orders", "indexes", 0)`` -> ``tables.orders.indexes[0]``."""
+    """``("tables", "orders", "indexes", 0)`` -> ``tables.orders.indexes[0]``; a newline or
+    other control character in a key is written as an escape (``\\n``), so the path prints on
+    one line."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            text += ("." if text else "") + escape_control_characters(str(part))
     return text
 
 

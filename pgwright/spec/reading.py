@@ -41,6 +41,16 @@ def extension_entries(data: dict) -> list[tuple[str, str | None]]:
     return [(name, None) for name in extensions]
 
 
+def extension_entries_with_paths(data: dict) -> list[tuple[str, str | None, KeyPath]]:
+    """(name, schema, path) of each extension: the list entry, or the mapping's key."""
+    extensions = data.get("extensions") or []
+    if isinstance(extensions, dict):
+        return [(str(name), None if (entry or {}).get("schema") is None
+                 else str(entry["schema"]), ("extensions", name))
+                for name, entry in extensions.items()]
+    return [(str(name), None, ("extensions", index)) for index, name in enumerate(extensions)]
+
+
 def split_key(key: str, default_schema: str) -> tuple[str, str]:
     if "." in key:
         schema, _, name = key.partition(".")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from pgwright.errors import Problem, SpecError
 from pgwright.model import (
     Function,
     FunctionArgument,
@@ -12,7 +14,7 @@ from pgwright.model import (
     RowLevelSecurity,
     Trigger,
 )
-from pgwright.normalize import canonical_type
+from pgwright.normalize import parse_search_path, type_sql
 from pgwright.spec.document import KeyPath
 from pgwright.spec.reading import split_key
 
@@ -26,9 +28,45 @@ def declared_roles(data: dict) -> list[str]:
     return [str(role) for role in data.get("roles") or []]
 
 
-def normalize_search_path(text: str) -> str:
-    """``public,extensions`` -> ``public, extensions``: how proconfig stores it."""
-    return ", ".join(part.strip() for part in str(text).split(","))
+def read_search_path(text: str, origin: str | None = None) -> tuple[str, ...]:
+    """The schemas of a function's ``search_path:``, as written: ``public, extensions``,
+    ``"$user", public``; each bare name is taken as written, case included (validation
+    checks each one is a schema name)."""
+    schemas = parse_search_path(str(text))
+    if schemas is None:  # validation reports it with a suggestion; never left out silently
+        raise SpecError([Problem(f"'{text}' is not a list of schema names", path=origin or "")])
+    return schemas
+
+
+# Pseudo-types a function may take or return besides the real types; the server prints them
+# bare. A result may also be void or trigger, or a set: setof <type>.
+POLYMORPHIC_TYPES = frozenset("""
+    anyelement anyarray anynonarray anyenum anyrange anymultirange anycompatible
+    anycompatiblearray anycompatiblenonarray anycompatiblerange anycompatiblemultirange record
+""".split())
+RESULT_ONLY_TYPES = frozenset({"void", "trigger"})
+_SETOF = re.compile(r"setof\s+", re.IGNORECASE)
+
+
+def function_type_sql(text: str, resolve: Callable[[str], str | None],
+                      result: bool = False) -> str | None:
+    """The SQL of a function's argument type (or, with ``result``, its result type), built
+    from its parsed form as a column's type is; None when ``text`` is not such a type.
+
+    >>> function_type_sql("setof varchar(20)", lambda name: None, result=True)
+    'SETOF character varying(20)'
+    >>> function_type_sql("integer LANGUAGE sql AS $x$ select 1 $x$", lambda name: None) is None
+    True
+    """
+    text = str(text).strip()
+    word = text.lower()
+    if word in POLYMORPHIC_TYPES or (result and word in RESULT_ONLY_TYPES):
+        return word
+    setof = _SETOF.match(text)
+    if result and setof:
+        element = function_type_sql(text[setof.end():], resolve)
+        return None if element is None else f"SETOF {element}"
+    return type_sql(text, resolve)
 
 
 def function_entries(data: dict, schemas: list[str]) -> list[tuple[str, str, dict, KeyPath]]:
@@ -47,23 +85,23 @@ def function_entries(data: dict, schemas: list[str]) -> list[tuple[str, str, dic
 
 def read_function(schema: str, name: str, raw: dict, resolve: Callable[[str], str | None],
                   origin: str | None = None) -> Function:
-    def type_of(text: str) -> str:
-        if str(text).strip().lower() == "trigger":
-            return "trigger"
-        if str(text).strip().lower().startswith("setof "):
-            return "SETOF " + type_of(str(text).strip()[6:])
-        return canonical_type(str(text), resolve) or str(text)
+    def type_of(text: str, result: bool = False) -> str:
+        sql = function_type_sql(text, resolve, result)
+        if sql is None:  # validation reports it with a suggestion; never rendered as written
+            raise SpecError([Problem(f"'{text}' is not a type", path=origin or "")])
+        return sql
 
     arguments = tuple(FunctionArgument(str(a.get("name", "")), type_of(a["type"]))
                       for a in raw.get("args") or [])
     search_path = raw.get("search_path")
     return Function(
-        schema=schema, name=name, arguments=arguments, returns=type_of(raw.get("returns", "void")),
+        schema=schema, name=name, arguments=arguments,
+        returns=type_of(raw.get("returns", "void"), result=True),
         language=str(raw.get("language", "sql")).lower(), body=str(raw.get("body", "")).strip(),
         source=str(raw.get("body", "")),
         volatility=str(raw.get("volatility", "volatile")).lower(),
         security_definer=raw.get("security", "invoker") == "definer",
-        search_path=normalize_search_path(search_path) if search_path is not None else None,
+        search_path=read_search_path(search_path, origin) if search_path is not None else None,
         comment=raw.get("comment") or None, origin=origin,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pgwright.errors import Problem, SpecError
 from pgwright.gcpause import without_collector
 from pgwright.model import (
     Catalog,
@@ -29,10 +30,10 @@ from pgwright.model import (
 from pgwright.names import make_object_name, quote_ident, quote_literal
 from pgwright.normalize import (
     EXTENSION_TYPES,
-    canonical_type,
     parse_type,
     qualified_type_name,
     split_top_level,
+    type_sql,
 )
 from pgwright.spec.document import SpecDocument, format_path
 from pgwright.spec.reading import (
@@ -141,7 +142,10 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
 
 def _column(document, table_name: str, schema: str, entry, resolve: TypeResolver) -> Column:
     parsed = parse_type(entry.type)
-    column_type = canonical_type(entry.type, resolve) or entry.type
+    column_type = type_sql(entry.type, resolve)
+    if column_type is None:  # validation reports it; a type is never rendered as written
+        raise SpecError([Problem(f"'{entry.type}' is not a type name",
+                                 path=_origin(document, entry.path))])
     default = _default_text(entry.default)
     if parsed is not None and parsed.serial:
         # serial is integer + an owned sequence; the server prints its default like this.

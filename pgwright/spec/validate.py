@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 
 from pgwright.errors import Problem
-from pgwright.names import MAX_IDENTIFIER_BYTES, quote_ident
+from pgwright.names import MAX_IDENTIFIER_BYTES, control_characters, escape_control_characters, quote_ident
 from pgwright.normalize import (
     EXTENSION_TYPES,
     INTEGER_TYPES,
@@ -30,6 +30,7 @@ from pgwright.normalize import (
     canonical_type,
     comparable_types,
     embedding_problem,
+    parse_search_path,
     parse_type,
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
@@ -37,12 +38,19 @@ from pgwright.spec.reading import (
     RawForeignKey,
     column_entries,
     enum_entries,
+    extension_entries_with_paths,
     managed_schemas,
     parse_reference,
     primary_key_entry,
     relation_names,
     split_key,
     unique_entries,
+)
+from pgwright.spec.security import (
+    POLYMORPHIC_TYPES,
+    RESULT_ONLY_TYPES,
+    function_entries,
+    function_type_sql,
 )
 
 
@@ -628,6 +636,7 @@ def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()
         _check_row_level_security(context, table)
         _check_triggers(context, table, functions)
     _check_relation_names(context, tables)
+    _check_values_reaching_sql(context, enums)
     return context.problems
 
 
@@ -639,6 +648,8 @@ def _check_identifier(context: _Context, path: KeyPath, name: str, what: str) ->
             context.error(path, f"the {what} is empty")
     elif "\x00" in name:
         context.error(path, f"the {what} contains a NUL character, which PostgreSQL does not allow")
+    elif what.endswith("name") and (controls := control_characters(name)):
+        _report_control_characters(context, path, name, what, controls)
     elif (size := len(name.encode())) > MAX_IDENTIFIER_BYTES:
         limit = "cuts names at" if what.endswith("name") else "allows at most"
         context.error(path, f"the {what} is {size} bytes long; PostgreSQL {limit} "
@@ -1179,3 +1190,132 @@ def _check_triggers(context: _Context, table,
                           "use before or after")
         if "when" in trigger:
             _check_expression(context, path + ("when",), trigger["when"])
+
+
+# ------------------------------------------------------------ values that reach SQL as names
+
+# Each value below reaches SQL as a name or a type, never as text to paste: it must read as
+# one, or it is refused here, with its line, before a statement is built from it.
+
+
+def _check_values_reaching_sql(context: _Context, enums) -> None:
+    _check_roles(context)
+    _check_extensions(context)
+    for _, _, raw, path in function_entries(context.document.data, context.schemas):
+        for index, argument in enumerate(raw.get("args") or []):
+            _check_function_type(context, path + ("args", index, "type"), argument.get("type"),
+                                 enums, result=False)
+        if "returns" in raw:
+            _check_function_type(context, path + ("returns",), raw["returns"], enums, result=True)
+        if "search_path" in raw:
+            _check_search_path(context, path + ("search_path",), str(raw["search_path"]))
+    _check_nul_characters(context, context.document.data, ())
+
+
+def _report_control_characters(context: _Context, path: KeyPath, name: str, what: str,
+                               controls: list[str]) -> None:
+    shown = ", ".join(escape_control_characters(char) for char in controls)
+    context.error(path, f"the {what} '{escape_control_characters(name)}' holds a control "
+                  f"character ({shown}): names are printed in migration comments and messages, "
+                  "where it would break the line", "rename it without control characters")
+
+
+def _check_roles(context: _Context) -> None:
+    for index, role in enumerate(context.document.data.get("roles") or []):
+        _check_identifier(context, ("roles", index), str(role), "role name")
+
+
+# As PostgreSQL checks an extension's name (check_valid_extension_name) and as the names of
+# real extensions go: pgcrypto, pg_trgm, uuid-ossp, postgis_topology.
+_EXTENSION_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?")
+_PLAIN_SCHEMA_NAME = re.compile(r"[^\W\d][\w$]*")
+
+
+def _check_extensions(context: _Context) -> None:
+    for name, schema, path in extension_entries_with_paths(context.document.data):
+        if not _EXTENSION_NAME.fullmatch(name) or "--" in name:
+            context.error(path, f"'{escape_control_characters(name)}' is not an extension name",
+                          "write the name as pg_available_extensions lists it, such as "
+                          "pgcrypto, pg_trgm or uuid-ossp")
+        if schema is None:
+            continue
+        schema_path = path + ("schema",)
+        problems = len(context.problems)
+        _check_identifier(context, schema_path, schema, "schema name")
+        if len(context.problems) == problems and schema not in context.schemas \
+                and not _PLAIN_SCHEMA_NAME.fullmatch(schema):
+            # A schema the spec does not manage must exist already, under a name as plain as
+            # the ones extensions go into; any other name is a schema for pgwright to create.
+            context.error(schema_path, f"schema '{schema}' of extension {name} is not managed "
+                          "by this spec, and is not a plain name",
+                          "check the name, or add it to schemas: so that pgwright creates it")
+
+
+def _check_function_type(context: _Context, path: KeyPath, text: object, enums,
+                         result: bool) -> None:
+    """A function's argument or result type: parsed as a column's type is (see
+    :func:`~pgwright.spec.security.function_type_sql`), never pasted as written."""
+    text = str(text).strip()
+    what = "result type" if result else "argument type"
+    others = "setof <type>, void or trigger" if result else "a polymorphic type (anyelement)"
+
+    def resolve(key: str) -> str | None:
+        return context.canonical_type(key, enums) if key else None
+
+    if function_type_sql(text, lambda key: None, result) is None:
+        shown = escape_control_characters(text if len(text) <= 60 else text[:57] + "...")
+        hint = f"write a type as for a column (integer, text[], app.status), or {others}"
+        if result and text.lower().startswith("table"):
+            hint = "returns: table(...) is not supported; return setof a composite type"
+        context.error(path, f"the {what} '{shown}' is not a type", hint)
+        return
+    word = text.lower()
+    element = re.sub(r"(?i)^setof\s+", "", text) if result else text
+    if word in POLYMORPHIC_TYPES or (result and word in RESULT_ONLY_TYPES) \
+            or element.lower() in POLYMORPHIC_TYPES:
+        return
+    parsed = parse_type(element)
+    if parsed.builtin or resolve(element) is not None:
+        return
+    if parsed.schema is None and "." in (parsed.name or ""):
+        context.error(path, f"the type name {element} holds a dot, so it must be qualified",
+                      f"write {quote_ident(context.schemas[0])}.{element}")
+    elif parsed.schema is None and parsed.base.lower() not in EXTENSION_TYPES:
+        context.error(path, f"unknown {what} '{element}'",
+                      _suggest_type(parsed.base.lower(), enums)
+                      or "declare it under enums, or qualify it with its schema")
+
+
+def _check_search_path(context: _Context, path: KeyPath, text: str) -> None:
+    """A search_path is a list of schema names: each one is quoted where it is rendered,
+    so it has to be a name, not SQL (``public AS $x$ ...; DROP TABLE victim``)."""
+    schemas = parse_search_path(text)
+    if schemas is None:
+        context.error(path, f"'{escape_control_characters(text)}' is not a list of schema names",
+                      'separate schemas with commas, and close the double quotes of a quoted '
+                      'name: public, "my schema"')
+        return
+    for schema in schemas:
+        written_quoted = '"' + schema.replace('"', '""') + '"' in text
+        if written_quoted or schema == "$user" or _PLAIN_SCHEMA_NAME.fullmatch(schema):
+            _check_identifier(context, path, schema, "schema name")
+        else:
+            shown = escape_control_characters(schema if len(schema) <= 60 else schema[:57] + "...")
+            context.error(path, f"'{shown}' is not a schema name",
+                          "separate schemas with commas; write a name that holds spaces or "
+                          'other signs in double quotes: public, "my schema"')
+
+
+def _check_nul_characters(context: _Context, value: object, path: KeyPath) -> None:
+    """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body..."""
+    if isinstance(value, str):
+        if "\x00" in value and not any(problem.path == format_path(path)
+                                       for problem in context.problems):
+            context.error(path, "the value contains a NUL character, which PostgreSQL text "
+                          "cannot hold", "remove the \\0")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_nul_characters(context, item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_nul_characters(context, item, path + (index,))
