@@ -49,7 +49,25 @@ def quote_ident(name: str) -> str:
     """
     if _PLAIN_IDENTIFIER.match(name) and name not in RESERVED_WORDS:
         return name
+    if control_characters(name):
+        return _unicode_escaped_identifier(name)
     return '"' + name.replace('"', '""') + '"'
+
+
+def _unicode_escaped_identifier(name: str) -> str:
+    r"""``U&"evil\000aDROP"``: a name holding control characters (inspect can meet one in a
+    live database) written on one line, so no line of a migration starts inside it."""
+    def escaped(char: str) -> str:
+        if char == "\\":
+            return "\\\\"
+        if char == '"':
+            return '""'
+        if is_control_character(char):
+            code = ord(char)
+            return f"\\{code:04x}" if code <= 0xFFFF else f"\\+{code:06x}"
+        return char
+
+    return 'U&"' + "".join(escaped(char) for char in name) + '"'
 
 
 _SPEC_WORD = re.compile(r"^[^\W\d][\w$]*$")
@@ -73,7 +91,19 @@ def qualified(schema: str, name: str) -> str:
 
 
 def quote_literal(text: str) -> str:
-    """A standard-conforming SQL string literal ('it''s')."""
+    """A standard-conforming SQL string literal ('it''s'); one holding a newline or another
+    control character is an escape string (E'a\\nb'), so it stays on one line."""
+    if control_characters(text):
+        def escaped(char: str) -> str:
+            if char in "\\'":
+                return "\\" + char
+            if not is_control_character(char):
+                return char
+            code = ord(char)
+            return _SHORT_ESCAPES.get(char) or (f"\\u{code:04x}" if code <= 0xFFFF
+                                                else f"\\U{code:08x}")
+
+        return "E'" + "".join(escaped(char) for char in text) + "'"
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -647,7 +647,8 @@ def _check_identifier(context: _Context, path: KeyPath, name: str, what: str) ->
         if what.endswith("name"):  # PostgreSQL accepts an empty enum label, not an empty name
             context.error(path, f"the {what} is empty")
     elif "\x00" in name:
-        context.error(path, f"the {what} contains a NUL character, which PostgreSQL does not allow")
+        context.error(path, f"the {what} contains a NUL character, which PostgreSQL does not allow",
+                      "remove the NUL character (\\0)")
     elif what.endswith("name") and (controls := control_characters(name)):
         _report_control_characters(context, path, name, what, controls)
     elif (size := len(name.encode())) > MAX_IDENTIFIER_BYTES:
@@ -777,7 +778,9 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         column_types[(table.schema, table.name, column.name)] = canonical
         type_path = column.path + (("type",) if column.long_form else ())
         if parsed is None:
-            context.error(type_path, f"'{column.type}' is not a type name")
+            context.error(type_path, f"'{column.type}' is not a type name",
+                          "write a type as PostgreSQL names it: integer, varchar(20), text[], "
+                          "numeric(12,2), or a declared enum")
         elif not parsed.builtin and parsed.schema is None and "." in (parsed.name or ""):
             # user types are looked up by key, which is split at its first dot
             context.error(type_path, f"the type name {column.type} holds a dot, so it must be "
@@ -785,7 +788,9 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         elif canonical is None and not parsed.builtin and "." not in parsed.base \
                 and parsed.base.lower() not in EXTENSION_TYPES:
             context.error(type_path, f"unknown type '{column.type}'",
-                          _suggest_type(parsed.base.lower(), enums))
+                          _suggest_type(parsed.base.lower(), enums)
+                          or "declare it under enums:, or write a PostgreSQL type (integer, "
+                          "text, uuid, ...)")
         if column.identity and column.default is not None:
             context.error(column.path, "a column cannot have both identity and default")
         if column.identity and canonical is not None and canonical not in INTEGER_TYPES:
@@ -915,9 +920,10 @@ def _check_expression(context: _Context, path: KeyPath, expression: str) -> None
     text = embedding_problem(str(expression))
     if text is None:
         return
-    hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text), None)
+    hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text),
+                "write one SQL expression, as it would follow CHECK or DEFAULT")
     if text == "empty expression":
-        context.error(path, "the expression is empty")
+        context.error(path, "the expression is empty", "write the expression, or remove the key")
     else:
         context.error(path, f"not a single SQL expression: {text}", hint)
 
