@@ -20,7 +20,14 @@ from pgwright.errors import (
     Problem,
     UnsafePlanError,
 )
-from pgwright.runner import DEFAULT_LOCK_POLICY, LockPolicy, run_statements
+from pgwright.runner import (
+    DEFAULT_LOCK_POLICY,
+    TRY_LOCK_SQL,
+    UNLOCK_SQL,
+    LockPolicy,
+    holding_migration_lock,
+    run_statements,
+)
 from pgwright.spec import load_valid_spec
 
 if TYPE_CHECKING:
@@ -119,7 +126,11 @@ def push(spec_path: Path | str, database_url: str,
     from pgwright.planning import plan_against
 
     document, _ = load_valid_spec(spec_path)
-    with connect(database_url) as connection:
+    with connect(database_url) as connection, holding_migration_lock(
+            lambda: connection.execute(TRY_LOCK_SQL).fetchone()[0],
+            # a closed session holds no lock: the server released it
+            lambda: connection.closed or connection.execute(UNLOCK_SQL)):
+        # Planned once the lock is held: a push that waited sees what the other one did.
         the_plan = plan_against(connection, document)
         refuse_findings(the_plan)
         if not allow_destructive:

@@ -16,13 +16,19 @@ from pathlib import Path
 from pgwright.connect import plain_url, redact, sqlalchemy_url
 from pgwright.errors import MigrationError
 from pgwright.render.sql import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
-from pgwright.runner import DEFAULT_LOCK_POLICY, SET_LOCK_TIMEOUT, LockPolicy, with_lock_retries
+from pgwright.runner import (
+    DEFAULT_LOCK_POLICY,
+    SET_LOCK_TIMEOUT,
+    TRY_LOCK_SQL,
+    UNLOCK_SQL,
+    LockPolicy,
+    holding_migration_lock,
+    with_lock_retries,
+)
 from pgwright.sqlscript import split_statements
 
 VERSION_SCHEMA = "pgwright"
 VERSION_TABLE = "alembic_version"
-# pg_advisory_lock key shared by every pgwright apply: 'pgwr' as an integer.
-ADVISORY_LOCK_KEY = 0x70677772
 
 _MIGRATION_FILE = re.compile(r"^(?P<revision>\d{4,})_(?P<slug>[a-z0-9_]+)\.sql$")
 
@@ -216,16 +222,21 @@ def apply_migrations(url: str, migrations_dir: Path,
     engine = sqlalchemy_engine(url)
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-            connection.commit()
-            try:
+            def try_lock() -> bool:
+                got = connection.execute(text(TRY_LOCK_SQL)).scalar()
+                connection.commit()  # no transaction, so no snapshot, between two tries
+                return bool(got)
+
+            def unlock() -> None:
+                connection.rollback()
+                connection.execute(text(UNLOCK_SQL))
+                connection.commit()
+
+            # The applied revisions are read once the lock is held (Alembic reads them when
+            # the environment runs), so a second apply finds what the first one did.
+            with holding_migration_lock(try_lock, unlock):
                 with EnvironmentContext(config, script, fn=upgrade, destination_rev="head") as env:
                     _run_on(env, connection, on_version_apply=after_each)
-            finally:
-                connection.rollback()
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"),
-                                   {"key": ADVISORY_LOCK_KEY})
-                connection.commit()
     except MigrationError:
         raise
     except Exception as error:  # the driver's error, with the failing statement

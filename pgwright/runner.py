@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pgwright.errors import MigrationError
@@ -44,6 +45,29 @@ SET_LOCK_TIMEOUT = re.compile(r"^\s*SET\s+lock_timeout\s*(?:=|TO)\s*'([^']*)'", 
 
 
 DEFAULT_LOCK_POLICY = LockPolicy()
+
+# pg_advisory_lock key shared by every pgwright apply and push: 'pgwr' as an integer.
+ADVISORY_LOCK_KEY = 0x70677772
+TRY_LOCK_SQL = f"SELECT pg_catalog.pg_try_advisory_lock({ADVISORY_LOCK_KEY})"
+UNLOCK_SQL = f"SELECT pg_catalog.pg_advisory_unlock({ADVISORY_LOCK_KEY})"
+
+
+@contextmanager
+def holding_migration_lock(try_lock: Callable[[], bool], unlock: Callable[[], None],
+                           poll_seconds: float = 0.1) -> Iterator[None]:
+    """Hold the session-level advisory lock that serializes every apply and push.
+
+    ``try_lock`` runs ``TRY_LOCK_SQL`` in a transaction of its own and ends it. The wait is
+    a poll, not a blocking ``pg_advisory_lock``: a session blocked in that statement holds a
+    snapshot all the while, and CREATE INDEX CONCURRENTLY, run by the session holding the
+    lock, waits for every older snapshot: each would wait for the other (a deadlock).
+    """
+    while not try_lock():
+        time.sleep(poll_seconds)
+    try:
+        yield
+    finally:
+        unlock()
 
 
 def _is_lock_timeout(error: Exception) -> bool:
