@@ -749,8 +749,14 @@ def unwrapped(expression: str) -> str:
     """
     text = expression.strip()
     while text.startswith("(") and closing_parenthesis(text) == len(text) - 1:
-        text = text[1:-1].strip()
+        inner = text[1:-1].strip()
+        if _SUBQUERY_START.match(inner):
+            break  # (SELECT ...) is a scalar subquery: without them it is not an expression
+        text = inner
     return text
+
+
+_SUBQUERY_START = re.compile(r"(?:SELECT|WITH|VALUES|TABLE)\b", re.IGNORECASE)
 
 
 _CAST_LITERAL = re.compile(r"^'(?:[^']|'')*'::(?P<type>.+)$", re.DOTALL)
