@@ -74,9 +74,12 @@ def _is_lock_timeout(error: Exception) -> bool:
     return getattr(error, "sqlstate", None) == "55P03"  # lock_not_available
 
 
-def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: str,
+def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: str | Callable[[], str],
                       attempt_scope: Callable[[], object] | None = None) -> None:
     """Run ``run``; on a lock timeout wait and try again, up to ``policy.retries`` times.
+
+    ``describe`` names what waited, for the message when it gives up (a callable when that
+    is known only then: the statement of a chunk that was running).
 
     ``attempt_scope`` opens what one attempt runs inside (a savepoint, when already in a
     transaction), so a failed attempt leaves the transaction usable.
@@ -96,7 +99,8 @@ def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: str
             if attempt == policy.retries:
                 raise MigrationError(
                     f"gave up after {_attempts(policy.retries + 1)}: could not get a lock within "
-                    f"lock_timeout {policy.timeout} for: {describe}; a long-running transaction "
+                    f"lock_timeout {policy.timeout} for: "
+                    f"{describe() if callable(describe) else describe}; a long-running transaction "
                     "holds it (see pg_stat_activity / pg_locks)") from error
             time.sleep(delay)
             delay *= 2
@@ -108,27 +112,40 @@ def _attempts(count: int) -> str:
 
 def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAULT_LOCK_POLICY,
                    on_statement: Callable[[int, int], None] | None = None) -> None:
-    """Run rendered statements in order on an autocommit psycopg connection."""
+    """Run rendered statements in order on an autocommit psycopg connection.
+
+    Consecutive transactional statements form one chunk, run in one transaction. A lock
+    timeout inside a chunk rolls the whole chunk back before the wait and the next attempt:
+    retrying from a savepoint would keep the locks the chunk's earlier statements took, and
+    every session waiting on those tables would wait through all the attempts.
+    """
     connection.execute(policy.set_sql())
     total = len(statements)
     index = 0
     while index < total:
-        if not statements[index].transactional:
-            statement = statements[index]
-            with_lock_retries(lambda s=statement: connection.execute(s.sql), policy,
-                              _first_line(statement.sql))
-            index += 1
-            if on_statement:
-                on_statement(index, total)
-            continue
-        with connection.transaction():
+        start = index
+        if statements[index].transactional:
             while index < total and statements[index].transactional:
-                statement = statements[index]
-                with_lock_retries(lambda s=statement: connection.execute(s.sql), policy,
-                                  _first_line(statement.sql), attempt_scope=connection.transaction)
                 index += 1
-                if on_statement:
-                    on_statement(index, total)
+        else:
+            index += 1
+        chunk = statements[start:index]
+        running = [chunk[0]]  # the statement being run, for the message if it gives up
+
+        def run_chunk(chunk=chunk, start=start, running=running) -> None:
+            with connection.transaction() if chunk[0].transactional else _no_transaction():
+                for offset, statement in enumerate(chunk):
+                    running[0] = statement
+                    connection.execute(statement.sql)
+                    if on_statement:
+                        on_statement(start + offset + 1, total)
+
+        with_lock_retries(run_chunk, policy, lambda running=running: _first_line(running[0].sql))
+
+
+@contextmanager
+def _no_transaction() -> Iterator[None]:
+    yield
 
 
 def _first_line(sql: str) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -18,6 +20,7 @@ import psycopg
 from pgwright import api
 from pgwright.apply import write_migration
 from pgwright.render.sql import NO_TRANSACTION_MARKER
+from pgwright.runner import LockPolicy
 
 RUNS = 8
 
@@ -99,4 +102,44 @@ def test_a_push_waits_while_another_run_holds_the_lock(db, database_url, tmp_pat
         holder.execute("SELECT pg_advisory_unlock(x'70677772'::int)")
         _, stderr = waiting.communicate(timeout=60)
     assert waiting.returncode == 0, stderr
+    assert api.plan(spec, database_url).is_empty
+
+
+def test_a_push_waiting_on_a_lock_never_holds_up_readers_of_a_table_it_altered_earlier(
+        db, database_url, tmp_path):
+    """While ``orders`` is locked by another session, the push's lock timeouts roll back the
+    whole transaction, ``accounts`` included, before each wait: a reader of ``accounts``
+    waits at most about one lock_timeout, not all the attempts and their backoff."""
+    db.execute("CREATE TABLE accounts (id integer PRIMARY KEY); "
+               "CREATE TABLE orders (id integer PRIMARY KEY); INSERT INTO accounts VALUES (1)")
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n"
+                    "  accounts:\n    columns: {id: {type: integer, primary_key: true}, note: text}\n"
+                    "  orders:\n    columns: {id: {type: integer, primary_key: true}, note: text}\n")
+    policy = LockPolicy(timeout="1s", retries=3, backoff_seconds=0.5)
+    longest_wait = 0.0
+    pushed: list[BaseException | None] = []
+
+    def push() -> None:
+        try:
+            api.push(spec, database_url, lock_policy=policy)
+            pushed.append(None)
+        except BaseException as error:  # reported by the assertion below
+            pushed.append(error)
+
+    with psycopg.connect(database_url) as blocker, \
+            psycopg.connect(database_url, autocommit=True) as reader:
+        blocker.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")
+        pushing = threading.Thread(target=push)
+        pushing.start()
+        deadline = time.monotonic() + 3.5
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            reader.execute("SELECT count(*) FROM accounts").fetchone()
+            longest_wait = max(longest_wait, time.monotonic() - started)
+            time.sleep(0.02)
+        blocker.rollback()  # let the push through
+        pushing.join(timeout=30)
+    assert pushed == [None]
+    assert longest_wait < 1.5, f"a reader of accounts waited {longest_wait:.2f} s"
     assert api.plan(spec, database_url).is_empty
