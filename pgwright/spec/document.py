@@ -6,6 +6,9 @@ validated specs needs neither the parser nor the validator.
 
 from __future__ import annotations
 
+import os
+import stat
+
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,13 +71,43 @@ def format_path(path: KeyPath) -> str:
     return text
 
 
+# The largest spec read, in bytes: a 3,000-table spec is about 3 MB. A bigger file is refused
+# before it is parsed, so a runaway or hostile file costs no time and no memory.
+DEFAULT_MAX_SPEC_BYTES = 16 * 1024 * 1024
+MAX_SPEC_BYTES_VARIABLE = "PGWRIGHT_MAX_SPEC_BYTES"
+
+
+def max_spec_bytes() -> int:
+    """The size limit: ``$PGWRIGHT_MAX_SPEC_BYTES`` when it is a number, else 16 MiB."""
+    value = os.environ.get(MAX_SPEC_BYTES_VARIABLE, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_MAX_SPEC_BYTES
+
+
 def read_spec_bytes(path: str | Path) -> bytes:
-    """The spec file's bytes; SpecError when it cannot be read."""
+    """The spec file's bytes; SpecError when it cannot be read, is not a regular file (a
+    FIFO would block, ``/dev/zero`` never ends) or is larger than :func:`max_spec_bytes`."""
     path = Path(path)
+    limit = max_spec_bytes()
     try:
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO with no writer must not hang before fstat can refuse it.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise SpecError([Problem(
+                    message="the spec is not a regular file", file=str(path),
+                    suggestion="give the path of a schema.yaml file")]) from None
+            data = file.read(limit + 1)
+        if len(data) > limit:
+            raise SpecError([Problem(
+                message=f"the spec is larger than {limit:,} bytes", file=str(path),
+                suggestion=f"set {MAX_SPEC_BYTES_VARIABLE} to a larger number of bytes "
+                           "if this file is meant to be that large")]) from None
+        return data
     except FileNotFoundError:
         raise SpecError([Problem(message="spec file not found", file=str(path),
                                  suggestion="run `pgwright init` to create one")]) from None
+    except IsADirectoryError:
+        raise SpecError([Problem(message="the spec is not a regular file", file=str(path),
+                                 suggestion="give the path of a schema.yaml file")]) from None
     except OSError as error:
         raise SpecError([Problem(message=f"cannot read spec: {error}", file=str(path))]) from None
