@@ -3,8 +3,9 @@
 Statements run in order. Consecutive transactional statements share one transaction; a
 statement that cannot run inside one (CREATE INDEX CONCURRENTLY, a VALIDATE meant not to hold
 locks) commits what came before and runs on its own. A statement that cannot get its lock
-within ``lock_timeout`` is retried a bounded number of times with backoff, then fails cleanly,
-so a migration never queues behind a long transaction and blocks everyone behind it.
+within ``lock_timeout`` fails its whole chunk, which is rolled back (releasing every lock the
+chunk took) and retried a bounded number of times with backoff, then fails cleanly, so a
+migration never queues behind a long transaction and blocks everyone behind it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from pgwright.errors import MigrationError
@@ -133,7 +134,7 @@ def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAUL
         running = [chunk[0]]  # the statement being run, for the message if it gives up
 
         def run_chunk(chunk=chunk, start=start, running=running) -> None:
-            with connection.transaction() if chunk[0].transactional else _no_transaction():
+            with connection.transaction() if chunk[0].transactional else nullcontext():
                 for offset, statement in enumerate(chunk):
                     running[0] = statement
                     connection.execute(statement.sql)
@@ -141,11 +142,6 @@ def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAUL
                         on_statement(start + offset + 1, total)
 
         with_lock_retries(run_chunk, policy, lambda running=running: _first_line(running[0].sql))
-
-
-@contextmanager
-def _no_transaction() -> Iterator[None]:
-    yield
 
 
 def _first_line(sql: str) -> str:
