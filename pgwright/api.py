@@ -118,10 +118,13 @@ def refuse_destructive(operations) -> None:
 
 def push(spec_path: Path | str, database_url: str,
          on_statement: Callable[[int, int], None] | None = None,
-         allow_destructive: bool = False, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> Plan:
+         allow_destructive: bool = False, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY,
+         review: Callable[[Plan], bool] | None = None) -> Plan:
     """Plan and execute directly, no migration file: for development databases and tests.
 
     Refuses (UnsafePlanError) a plan with destructive steps unless ``allow_destructive``.
+    The plan is made once the lock is held, and what runs is that plan: ``review``, when
+    given, sees it first (a CLI shows it and asks), and nothing runs when it returns False.
     """
     from pgwright.planning import plan_against
 
@@ -135,7 +138,7 @@ def push(spec_path: Path | str, database_url: str,
         refuse_findings(the_plan)
         if not allow_destructive:
             refuse_destructive(the_plan.operations)
-        if not the_plan.is_empty:
+        if not the_plan.is_empty and (review is None or review(the_plan)):
             try:
                 execute_plan(connection, the_plan, on_statement, lock_policy)
             except PgwrightError:
@@ -189,14 +192,12 @@ def replay_migration(connection, migration: Migration) -> None:
     Statements marked to run outside a transaction (CREATE INDEX CONCURRENTLY) are replayed
     in their plain form, which leaves the same catalog behind.
     """
-    from pgwright.render.sql import NO_TRANSACTION_MARKER
-    from pgwright.sqlscript import split_statements
+    from pgwright.sqlscript import read_script
 
-    for statement in split_statements(migration.sql_path.read_text(encoding="utf-8")):
-        if NO_TRANSACTION_MARKER in statement:
-            statement = statement.replace(" CONCURRENTLY ", " ")
+    for statement in read_script(migration.sql_path.read_text(encoding="utf-8")):
+        sql = statement.sql if statement.transactional else statement.sql.replace(" CONCURRENTLY ", " ")
         try:
-            connection.execute(statement)
+            connection.execute(sql)
         except Exception as error:
             raise MigrationError(f"pending migration {migration.name} does not replay: "
                                  f"{str(error).strip()}") from error

@@ -9,13 +9,13 @@ revision that runs it. History lives in Alembic's version table, in a schema of 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pgwright.connect import plain_url, redact, sqlalchemy_url
 from pgwright.errors import MigrationError
-from pgwright.render.sql import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
 from pgwright.runner import (
     DEFAULT_LOCK_POLICY,
     SET_LOCK_TIMEOUT,
@@ -23,9 +23,10 @@ from pgwright.runner import (
     UNLOCK_SQL,
     LockPolicy,
     holding_migration_lock,
-    with_lock_retries,
+    run_chunk,
+    transaction_chunks,
 )
-from pgwright.sqlscript import split_statements
+from pgwright.sqlscript import ScriptStatement, read_script
 
 VERSION_SCHEMA = "pgwright"
 VERSION_TABLE = "alembic_version"
@@ -85,7 +86,8 @@ def read_current_revision(connection) -> str | None:
 def destructive_migrations(migrations: list[Migration]) -> list[Migration]:
     """The migrations whose SQL pgwright marked as destructive when it generated them."""
     return [m for m in migrations
-            if DESTRUCTIVE_MARKER in m.sql_path.read_text(encoding="utf-8")]
+            if any(statement.destructive
+                   for statement in read_script(m.sql_path.read_text(encoding="utf-8")))]
 
 
 def pending_migrations(connection, migrations_dir: Path) -> list[Migration]:
@@ -130,7 +132,7 @@ def configure_environment(context, connection=None, url: str | None = None) -> N
         or os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url")
     if not url:
         raise MigrationError("no database: set DATABASE_URL or pass -x url=...")
-    with sqlalchemy_engine(url).connect() as connection:
+    with sqlalchemy_engine(url).connect() as connection, migration_lock(connection):
         _run_on(context, connection)
 
 
@@ -146,13 +148,64 @@ def _run_on(context, connection, on_version_apply=None) -> None:
         context.run_migrations()
 
 
-# Where apply_migrations leaves its lock policy for run_migration_sql (Alembic's
-# Config.attributes is its documented channel from the caller to the migration scripts).
+@contextmanager
+def migration_lock(connection) -> Iterator[None]:
+    """Hold the lock every apply and push takes, on a SQLAlchemy connection, while the
+    block runs. Taken before any migration runs, so that Alembic reads the applied
+    revisions once it is held: a second run finds what the first one did."""
+    from sqlalchemy import text
+
+    def try_lock() -> bool:
+        got = connection.execute(text(TRY_LOCK_SQL)).scalar()
+        connection.commit()  # no transaction, so no snapshot, between two tries
+        return bool(got)
+
+    def unlock() -> None:
+        connection.rollback()
+        connection.execute(text(UNLOCK_SQL))
+        connection.commit()
+
+    with holding_migration_lock(try_lock, unlock):
+        yield
+
+
+@dataclass
+class MigrationProgress:
+    """How far the running migration got, for the message when it fails. Written by
+    :func:`run_migration_sql` as it goes; a statement that runs outside a transaction
+    commits every statement before it."""
+
+    statements: tuple[ScriptStatement, ...] = ()
+    finished: int = 0   # statements that ran
+    committed: int = 0  # of those, how many are committed for good
+
+    def where(self) -> str:
+        if not self.statements:
+            return "before its first statement"
+        if self.finished >= len(self.statements):
+            return f"after its last statement ({len(self.statements)})"
+        failing = self.statements[self.finished]
+        first_line = failing.code.splitlines()[0]
+        first_line = first_line if len(first_line) <= 80 else first_line[:77] + "..."
+        return (f"at statement {self.finished + 1} of {len(self.statements)} "
+                f"(line {failing.line}: {first_line})")
+
+
+# Where apply_migrations leaves its lock policy and progress record for run_migration_sql
+# (Alembic's Config.attributes is its documented channel from the caller to the scripts).
 LOCK_POLICY_ATTRIBUTE = "pgwright.lock_policy"
+PROGRESS_ATTRIBUTE = "pgwright.progress"
 
 
 def run_migration_sql(revision_file: str) -> None:
-    """Called by each revision's upgrade(): run the .sql file beside it, statement by statement."""
+    """Called by each revision's upgrade(): run the .sql file beside it.
+
+    Consecutive transactional statements run as one chunk inside the migration's
+    transaction, from a savepoint taken at the chunk's start: a lock timeout rolls the
+    chunk back to it, which releases every lock the chunk took, then waits and tries again
+    (runner.run_chunk). A statement marked to run outside a transaction commits what came
+    before it, as psql in autocommit would.
+    """
     from alembic import op
 
     sql_path = Path(revision_file).with_suffix(".sql")
@@ -161,30 +214,48 @@ def run_migration_sql(revision_file: str) -> None:
     environment = getattr(context, "environment_context", None)
     attributes = environment.config.attributes if environment is not None and environment.config else {}
     policy = attributes.get(LOCK_POLICY_ATTRIBUTE, DEFAULT_LOCK_POLICY)
+    progress = attributes.get(PROGRESS_ATTRIBUTE) or MigrationProgress()
     text = sql_path.read_text(encoding="utf-8")
+    statements = tuple(read_script(text))
+    progress.statements, progress.finished, progress.committed = statements, 0, 0
+
+    def execute(statement: str) -> None:
+        # Straight to the driver with no parameters, so a '%' in a function body or a
+        # comment is never taken for a placeholder.
+        with bind.connection.dbapi_connection.cursor() as cursor:
+            cursor.execute(statement)
+
     # The file's own SET lock_timeout (written by generate, reviewed with it) is the timeout
     # its statements run under; the policy sets it only for files without one.
     written = SET_LOCK_TIMEOUT.search(text)
     if written:
         policy = replace(policy, timeout=written.group(1))
     else:
-        with bind.connection.dbapi_connection.cursor() as cursor:
-            cursor.execute(policy.set_sql())
+        execute(policy.set_sql())
+    for start, chunk in transaction_chunks(statements, lambda statement: statement.transactional):
+        def finished(offset: int, start: int = start) -> None:
+            progress.finished = start + offset + 1
 
-    def run(statement: str) -> None:
-        # Straight to the driver with no parameters, so a '%' in a function body or a
-        # comment is never taken for a placeholder.
-        with bind.connection.dbapi_connection.cursor() as cursor:
-            cursor.execute(statement)
-
-    for statement in split_statements(text):
-        describe = statement.strip().splitlines()[-1][:120]
-        if NO_TRANSACTION_MARKER in statement:
-            with op.get_context().autocommit_block():
-                with_lock_retries(lambda s=statement: run(s), policy, describe)
+        sqls = [statement.sql for statement in chunk]
+        if chunk[0].transactional:
+            run_chunk(execute, sqls, policy, bind.begin_nested, finished)
         else:
-            with_lock_retries(lambda s=statement: run(s), policy, describe,
-                              attempt_scope=bind.begin_nested)
+            with context.autocommit_block():
+                progress.committed = start
+                run_chunk(execute, sqls, policy, None, finished)
+                progress.committed = start + 1
+
+
+def _failure_message(migration: Migration, progress: MigrationProgress, error: Exception) -> str:
+    cause = redact(str(getattr(error, "orig", None) or error)).strip()
+    where = f"{migration.name} failed {progress.where()}: {cause}"
+    if not progress.committed:
+        return f"{where}\nIt was rolled back: the database is as it was before {migration.name}."
+    return (f"{where}\nIts first {progress.committed} statement(s) had committed (a statement "
+            "that runs outside a transaction commits what precedes it); the rest was rolled "
+            f"back, and {migration.name} is still pending. Fix the cause and run `pgwright "
+            "apply` again: it resumes by running the migration again from its start, and a "
+            "generated migration skips what already ran.")
 
 
 def apply_migrations(url: str, migrations_dir: Path,
@@ -197,7 +268,6 @@ def apply_migrations(url: str, migrations_dir: Path,
     """
     from alembic.runtime.environment import EnvironmentContext
     from alembic.script import ScriptDirectory
-    from sqlalchemy import text
 
     config = alembic_config(migrations_dir)
     config.attributes[LOCK_POLICY_ATTRIBUTE] = lock_policy
@@ -219,30 +289,17 @@ def apply_migrations(url: str, migrations_dir: Path,
         if on_migration and len(applied) < len(running):
             on_migration(running[len(applied)])
 
+    progress = MigrationProgress()
+    config.attributes[PROGRESS_ATTRIBUTE] = progress
     engine = sqlalchemy_engine(url)
     try:
-        with engine.connect() as connection:
-            def try_lock() -> bool:
-                got = connection.execute(text(TRY_LOCK_SQL)).scalar()
-                connection.commit()  # no transaction, so no snapshot, between two tries
-                return bool(got)
-
-            def unlock() -> None:
-                connection.rollback()
-                connection.execute(text(UNLOCK_SQL))
-                connection.commit()
-
-            # The applied revisions are read once the lock is held (Alembic reads them when
-            # the environment runs), so a second apply finds what the first one did.
-            with holding_migration_lock(try_lock, unlock):
-                with EnvironmentContext(config, script, fn=upgrade, destination_rev="head") as env:
-                    _run_on(env, connection, on_version_apply=after_each)
-    except MigrationError:
-        raise
+        with engine.connect() as connection, migration_lock(connection):
+            with EnvironmentContext(config, script, fn=upgrade, destination_rev="head") as env:
+                _run_on(env, connection, on_version_apply=after_each)
     except Exception as error:  # the driver's error, with the failing statement
-        failed = running[len(applied)].name if len(running) > len(applied) else "a migration"
-        message = redact(str(getattr(error, "orig", None) or error)).strip()
-        raise MigrationError(f"{failed} failed and was rolled back: {message}") from error
+        if len(running) <= len(applied):
+            raise
+        raise MigrationError(_failure_message(running[len(applied)], progress, error)) from error
     finally:
         engine.dispose()
     return applied

@@ -7,7 +7,7 @@ Exit codes: 0 ok, 1 error (bad spec, connection, failed SQL), 2 changes pending 
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import wraps
 from pathlib import Path
 
@@ -352,23 +352,31 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive, lock_p
     from pgwright.render.plan import summary_lines
 
     url = _project(spec_path, database_url, migrations_dir).url()
-    the_plan = api.plan(spec_path, url)
+    refused: list[bool] = []
+    with ExitStack() as stack:
+        advance = [lambda done, total: None]
+
+        def review(the_plan) -> bool:
+            """Show the plan made under the lock, and ask, before any of it runs."""
+            for line in summary_lines(the_plan.operations):
+                _say(f"  {line}")
+            if not yes:
+                if not sys.stdin.isatty():
+                    refused.append(True)
+                    return False
+                click.confirm(f"Apply {len(the_plan.operations)} change(s)?", abort=True, err=True)
+            advance[0] = stack.enter_context(_progress("pushing"))
+            return True
+
+        the_plan = api.push(spec_path, url, on_statement=lambda done, total: advance[0](done, total),
+                            allow_destructive=allow_destructive, lock_policy=lock_policy,
+                            review=review)
     if the_plan.is_empty:
         _say("the database matches the spec; nothing to do", "green")
         return EXIT_OK
-    for line in summary_lines(the_plan.operations):
-        _say(f"  {line}")
-    api.refuse_findings(the_plan)
-    if not allow_destructive:
-        api.refuse_destructive(the_plan.operations)
-    if not yes:
-        if not sys.stdin.isatty():
-            _say("refusing to push without confirmation: pass --yes", "red")
-            return EXIT_ERROR
-        click.confirm(f"Apply {len(the_plan.operations)} change(s)?", abort=True, err=True)
-    with _progress("pushing") as advance:
-        the_plan = api.push(spec_path, url, on_statement=advance,
-                            allow_destructive=allow_destructive, lock_policy=lock_policy)
+    if refused:
+        _say("refusing to push without confirmation: pass --yes", "red")
+        return EXIT_ERROR
     _say(f"pushed {len(the_plan.operations)} change(s)", "green")
     return EXIT_OK
 

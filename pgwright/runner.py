@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pgwright.errors import MigrationError
 from pgwright.names import quote_literal
@@ -38,9 +39,15 @@ class LockPolicy:
     def set_sql(self) -> str:
         return f"SET lock_timeout = {quote_literal(self.timeout)}"
 
+    @property
+    def timeout_seconds(self) -> float:
+        number, unit = _TIMEOUT.match(self.timeout).groups()
+        return float(number) * _SECONDS_PER_UNIT[unit or "ms"]  # a bare number is in ms
+
 
 # What PostgreSQL accepts for lock_timeout that we also want to accept: a number and a unit.
-_TIMEOUT = re.compile(r"^\d+(?:\.\d+)?\s*(?:us|ms|s|min|h)?$")
+_TIMEOUT = re.compile(r"^(\d+(?:\.\d+)?)\s*(us|ms|s|min|h)?$")
+_SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0}
 # The SET a generated migration starts with (render: LockPolicy.set_sql).
 SET_LOCK_TIMEOUT = re.compile(r"^\s*SET\s+lock_timeout\s*(?:=|TO)\s*'([^']*)'", re.IGNORECASE | re.MULTILINE)
 
@@ -67,8 +74,13 @@ def holding_migration_lock(try_lock: Callable[[], bool], unlock: Callable[[], No
         time.sleep(poll_seconds)
     try:
         yield
-    finally:
-        unlock()
+    except BaseException:
+        # The run's own error is the one to report. When its connection died (a terminated
+        # backend), unlocking fails too, and the server has released the lock already.
+        with suppress(Exception):
+            unlock()
+        raise
+    unlock()
 
 
 def _is_lock_timeout(error: Exception) -> bool:
@@ -111,37 +123,65 @@ def _attempts(count: int) -> str:
     return f"{count} attempt" + ("" if count == 1 else "s")
 
 
+Item = TypeVar("Item")
+
+
+def transaction_chunks(statements: Sequence[Item], transactional: Callable[[Item], bool]
+                       ) -> Iterator[tuple[int, Sequence[Item]]]:
+    """``(index of its first statement, chunk)`` for each run of consecutive transactional
+    statements, and for each statement that runs on its own outside a transaction."""
+    index, total = 0, len(statements)
+    while index < total:
+        start = index
+        index += 1
+        if transactional(statements[start]):
+            while index < total and transactional(statements[index]):
+                index += 1
+        yield start, statements[start:index]
+
+
+def run_chunk(execute: Callable[[str], None], sqls: Sequence[str], policy: LockPolicy,
+              scope: Callable[[], AbstractContextManager] | None,
+              on_statement: Callable[[int], None] | None = None) -> None:
+    """Run one chunk's statements with ``execute``, inside ``scope`` (a transaction, or a
+    savepoint at the chunk's start), retrying the whole chunk on a lock timeout.
+
+    The failed attempt's rollback releases every lock the chunk took, so no other session
+    waits through the backoff. The chunk's lock waits share one ``lock_timeout`` budget: a
+    statement after the first waits only for what is left of it (SET LOCAL, undone when the
+    transaction ends), so a session queued behind a lock the chunk took early never waits
+    much longer than one lock_timeout, however many of the chunk's statements wait in turn.
+    ``on_statement(offset)`` is called after each statement of a successful attempt.
+    """
+    running = [sqls[0]]  # the statement being run, for the message if it gives up
+
+    def attempt() -> None:
+        deadline = time.monotonic() + policy.timeout_seconds
+        for offset, sql in enumerate(sqls):
+            running[0] = sql
+            if offset:
+                left_ms = max(1, int((deadline - time.monotonic()) * 1000))
+                sql = f"SET LOCAL lock_timeout = '{left_ms}ms';\n{sql}"
+            execute(sql)
+            if on_statement:
+                on_statement(offset)
+
+    with_lock_retries(attempt, policy, lambda: _first_line(running[0]), attempt_scope=scope)
+
+
 def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAULT_LOCK_POLICY,
                    on_statement: Callable[[int, int], None] | None = None) -> None:
     """Run rendered statements in order on an autocommit psycopg connection.
 
-    Consecutive transactional statements form one chunk, run in one transaction. A lock
-    timeout inside a chunk rolls the whole chunk back before the wait and the next attempt:
-    retrying from a savepoint would keep the locks the chunk's earlier statements took, and
-    every session waiting on those tables would wait through all the attempts.
+    Consecutive transactional statements form one chunk, run in one transaction (see
+    :func:`run_chunk` for what a lock timeout does to it).
     """
     connection.execute(policy.set_sql())
     total = len(statements)
-    index = 0
-    while index < total:
-        start = index
-        if statements[index].transactional:
-            while index < total and statements[index].transactional:
-                index += 1
-        else:
-            index += 1
-        chunk = statements[start:index]
-        running = [chunk[0]]  # the statement being run, for the message if it gives up
-
-        def run_chunk(chunk=chunk, start=start, running=running) -> None:
-            with connection.transaction() if chunk[0].transactional else nullcontext():
-                for offset, statement in enumerate(chunk):
-                    running[0] = statement
-                    connection.execute(statement.sql)
-                    if on_statement:
-                        on_statement(start + offset + 1, total)
-
-        with_lock_retries(run_chunk, policy, lambda running=running: _first_line(running[0].sql))
+    for start, chunk in transaction_chunks(statements, lambda statement: statement.transactional):
+        run_chunk(connection.execute, [statement.sql for statement in chunk], policy,
+                  connection.transaction if chunk[0].transactional else None,
+                  on_statement and (lambda offset, start=start: on_statement(start + offset + 1, total)))
 
 
 def _first_line(sql: str) -> str:

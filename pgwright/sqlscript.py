@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import dataclass
 
 
 def _ascii_or_beyond(allowed: str) -> str:
@@ -49,17 +50,67 @@ def quoted_end(text: str, start: int) -> int | None:
     return None
 
 
+# Markers pgwright writes on the comment lines just before a statement of a migration file,
+# and its runner reads there (comments to every other reader, psql included).
+NO_TRANSACTION_MARKER = "-- pgwright:no-transaction"
+DESTRUCTIVE_MARKER = "-- DESTRUCTIVE:"
+
+
+@dataclass(frozen=True)
+class ScriptStatement:
+    """One statement of a script: its text (the comments before it included, the ';' not),
+    the line its code starts on, and the ``--`` comment lines written just before it, where
+    pgwright puts the markers a generated migration carries (see render.sql)."""
+
+    sql: str
+    line: int
+    leading_comments: tuple[str, ...]
+
+    def is_marked(self, marker: str) -> bool:
+        """Whether one of the comment lines before the statement starts with ``marker``: a
+        marker's words inside a function body or a string mark nothing."""
+        return any(comment.startswith(marker) for comment in self.leading_comments)
+
+    @property
+    def transactional(self) -> bool:
+        return not self.is_marked(NO_TRANSACTION_MARKER)
+
+    @property
+    def destructive(self) -> bool:
+        return self.is_marked(DESTRUCTIVE_MARKER)
+
+    @property
+    def code(self) -> str:
+        """The statement without the comment lines before it: what a message quotes."""
+        lines = self.sql.splitlines()
+        return "\n".join(lines[len(self.leading_comments):]).strip() or self.sql
+
+
 def split_statements(script: str) -> list[str]:
     """Statements of ``script`` without their trailing ';'; comments between them dropped."""
-    statements: list[str] = []
+    return [statement.sql for statement in read_script(script)]
+
+
+def read_script(script: str) -> list[ScriptStatement]:
+    """The statements of ``script``, split the way psql splits them."""
+    statements: list[ScriptStatement] = []
     current: list[str] = []
+    comments: list[str] = []
+    code_start: list[int] = []  # where the current statement's first code token is
     index, length = 0, len(script)
 
     def flush() -> None:
         text = "".join(current).strip()
-        if text and not _only_comments(text):
-            statements.append(text)
+        if text and code_start:
+            line = script.count("\n", 0, code_start[0]) + 1
+            statements.append(ScriptStatement(text, line, tuple(comments)))
         current.clear()
+        comments.clear()
+        code_start.clear()
+
+    def code(start: int) -> None:
+        if not code_start:
+            code_start.append(start)
 
     while index < length:
         char = script[index]
@@ -67,6 +118,8 @@ def split_statements(script: str) -> list[str]:
             end = script.find("\n", index)
             end = length if end < 0 else end + 1
             current.append(script[index:end])
+            if not code_start:
+                comments.append(script[index:end].rstrip())
             index = end
         elif script.startswith("/*", index):
             end = script.find("*/", index + 2)
@@ -74,14 +127,17 @@ def split_statements(script: str) -> list[str]:
             current.append(script[index:end])
             index = end
         elif char in ("'", '"'):
+            code(index)
             end = quoted_end(script, index)
             end = length if end is None else end
             current.append(script[index:end])
             index = end
         elif match := IDENTIFIER.match(script, index):
+            code(index)
             current.append(match.group(0))
             index = match.end()
         elif char == "$" and (match := DOLLAR_TAG.match(script, index)):
+            code(index)
             closing = script.find(match.group(0), match.end())
             end = length if closing < 0 else closing + len(match.group(0))
             current.append(script[index:end])
@@ -90,13 +146,9 @@ def split_statements(script: str) -> list[str]:
             flush()
             index += 1
         else:
+            if not char.isspace():
+                code(index)
             current.append(char)
             index += 1
     flush()
     return statements
-
-
-def _only_comments(text: str) -> bool:
-    stripped = re.sub(r"--[^\n]*", "", text)
-    stripped = re.sub(r"/\*.*?\*/", "", stripped, flags=re.DOTALL)
-    return not stripped.strip()

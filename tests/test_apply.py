@@ -102,7 +102,8 @@ def test_failing_migration_leaves_database_exactly_as_before(tmp_path: Path, dat
     _failing_migration(migrations)
     before = catalog_snapshot(db)
 
-    with pytest.raises(MigrationError, match="0002_fails_midway failed and was rolled back"):
+    with pytest.raises(MigrationError, match=r"0002_fails_midway failed at statement 5 of 6 \(line 5: "
+                       r"ALTER TABLE no_such_table .*\nIt was rolled back"):
         api.apply(database_url, migrations)
 
     assert catalog_snapshot(db) == before

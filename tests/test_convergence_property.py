@@ -30,8 +30,7 @@ from strategies import (
 )
 
 from pgwright import api
-from pgwright.render.sql import NO_TRANSACTION_MARKER
-from pgwright.sqlscript import split_statements
+from pgwright.sqlscript import read_script
 
 # PGWRIGHT_PROPERTY_EXAMPLES=500 for a deeper hunt than the default quick run.
 PROPERTY_SETTINGS = settings(
@@ -91,12 +90,12 @@ def run_script(connection, script: str) -> None:
                     connection.execute(statement)
             batch.clear()
 
-    for statement in split_statements(script):
-        if NO_TRANSACTION_MARKER in statement:
+    for statement in read_script(script):
+        if not statement.transactional:
             run_batch()
-            connection.execute(statement)
+            connection.execute(statement.sql)
         else:
-            batch.append(statement)
+            batch.append(statement.sql)
     run_batch()
 
 

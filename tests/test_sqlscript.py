@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pgwright.normalize import ExpressionProblem, check_embeddable
-from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, split_statements
+from pgwright.sqlscript import (
+    DESTRUCTIVE_MARKER,
+    DOLLAR_TAG,
+    IDENTIFIER,
+    NO_TRANSACTION_MARKER,
+    read_script,
+    split_statements,
+)
 
 
 def _scanned_identifier(text: str, dollars: bool = True) -> str | None:
@@ -80,3 +87,23 @@ def test_an_expression_may_name_a_column_with_two_dollars():
 def test_an_expression_that_escapes_its_statement_is_refused(expression, problem):
     with pytest.raises(ExpressionProblem, match=re.escape(problem)):
         check_embeddable(expression)
+
+
+def test_a_statement_knows_its_line_and_the_markers_written_just_before_it():
+    script = ("-- header\nSET lock_timeout = '5s';\n\n"
+              f"{NO_TRANSACTION_MARKER}\nCREATE INDEX CONCURRENTLY i ON t (c);\n"
+              f"-- drop t.c\n{DESTRUCTIVE_MARKER} removes a column\nALTER TABLE t DROP COLUMN c;\n")
+    first, index, drop = read_script(script)
+    assert (first.line, first.transactional, first.destructive) == (2, True, False)
+    assert (index.line, index.transactional, index.code) == (
+        5, False, "CREATE INDEX CONCURRENTLY i ON t (c)")
+    assert (drop.line, drop.destructive, drop.leading_comments[0]) == (8, True, "-- drop t.c")
+
+
+def test_marker_words_inside_a_function_body_or_a_string_mark_nothing():
+    script = ("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n"
+              f"  {NO_TRANSACTION_MARKER}\n  {DESTRUCTIVE_MARKER} not really\nEND $$;\n"
+              f"SELECT '{NO_TRANSACTION_MARKER}';\n")
+    body, string = read_script(script)
+    assert body.transactional and not body.destructive
+    assert string.transactional

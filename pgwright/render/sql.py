@@ -23,6 +23,7 @@ from pgwright.names import (
     sql_comment,
     truncate_identifier,
 )
+from pgwright.sqlscript import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
 from pgwright.render.ddl import (
     column_definition,
     constraint_clause,
@@ -65,9 +66,6 @@ def render_statements(operations) -> list[Statement]:
                          for statement in render_operation(operation)]
 
 
-# Markers pgwright's runner reads in migration files (comments to every other reader).
-NO_TRANSACTION_MARKER = "-- pgwright:no-transaction"
-DESTRUCTIVE_MARKER = "-- DESTRUCTIVE:"
 
 
 def render_script(statements: list[Statement], header: str = "") -> str:
