@@ -385,7 +385,7 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive, lock_p
 @click.option("--db", "database_url", envvar="DATABASE_URL", metavar="URL",
               help="Database URL (default: $DATABASE_URL, else the embedded PostgreSQL).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write the spec here instead of printing it.")
+              help="Write the spec here instead of printing it ('-': print it).")
 @click.option("--schema", "schemas", multiple=True, metavar="NAME",
               help="A schema to inspect (repeatable; default: every user schema).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
@@ -394,6 +394,8 @@ def inspect(database_url, output, schemas, force) -> int:
     """Turn an existing database into a spec; report what the spec cannot express."""
     from pgwright import api
 
+    if output is not None and str(output) == "-":  # the usual name for stdout
+        output = None
     if output is not None and output.exists() and not force:
         _say(f"{output} exists; pass --force to overwrite it", "red")
         return EXIT_ERROR

@@ -136,3 +136,13 @@ def test_inspect_writes_a_spec_that_plans_nothing(tmp_path, database_url, db):
     assert invoke("inspect", "--db", database_url, "-o", str(out)).exit_code == 1  # no clobber
     printed = invoke("inspect", "--db", database_url)
     assert printed.stdout == out.read_text()
+
+
+def test_inspect_to_a_dash_prints_the_spec_instead_of_writing_a_file_named_dash(
+        tmp_path, database_url, db, monkeypatch):
+    db.execute("CREATE TABLE organizations (id uuid PRIMARY KEY)")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("inspect", "--db", database_url, "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert "organizations:" in result.stdout
+    assert not (tmp_path / "-").exists()
