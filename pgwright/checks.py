@@ -37,6 +37,11 @@ class DataCheck:
     # False when the plan resolves the violations itself (orphans: delete | set_null): the
     # count then says how many rows the migration will touch.
     blocking: bool = True
+    # Run first, in the same transaction: what count_sql and sample_sql call.
+    setup_sql: str | None = None
+    # Guarded by the plan's first statement; False when the statement it protects checks it
+    # itself, just before it runs (a conversion to a type the plan creates first).
+    guard_first: bool = True
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,36 @@ def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> D
     )
 
 
+# Whether a value's text converts to a type: the explicit cast from a string type is the
+# type's input function. A function of the session (pg_temp), made where a check needs it;
+# PostgreSQL 16's pg_input_is_valid does the same without one, but not on 13 to 15.
+_CONVERTS_SQL = (
+    "CREATE OR REPLACE FUNCTION pg_temp.pgwright_converts(value text, type_name regtype)\n"
+    "RETURNS boolean LANGUAGE plpgsql AS $converts$\nBEGIN\n"
+    "  EXECUTE pg_catalog.format('SELECT %L::%s', value, type_name);\n  RETURN true;\n"
+    "EXCEPTION WHEN OTHERS THEN\n  RETURN false;\nEND\n$converts$")
+
+
+def conversion_check(schema: str, table: str, column: str, to_type: str) -> DataCheck:
+    """Rows whose value of ``column`` would not convert to ``to_type`` by the explicit cast
+    a type change uses (the value's text, read by the new type)."""
+    relation = qualified(schema, table)
+    quoted = quote_ident(column)
+    # As a regtype the type is looked up when the query is read: before a plan that creates
+    # it, the check cannot run beforehand (runnable_checks), and the type change runs it.
+    condition = (f"{quoted} IS NOT NULL AND NOT pg_temp.pgwright_converts({quoted}::text, "
+                 f"{quote_literal(to_type)}::pg_catalog.regtype)")
+    return DataCheck(
+        code="values-not-convertible", table=f"{schema}.{table}",
+        constraint=f"{column} TYPE {to_type}", columns=(column,),
+        description=f"values of {column} that do not convert to {to_type}",
+        count_sql=f"SELECT count(*) FROM {relation} WHERE {condition}",
+        sample_sql=f"SELECT DISTINCT {quoted} FROM {relation} WHERE {condition} "
+                   f"LIMIT {SAMPLE_LIMIT}",
+        setup_sql=_CONVERTS_SQL, guard_first=False,
+    )
+
+
 def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
     """The data checks a plan's operations need: only where existing rows can violate."""
     from pgwright import ops
@@ -146,7 +181,7 @@ def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
         if table is None:
             continue  # a table this plan creates has no rows yet
         if key in reshaped and not isinstance(operation, ops.AddForeignKey | ops.AddColumn
-                                              | ops.SetColumnNullable):
+                                              | ops.SetColumnNullable | ops.AlterColumnType):
             continue
         if isinstance(operation, ops.AddForeignKey) and _already_holds(
                 operation.foreign_key, table, reshaped):
@@ -184,6 +219,10 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         # a target column this plan adds holds no keys yet: every non-null value is an orphan
         target_exists = target is not None and _existing(target, fk.target_columns)
         return [foreign_key_check(schema, name, fk, target_exists, fk.orphans)]
+    if isinstance(operation, ops.AlterColumnType):
+        if operation.converts and table.column(operation.column) is not None:
+            return [conversion_check(schema, name, operation.column, operation.to_type)]
+        return []
     if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
         return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL")]
     if isinstance(operation, ops.AddColumn):
@@ -228,6 +267,8 @@ def runnable_checks(connection, checks: list[DataCheck]) -> list[DataCheck]:
     for check in checks:
         try:
             with connection.transaction(force_rollback=True):
+                if check.setup_sql:
+                    connection.execute(check.setup_sql)
                 connection.execute(f"EXPLAIN {check.count_sql}")
             usable.append(check)
         except Exception:  # the driver's error
@@ -245,6 +286,8 @@ HINTS = {
     "orphaned-rows": "clean the rows first (pgwright orphans lists them), or declare "
                      "orphans: delete | set_null on the foreign key",
     "rows-need-a-value": "give the new column a default, or add it nullable and fill it first",
+    "values-not-convertible": "fix those values first, or give the column a using: "
+                              "expression that converts them",
 }
 
 
@@ -254,11 +297,16 @@ def guard_sql(check: DataCheck) -> str:
 
     # RAISE's format string: a % of the spec's own text must not read as a placeholder
     details = f"of {check.table} would violate {check.constraint}: {check.description}"
-    message = quote_literal(f"{PREFLIGHT_PREFIX} % row(s) " + details.replace("%", "%%"))
+    message = quote_literal(f"{PREFLIGHT_PREFIX} % row(s) " + details.replace("%", "%%")
+                            + "; for example: %")
     hint = quote_literal(HINTS.get(check.code, "fix or remove those rows first"))
     count_into = check.count_sql.replace("SELECT count(*)", "SELECT count(*) INTO violations", 1)
-    body = (f"\nDECLARE\n  violations bigint;\nBEGIN\n  {count_into};\n"
-            f"  IF violations > 0 THEN\n    RAISE EXCEPTION {message}, violations\n"
+    setup = f"  EXECUTE {quote_literal(check.setup_sql)};\n" if check.setup_sql else ""
+    body = (f"\nDECLARE\n  violations bigint;\n  examples text;\nBEGIN\n{setup}  {count_into};\n"
+            "  IF violations > 0 THEN\n"
+            "    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples\n"
+            f"      FROM ({check.sample_sql}) sample;\n"
+            f"    RAISE EXCEPTION {message}, violations, examples\n"
             f"      USING ERRCODE = 'check_violation', HINT = {hint};\n"
             "  END IF;\nEND\n")
     return "DO " + dollar_quote(body)
@@ -355,11 +403,13 @@ def run_all_checks(connection, checks: list[DataCheck]) -> list[Finding]:
     results = []
     for check in checks:
         try:
-            with connection.transaction():
+            with connection.transaction(force_rollback=True):
+                if check.setup_sql:
+                    connection.execute(check.setup_sql)
                 count = connection.execute(check.count_sql).fetchone()[0]
+                samples = tuple(tuple(row) for row in connection.execute(check.sample_sql)) \
+                    if count else ()
         except Exception:  # the driver's error: see runnable_checks
             continue
-        samples = tuple(tuple(row) for row in connection.execute(check.sample_sql).fetchall()) \
-            if count else ()
         results.append(Finding(check, count, samples))
     return results

@@ -605,3 +605,32 @@ def widens(from_type: str, to_type: str) -> bool:
     if source and source.group("base") == "numeric" and to_type == "numeric":
         return True
     return from_type in ("character varying", "character") and to_type == "text"
+
+
+# Built-in string types: converting a value of one to any other kind of type goes through
+# that type's input function, which PostgreSQL allows only as an explicit cast (the
+# "automatic I/O conversion casts" of CREATE CAST's documentation), never on its own.
+_STRING_BASES = frozenset({"text", "character varying", "character", "name"})
+
+
+def explicit_conversion(column_sql: str, from_type: str, to_type: str) -> str | None:
+    """The USING expression a type change needs because PostgreSQL will not convert
+    ``from_type`` to ``to_type`` by itself, or None when it will (or cannot at all).
+
+    >>> explicit_conversion('"a"', "text", "uuid"), explicit_conversion('"a"', "integer", "bigint")
+    ('"a"::uuid', None)
+
+    From a string type the explicit cast is the target's input function. Between two user
+    types (one enum to another) no cast exists, and the value goes through its text form.
+    """
+    source, target = parse_type(from_type), parse_type(to_type)
+    if source is None or target is None or from_type == to_type \
+            or source.dimensions != target.dimensions:
+        return None
+    if source.builtin and source.base in _STRING_BASES:
+        if target.builtin and target.base in _STRING_BASES:
+            return None
+        return f"{column_sql}::{to_type}"
+    if not source.builtin and not target.builtin:
+        return f"{column_sql}::text{'[]' if source.dimensions else ''}::{to_type}"
+    return None

@@ -256,6 +256,13 @@ class AlterColumnType(ColumnOperation):
     from_type: str
     to_type: str
     using: str | None = None
+    # The USING is pgwright's explicit cast, not the spec's: a preflight counts the values
+    # that would not convert before anything changes.
+    converts: bool = False
+    # A default is dropped before the change and set again after it, in the same statement:
+    # PostgreSQL converts the old default too, and the old one may not convert ('new'::st).
+    drop_default: bool = False
+    default: str | None = None
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
@@ -270,6 +277,10 @@ class SetColumnDefault(ColumnOperation):
     phase = Phase.ALTER_COLUMNS
     rank = 2
     default: str | None  # None drops the default
+    # A column made serial: the sequence its default calls, created first (owned by the
+    # column, starting after the column's largest value) when it is not there yet.
+    serial_sequence: str | None = None
+    serial_type: str = "integer"
 
 
 @dataclass(frozen=True)

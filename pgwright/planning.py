@@ -140,6 +140,7 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     operations = diff(canonical, live)
     checks = runnable_checks(connection, checks_for_operations(operations, live))
     findings = run_checks(connection, checks)
-    operations = [AssertNoViolations(check) for check in checks if check.blocking] + operations
+    operations = [AssertNoViolations(check) for check in checks
+                  if check.blocking and check.guard_first] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),
                 spec=canonical, live=live, findings=tuple(findings))

@@ -8,6 +8,8 @@ from pgwright import ops
 from pgwright.diff.keyed import keyed_diff
 from pgwright.diff.registry import table_comparator
 from pgwright.model import Column, Table, as_written
+from pgwright.names import make_object_name, quote_ident
+from pgwright.normalize import explicit_conversion
 
 
 @table_comparator("columns")
@@ -31,12 +33,22 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
                              unless_generated=column.generated, generated=True)
         yield ops.AddColumn(schema, name, column)
         return
+    becomes_identity = column.identity is not None and current.identity is None
     if column.type != current.type:
-        yield ops.AlterColumnType(schema, name, column.name, current.type, column.type,
-                                  column.using)
-    if column.default != current.default:
-        # the spec's own text: the server's, run again, may not be stored as it was printed
-        yield ops.SetColumnDefault(schema, name, column.name, as_written(column).default)
+        # The default goes with the type change, which must drop the old one first.
+        using = column.using or explicit_conversion(quote_ident(column.name), current.type,
+                                                    column.type)
+        yield ops.AlterColumnType(schema, name, column.name, current.type, column.type, using,
+                                  converts=column.using is None and using is not None,
+                                  drop_default=current.default is not None,
+                                  default=as_written(column).default)
+    elif column.default != current.default and not (becomes_identity and column.default is None):
+        # (A column made an identity loses its default in the identity's own step.) The
+        # spec's own text: the server's, run again, may not be stored as it was printed.
+        yield ops.SetColumnDefault(
+            schema, name, column.name, as_written(column).default,
+            serial_sequence=make_object_name(name, column.name, "seq") if column.serial else None,
+            serial_type=column.type)
     if column.identity != current.identity:
         yield ops.SetColumnIdentity(schema, name, column.name, column.identity, current.identity)
     if column.nullable != current.nullable:

@@ -62,7 +62,10 @@ def _needs(spec: Table, live: Table) -> _StandIn | None:
         live_column = live.column(column.name)
         if live_column is None:
             continue
-        if column.default is not None and not _same(column.default, live_column.default):
+        # a serial's default is pgwright's own text, in the server's form, and names a
+        # sequence the plan may be about to create
+        if column.default is not None and not column.serial \
+                and not _same(column.default, live_column.default):
             columns.add(column.name)
         if column.generated is not None and not _same(column.generated, live_column.generated):
             columns.add(column.name)

@@ -23,7 +23,8 @@ def describe(operation: ops.Operation) -> str:
 
 @describe.register
 def _(operation: ops.AlterColumnType) -> str:
-    return f"change type of {operation.subject}: {operation.from_type} -> {operation.to_type}"
+    using = f" (using {operation.using})" if operation.using else ""
+    return f"change type of {operation.subject}: {operation.from_type} -> {operation.to_type}{using}"
 
 
 @describe.register

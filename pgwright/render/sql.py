@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import singledispatch
 
 from pgwright import ops
-from pgwright.checks import guard_sql, orphan_condition
+from pgwright.checks import conversion_check, guard_sql, orphan_condition
 from pgwright.model import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
 from pgwright.names import (
     dollar_quote,
@@ -217,10 +217,16 @@ def _(operation: ops.DropColumn) -> list[Statement]:
 
 @render_operation.register
 def _(operation: ops.AlterColumnType) -> list[Statement]:
-    sql = (f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)} "
-           f"TYPE {operation.to_type}")
+    column = f"ALTER COLUMN {quote_ident(operation.column)}"
+    change = f"{column} TYPE {operation.to_type}"
     if operation.using:
-        sql += f" USING {operation.using}"
+        change += f" USING {operation.using}"
+    # One statement: PostgreSQL runs DROP DEFAULT before the type change, SET DEFAULT after.
+    steps = [f"{column} DROP DEFAULT"] if operation.drop_default else []
+    steps.append(change)
+    if operation.default is not None:
+        steps.append(f"{column} SET DEFAULT {operation.default}")
+    sql = f"{_alter_table(operation)} " + ",\n      ".join(steps)
     # Guarded: a second run would rewrite the table again (and, under some foreign keys,
     # fail). The current type is read as format_type prints it with an empty search_path.
     body = (
@@ -234,7 +240,12 @@ def _(operation: ops.AlterColumnType) -> list[Statement]:
         "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
         f"  IF current_type IS DISTINCT FROM {quote_literal(operation.to_type)} THEN\n"
         f"    {sql};\n  END IF;\nEND\n")
-    return [Statement("DO " + dollar_quote(body),
+    guard = [Statement(guard_sql(conversion_check(operation.schema, operation.table,
+                                                  operation.column, operation.to_type)),
+                       comment=f"every {operation.column} value must convert to "
+                               f"{operation.to_type}: stop, counting those that do not")
+             ] if operation.converts else []
+    return guard + [Statement("DO " + dollar_quote(body),
                       comment=f"type {operation.from_type} -> {operation.to_type}",
                       destructive=operation.destructive,
                       why_destructive=f"{operation.to_type} may not hold every {operation.from_type} "
@@ -246,7 +257,22 @@ def _(operation: ops.SetColumnDefault) -> list[Statement]:
     column = f"{_alter_table(operation)} ALTER COLUMN {quote_ident(operation.column)}"
     if operation.default is None:
         return [Statement(f"{column} DROP DEFAULT")]
-    return [Statement(f"{column} SET DEFAULT {operation.default}")]
+    set_default = Statement(f"{column} SET DEFAULT {operation.default}")
+    if operation.serial_sequence is None:
+        return [set_default]
+    sequence = qualified(operation.schema, operation.serial_sequence)
+    relation = qualified(operation.schema, operation.table)
+    body = (
+        f"\nBEGIN\n  IF pg_catalog.to_regclass({quote_literal(sequence)}) IS NULL THEN\n"
+        f"    CREATE SEQUENCE {sequence} AS {operation.serial_type}"
+        f" OWNED BY {relation}.{quote_ident(operation.column)};\n"
+        f"    PERFORM pg_catalog.setval({quote_literal(sequence)}, coalesce(\n"
+        f"      (SELECT pg_catalog.max({quote_ident(operation.column)}) FROM {relation}), 0) + 1, false);\n"
+        "  END IF;\nEND\n")
+    return [Statement("DO " + dollar_quote(body),
+                      comment=f"the sequence of serial column {operation.column}, continuing "
+                              "after its largest value"),
+            set_default]
 
 
 @render_operation.register
@@ -273,11 +299,39 @@ def _(operation: ops.SetColumnIdentity) -> list[Statement]:
         return [Statement(f"{column} DROP IDENTITY IF EXISTS")]
     if operation.previous is not None:
         return [Statement(f"{column} SET GENERATED {operation.identity.sql}")]
-    condition = ("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-                 f"{regclass_literal(operation.schema, operation.table)} AND attname = "
-                 f"{quote_literal(operation.column)} AND attidentity = '')")
-    return [Statement(_guarded(condition,
-                               f"{column} ADD GENERATED {operation.identity.sql} AS IDENTITY"))]
+    # A serial column's sequence goes (an identity makes its own), and the identity carries
+    # on from where that sequence, or the column's largest value, had got to: starting at 1
+    # would give values the table already holds.
+    table = quote_literal(qualified(operation.schema, operation.table))
+    name = quote_literal(operation.column)
+    body = (
+        "\nDECLARE\n  serial_sequence text;\n  next_value bigint;\n  sequence_next bigint;\n"
+        "BEGIN\n"
+        "  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+        f"{regclass_literal(operation.schema, operation.table)} AND attname = {name} "
+        "AND attidentity = '') THEN\n"
+        f"    SELECT pg_catalog.max({quote_ident(operation.column)}) INTO next_value"
+        f" FROM {qualified(operation.schema, operation.table)};\n"
+        "    next_value := coalesce(next_value, 0) + 1;\n"
+        f"    serial_sequence := pg_catalog.pg_get_serial_sequence({table}, {name});\n"
+        "    IF serial_sequence IS NOT NULL THEN\n"
+        "      EXECUTE 'SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM '\n"
+        "        || serial_sequence INTO sequence_next;\n"
+        "      next_value := greatest(next_value, sequence_next);\n"
+        "    END IF;\n"
+        "    IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+        f"{regclass_literal(operation.schema, operation.table)} AND attname = {name} "
+        "AND atthasdef) THEN\n"
+        f"      {column} DROP DEFAULT;\n"
+        "    END IF;\n"
+        "    IF serial_sequence IS NOT NULL THEN\n"
+        "      EXECUTE 'DROP SEQUENCE ' || serial_sequence;\n"
+        "    END IF;\n"
+        f"    {column} ADD GENERATED {operation.identity.sql} AS IDENTITY;\n"
+        f"    PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence({table}, {name}), "
+        "next_value, false);\n"
+        "  END IF;\nEND\n")
+    return [Statement("DO " + dollar_quote(body))]
 
 
 def _add_constraint(operation: ops.TableOperation, constraint, online: bool) -> list[Statement]:

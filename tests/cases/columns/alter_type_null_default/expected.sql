@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.products WHERE active IS NULL;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate active NOT NULL: rows where active is NULL', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.products WHERE active IS NULL LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate active NOT NULL: rows where active is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -15,10 +18,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.products WHERE sku IS NULL;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate sku NOT NULL: rows where sku is NULL', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.products WHERE sku IS NULL LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate sku NOT NULL: rows where sku is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -53,14 +59,13 @@ BEGIN
       AND attname = 'price';
   PERFORM pg_catalog.set_config('search_path', path, true);
   IF current_type IS DISTINCT FROM 'numeric(12,2)' THEN
-    ALTER TABLE public.products ALTER COLUMN price TYPE numeric(12,2);
+    ALTER TABLE public.products ALTER COLUMN price DROP DEFAULT,
+      ALTER COLUMN price TYPE numeric(12,2);
   END IF;
 END
 $pgwright$;
 
 ALTER TABLE public.products ALTER COLUMN active SET DEFAULT true;
-
-ALTER TABLE public.products ALTER COLUMN price DROP DEFAULT;
 
 DO $pgwright$
 BEGIN

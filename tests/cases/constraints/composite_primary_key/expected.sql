@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM (SELECT customer_id, label_id FROM public.label_assignments WHERE customer_id IS NOT NULL AND label_id IS NOT NULL GROUP BY customer_id, label_id HAVING count(*) > 1) duplicates;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: groups of rows sharing (customer_id, label_id)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT customer_id, label_id FROM public.label_assignments WHERE customer_id IS NOT NULL AND label_id IS NOT NULL GROUP BY customer_id, label_id HAVING count(*) > 1 LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: groups of rows sharing (customer_id, label_id); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -15,10 +18,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.label_assignments WHERE customer_id IS NULL;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where customer_id is NULL', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.label_assignments WHERE customer_id IS NULL LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where customer_id is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -28,10 +34,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.label_assignments WHERE label_id IS NULL;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where label_id is NULL', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.label_assignments WHERE label_id IS NULL LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where label_id is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END

@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM (SELECT x FROM public.t WHERE x IS NOT NULL GROUP BY x HAVING count(*) > 1) duplicates;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: groups of rows sharing (x)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT x FROM public.t WHERE x IS NOT NULL GROUP BY x HAVING count(*) > 1 LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: groups of rows sharing (x); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -15,10 +18,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.t WHERE x IS NULL;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: rows where x is NULL', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.t WHERE x IS NULL LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: rows where x is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -28,10 +34,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.u c WHERE c.ref IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.x = c.ref);
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.u would violate u_ref_fkey: u(ref) values with no row in t(x)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT DISTINCT c.ref FROM public.u c WHERE c.ref IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.x = c.ref) LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.u would violate u_ref_fkey: u(ref) values with no row in t(x); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
   END IF;
 END

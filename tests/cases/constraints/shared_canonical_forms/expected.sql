@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.fees WHERE (amount >= 0) IS FALSE;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.fees would violate fees_amount_check: rows failing CHECK (amount >= 0)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.fees WHERE (amount >= 0) IS FALSE LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.fees would violate fees_amount_check: rows failing CHECK (amount >= 0); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END

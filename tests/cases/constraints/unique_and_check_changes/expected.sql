@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.customers WHERE (age >= 0) IS FALSE;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK (age >= 0)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.customers WHERE (age >= 0) IS FALSE LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK (age >= 0); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -15,10 +18,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM (SELECT organization_id, email FROM public.customers WHERE organization_id IS NOT NULL AND email IS NOT NULL GROUP BY organization_id, email HAVING count(*) > 1) duplicates;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate customers_organization_id_email_key: groups of rows sharing (organization_id, email)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT organization_id, email FROM public.customers WHERE organization_id IS NOT NULL AND email IS NOT NULL GROUP BY organization_id, email HAVING count(*) > 1 LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate customers_organization_id_email_key: groups of rows sharing (organization_id, email); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END

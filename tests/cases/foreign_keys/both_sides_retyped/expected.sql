@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.t c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.id = c.parent_id);
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_parent_id_fkey: t(parent_id) values with no row in t(id)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT DISTINCT c.parent_id FROM public.t c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.id = c.parent_id) LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_parent_id_fkey: t(parent_id) values with no row in t(id); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
   END IF;
 END

@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM (SELECT id FROM public.t WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) duplicates;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: groups of rows sharing (id)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT id FROM public.t WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: groups of rows sharing (id); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -15,10 +18,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.t WHERE id IS NULL;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: rows where id is NULL', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT ctid FROM public.t WHERE id IS NULL LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: rows where id is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END

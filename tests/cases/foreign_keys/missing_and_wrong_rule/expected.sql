@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.orders c WHERE c.organization_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.organizations p WHERE p.id = c.organization_id);
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.orders would violate orders_organization_id_fkey: orders(organization_id) values with no row in organizations(id)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT DISTINCT c.organization_id FROM public.orders c WHERE c.organization_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.organizations p WHERE p.id = c.organization_id) LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.orders would violate orders_organization_id_fkey: orders(organization_id) values with no row in organizations(id); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
   END IF;
 END

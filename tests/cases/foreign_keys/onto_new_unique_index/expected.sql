@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM (SELECT id FROM public.t WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) duplicates;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_id_idx: groups of rows sharing (id)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT id FROM public.t WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_id_idx: groups of rows sharing (id); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
@@ -15,10 +18,13 @@ $pgwright$;
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM public.u c WHERE c.ref IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.id = c.ref);
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.u would violate u_ref_fkey: u(ref) values with no row in t(id)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT DISTINCT c.ref FROM public.u c WHERE c.ref IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.t p WHERE p.id = c.ref) LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.u would violate u_ref_fkey: u(ref) values with no row in t(id); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'clean the rows first (pgwright orphans lists them), or declare orphans: delete | set_null on the foreign key';
   END IF;
 END

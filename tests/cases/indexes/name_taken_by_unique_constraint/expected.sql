@@ -2,10 +2,13 @@
 DO $pgwright$
 DECLARE
   violations bigint;
+  examples text;
 BEGIN
   SELECT count(*) INTO violations FROM (SELECT a FROM public.t WHERE a IS NOT NULL GROUP BY a HAVING count(*) > 1) duplicates;
   IF violations > 0 THEN
-    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate uq_one: groups of rows sharing (a)', violations
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT a FROM public.t WHERE a IS NOT NULL GROUP BY a HAVING count(*) > 1 LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate uq_one: groups of rows sharing (a); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
 END
