@@ -42,7 +42,12 @@ class Phase(IntEnum):
     DROP_CONSTRAINTS = 60
     DROP_COLUMNS = 70
     DROP_TABLES = 80
+    # A function whose signature changes (result type, argument names) is dropped once what
+    # uses it is gone, and made again before that comes back.
+    DROP_REPLACED_FUNCTIONS = 84
+    CREATE_REPLACED_FUNCTIONS = 86
     CREATE_TABLES = 90
+    CREATE_FUNCTIONS_ON_TABLES = 95  # a function taking or returning a new table's row type
     ALTER_COLUMNS = 100
     # Policies and triggers dropped around a column the plan drops and adds again: back in
     # the same transaction, before any step that commits on its own.
@@ -438,9 +443,18 @@ class SetComment(Operation):
 class CreateFunction(Operation):
     """CREATE OR REPLACE FUNCTION: creates it, or replaces its body and attributes."""
 
-    phase = Phase.CREATE_FUNCTIONS
     function: Function
     replaces: bool = False  # an existing function gets a new definition
+    # Made again after DropFunction(replaced=True) of its old signature.
+    recreates: bool = False
+    # It names the row type of a table this plan creates.
+    uses_new_table: bool = False
+
+    @property
+    def phase(self) -> Phase:  # type: ignore[override]
+        if self.uses_new_table:
+            return Phase.CREATE_FUNCTIONS_ON_TABLES
+        return Phase.CREATE_REPLACED_FUNCTIONS if self.recreates else Phase.CREATE_FUNCTIONS
 
     @property
     def subject(self) -> str:
@@ -449,16 +463,26 @@ class CreateFunction(Operation):
     @property
     def security(self) -> Access | None:
         # A helper function policies call can change what they let through.
-        return Access.CHANGES if self.replaces else None
+        return Access.CHANGES if self.replaces or self.recreates else None
 
 
 @dataclass(frozen=True)
 class DropFunction(Operation):
-    phase = Phase.DROP_FUNCTIONS
-    destructive = True
     schema: str
     name: str
     argument_types: tuple[str, ...]
+    # Dropped to be made again with a new result type or new argument names (which CREATE
+    # OR REPLACE refuses to change): only while it still has the old ones, so a second run
+    # leaves the new function alone.
+    replaced_by: Function | None = None
+
+    @property
+    def phase(self) -> Phase:  # type: ignore[override]
+        return Phase.DROP_FUNCTIONS if self.replaced_by is None else Phase.DROP_REPLACED_FUNCTIONS
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return self.replaced_by is None
 
     @property
     def subject(self) -> str:

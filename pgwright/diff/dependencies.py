@@ -15,6 +15,9 @@ kinds and tables. These passes run over a plan's operations once the comparators
 - a generated column whose expression changes is dropped and added again: PostgreSQL drops
   the indexes and constraints on it with it and refuses while a policy, a trigger or another
   table's foreign key depends on it, so pgwright drops them first and makes them again;
+- a function whose result type or argument names change is dropped and made again, which
+  PostgreSQL refuses while a check, an index, a policy or a trigger uses it: those are
+  dropped first and made again after it;
 - indexes share one namespace per schema with tables and the indexes of key constraints: a
   relation whose name the plan gives to one of another kind cannot be dropped by that name
   on a second run, when the name means the new object.
@@ -37,6 +40,7 @@ def settle_dependencies(spec: Catalog, live: Catalog,
     operations = operations + rebuilt_around_recreated_columns(spec, live, operations)
     operations = operations + rebuilt_foreign_keys(spec, live, operations)
     operations = operations + rebuilt_around_type_changes(spec, live, operations)
+    operations = operations + rebuilt_around_replaced_functions(spec, live, operations)
     return mark_reused_relation_names(operations)
 
 
@@ -204,6 +208,61 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
                             ops.CreatePolicy(schema, name, policy, rebuilt=True)]
         for trigger, found in _unchanged(table.triggers, current.triggers):
             if reason := because({*found.columns, *_identifiers(found.when or "")}):
+                rebuilt += [ops.DropTrigger(schema, name, found.name, replaced=True,
+                                            rebuilt_because=reason),
+                            ops.CreateTrigger(schema, name, trigger, rebuilt=True)]
+    return rebuilt
+
+
+def rebuilt_around_replaced_functions(spec: Catalog, live: Catalog,
+                                      operations: list[ops.Operation]) -> list[ops.Operation]:
+    """A drop and an add for each check, index, policy and trigger the spec keeps as it is
+    that calls a function the plan drops and makes again (a new result type or argument
+    names). Calls are found by the function's name in the object's text: a false match only
+    rebuilds an object that did not need it."""
+    replaced = {operation.name for operation in operations
+                if isinstance(operation, ops.DropFunction) and operation.replaced_by is not None}
+    if not replaced:
+        return []
+    dropped = {(o.schema, o.constraint.name) for o in operations
+               if isinstance(o, ops.DropConstraint)} | {
+              (o.schema, o.name) for o in operations if isinstance(o, ops.DropIndex)} | {
+              (o.schema, o.table, o.policy.name) for o in operations
+              if isinstance(o, ops.DropPolicy)} | {
+              (o.schema, o.table, o.name) for o in operations if isinstance(o, ops.DropTrigger)}
+    live_tables = live.tables_by_key()
+    rebuilt: list[ops.Operation] = []
+    for table in spec.tables:
+        current = live_tables.get(table.key)
+        if current is None:
+            continue
+        schema, name = table.key
+
+        def because(text: str) -> str | None:
+            called = sorted(replaced & _identifiers(text))
+            return f"function {', '.join(called)} is dropped and made again" if called else None
+
+        for check, found in _unchanged(table.checks, current.checks):
+            if (schema, found.name) not in dropped and (reason := because(found.expression)):
+                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                                               rebuilt_because=reason),
+                            ops.AddConstraint(schema, name, check, online=True)]
+        for index, found in _unchanged(table.indexes, current.indexes):
+            text = " ".join([*found.keys, found.where or ""])
+            if (schema, found.name) not in dropped and (reason := because(text)):
+                # Dropped in the transaction, not CONCURRENTLY: that would commit while a
+                # policy dropped here is missing, until the policies come back.
+                rebuilt += [ops.DropIndex(schema, index.name, online=False, replaced=True,
+                                          rebuilt_because=reason),
+                            ops.CreateIndex(schema, name, index, online=True)]
+        for policy, found in _unchanged(table.policies, current.policies):
+            text = f"{found.using or ''} {found.with_check or ''}"
+            if (schema, name, found.name) not in dropped and (reason := because(text)):
+                rebuilt += [ops.DropPolicy(schema, name, found, rebuilt_because=reason),
+                            ops.CreatePolicy(schema, name, policy, rebuilt=True)]
+        for trigger, found in _unchanged(table.triggers, current.triggers):
+            text = f"{found.function_name} {found.when or ''}"
+            if (schema, name, found.name) not in dropped and (reason := because(text)):
                 rebuilt += [ops.DropTrigger(schema, name, found.name, replaced=True,
                                             rebuilt_because=reason),
                             ops.CreateTrigger(schema, name, trigger, rebuilt=True)]

@@ -34,6 +34,7 @@ from pgwright.render.ddl import (
     create_policy_sql,
     create_schema_sql,
     create_trigger_sql,
+    function_signature,
     index_body,
 )
 
@@ -155,8 +156,16 @@ def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn]) -> l
                               f"RENAME TO {quote_ident('pgwright_aside_' + enum.name[:40])}")
         statements.append(create_enum_sql(enum))
     live_functions = {f.key: f for f in live.functions}
-    statements += [create_function_sql(f) for f in spec.functions
-                   if live_functions.get(f.key) != f]
+    for function in spec.functions:
+        current = live_functions.get(function.key)
+        if current == function:
+            continue
+        if current is not None and (current.returns != function.returns or [
+                a.name for a in current.arguments] != [a.name for a in function.arguments]):
+            # CREATE OR REPLACE cannot change these; the plan drops and makes it again too.
+            # (Rolled back with the rest: what CASCADE takes here comes back.)
+            statements.append(f"DROP FUNCTION {function_signature(*current.key)} CASCADE")
+        statements.append(create_function_sql(function))
     if any(stand_in.policies for stand_in in stand_ins):
         live_tables = live.tables_by_key()
         for table in spec.tables:

@@ -64,7 +64,16 @@ def _(operation: ops.AlterPolicy) -> str:
 
 @describe.register
 def _(operation: ops.CreateFunction) -> str:
-    return f"{'replace' if operation.replaces else 'create'} function {operation.subject}"
+    verb = "replace" if operation.replaces else "recreate" if operation.recreates else "create"
+    return f"{verb} function {operation.subject}"
+
+
+@describe.register
+def _(operation: ops.DropFunction) -> str:
+    if operation.replaced_by is None:
+        return f"drop function {operation.subject}"
+    return (f"drop function {operation.subject} to make it again "
+            "(new result type or argument names)")
 
 
 @describe.register

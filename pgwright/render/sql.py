@@ -488,7 +488,24 @@ def _(operation: ops.CreateFunction) -> list[Statement]:
 @render_operation.register
 def _(operation: ops.DropFunction) -> list[Statement]:
     signature = function_signature(operation.schema, operation.name, operation.argument_types)
-    return [Statement(f"DROP FUNCTION IF EXISTS {signature}", destructive=True)]
+    new = operation.replaced_by
+    if new is None:
+        return [Statement(f"DROP FUNCTION IF EXISTS {signature}", destructive=True)]
+    names = ", ".join(quote_literal(argument.name) for argument in new.arguments)
+    body = (
+        "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
+        "  stale boolean;\nBEGIN\n"
+        "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
+        "  SELECT pg_catalog.pg_get_function_result(oid) IS DISTINCT FROM "
+        f"{quote_literal(new.returns)}\n"
+        f"      OR coalesce(proargnames, '{{}}') IS DISTINCT FROM ARRAY[{names}]::text[]\n"
+        "    INTO stale FROM pg_catalog.pg_proc\n"
+        f"    WHERE oid = pg_catalog.to_regprocedure({quote_literal(signature)});\n"
+        "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
+        f"  IF stale THEN\n    DROP FUNCTION {signature};\n  END IF;\nEND\n")
+    return [Statement("DO " + dollar_quote(body),
+                      comment="dropped to be made again: its result type or argument names "
+                              "change, which CREATE OR REPLACE cannot do")]
 
 
 def _policy_exists(schema: str, table: str, name: str) -> str:
