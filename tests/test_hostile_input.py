@@ -2,18 +2,56 @@
 
 The spec is read only from a regular file, and only up to a size limit: a FIFO would block
 pgwright forever, ``/dev/zero`` never ends, and a runaway file would be parsed whole.
+What a spec may cost to build is bounded too: aliases that expand to millions of values,
+brackets nested thousands deep. Each case runs the command line in a process held to
+``MEMORY_LIMIT`` of address space, and must be refused within ``TIME_LIMIT`` seconds with the
+file, the line and no traceback.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from pgwright.spec.document import MAX_SPEC_BYTES_VARIABLE
+from pgwright.spec.load import ALIAS_VALUE_BUDGET, MAX_DEPTH
+
+TIME_LIMIT = 2.0  # seconds, the interpreter's start included
+MEMORY_LIMIT = 200 * 2**20  # bytes of address space
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _validate_bounded(spec: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """``pgwright validate`` held to MEMORY_LIMIT (a MemoryError past it) and a timeout;
+    returns the result and the seconds it took."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "pgwright.cli", "validate", "-s", str(spec)],
+                            capture_output=True, text=True, timeout=10 * TIME_LIMIT,
+                            preexec_fn=_limit_memory, env={**os.environ, "PGWRIGHT_CACHE_DIR": ""})
+    return result, time.monotonic() - started
+
+
+def _refused_quickly(spec: Path, message: str) -> str:
+    """The error printed for ``spec``, once it is known to be refused in time, within the
+    memory limit, naming the file and line, with ``message``."""
+    result, seconds = _validate_bounded(spec)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert seconds < TIME_LIMIT, f"took {seconds:.2f} s"
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert error.startswith(f"error: {spec}:") and message in error, error
+    return error
+
+
+_TABLE = "tables:\n  t:\n    columns: {id: integer}\n"
 
 
 def _validate(spec: str | Path, **environment: str) -> subprocess.CompletedProcess:
@@ -49,3 +87,56 @@ def test_a_spec_over_the_size_limit_is_refused_and_says_how_to_raise_it(tmp_path
     assert _refused(result, spec, "the spec is larger than 20 bytes")
     assert MAX_SPEC_BYTES_VARIABLE in result.stderr
     assert _validate(spec).returncode == 0  # under the default limit
+
+
+def _alias_bomb(levels: int, width: int) -> str:
+    """``levels`` lists, each holding ``width`` aliases of the one before: width**levels
+    values in a few hundred bytes."""
+    lines = [f"      - &l0 [{', '.join(['x'] * width)}]"]
+    lines += [f"      - &l{level} [{', '.join([f'*l{level - 1}'] * width)}]"
+              for level in range(1, levels)]
+    return ("version: 1\ntables:\n  t:\n    columns: {id: integer}\n    comment: hi\n"
+            "    indexes:\n" + "\n".join(lines) + "\n")
+
+
+def test_an_alias_bomb_is_refused_at_the_alias_that_exhausts_the_budget(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(_alias_bomb(levels=9, width=9))  # 9**9 values, from 500 bytes
+    error = _refused_quickly(spec, f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values")
+    # the sixth list, on line 12, is the first whose aliases reach the budget: 9**6 values
+    assert f"{spec}:12: tables.t.indexes[5][1]" in error
+
+
+def test_aliases_of_shared_columns_within_the_budget_are_read(tmp_path):
+    columns = "{id: {type: bigint, primary_key: true}, created_at: timestamptz}"
+    tables = [f"  t0:\n    columns: &shared {columns}"]
+    tables += [f"  t{number}:\n    columns: *shared" for number in range(1, 2000)]
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n" + "\n".join(tables) + "\n")
+    result, _ = _validate_bounded(spec)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_merged_mapping_used_again_through_an_alias_keeps_its_own_keys(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  t:\n    columns:\n"
+                    "      id: &key {<<: {type: integer, comment: merged}, type: bigint}\n"
+                    "      other_id: *key\n")
+    from pgwright.spec.load import load_spec_document
+
+    columns = load_spec_document(spec).data["tables"]["t"]["columns"]
+    assert columns["other_id"] == columns["id"] == {"type": "bigint", "comment": "merged"}
+
+
+def test_brackets_nested_past_libyaml_limit_are_a_yaml_error_with_the_line(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\n" + _TABLE + "comment: " + "[" * 5000 + "]" * 5000 + "\n")
+    _refused_quickly(spec, "invalid YAML: exceeded maximum nesting depth")
+
+
+def test_nesting_deeper_than_any_spec_is_refused_at_its_line(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    depth = 900  # under libyaml's limit of 1000; deep enough to exhaust Python's recursion
+    spec.write_text("version: 1\n" + _TABLE + "comment: " + "[" * depth + "]" * depth + "\n")
+    error = _refused_quickly(spec, f"the spec nests deeper than {MAX_DEPTH} levels")
+    assert f"{spec}:5: comment[0]" in error
