@@ -30,25 +30,31 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def _validate_bounded(spec: Path) -> tuple[subprocess.CompletedProcess, float]:
-    """``pgwright validate`` held to MEMORY_LIMIT (a MemoryError past it) and a timeout;
+def _run_bounded(*arguments: str) -> tuple[subprocess.CompletedProcess, float]:
+    """The command line, held to MEMORY_LIMIT (a MemoryError past it) and a timeout;
     returns the result and the seconds it took."""
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "pgwright.cli", "validate", "-s", str(spec)],
+    result = subprocess.run([sys.executable, "-m", "pgwright.cli", *arguments],
                             capture_output=True, text=True, timeout=10 * TIME_LIMIT,
                             preexec_fn=_limit_memory, env={**os.environ, "PGWRIGHT_CACHE_DIR": ""})
     return result, time.monotonic() - started
 
 
-def _refused_quickly(spec: Path, message: str) -> str:
-    """The error printed for ``spec``, once it is known to be refused in time, within the
-    memory limit, naming the file and line, with ``message``."""
-    result, seconds = _validate_bounded(spec)
+def _validate_bounded(spec: Path) -> tuple[subprocess.CompletedProcess, float]:
+    return _run_bounded("validate", "-s", str(spec))
+
+
+def _refused_quickly(spec: Path, message: str, *arguments: str) -> str:
+    """The error printed for ``spec`` (by validate, or the command ``arguments`` name), once
+    it is known to be refused in time, within the memory limit, naming the file and line,
+    with ``message``."""
+    result, seconds = _run_bounded(*(arguments or ("validate",)), "-s", str(spec))
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert seconds < TIME_LIMIT, f"took {seconds:.2f} s"
-    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-    assert error.startswith(f"error: {spec}:") and message in error, error
-    return error
+    located = [line.strip() for line in result.stderr.splitlines()
+               if line.strip().startswith((f"error: {spec}:", f"{spec}:"))]
+    assert located and all(message in line for line in located), result.stderr
+    return located[0]
 
 
 _TABLE = "tables:\n  t:\n    columns: {id: integer}\n"
@@ -140,3 +146,85 @@ def test_nesting_deeper_than_any_spec_is_refused_at_its_line(tmp_path):
     spec.write_text("version: 1\n" + _TABLE + "comment: " + "[" * depth + "]" * depth + "\n")
     error = _refused_quickly(spec, f"the spec nests deeper than {MAX_DEPTH} levels")
     assert f"{spec}:5: comment[0]" in error
+
+
+# Found by the server before, without the spec's line; now by validate, at the line.
+_OUT_OF_RANGE_TYPES = {
+    "varchar(99999999999)": "the length 99999999999 of character varying is out of range",
+    "char(0)": "the length 0 of character is out of range",
+    "numeric(1001)": "the precision 1001 of numeric is out of range",
+    "numeric(12,1001)": "the scale 1001 of numeric is out of range",
+    "timestamptz(7)": "the precision 7 of timestamp with time zone is out of range",
+    "interval day to second(7)": "the precision 7 of interval day to second is out of range",
+    "bit(0)": "the length 0 of bit is out of range",
+    "text(5)": "text takes no modifier",
+    "varchar(1,2)": "character varying takes one, not 2",
+}
+
+
+@pytest.mark.parametrize("column_type", _OUT_OF_RANGE_TYPES)
+def test_a_type_modifier_out_of_postgresql_range_is_refused_at_its_line(tmp_path, column_type):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(f"version: 1\ntables:\n  t:\n    columns:\n      id: integer\n"
+                    f"      code: {column_type}\n")
+    error = _refused_quickly(spec, _OUT_OF_RANGE_TYPES[column_type])
+    assert error.startswith(f"error: {spec}:6: tables.t.columns.code:")
+
+
+def test_type_modifiers_at_the_ends_of_postgresql_ranges_are_accepted(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  t:\n    columns:\n      id: integer\n"
+                    "      a: varchar(10485760)\n      b: char(1)\n      c: numeric(1000,-1000)\n"
+                    "      d: timestamp(6) with time zone\n      e: time(0)\n      f: bit(1)\n")
+    result, _ = _validate_bounded(spec)
+    assert result.returncode == 0, result.stderr
+
+
+_SUBQUERIES = {
+    "default": "      n: {type: integer, default: (select 1)}\n",
+    "generated": "      n: {type: boolean, generated: \"exists (SELECT 1)\"}\n",
+    "check": "    checks:\n      sub: \"id IN (select 1)\"\n",
+    "where": "    indexes:\n      - {columns: [id], where: \"id > coalesce((select 1), 0)\"}\n",
+}
+
+
+@pytest.mark.parametrize("key", _SUBQUERIES)
+def test_a_subquery_where_postgresql_refuses_one_is_refused_at_its_line(tmp_path, key):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  t:\n    columns:\n      id: integer\n"
+                    + _SUBQUERIES[key])
+    error = _refused_quickly(spec, "cannot hold a subquery: PostgreSQL refuses it")
+    assert f"{spec}:{6 if key in ('default', 'generated') else 7}: tables.t." in error
+
+
+def test_a_quoted_select_in_a_default_is_text_not_a_subquery(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  t:\n    columns:\n      id: integer\n"
+                    "      n: {type: text, default: \"'(select 1)'\"}\n")
+    result, _ = _validate_bounded(spec)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_role_missing_on_the_server_is_reported_at_the_line_that_names_it(tmp_path,
+                                                                            database_url):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\nroles: [no_such_role_pgw]\n"
+                    "tables:\n  t:\n    columns: {id: integer}\n    rls:\n"
+                    "      enabled: true\n      policies:\n"
+                    "        p: {command: select, roles: [no_such_role_pgw], using: \"true\"}\n")
+    error = _refused_quickly(spec, "role no_such_role_pgw does not exist on the server",
+                             "plan", "--db", database_url)
+    assert error.startswith(f"{spec}:2: roles[0]:")
+    assert "CREATE ROLE no_such_role_pgw NOLOGIN" in error
+
+
+def test_a_changed_check_on_an_unknown_column_is_reported_at_the_check(tmp_path,
+                                                                        database_url):
+    spec = tmp_path / "schema.yaml"
+    table = ("version: 1\ntables:\n  t:\n    columns: {id: integer, n: integer}\n"
+             "    checks:\n      small: n < 10\n      positive: CONDITION\n")
+    spec.write_text(table.replace("CONDITION", "id > 0"))
+    assert _run_bounded("push", "--yes", "-s", str(spec), "--db", database_url)[0].returncode == 0
+    spec.write_text(table.replace("CONDITION", "nope > 0"))
+    error = _refused_quickly(spec, 'column "nope" does not exist', "plan", "--db", database_url)
+    assert error.startswith(f"{spec}:7 tables.t.checks.positive:")

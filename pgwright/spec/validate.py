@@ -34,6 +34,7 @@ from pgwright.normalize import (
     parse_type,
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
+from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 from pgwright.spec.reading import (
     RawForeignKey,
     column_entries,
@@ -767,6 +768,49 @@ def resolve_spec_type(type_text: str, schemas: list[str], enums) -> str | None:
     return canonical_type(type_text, resolve)
 
 
+# What PostgreSQL accepts between the parentheses of its built-in types: a length, a
+# precision (numeric's scale, since PostgreSQL 15, may be negative or exceed it), or a count
+# of fractional digits of seconds. Any other built-in type takes none.
+_LENGTHS = {"character varying": 10_485_760, "character": 10_485_760,
+            "bit": 83_886_080, "bit varying": 83_886_080}
+_NUMERIC_PRECISION, _NUMERIC_SCALE = range(1, 1001), range(-1000, 1001)
+_SECONDS_PRECISION = range(0, 7)
+_UNLIMITED = {"character varying": "text", "character": "text", "bit": "bit varying",
+              "bit varying": "bit varying"}
+
+
+def _check_type_modifiers(context: _Context, path: KeyPath, written: str, parsed) -> None:
+    """The modifiers of a built-in type (``varchar(99999999999)``) are in PostgreSQL's range."""
+    base = parsed.base
+    modifiers = parsed.args.split(",")
+    if not all(re.fullmatch(r"[+-]?\d+", modifier) for modifier in modifiers):
+        context.error(path, f"the modifiers of {base} in '{written}' must be whole numbers")
+        return
+    numbers = [int(modifier) for modifier in modifiers]
+    seconds = base.startswith(("time", "interval"))
+    if base not in _LENGTHS and base != "numeric" and not seconds:
+        context.error(path, f"{base} takes no modifier, as in '{written}'",
+                      f"write {base} without the parentheses")
+    elif len(numbers) > (2 if base == "numeric" else 1):
+        context.error(path, f"{base} takes {'two modifiers' if base == 'numeric' else 'one'}, "
+                      f"not {len(numbers)} as in '{written}'")
+    elif base in _LENGTHS and not 1 <= numbers[0] <= _LENGTHS[base]:
+        context.error(path, f"the length {numbers[0]} of {base} is out of range: PostgreSQL "
+                      f"allows 1 to {_LENGTHS[base]:,}",
+                      f"for no limit, write {_UNLIMITED[base]}")
+    elif base == "numeric" and numbers[0] not in _NUMERIC_PRECISION:
+        context.error(path, f"the precision {numbers[0]} of numeric is out of range: "
+                      "PostgreSQL allows 1 to 1,000 digits",
+                      "for any number of digits, write numeric without a precision")
+    elif base == "numeric" and len(numbers) == 2 and numbers[1] not in _NUMERIC_SCALE:
+        context.error(path, f"the scale {numbers[1]} of numeric is out of range: PostgreSQL "
+                      "allows -1,000 to 1,000", "write the number of digits after the point")
+    elif seconds and numbers[0] not in _SECONDS_PRECISION:
+        context.error(path, f"the precision {numbers[0]} of {base} is out of range: "
+                      "PostgreSQL keeps 0 to 6 digits of fractional seconds",
+                      f"write {written.split('(')[0].strip()}(6), or leave the precision out")
+
+
 def _check_table(context: _Context, table, enums, column_types) -> None:
     columns = column_entries(table)
     if not columns:
@@ -791,6 +835,8 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
                           _suggest_type(parsed.base.lower(), enums)
                           or "declare it under enums:, or write a PostgreSQL type (integer, "
                           "text, uuid, ...)")
+        if parsed is not None and parsed.builtin and parsed.args is not None:
+            _check_type_modifiers(context, type_path, column.type, parsed)
         if column.identity and column.default is not None:
             context.error(column.path, "a column cannot have both identity and default")
         if column.identity and canonical is not None and canonical not in INTEGER_TYPES:
@@ -806,7 +852,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         for key, expression in (("default", column.default), ("generated", column.generated),
                                 ("using", column.using)):
             if isinstance(expression, str):
-                _check_expression(context, column.path + (key,), expression)
+                _check_expression(context, column.path + (key,), expression, key)
         if parsed is not None:
             _check_bare_word_default(context, column, parsed, canonical, enums)
     pk_columns = [c.name for c in columns if c.primary_key]
@@ -828,7 +874,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         for name in names:
             _check_column_exists(context, path, name, column_names)
     for name, expression in (table.raw.get("checks") or {}).items():
-        _check_expression(context, table.path + ("checks", name), expression)
+        _check_expression(context, table.path + ("checks", name), expression, "check")
     for index, entry in enumerate(table.raw.get("indexes") or []):
         path = table.path + ("indexes", index)
         has_columns, has_expression = "columns" in entry, "expression" in entry
@@ -843,7 +889,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
             _check_column_exists(context, path + ("include",), name, column_names)
         for key in ("expression", "where"):
             if key in entry:
-                _check_expression(context, path + (key,), entry[key])
+                _check_expression(context, path + (key,), entry[key], key)
     for column_name, entry in (table.raw.get("polymorphic") or {}).items():
         path = table.path + ("polymorphic", column_name)
         if column_name not in column_names:
@@ -916,9 +962,30 @@ _EXPRESSION_HINTS = {
 }
 
 
-def _check_expression(context: _Context, path: KeyPath, expression: str) -> None:
+# Where PostgreSQL refuses a subquery ("cannot use subquery in DEFAULT expression"), as the
+# spec's reader knows the place, and what to write instead.
+_NO_SUBQUERY = {
+    "default": ("a default", "put the query in a function and call it: default: next_code()"),
+    "generated": ("a generated column", "a generated column reads its own row only"),
+    "using": ("a column's using", "convert with an expression over the column's own value"),
+    "check": ("a check", "a check sees one row; reach other rows through a foreign key or a "
+                         "trigger"),
+    "expression": ("an index expression", "index the columns, or an expression over them"),
+    "where": ("an index's where", "write the condition over the row's own columns"),
+    "when": ("a trigger's when", "test the rows in the trigger's function instead"),
+}
+_QUERY_WORDS = frozenset({"select", "with", "values", "table"})
+
+
+def _check_expression(context: _Context, path: KeyPath, expression: str,
+                      refuses_subquery: str | None = None) -> None:
+    """``expression`` must be one SQL expression; where ``refuses_subquery`` names a key of
+    _NO_SUBQUERY, without a subquery as well."""
     text = embedding_problem(str(expression))
     if text is None:
+        if refuses_subquery is not None and _has_subquery(str(expression)):
+            place, hint = _NO_SUBQUERY[refuses_subquery]
+            context.error(path, f"{place} cannot hold a subquery: PostgreSQL refuses it", hint)
         return
     hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text),
                 "write one SQL expression, as it would follow CHECK or DEFAULT")
@@ -926,6 +993,33 @@ def _check_expression(context: _Context, path: KeyPath, expression: str) -> None
         context.error(path, "the expression is empty", "write the expression, or remove the key")
     else:
         context.error(path, f"not a single SQL expression: {text}", hint)
+
+
+def _has_subquery(expression: str) -> bool:
+    """True when ``expression`` holds a query: select, with, values or table, first in the
+    expression or first inside a parenthesis, outside quotes (``exists (select 1 ...)``,
+    ``(select max(n) from t)``, ``array(select ...)``)."""
+    index, length, at_start = 0, len(expression), True
+    while index < length:
+        char = expression[index]
+        if char.isspace():
+            index += 1
+            continue
+        if char in ("'", '"'):
+            index = quoted_end(expression, index) or length
+        elif char == "$" and (tag := DOLLAR_TAG.match(expression, index)):
+            closing = expression.find(tag.group(0), tag.end())
+            index = length if closing < 0 else closing + len(tag.group(0))
+        elif match := IDENTIFIER.match(expression, index):
+            if at_start and match.group(0).lower() in _QUERY_WORDS:
+                return True
+            index = match.end()
+        else:
+            index += 1
+            at_start = char == "("
+            continue
+        at_start = False
+    return False
 
 
 def _check_column_exists(context: _Context, path: KeyPath, name: str, names: list[str]) -> bool:
@@ -1195,7 +1289,7 @@ def _check_triggers(context: _Context, table,
             context.error(path + ("timing",), "instead_of triggers are for views, not tables",
                           "use before or after")
         if "when" in trigger:
-            _check_expression(context, path + ("when",), trigger["when"])
+            _check_expression(context, path + ("when",), trigger["when"], "when")
 
 
 # ------------------------------------------------------------ values that reach SQL as names
@@ -1281,6 +1375,8 @@ def _check_function_type(context: _Context, path: KeyPath, text: object, enums,
             or element.lower() in POLYMORPHIC_TYPES:
         return
     parsed = parse_type(element)
+    if parsed.builtin and parsed.args is not None:
+        _check_type_modifiers(context, path, element, parsed)
     if parsed.builtin or resolve(element) is not None:
         return
     if parsed.schema is None and "." in (parsed.name or ""):
