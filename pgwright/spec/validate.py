@@ -11,7 +11,6 @@ valid shape. Only a spec whose structure is broken stops at the shape.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import difflib
 import re
@@ -108,7 +107,8 @@ def _yamale_messages(data: object, file: str) -> list[str]:
     tables (the key, the tenant column and its index, the timestamps), so each distinct
     entry is checked once, on its own, and what is found is reported at every entry that
     has it. An entry's shape depends on nothing around it: the messages are the same as
-    those of one pass over the whole spec.
+    those of one pass over the whole spec. Entries are distinct by their shape signature:
+    two columns that differ only in their comment, or their type, are checked once.
     """
     import yamale
     from yamale.schema import Schema
@@ -145,6 +145,7 @@ def _entries_set_apart(data: object) -> tuple[object, dict[str, _Distinct]]:
     if not isinstance(tables, dict):
         return data, {}
     set_apart: dict[str, _Distinct] = {key: {} for key in _ENTRY_SHAPES}
+    free_text = {key: _free_text_keys(shape) for key, (_, shape) in _ENTRY_SHAPES.items()}
     rest = {}
     for table_key, table in tables.items():
         if isinstance(table, dict):
@@ -155,11 +156,57 @@ def _entries_set_apart(data: object) -> tuple[object, dict[str, _Distinct]]:
                         container is dict and not all(isinstance(name, str) for name in value)):
                     continue
                 for name, entry in value.items() if container is dict else enumerate(value):
-                    _, paths = set_apart[key].setdefault(repr(entry), (entry, []))
+                    signature = _shape_signature(entry, *free_text[key])
+                    _, paths = set_apart[key].setdefault(signature, (entry, []))
                     paths.append(f"tables.{table_key}.{key}.{name}")
                 table[key] = container()
         rest[table_key] = table
     return {**data, "tables": rest}, set_apart
+
+
+_TEXT = "<any text>"  # in a shape signature: a string where any string passes
+
+
+def _shape_signature(entry: object, free_strings: frozenset[str],
+                     free_string_lists: frozenset[str]) -> str:
+    """What decides whether ``entry`` has its shape, as a string: its repr, with each string
+    (or list of strings) that its key takes whatever it says written as _TEXT."""
+    if not isinstance(entry, dict):
+        return repr(entry)
+    parts = []
+    for key, value in entry.items():
+        if isinstance(value, str) and key in free_strings:
+            value = _TEXT
+        elif isinstance(value, list) and key in free_string_lists \
+                and all(isinstance(item, str) for item in value):
+            value = [_TEXT]
+        parts.append((key, value))
+    return repr(parts)
+
+
+@cache
+def _free_text_keys(entry_shape: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys of an entry of ``entry_shape`` (shape.yaml's validator of one entry) that
+    take any string, and those that take any list of strings."""
+    from yamale.validators import List, String
+
+    def plain(validator) -> bool:
+        return not validator.args and not validator.kwargs
+
+    strings, string_lists = set(), set()
+    for node in _expanded([_parsed_validator(entry_shape)]):
+        if not _is_schema(node) or not isinstance(node.dict, dict):
+            continue
+        for key, validator in node.dict.items():
+            leaves = _expanded([validator])
+            if any(isinstance(leaf, String) and plain(leaf) for leaf in leaves):
+                strings.add(key)
+            if any(isinstance(leaf, List) and not leaf.kwargs and leaf.validators
+                   and all(isinstance(inner, String) and plain(inner)
+                           for inner in _expanded(leaf.validators))
+                   for leaf in leaves):
+                string_lists.add(key)
+    return frozenset(strings), frozenset(string_lists)
 
 
 def _first_line(document: SpecDocument) -> int:
@@ -167,8 +214,11 @@ def _first_line(document: SpecDocument) -> int:
 
 
 # A repaired key can uncover faults yamale could not see before (the keys of a misspelt
-# 'colums:'), so the shape is checked again after each repair, a few times at most.
+# 'colums:'), so what a repair changed is checked again, a few times at most.
 _SHAPE_ROUNDS = 4
+# Past this many shape problems, the first ones (in file order) are reported and the meaning
+# is not checked: a spec that broken is not worth reading further, and each problem costs.
+MAX_SHAPE_PROBLEMS = 100
 
 
 def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | None, set[KeyPath]]:
@@ -187,44 +237,70 @@ def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | 
         return [Problem(f"the spec must be a mapping with 'version' and 'tables', not {kind}",
                         line=_first_line(document), file=document.file)], None, set()
     problems: list[Problem] = []
+    seen: set[Problem] = set()
     set_aside: set[KeyPath] = set()
     checkable: SpecDocument | None = document
+    to_check = data
     for _ in range(_SHAPE_ROUNDS):
-        messages = _yamale_messages(checkable.data, checkable.file)
+        messages = _yamale_messages(to_check, checkable.file)
         if not messages:
             return problems, checkable, set_aside
-        found, checkable, removed = _repaired(checkable, messages)
-        new = [problem for problem in found if problem not in problems]
+        found, checkable, removed, changed = _repaired(checkable, messages)
+        new = [problem for problem in found if problem not in seen]
         problems += new
+        seen.update(new)
         set_aside |= removed
-        if checkable is None or not new:  # broken, or a repair that changed nothing
-            break
+        if checkable is None or not new or not changed:
+            # broken, a repair that changed nothing, or one that only set keys aside: what
+            # remains was checked already
+            return problems, checkable if not changed and checkable is not None and new \
+                else None, set_aside
+        to_check = _parts_changed(checkable.data, changed)
     return problems, None, set_aside
 
 
-def _repaired(document: SpecDocument,
-              messages: list[str]) -> tuple[list[Problem], SpecDocument | None, set[KeyPath]]:
+def _parts_changed(data: dict, changed: list[KeyPath]) -> dict:
+    """``data`` with only the tables a repair changed, when it changed nothing else: an
+    entry's shape depends on nothing around it, and the rest was checked already."""
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or not all(
+            len(path) > 2 and path[0] == "tables" and path[1] in tables for path in changed):
+        return data
+    return {**data, "tables": {path[1]: tables[path[1]] for path in changed}}
+
+
+def _repaired(document: SpecDocument, messages: list[str]
+              ) -> tuple[list[Problem], SpecDocument | None, set[KeyPath], list[KeyPath]]:
     """The problems yamale's messages describe, the document with them set aside (None if
-    that cannot be done), and the paths of the faulty values removed."""
+    that cannot be done), the paths of the faulty values removed, and the paths of the
+    values a repair put under another key (to be checked again there)."""
     findings = _noise_removed([_finding(document, message) for message in messages])
+    too_many = len(findings) > MAX_SHAPE_PROBLEMS
+    if too_many:
+        findings = sorted(findings, key=lambda finding: document.line_of(finding.path) or 0)
+        findings = findings[:MAX_SHAPE_PROBLEMS]
     # Unknown keys first: a misspelt key may be the required key reported missing.
     findings.sort(key=lambda finding: finding.kind != "unknown")
-    data = copy.deepcopy(document.data)
+    data = _CopyOnWrite(document.data)
     problems: list[Problem] = []
     renames: list[tuple[KeyPath, KeyPath]] = []
+    changed: list[KeyPath] = []
     removed: set[KeyPath] = set()
-    repairable = True
+    repairable = not too_many
     for finding in findings:
         if finding.kind == "unknown":
-            problem, rename = _unknown_key(document, finding, data)
+            problem, rename, moved_to = _unknown_key(document, finding,
+                                                     data.mutable(finding.path[:-1]))
             problems.append(problem)
             if rename:
                 renames.append(rename)
             else:
                 removed.add(finding.path)
+            if moved_to:
+                changed.append(moved_to)
         elif finding.kind == "mismatch":
             problems.append(_mismatch(document, finding))
-            repairable &= _set_aside(data, finding.path)
+            repairable &= _set_aside(data.mutable(finding.path[:-1]), finding.path)
             removed.add(finding.path)
         elif finding.kind == "missing":
             if finding.path not in {new for _, new in renames}:
@@ -236,20 +312,61 @@ def _repaired(document: SpecDocument,
         else:
             problems.append(document.problem(finding.path, finding.text.rstrip(".")))
             repairable = False
+    if too_many:
+        problems.append(Problem(
+            f"the spec has more than {MAX_SHAPE_PROBLEMS} problems with its shape; these "
+            f"are the first {MAX_SHAPE_PROBLEMS}", line=_first_line(document),
+            file=document.file, suggestion="fix these, then validate again"))
     if not repairable:
-        return problems, None, removed
-    return problems, SpecDocument(data=data, file=document.file,
-                                  lines=_renamed_lines(document.lines, renames)), removed
+        return problems, None, removed, changed
+    return problems, SpecDocument(data=data.root, file=document.file,
+                                  lines=_renamed_lines(document.lines, renames)), removed, changed
+
+
+class _CopyOnWrite:
+    """Data to repair, copied only along the paths that are changed: the rest is shared
+    with the document, which a deep copy of a large spec spent seconds on."""
+
+    def __init__(self, data: object) -> None:
+        self.root = _shallow_copy(data)
+        self._copies = {id(self.root)}
+
+    def mutable(self, path: KeyPath) -> object:
+        """The value at ``path``, a copy of its own (as is every container above it), or
+        None when there is nothing there."""
+        value = self.root
+        for part in path:
+            if isinstance(value, dict) and part in value:
+                child = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                child = value[part]
+            else:
+                return None
+            if isinstance(child, dict | list) and id(child) not in self._copies:
+                child = value[part] = _shallow_copy(child)
+                self._copies.add(id(child))
+            value = child
+        return value
+
+
+def _shallow_copy(value: object) -> object:
+    return dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) \
+        else value
 
 
 def _renamed_lines(lines: dict[KeyPath, int], renames: list[tuple[KeyPath, KeyPath]]):
     """The lines, with each renamed key (and what is under it) known by its new path."""
-    result = dict(lines)
-    for old, new in renames:
-        for path, line in lines.items():
-            if path[: len(old)] == old:
-                del result[path]
-                result[new + path[len(old):]] = line
+    if not renames:
+        return lines
+    new_path = dict(renames)
+    lengths = sorted({len(old) for old in new_path})
+    result = {}
+    for path, line in lines.items():
+        for length in lengths:
+            if path[:length] in new_path:
+                path = new_path[path[:length]] + path[length:]
+                break
+        result[path] = line
     return result
 
 
@@ -261,17 +378,16 @@ _MISMATCH = re.compile(r"^'.*'( is not an? \w+\.?| not in \(.*\))$", re.DOTALL)
 
 def _finding(document: SpecDocument, message: str) -> _Finding:
     # yamale writes "<dotted path>: <text>", or "<dotted path> : <text>" under an include,
-    # joining keys with '.', which is ambiguous for qualified table names: match the
-    # dotted forms of the paths the file really has, longest first.
+    # joining keys with '.', which is ambiguous for qualified table names: the longest
+    # dotted form of a path the data really has wins.
     if message.endswith(": " + _REQUIRED):
         dotted = message[: -len(_REQUIRED) - 2].strip()
         return _Finding(_missing_key_path(document, dotted), "missing", _REQUIRED)
-    for dotted, path in _dotted_paths(document):
-        if message.startswith(dotted):
-            separator = re.match(r" ?: ", message[len(dotted):])
-            if separator:
-                text = message[len(dotted) + separator.end():]
-                return _Finding(path, _finding_kind(text), text)
+    for end in sorted((match.start() for match in _SEPARATOR.finditer(message)), reverse=True):
+        path = _path_of_dotted(document.data, message[:end])
+        if path is not None:
+            text = message[end:].lstrip(" ")[2:]
+            return _Finding(path, _finding_kind(text), text)
     # A key the file has under another spelling: a bare yes is loaded as True.
     dotted, _, text = message.partition(": ")
     path = _missing_key_path(document, dotted.strip())
@@ -281,10 +397,40 @@ def _finding(document: SpecDocument, message: str) -> _Finding:
     return _Finding(path, _finding_kind(text), text)
 
 
+# Where a dotted path may end in a message: before ": " or " : " (overlapping: " : " holds ": ").
+_SEPARATOR = re.compile(r"(?= ?: )")
+
+
+def _path_of_dotted(data: object, dotted: str) -> KeyPath | None:
+    """The key path of the value that ``dotted`` (yamale's ``tables.app.orders.columns.id``)
+    names in ``data``; None when there is none. A key may hold dots: each split is tried."""
+    if isinstance(data, list):
+        head, dot, rest = dotted.partition(".")
+        if not head.isdigit() or int(head) >= len(data):
+            return None
+        if not dot:
+            return (int(head),)
+        below = _path_of_dotted(data[int(head)], rest)
+        return None if below is None else (int(head),) + below
+    if not isinstance(data, dict):
+        return None
+    if dotted in data:
+        return (dotted,)
+    end = dotted.find(".")
+    while end >= 0:
+        key = dotted[:end]
+        if key in data:
+            below = _path_of_dotted(data[key], dotted[end + 1:])
+            if below is not None:
+                return (key,) + below
+        end = dotted.find(".", end + 1)
+    return None
+
+
 def _non_string_keys_of(document: SpecDocument, path: KeyPath) -> list[tuple[str, object]]:
     """(spelling in the file, key as loaded) of each key that YAML did not load as a string."""
     mapping = _value_at(document.data, path)
-    if not isinstance(mapping, dict):
+    if not isinstance(mapping, dict) or all(isinstance(key, str) for key in mapping):
         return []
     spelt = [child[-1] for child in document.lines
              if child[:-1] == path and child[-1] not in mapping]
@@ -301,15 +447,15 @@ def _finding_kind(text: str) -> str:
     return "other"
 
 
-def _dotted_paths(document: SpecDocument) -> list[tuple[str, KeyPath]]:
-    pairs = [(".".join(str(part) for part in path), path) for path in document.lines]
-    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
-
-
 def _missing_key_path(document: SpecDocument, dotted: str) -> KeyPath:
-    for parent_dotted, parent in _dotted_paths(document):
-        if dotted.startswith(parent_dotted + "."):
-            return parent + (dotted[len(parent_dotted) + 1:],)
+    """The path of a key yamale names that the data lacks: under the longest dotted prefix
+    the data has."""
+    end = dotted.rfind(".")
+    while end > 0:
+        parent = _path_of_dotted(document.data, dotted[:end])
+        if parent is not None:
+            return parent + (dotted[end + 1:],)
+        end = dotted.rfind(".", 0, end)
     return (dotted,)
 
 
@@ -319,10 +465,10 @@ def _noise_removed(findings: list[_Finding]) -> list[_Finding]:
     alternative that failed."""
     kept: list[_Finding] = []
     seen: set[tuple[KeyPath, str]] = set()
+    above_others = {finding.path[:length] for finding in findings
+                    for length in range(len(finding.path))}
     for finding in findings:
-        deeper = any(other.path[: len(finding.path)] == finding.path
-                     and len(other.path) > len(finding.path) for other in findings)
-        if finding.kind == "mismatch" and deeper:
+        if finding.kind == "mismatch" and finding.path in above_others:
             continue
         if finding.kind in ("mismatch", "key") and (finding.path, finding.kind) in seen:
             continue
@@ -409,21 +555,21 @@ def _value_at(data: object, path: KeyPath) -> object:
     return data
 
 
-def _set_aside(data: object, path: KeyPath) -> bool:
-    """Remove an optional key whose value is faulty; False when that cannot be done safely."""
-    parent = _value_at(data, path[:-1])
+def _set_aside(parent: object, path: KeyPath) -> bool:
+    """Remove an optional key whose value is faulty from ``parent``, the mapping that holds
+    it; False when that cannot be done safely."""
     if not _is_optional_key(path) or not isinstance(parent, dict):
         return False
     parent.pop(path[-1], None)
     return True
 
 
-def _unknown_key(document: SpecDocument, finding: _Finding,
-                 data: object) -> tuple[Problem, tuple[KeyPath, KeyPath] | None]:
-    """The problem for an unexpected key, and (old, new) when its value is read under the
-    name suggested, so that the rest of the spec reads as it will once the name is fixed."""
+def _unknown_key(document: SpecDocument, finding: _Finding, parent: object
+                 ) -> tuple[Problem, tuple[KeyPath, KeyPath] | None, KeyPath | None]:
+    """The problem for an unexpected key, (old, new) when its value is read under the
+    name suggested, so that the rest of the spec reads as it will once the name is fixed,
+    and the path of the value that changed then. ``parent`` holds the key, and is changed."""
     path, key = finding.path, str(finding.path[-1])
-    parent = _value_at(data, path[:-1])
     known = _known_keys(path[:-1])
     split = _split_by_flow_comma(parent, key)
     if split is not None:
@@ -432,7 +578,8 @@ def _unknown_key(document: SpecDocument, finding: _Finding,
         parent[sibling] = whole
         return document.problem(
             path, f"'{key}' is the end of {sibling}: {whole}, cut off by the comma",
-            f"inside {{...}} a comma ends the value; quote it: {sibling}: \"{whole}\""), None
+            f"inside {{...}} a comma ends the value; quote it: {sibling}: \"{whole}\""), \
+            None, path[:-1] + (sibling,)
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     rename = None
     if isinstance(parent, dict):
@@ -445,7 +592,7 @@ def _unknown_key(document: SpecDocument, finding: _Finding,
         hint = f"did you mean '{matches[0]}'?"
     else:
         hint = "the keys here are: " + ", ".join(known) if known else None
-    return document.problem(path, f"unknown key '{key}'", hint), rename
+    return document.problem(path, f"unknown key '{key}'", hint), rename, rename and rename[1]
 
 
 def _split_by_flow_comma(parent: object, key: str) -> tuple[str, str] | None:
