@@ -314,9 +314,9 @@ def _repaired(document: SpecDocument, messages: list[str]
             repairable = False
     if too_many:
         problems.append(Problem(
-            f"the spec has more than {MAX_SHAPE_PROBLEMS} problems with its shape; these "
-            f"are the first {MAX_SHAPE_PROBLEMS}", line=_first_line(document),
-            file=document.file, suggestion="fix these, then validate again"))
+            f"the spec has more than {MAX_SHAPE_PROBLEMS} problems with its shape; only the "
+            "first ones are reported", line=_first_line(document), file=document.file,
+            suggestion="fix these, then validate again"))
     if not repairable:
         return problems, None, removed, changed
     return problems, SpecDocument(data=data.root, file=document.file,
