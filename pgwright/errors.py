@@ -5,6 +5,7 @@ The library raises these; only ``cli.py`` turns them into messages and exit code
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -57,7 +58,15 @@ class IntrospectionError(PgwrightError):
 
 
 class PlanError(PgwrightError):
-    """The spec cannot be reached from the database state (for example an invalid expression)."""
+    """The spec cannot be reached from the database state (for example an invalid expression).
+
+    ``problems`` locates in the spec what the server refused, when that is known: a role it
+    lacks is reported at the line that names the role. They follow the message, one a line.
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()):
+        self.problems = tuple(problems)
+        super().__init__(message + "".join(f"\n  {problem}" for problem in self.problems))
 
 
 class UnsafePlanError(PgwrightError):

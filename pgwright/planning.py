@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
 from pgwright.diff import diff
-from pgwright.errors import PlanError
+from pgwright.errors import PlanError, Problem
 from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
 from pgwright.introspect.catalog import (
@@ -24,8 +24,10 @@ from pgwright.introspect.catalog import (
 from pgwright.model import Catalog
 from pgwright.ops import AssertNoViolations, Operation
 from pgwright.render.sql import Statement, render_script, render_statements
+from pgwright.names import quote_ident
+from pgwright.spec import with_lines
 from pgwright.spec.document import SpecDocument
-from pgwright.spec.reading import managed_schemas
+from pgwright.spec.reading import managed_schemas, role_paths
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ def _check_external_references(spec: Catalog, external: dict) -> None:
                         + "\n  ".join(problems))
 
 
+def _missing_role_problems(document: SpecDocument, missing_roles: list[str]) -> list[Problem]:
+    paths = role_paths(document.data)
+    document = with_lines(document)  # a spec read from the cache left its lines behind
+    return [document.problem(paths.get(role, ("roles",)), f"role {role} does not exist on the "
+                             "server", f"create it first: CREATE ROLE {quote_ident(role)} NOLOGIN")
+            for role in missing_roles]
+
+
 def named_roles(spec: Catalog) -> list[str]:
     """Every role the spec names: its roles list and each policy's roles."""
     roles = set(spec.roles)
@@ -133,8 +143,8 @@ def plan_against(connection, document: SpecDocument) -> Plan:
         missing_roles = read_missing_roles(connection, named_roles(spec))
     if missing_roles:
         raise PlanError(f"role(s) {', '.join(missing_roles)} do not exist on the server; "
-                        "pgwright checks roles but never creates them: create them first "
-                        "(CREATE ROLE ... NOLOGIN)")
+                        "pgwright checks roles but never creates them:",
+                        _missing_role_problems(document, missing_roles))
     _check_external_references(spec, external)
     canonical = canonicalize(connection, spec, live)
     operations = diff(canonical, live)

@@ -373,6 +373,30 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
             for need in needs}
 
 
+def _rejection(connection, statements: list[str]) -> str | None:
+    """The first line of the server's error for ``statements``, run in a savepoint; None
+    when it accepts them."""
+    try:
+        with connection.transaction():
+            for statement in statements:
+                connection.execute(statement)
+    except Exception as error:
+        return str(error).splitlines()[0]
+    return None
+
+
+def _each_expression(need: _StandIn):
+    """(spec origin, a stand-in of that one object) for each object ``need`` names."""
+    empty = replace(need, columns=frozenset(), checks=frozenset(), indexes=frozenset(),
+                    policies=frozenset(), triggers=frozenset())
+    for kind, items in (("columns", need.table.columns), ("checks", need.table.checks),
+                        ("indexes", need.table.indexes), ("policies", need.table.policies),
+                        ("triggers", need.table.triggers)):
+        for item in items:
+            if item.name in getattr(need, kind):
+                yield item.origin or item.name, replace(empty, **{kind: frozenset({item.name})})
+
+
 def _as_live_where_same(need: _StandIn, spec_prints: list[Table], live_print: Table,
                         live: Table) -> Table:
     """The spec's table as first printed (``spec_prints[0]``), with each expression ``need``
@@ -517,16 +541,17 @@ def _apply(number: int, need: _StandIn, printed: Table) -> Table:
 
 
 def _raise_precise_errors(connection, stand_ins, batches) -> None:
-    """Re-run the stand-ins one by one to say which expression the server rejected."""
+    """Re-run the stand-ins one by one to say which expression the server rejected; in a
+    rejected one, each expression alone, to name its spec line (``schema.yaml:7 ...``)."""
     problems = []
-    for need, batch in zip(stand_ins, batches, strict=True):
-        try:
-            with connection.transaction():
-                for statement in batch:
-                    connection.execute(statement)
-        except Exception as error:
-            message = str(error).splitlines()[0]
-            problems.append(f"{need.table.origin or need.table.name}: {message}")
+    for number, (need, batch) in enumerate(zip(stand_ins, batches, strict=True)):
+        message = _rejection(connection, batch)
+        if message is None:
+            continue
+        located = [f"{origin}: {rejected}" for origin, alone in _each_expression(need)
+                   if (rejected := _rejection(connection, _stand_in_sql(
+                       number, f"pgwright_canon_{number}", alone))) is not None]
+        problems += located or [f"{need.table.origin or need.table.name}: {message}"]
     if problems:
         raise PlanError("the server rejected an expression in the spec:\n  "
                         + "\n  ".join(problems))

@@ -85,65 +85,137 @@ def _key(loader, key_node: yaml.Node) -> object:
     return key
 
 
-def _build(loader, node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int],
-           open_nodes: set[int]) -> object:
-    """The data of ``node``, recording the line of each key and item below ``path``.
+# What a spec may cost to build, whatever its bytes say. A real spec is a few levels deep
+# (tables.orders.columns.id.type) and uses aliases for a few shared pieces (`<<: *timestamps`);
+# a hostile one nests thousands of levels (the parsers recurse) or stacks aliases of aliases,
+# nine levels of nine of them being 9**9 values from 500 bytes.
+MAX_DEPTH = 64
+ALIAS_VALUE_BUDGET = 200_000
+_SHOWN_DEPTH = 6  # the start of the path to a node nested too deep: where it went wrong
+
+
+class _DocumentBuilder:
+    """Builds the data of a composed document, recording the line of each key and item.
 
     What the loader's constructor returns, built in the same walk that takes the line
     numbers, and three times faster: a spec is nearly all plain mappings, lists and strings,
     which are built here. Other scalars (numbers, booleans) and explicitly tagged nodes are
     left to the constructor. An alias is built again where it is used, so that its keys
     have lines under each path that reaches them; merged keys (``<<: *defaults``) have the
-    lines where they are defined.
+    lines where they are defined. Every value an alias expands to counts against
+    ``ALIAS_VALUE_BUDGET``, and nesting against ``MAX_DEPTH``: past either, a ConstructorError
+    names the line, before the walk costs more time or memory.
     """
-    tag = node.tag
-    if isinstance(node, yaml.ScalarNode):
-        if tag == _STR:
-            return node.value
-        return None if tag == _NULL else loader.construct_object(node, deep=True)
-    if id(node) in open_nodes:
-        raise yaml.constructor.ConstructorError(
-            None, None, "an alias refers to a node that contains it", node.start_mark)
-    open_nodes.add(id(node))
-    try:
+
+    def __init__(self, loader) -> None:
+        self.loader = loader
+        self.lines: dict[KeyPath, int] = {}
+        self._open_nodes: set[int] = set()   # collections being built: an alias to one is a cycle
+        self._built_nodes: set[int] = set()  # collections built once: met again, through an alias
+        self._flattened_nodes: set[int] = set()  # mappings whose merge keys (<<:) were resolved
+        self._alias_values = 0
+        self._alias_path: KeyPath | None = None  # where the outermost alias being expanded is used
+
+    def build(self, node: yaml.Node, path: KeyPath = ()) -> object:
+        if self._alias_path is not None:
+            self._count_alias_value(node)
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _STR:
+                return node.value
+            return None if tag == _NULL else self.loader.construct_object(node, deep=True)
+        if len(path) >= MAX_DEPTH:
+            raise _LimitExceeded(f"the spec nests deeper than {MAX_DEPTH} levels",
+                                 path[:_SHOWN_DEPTH], node.start_mark, _NESTING_HINT)
+        if id(node) in self._open_nodes:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to a node that contains it", node.start_mark)
+        outermost_alias = self._alias_path is None and id(node) in self._built_nodes
+        if outermost_alias:
+            self._alias_path = path
+            self._count_alias_value(node)
+        self._open_nodes.add(id(node))
+        try:
+            return self._build_collection(node, path)
+        finally:
+            self._open_nodes.discard(id(node))
+            self._built_nodes.add(id(node))
+            if outermost_alias:
+                self._alias_path = None
+
+    def _count_alias_value(self, node: yaml.Node) -> None:
+        self._alias_values += 1
+        if self._alias_values > ALIAS_VALUE_BUDGET:
+            path = self._alias_path or ()
+            line = self._line_of_alias(path)
+            raise _LimitExceeded(
+                f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values in all; this one "
+                "is where the count ran out", path,
+                _LineMark(line - 1) if line else node.start_mark,
+                "write the repeated part out, or alias fewer large lists and mappings")
+
+    def _line_of_alias(self, path: KeyPath) -> int | None:
+        # An alias's node is its anchor's, and carries the anchor's position. The line of the
+        # key that holds the alias is where it is written; of an item, the line of its list.
+        if path and isinstance(path[-1], int):
+            path = path[:-1]
+        return self.lines.get(path) if path else None
+
+    def _build_collection(self, node: yaml.Node, path: KeyPath) -> object:
+        tag = node.tag
         if tag == _SEQ and isinstance(node, yaml.SequenceNode):
             items = []
             for index, item in enumerate(node.value):
                 child = path + (index,)
-                lines[child] = item.start_mark.line + 1
-                items.append(_build(loader, item, child, lines, open_nodes))
+                self.lines[child] = item.start_mark.line + 1
+                items.append(self.build(item, child))
             return items
         if tag == _MAP and isinstance(node, yaml.MappingNode):
-            mapping = _build_mapping(loader, node, path, lines, open_nodes, merged=False)
+            mapping = self._build_mapping(node, path, merged=id(node) in self._flattened_nodes)
             if mapping is None:
-                _check_unique_keys(loader, node)
-                loader.flatten_mapping(node)  # merged pairs first: the mapping's own win
-                mapping = _build_mapping(loader, node, path, lines, open_nodes, merged=True)
+                _check_unique_keys(self.loader, node)
+                # Merged pairs go first, so the mapping's own win. The node keeps them: when an
+                # alias builds it again, its keys may repeat (a merged one, then its own).
+                self.loader.flatten_mapping(node)
+                self._flattened_nodes.add(id(node))
+                mapping = self._build_mapping(node, path, merged=True)
             return mapping
-        _record_lines(node, path, lines)
-        return loader.construct_object(node, deep=True)
-    finally:
-        open_nodes.discard(id(node))
+        _record_lines(node, path, self.lines)
+        return self.loader.construct_object(node, deep=True)
+
+    def _build_mapping(self, node: yaml.MappingNode, path: KeyPath, merged: bool) -> dict | None:
+        """The mapping's data; None if it has merge keys still to be flattened. Once they are
+        (``merged``), a key may repeat: the last one, the mapping's own, wins."""
+        mapping = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _STR:
+                key = key_node.value
+            elif key_node.tag in _SPECIAL_KEYS:
+                return None
+            else:
+                key = _key(self.loader, key_node)
+            if key in mapping and not merged:
+                _check_unique_keys(self.loader, node)  # raises, naming the first one's line
+            child = path + (str(key_node.value),)
+            self.lines[child] = key_node.start_mark.line + 1
+            mapping[key] = self.build(value_node, child)
+        return mapping
 
 
-def _build_mapping(loader, node: yaml.MappingNode, path: KeyPath, lines: dict[KeyPath, int],
-                   open_nodes: set[int], merged: bool) -> dict | None:
-    """The mapping's data; None if it has merge keys still to be flattened. Once they are
-    (``merged``), a key may repeat: the last one, the mapping's own, wins."""
-    mapping = {}
-    for key_node, value_node in node.value:
-        if key_node.tag == _STR:
-            key = key_node.value
-        elif key_node.tag in _SPECIAL_KEYS:
-            return None
-        else:
-            key = _key(loader, key_node)
-        if key in mapping and not merged:
-            _check_unique_keys(loader, node)  # raises, naming the first one's line
-        child = path + (str(key_node.value),)
-        lines[child] = key_node.start_mark.line + 1
-        mapping[key] = _build(loader, value_node, child, lines, open_nodes)
-    return mapping
+class _LimitExceeded(yaml.constructor.ConstructorError):
+    """The spec is beyond what it may cost to build (MAX_DEPTH, ALIAS_VALUE_BUDGET)."""
+
+    def __init__(self, problem: str, path: KeyPath, mark: yaml.Mark, suggestion: str) -> None:
+        super().__init__(None, None, problem, mark)
+        self.path = path
+        self.suggestion = suggestion
+
+
+class _LineMark(yaml.Mark):
+    """A position known only by its line (0-based, as PyYAML counts)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__("<spec>", 0, line, 0, None, None)
 
 
 def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
@@ -162,10 +234,10 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> 
 def _parse(text: str, loader_class) -> tuple[object, dict[KeyPath, int]]:
     """The data of the single document in ``text``, and the line of each key path."""
     loader = loader_class(text)
-    lines: dict[KeyPath, int] = {}
+    builder = _DocumentBuilder(loader)
     try:
         node = loader.get_single_node()
-        return (None if node is None else _build(loader, node, (), lines, set())), lines
+        return (None if node is None else builder.build(node)), builder.lines
     finally:
         loader.dispose()
 
@@ -175,18 +247,37 @@ def parse_spec_text(text: str, file: str = "<spec>") -> SpecDocument:
     try:
         try:
             data, lines = _parse(text, _UniqueKeyLoader)
-        except yaml.MarkedYAMLError:
-            data, lines = _parse(text, _ExplainingLoader)  # raises again, with a clearer message
+        except (yaml.scanner.ScannerError, yaml.parser.ParserError) as error:
+            if _BaseLoader is yaml.SafeLoader or _NESTING_LIMIT in str(error.problem):
+                raise
+            try:
+                data, lines = _parse(text, _ExplainingLoader)  # raises again, more clearly
+            except RecursionError:  # the pure-Python parser recurses where libyaml did not
+                raise error from None
+    except _LimitExceeded as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise SpecError([Problem(message=error.problem, path=format_path(error.path), line=line,
+                                 file=file, suggestion=error.suggestion)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         message = f"invalid YAML: {error.problem or error}"
         if error.context:
             message += f" ({error.context})"
-        raise SpecError([Problem(message=message, line=line, file=file)]) from None
+        suggestion = _NESTING_HINT if _NESTING_LIMIT in str(error.problem) else None
+        raise SpecError([Problem(message=message, line=line, file=file,
+                                 suggestion=suggestion)]) from None
     except yaml.YAMLError as error:
         raise SpecError([Problem(message=f"invalid YAML: {error}", file=file)]) from None
+    except RecursionError:  # no libyaml: PyYAML's own parser recurses once per level
+        raise SpecError([Problem(message="the spec nests too deeply to be read", file=file,
+                                 suggestion=_NESTING_HINT)]) from None
     return SpecDocument(data=data, file=file, lines=lines)
+
+
+# How libyaml words its own limit on nesting (a thousand levels).
+_NESTING_LIMIT = "exceeded maximum nesting depth"
+_NESTING_HINT = "a spec nests a few levels deep; look for brackets never closed"
 
 
 def decode_spec(spec_bytes: bytes, file: str) -> SpecDocument:

@@ -51,6 +51,19 @@ def extension_entries_with_paths(data: dict) -> list[tuple[str, str | None, KeyP
     return [(str(name), None, ("extensions", index)) for index, name in enumerate(extensions)]
 
 
+def role_paths(data: dict) -> dict[str, KeyPath]:
+    """Where the spec first names each role: its ``roles:`` entry, else a policy's."""
+    paths: dict[str, KeyPath] = {}
+    for index, role in enumerate(data.get("roles") or []):
+        paths.setdefault(str(role), ("roles", index))
+    for key, table in (data.get("tables") or {}).items():
+        policies = ((table or {}).get("rls") or {}).get("policies") or {}
+        for name, policy in policies.items():
+            for index, role in enumerate((policy or {}).get("roles") or []):
+                paths.setdefault(str(role), ("tables", key, "rls", "policies", name, "roles", index))
+    return paths
+
+
 def split_key(key: str, default_schema: str) -> tuple[str, str]:
     if "." in key:
         schema, _, name = key.partition(".")

@@ -11,7 +11,6 @@ valid shape. Only a spec whose structure is broken stops at the shape.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import difflib
 import re
@@ -34,6 +33,7 @@ from pgwright.normalize import (
     parse_type,
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
+from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 from pgwright.spec.reading import (
     RawForeignKey,
     column_entries,
@@ -107,7 +107,8 @@ def _yamale_messages(data: object, file: str) -> list[str]:
     tables (the key, the tenant column and its index, the timestamps), so each distinct
     entry is checked once, on its own, and what is found is reported at every entry that
     has it. An entry's shape depends on nothing around it: the messages are the same as
-    those of one pass over the whole spec.
+    those of one pass over the whole spec. Entries are distinct by their shape signature:
+    two columns that differ only in their comment, or their type, are checked once.
     """
     import yamale
     from yamale.schema import Schema
@@ -144,6 +145,7 @@ def _entries_set_apart(data: object) -> tuple[object, dict[str, _Distinct]]:
     if not isinstance(tables, dict):
         return data, {}
     set_apart: dict[str, _Distinct] = {key: {} for key in _ENTRY_SHAPES}
+    free_text = {key: _free_text_keys(shape) for key, (_, shape) in _ENTRY_SHAPES.items()}
     rest = {}
     for table_key, table in tables.items():
         if isinstance(table, dict):
@@ -154,11 +156,57 @@ def _entries_set_apart(data: object) -> tuple[object, dict[str, _Distinct]]:
                         container is dict and not all(isinstance(name, str) for name in value)):
                     continue
                 for name, entry in value.items() if container is dict else enumerate(value):
-                    _, paths = set_apart[key].setdefault(repr(entry), (entry, []))
+                    signature = _shape_signature(entry, *free_text[key])
+                    _, paths = set_apart[key].setdefault(signature, (entry, []))
                     paths.append(f"tables.{table_key}.{key}.{name}")
                 table[key] = container()
         rest[table_key] = table
     return {**data, "tables": rest}, set_apart
+
+
+_TEXT = "<any text>"  # in a shape signature: a string where any string passes
+
+
+def _shape_signature(entry: object, free_strings: frozenset[str],
+                     free_string_lists: frozenset[str]) -> str:
+    """What decides whether ``entry`` has its shape, as a string: its repr, with each string
+    (or list of strings) that its key takes whatever it says written as _TEXT."""
+    if not isinstance(entry, dict):
+        return repr(entry)
+    parts = []
+    for key, value in entry.items():
+        if isinstance(value, str) and key in free_strings:
+            value = _TEXT
+        elif isinstance(value, list) and key in free_string_lists \
+                and all(isinstance(item, str) for item in value):
+            value = [_TEXT]
+        parts.append((key, value))
+    return repr(parts)
+
+
+@cache
+def _free_text_keys(entry_shape: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys of an entry of ``entry_shape`` (shape.yaml's validator of one entry) that
+    take any string, and those that take any list of strings."""
+    from yamale.validators import List, String
+
+    def plain(validator) -> bool:
+        return not validator.args and not validator.kwargs
+
+    strings, string_lists = set(), set()
+    for node in _expanded([_parsed_validator(entry_shape)]):
+        if not _is_schema(node) or not isinstance(node.dict, dict):
+            continue
+        for key, validator in node.dict.items():
+            leaves = _expanded([validator])
+            if any(isinstance(leaf, String) and plain(leaf) for leaf in leaves):
+                strings.add(key)
+            if any(isinstance(leaf, List) and not leaf.kwargs and leaf.validators
+                   and all(isinstance(inner, String) and plain(inner)
+                           for inner in _expanded(leaf.validators))
+                   for leaf in leaves):
+                string_lists.add(key)
+    return frozenset(strings), frozenset(string_lists)
 
 
 def _first_line(document: SpecDocument) -> int:
@@ -166,8 +214,11 @@ def _first_line(document: SpecDocument) -> int:
 
 
 # A repaired key can uncover faults yamale could not see before (the keys of a misspelt
-# 'colums:'), so the shape is checked again after each repair, a few times at most.
+# 'colums:'), so what a repair changed is checked again, a few times at most.
 _SHAPE_ROUNDS = 4
+# Past this many shape problems, the first ones (in file order) are reported and the meaning
+# is not checked: a spec that broken is not worth reading further, and each problem costs.
+MAX_SHAPE_PROBLEMS = 100
 
 
 def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | None, set[KeyPath]]:
@@ -186,44 +237,70 @@ def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | 
         return [Problem(f"the spec must be a mapping with 'version' and 'tables', not {kind}",
                         line=_first_line(document), file=document.file)], None, set()
     problems: list[Problem] = []
+    seen: set[Problem] = set()
     set_aside: set[KeyPath] = set()
     checkable: SpecDocument | None = document
+    to_check = data
     for _ in range(_SHAPE_ROUNDS):
-        messages = _yamale_messages(checkable.data, checkable.file)
+        messages = _yamale_messages(to_check, checkable.file)
         if not messages:
             return problems, checkable, set_aside
-        found, checkable, removed = _repaired(checkable, messages)
-        new = [problem for problem in found if problem not in problems]
+        found, checkable, removed, changed = _repaired(checkable, messages)
+        new = [problem for problem in found if problem not in seen]
         problems += new
+        seen.update(new)
         set_aside |= removed
-        if checkable is None or not new:  # broken, or a repair that changed nothing
-            break
+        if checkable is None or not new or not changed:
+            # broken, a repair that changed nothing, or one that only set keys aside: what
+            # remains was checked already
+            return problems, checkable if not changed and checkable is not None and new \
+                else None, set_aside
+        to_check = _parts_changed(checkable.data, changed)
     return problems, None, set_aside
 
 
-def _repaired(document: SpecDocument,
-              messages: list[str]) -> tuple[list[Problem], SpecDocument | None, set[KeyPath]]:
+def _parts_changed(data: dict, changed: list[KeyPath]) -> dict:
+    """``data`` with only the tables a repair changed, when it changed nothing else: an
+    entry's shape depends on nothing around it, and the rest was checked already."""
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or not all(
+            len(path) > 2 and path[0] == "tables" and path[1] in tables for path in changed):
+        return data
+    return {**data, "tables": {path[1]: tables[path[1]] for path in changed}}
+
+
+def _repaired(document: SpecDocument, messages: list[str]
+              ) -> tuple[list[Problem], SpecDocument | None, set[KeyPath], list[KeyPath]]:
     """The problems yamale's messages describe, the document with them set aside (None if
-    that cannot be done), and the paths of the faulty values removed."""
+    that cannot be done), the paths of the faulty values removed, and the paths of the
+    values a repair put under another key (to be checked again there)."""
     findings = _noise_removed([_finding(document, message) for message in messages])
+    too_many = len(findings) > MAX_SHAPE_PROBLEMS
+    if too_many:
+        findings = sorted(findings, key=lambda finding: document.line_of(finding.path) or 0)
+        findings = findings[:MAX_SHAPE_PROBLEMS]
     # Unknown keys first: a misspelt key may be the required key reported missing.
     findings.sort(key=lambda finding: finding.kind != "unknown")
-    data = copy.deepcopy(document.data)
+    data = _CopyOnWrite(document.data)
     problems: list[Problem] = []
     renames: list[tuple[KeyPath, KeyPath]] = []
+    changed: list[KeyPath] = []
     removed: set[KeyPath] = set()
-    repairable = True
+    repairable = not too_many
     for finding in findings:
         if finding.kind == "unknown":
-            problem, rename = _unknown_key(document, finding, data)
+            problem, rename, moved_to = _unknown_key(document, finding,
+                                                     data.mutable(finding.path[:-1]))
             problems.append(problem)
             if rename:
                 renames.append(rename)
             else:
                 removed.add(finding.path)
+            if moved_to:
+                changed.append(moved_to)
         elif finding.kind == "mismatch":
             problems.append(_mismatch(document, finding))
-            repairable &= _set_aside(data, finding.path)
+            repairable &= _set_aside(data.mutable(finding.path[:-1]), finding.path)
             removed.add(finding.path)
         elif finding.kind == "missing":
             if finding.path not in {new for _, new in renames}:
@@ -235,20 +312,61 @@ def _repaired(document: SpecDocument,
         else:
             problems.append(document.problem(finding.path, finding.text.rstrip(".")))
             repairable = False
+    if too_many:
+        problems.append(Problem(
+            f"the spec has more than {MAX_SHAPE_PROBLEMS} problems with its shape; only the "
+            "first ones are reported", line=_first_line(document), file=document.file,
+            suggestion="fix these, then validate again"))
     if not repairable:
-        return problems, None, removed
-    return problems, SpecDocument(data=data, file=document.file,
-                                  lines=_renamed_lines(document.lines, renames)), removed
+        return problems, None, removed, changed
+    return problems, SpecDocument(data=data.root, file=document.file,
+                                  lines=_renamed_lines(document.lines, renames)), removed, changed
+
+
+class _CopyOnWrite:
+    """Data to repair, copied only along the paths that are changed: the rest is shared
+    with the document, which a deep copy of a large spec spent seconds on."""
+
+    def __init__(self, data: object) -> None:
+        self.root = _shallow_copy(data)
+        self._copies = {id(self.root)}
+
+    def mutable(self, path: KeyPath) -> object:
+        """The value at ``path``, a copy of its own (as is every container above it), or
+        None when there is nothing there."""
+        value = self.root
+        for part in path:
+            if isinstance(value, dict) and part in value:
+                child = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                child = value[part]
+            else:
+                return None
+            if isinstance(child, dict | list) and id(child) not in self._copies:
+                child = value[part] = _shallow_copy(child)
+                self._copies.add(id(child))
+            value = child
+        return value
+
+
+def _shallow_copy(value: object) -> object:
+    return dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) \
+        else value
 
 
 def _renamed_lines(lines: dict[KeyPath, int], renames: list[tuple[KeyPath, KeyPath]]):
     """The lines, with each renamed key (and what is under it) known by its new path."""
-    result = dict(lines)
-    for old, new in renames:
-        for path, line in lines.items():
-            if path[: len(old)] == old:
-                del result[path]
-                result[new + path[len(old):]] = line
+    if not renames:
+        return lines
+    new_path = dict(renames)
+    lengths = sorted({len(old) for old in new_path})
+    result = {}
+    for path, line in lines.items():
+        for length in lengths:
+            if path[:length] in new_path:
+                path = new_path[path[:length]] + path[length:]
+                break
+        result[path] = line
     return result
 
 
@@ -260,17 +378,16 @@ _MISMATCH = re.compile(r"^'.*'( is not an? \w+\.?| not in \(.*\))$", re.DOTALL)
 
 def _finding(document: SpecDocument, message: str) -> _Finding:
     # yamale writes "<dotted path>: <text>", or "<dotted path> : <text>" under an include,
-    # joining keys with '.', which is ambiguous for qualified table names: match the
-    # dotted forms of the paths the file really has, longest first.
+    # joining keys with '.', which is ambiguous for qualified table names: the longest
+    # dotted form of a path the data really has wins.
     if message.endswith(": " + _REQUIRED):
         dotted = message[: -len(_REQUIRED) - 2].strip()
         return _Finding(_missing_key_path(document, dotted), "missing", _REQUIRED)
-    for dotted, path in _dotted_paths(document):
-        if message.startswith(dotted):
-            separator = re.match(r" ?: ", message[len(dotted):])
-            if separator:
-                text = message[len(dotted) + separator.end():]
-                return _Finding(path, _finding_kind(text), text)
+    for end in sorted((match.start() for match in _SEPARATOR.finditer(message)), reverse=True):
+        path = _path_of_dotted(document.data, message[:end])
+        if path is not None:
+            text = message[end:].lstrip(" ")[2:]
+            return _Finding(path, _finding_kind(text), text)
     # A key the file has under another spelling: a bare yes is loaded as True.
     dotted, _, text = message.partition(": ")
     path = _missing_key_path(document, dotted.strip())
@@ -280,10 +397,40 @@ def _finding(document: SpecDocument, message: str) -> _Finding:
     return _Finding(path, _finding_kind(text), text)
 
 
+# Where a dotted path may end in a message: before ": " or " : " (overlapping: " : " holds ": ").
+_SEPARATOR = re.compile(r"(?= ?: )")
+
+
+def _path_of_dotted(data: object, dotted: str) -> KeyPath | None:
+    """The key path of the value that ``dotted`` (yamale's ``tables.app.orders.columns.id``)
+    names in ``data``; None when there is none. A key may hold dots: each split is tried."""
+    if isinstance(data, list):
+        head, dot, rest = dotted.partition(".")
+        if not head.isdigit() or int(head) >= len(data):
+            return None
+        if not dot:
+            return (int(head),)
+        below = _path_of_dotted(data[int(head)], rest)
+        return None if below is None else (int(head),) + below
+    if not isinstance(data, dict):
+        return None
+    if dotted in data:
+        return (dotted,)
+    end = dotted.find(".")
+    while end >= 0:
+        key = dotted[:end]
+        if key in data:
+            below = _path_of_dotted(data[key], dotted[end + 1:])
+            if below is not None:
+                return (key,) + below
+        end = dotted.find(".", end + 1)
+    return None
+
+
 def _non_string_keys_of(document: SpecDocument, path: KeyPath) -> list[tuple[str, object]]:
     """(spelling in the file, key as loaded) of each key that YAML did not load as a string."""
     mapping = _value_at(document.data, path)
-    if not isinstance(mapping, dict):
+    if not isinstance(mapping, dict) or all(isinstance(key, str) for key in mapping):
         return []
     spelt = [child[-1] for child in document.lines
              if child[:-1] == path and child[-1] not in mapping]
@@ -300,15 +447,15 @@ def _finding_kind(text: str) -> str:
     return "other"
 
 
-def _dotted_paths(document: SpecDocument) -> list[tuple[str, KeyPath]]:
-    pairs = [(".".join(str(part) for part in path), path) for path in document.lines]
-    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
-
-
 def _missing_key_path(document: SpecDocument, dotted: str) -> KeyPath:
-    for parent_dotted, parent in _dotted_paths(document):
-        if dotted.startswith(parent_dotted + "."):
-            return parent + (dotted[len(parent_dotted) + 1:],)
+    """The path of a key yamale names that the data lacks: under the longest dotted prefix
+    the data has."""
+    end = dotted.rfind(".")
+    while end > 0:
+        parent = _path_of_dotted(document.data, dotted[:end])
+        if parent is not None:
+            return parent + (dotted[end + 1:],)
+        end = dotted.rfind(".", 0, end)
     return (dotted,)
 
 
@@ -318,10 +465,10 @@ def _noise_removed(findings: list[_Finding]) -> list[_Finding]:
     alternative that failed."""
     kept: list[_Finding] = []
     seen: set[tuple[KeyPath, str]] = set()
+    above_others = {finding.path[:length] for finding in findings
+                    for length in range(len(finding.path))}
     for finding in findings:
-        deeper = any(other.path[: len(finding.path)] == finding.path
-                     and len(other.path) > len(finding.path) for other in findings)
-        if finding.kind == "mismatch" and deeper:
+        if finding.kind == "mismatch" and finding.path in above_others:
             continue
         if finding.kind in ("mismatch", "key") and (finding.path, finding.kind) in seen:
             continue
@@ -408,21 +555,21 @@ def _value_at(data: object, path: KeyPath) -> object:
     return data
 
 
-def _set_aside(data: object, path: KeyPath) -> bool:
-    """Remove an optional key whose value is faulty; False when that cannot be done safely."""
-    parent = _value_at(data, path[:-1])
+def _set_aside(parent: object, path: KeyPath) -> bool:
+    """Remove an optional key whose value is faulty from ``parent``, the mapping that holds
+    it; False when that cannot be done safely."""
     if not _is_optional_key(path) or not isinstance(parent, dict):
         return False
     parent.pop(path[-1], None)
     return True
 
 
-def _unknown_key(document: SpecDocument, finding: _Finding,
-                 data: object) -> tuple[Problem, tuple[KeyPath, KeyPath] | None]:
-    """The problem for an unexpected key, and (old, new) when its value is read under the
-    name suggested, so that the rest of the spec reads as it will once the name is fixed."""
+def _unknown_key(document: SpecDocument, finding: _Finding, parent: object
+                 ) -> tuple[Problem, tuple[KeyPath, KeyPath] | None, KeyPath | None]:
+    """The problem for an unexpected key, (old, new) when its value is read under the
+    name suggested, so that the rest of the spec reads as it will once the name is fixed,
+    and the path of the value that changed then. ``parent`` holds the key, and is changed."""
     path, key = finding.path, str(finding.path[-1])
-    parent = _value_at(data, path[:-1])
     known = _known_keys(path[:-1])
     split = _split_by_flow_comma(parent, key)
     if split is not None:
@@ -431,7 +578,8 @@ def _unknown_key(document: SpecDocument, finding: _Finding,
         parent[sibling] = whole
         return document.problem(
             path, f"'{key}' is the end of {sibling}: {whole}, cut off by the comma",
-            f"inside {{...}} a comma ends the value; quote it: {sibling}: \"{whole}\""), None
+            f"inside {{...}} a comma ends the value; quote it: {sibling}: \"{whole}\""), \
+            None, path[:-1] + (sibling,)
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     rename = None
     if isinstance(parent, dict):
@@ -444,7 +592,7 @@ def _unknown_key(document: SpecDocument, finding: _Finding,
         hint = f"did you mean '{matches[0]}'?"
     else:
         hint = "the keys here are: " + ", ".join(known) if known else None
-    return document.problem(path, f"unknown key '{key}'", hint), rename
+    return document.problem(path, f"unknown key '{key}'", hint), rename, rename and rename[1]
 
 
 def _split_by_flow_comma(parent: object, key: str) -> tuple[str, str] | None:
@@ -767,6 +915,49 @@ def resolve_spec_type(type_text: str, schemas: list[str], enums) -> str | None:
     return canonical_type(type_text, resolve)
 
 
+# What PostgreSQL accepts between the parentheses of its built-in types: a length, a
+# precision (numeric's scale, since PostgreSQL 15, may be negative or exceed it), or a count
+# of fractional digits of seconds. Any other built-in type takes none.
+_LENGTHS = {"character varying": 10_485_760, "character": 10_485_760,
+            "bit": 83_886_080, "bit varying": 83_886_080}
+_NUMERIC_PRECISION, _NUMERIC_SCALE = range(1, 1001), range(-1000, 1001)
+_SECONDS_PRECISION = range(0, 7)
+_UNLIMITED = {"character varying": "text", "character": "text", "bit": "bit varying",
+              "bit varying": "bit varying"}
+
+
+def _check_type_modifiers(context: _Context, path: KeyPath, written: str, parsed) -> None:
+    """The modifiers of a built-in type (``varchar(99999999999)``) are in PostgreSQL's range."""
+    base = parsed.base
+    modifiers = parsed.args.split(",")
+    if not all(re.fullmatch(r"[+-]?\d+", modifier) for modifier in modifiers):
+        context.error(path, f"the modifiers of {base} in '{written}' must be whole numbers")
+        return
+    numbers = [int(modifier) for modifier in modifiers]
+    seconds = base.startswith(("time", "interval"))
+    if base not in _LENGTHS and base != "numeric" and not seconds:
+        context.error(path, f"{base} takes no modifier, as in '{written}'",
+                      f"write {base} without the parentheses")
+    elif len(numbers) > (2 if base == "numeric" else 1):
+        context.error(path, f"{base} takes {'two modifiers' if base == 'numeric' else 'one'}, "
+                      f"not {len(numbers)} as in '{written}'")
+    elif base in _LENGTHS and not 1 <= numbers[0] <= _LENGTHS[base]:
+        context.error(path, f"the length {numbers[0]} of {base} is out of range: PostgreSQL "
+                      f"allows 1 to {_LENGTHS[base]:,}",
+                      f"for no limit, write {_UNLIMITED[base]}")
+    elif base == "numeric" and numbers[0] not in _NUMERIC_PRECISION:
+        context.error(path, f"the precision {numbers[0]} of numeric is out of range: "
+                      "PostgreSQL allows 1 to 1,000 digits",
+                      "for any number of digits, write numeric without a precision")
+    elif base == "numeric" and len(numbers) == 2 and numbers[1] not in _NUMERIC_SCALE:
+        context.error(path, f"the scale {numbers[1]} of numeric is out of range: PostgreSQL "
+                      "allows -1,000 to 1,000", "write the number of digits after the point")
+    elif seconds and numbers[0] not in _SECONDS_PRECISION:
+        context.error(path, f"the precision {numbers[0]} of {base} is out of range: "
+                      "PostgreSQL keeps 0 to 6 digits of fractional seconds",
+                      f"write {written.split('(')[0].strip()}(6), or leave the precision out")
+
+
 def _check_table(context: _Context, table, enums, column_types) -> None:
     columns = column_entries(table)
     if not columns:
@@ -791,6 +982,8 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
                           _suggest_type(parsed.base.lower(), enums)
                           or "declare it under enums:, or write a PostgreSQL type (integer, "
                           "text, uuid, ...)")
+        if parsed is not None and parsed.builtin and parsed.args is not None:
+            _check_type_modifiers(context, type_path, column.type, parsed)
         if column.identity and column.default is not None:
             context.error(column.path, "a column cannot have both identity and default")
         if column.identity and canonical is not None and canonical not in INTEGER_TYPES:
@@ -806,7 +999,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         for key, expression in (("default", column.default), ("generated", column.generated),
                                 ("using", column.using)):
             if isinstance(expression, str):
-                _check_expression(context, column.path + (key,), expression)
+                _check_expression(context, column.path + (key,), expression, key)
         if parsed is not None:
             _check_bare_word_default(context, column, parsed, canonical, enums)
     pk_columns = [c.name for c in columns if c.primary_key]
@@ -828,7 +1021,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         for name in names:
             _check_column_exists(context, path, name, column_names)
     for name, expression in (table.raw.get("checks") or {}).items():
-        _check_expression(context, table.path + ("checks", name), expression)
+        _check_expression(context, table.path + ("checks", name), expression, "check")
     for index, entry in enumerate(table.raw.get("indexes") or []):
         path = table.path + ("indexes", index)
         has_columns, has_expression = "columns" in entry, "expression" in entry
@@ -843,7 +1036,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
             _check_column_exists(context, path + ("include",), name, column_names)
         for key in ("expression", "where"):
             if key in entry:
-                _check_expression(context, path + (key,), entry[key])
+                _check_expression(context, path + (key,), entry[key], key)
     for column_name, entry in (table.raw.get("polymorphic") or {}).items():
         path = table.path + ("polymorphic", column_name)
         if column_name not in column_names:
@@ -916,9 +1109,30 @@ _EXPRESSION_HINTS = {
 }
 
 
-def _check_expression(context: _Context, path: KeyPath, expression: str) -> None:
+# Where PostgreSQL refuses a subquery ("cannot use subquery in DEFAULT expression"), as the
+# spec's reader knows the place, and what to write instead.
+_NO_SUBQUERY = {
+    "default": ("a default", "put the query in a function and call it: default: next_code()"),
+    "generated": ("a generated column", "a generated column reads its own row only"),
+    "using": ("a column's using", "convert with an expression over the column's own value"),
+    "check": ("a check", "a check sees one row; reach other rows through a foreign key or a "
+                         "trigger"),
+    "expression": ("an index expression", "index the columns, or an expression over them"),
+    "where": ("an index's where", "write the condition over the row's own columns"),
+    "when": ("a trigger's when", "test the rows in the trigger's function instead"),
+}
+_QUERY_WORDS = frozenset({"select", "with", "values", "table"})
+
+
+def _check_expression(context: _Context, path: KeyPath, expression: str,
+                      refuses_subquery: str | None = None) -> None:
+    """``expression`` must be one SQL expression; where ``refuses_subquery`` names a key of
+    _NO_SUBQUERY, without a subquery as well."""
     text = embedding_problem(str(expression))
     if text is None:
+        if refuses_subquery is not None and _has_subquery(str(expression)):
+            place, hint = _NO_SUBQUERY[refuses_subquery]
+            context.error(path, f"{place} cannot hold a subquery: PostgreSQL refuses it", hint)
         return
     hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text),
                 "write one SQL expression, as it would follow CHECK or DEFAULT")
@@ -926,6 +1140,33 @@ def _check_expression(context: _Context, path: KeyPath, expression: str) -> None
         context.error(path, "the expression is empty", "write the expression, or remove the key")
     else:
         context.error(path, f"not a single SQL expression: {text}", hint)
+
+
+def _has_subquery(expression: str) -> bool:
+    """True when ``expression`` holds a query: select, with, values or table, first in the
+    expression or first inside a parenthesis, outside quotes (``exists (select 1 ...)``,
+    ``(select max(n) from t)``, ``array(select ...)``)."""
+    index, length, at_start = 0, len(expression), True
+    while index < length:
+        char = expression[index]
+        if char.isspace():
+            index += 1
+            continue
+        if char in ("'", '"'):
+            index = quoted_end(expression, index) or length
+        elif char == "$" and (tag := DOLLAR_TAG.match(expression, index)):
+            closing = expression.find(tag.group(0), tag.end())
+            index = length if closing < 0 else closing + len(tag.group(0))
+        elif match := IDENTIFIER.match(expression, index):
+            if at_start and match.group(0).lower() in _QUERY_WORDS:
+                return True
+            index = match.end()
+        else:
+            index += 1
+            at_start = char == "("
+            continue
+        at_start = False
+    return False
 
 
 def _check_column_exists(context: _Context, path: KeyPath, name: str, names: list[str]) -> bool:
@@ -1195,7 +1436,7 @@ def _check_triggers(context: _Context, table,
             context.error(path + ("timing",), "instead_of triggers are for views, not tables",
                           "use before or after")
         if "when" in trigger:
-            _check_expression(context, path + ("when",), trigger["when"])
+            _check_expression(context, path + ("when",), trigger["when"], "when")
 
 
 # ------------------------------------------------------------ values that reach SQL as names
@@ -1281,6 +1522,8 @@ def _check_function_type(context: _Context, path: KeyPath, text: object, enums,
             or element.lower() in POLYMORPHIC_TYPES:
         return
     parsed = parse_type(element)
+    if parsed.builtin and parsed.args is not None:
+        _check_type_modifiers(context, path, element, parsed)
     if parsed.builtin or resolve(element) is not None:
         return
     if parsed.schema is None and "." in (parsed.name or ""):
