@@ -2,10 +2,12 @@
 
 The applications (requirements-<environment>.txt, every version pinned) are installed from
 the package index into throwaway virtualenvs, one per environment (the Django family shares
-one, Airflow has its own), cached under ~/.cache/pgwright-realworld and keyed by a hash of the
-pins and the Python version, so that a second run installs nothing. Each application then
+one; pretix, Airflow and Prefect have their own), cached under ~/.cache/pgwright-realworld
+and keyed by a hash of the pins and the Python version, so that a second run installs
+nothing. Each application then
 runs its own migrations into a database it is given: ``manage.py migrate`` for the Django
-family, ``airflow db migrate`` for Airflow.
+family and pretix, ``airflow db migrate`` for Airflow, ``prefect server database upgrade``
+(Alembic) for Prefect.
 
     python tests/realworld/build_corpus.py --prepare          # the virtualenvs only
     python tests/realworld/build_corpus.py --app wagtail --database-url postgresql://...
@@ -37,7 +39,7 @@ class CorpusUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Application:
-    """One application whose migrations build a schema (``manage.py migrate`` for Django)."""
+    """One application whose own migration tool builds a schema."""
 
     name: str
     environment: str  # the virtualenv it is installed in: requirements-<environment>.txt
@@ -51,7 +53,9 @@ APPLICATIONS = {
                     "django-reversion, django-taggit, django-axes, django-waffle, django-silk"),
         Application("wagtail", "django", "Wagtail with its contrib apps"),
         Application("oscar", "django", "django-oscar with all its apps"),
+        Application("pretix", "pretix", "pretix with its bundled plugins"),
         Application("airflow", "airflow", "Apache Airflow's metadata database"),
+        Application("prefect", "prefect", "Prefect's server database"),
     )
 }
 
@@ -90,7 +94,7 @@ def corpus_python(environment: str) -> Path:
     if probe.returncode != 0:
         shutil.rmtree(venv)
         raise CorpusUnavailable("the package index cannot be reached (pip download "
-                                f"{first_pin} failed: {probe.stderr.strip().splitlines()[-1:]})")
+                                f"{first_pin} failed: {(probe.stderr.strip().splitlines() or ['no output'])[-1]})")
     install = subprocess.run([str(python), "-m", "pip", "install", *PIP_NETWORK, "--quiet",
                               "-r", str(requirements(environment))], capture_output=True, text=True)
     if install.returncode != 0:
@@ -116,32 +120,63 @@ def _database_environment(database_url: str) -> dict[str, str]:
                                 ("user", "user"), ("password", "password")) if parts.get(source)}
 
 
+def _django_command(app: str, python: Path, database_url: str, home: Path, target):
+    variables = {**_database_environment(database_url), "PGWRIGHT_RW_APP": app,
+                 "DJANGO_SETTINGS_MODULE": "django_settings", "PYTHONPATH": str(HERE)}
+    # --skip-checks: the settings hold only what migrate needs, not a site one could serve
+    return [str(python), "-m", "django", "migrate", "--noinput", "--skip-checks", *target], \
+        variables
+
+
+def _pretix_command(app: str, python: Path, database_url: str, home: Path, target):
+    database = _database_environment(database_url)
+    settings = {"name": "NAME", "host": "HOST", "port": "PORT", "user": "USER",
+                "password": "PASSWORD"}
+    lines = ["[pretix]", f"datadir={home / 'data'}", "[database]", "backend=postgresql"]
+    lines += [f"{key}={database[f'PGWRIGHT_RW_DB_{name}']}" for key, name in settings.items()
+              if f"PGWRIGHT_RW_DB_{name}" in database]
+    (home / "pretix.cfg").write_text("\n".join(lines) + "\n")
+    (home / "data").mkdir()
+    return [str(python), "-m", "pretix", "migrate", "--noinput", *target], \
+        {"PRETIX_CONFIG_FILE": str(home / "pretix.cfg")}
+
+
+def _airflow_command(app: str, python: Path, database_url: str, home: Path, target):
+    if target:
+        raise ValueError("airflow: an earlier target is not supported")
+    url = database_url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    return [str(python), "-m", "airflow", "db", "migrate"], {
+        "AIRFLOW_HOME": str(home), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+
+
+def _prefect_command(app: str, python: Path, database_url: str, home: Path, target):
+    if target:
+        raise ValueError("prefect: an earlier target is not supported")
+    url = database_url.replace("postgresql://", "postgresql+asyncpg://", 1)
+    return [str(python), "-m", "prefect", "server", "database", "upgrade", "--yes"], {
+        "PREFECT_HOME": str(home), "PREFECT_API_DATABASE_CONNECTION_URL": url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+
+
+_COMMANDS = {"reusable": _django_command, "wagtail": _django_command, "oscar": _django_command,
+             "pretix": _pretix_command, "airflow": _airflow_command, "prefect": _prefect_command}
+
+
 def migrate(app: str, database_url: str, *target: str) -> None:
     """Run the application's migrations into the database; ``target`` is Django's optional
     ``app_label migration_name``, to stop at an earlier state."""
     if app not in APPLICATIONS:
         raise ValueError(f"unknown application {app!r}; known: {', '.join(APPLICATIONS)}")
     python = corpus_python(APPLICATIONS[app].environment)
-    variables = {key: value for key, value in os.environ.items()
-                 if not key.startswith(("PYTHON", "VIRTUAL_ENV", "DJANGO", "AIRFLOW"))}
+    variables = {key: value for key, value in os.environ.items() if not key.startswith(
+        ("PYTHON", "VIRTUAL_ENV", "DJANGO", "AIRFLOW", "PREFECT", "PRETIX"))}
     with tempfile.TemporaryDirectory() as home:
-        if app == "airflow":
-            if target:
-                raise ValueError("airflow: no earlier target is supported")
-            url = database_url.replace("postgresql://", "postgresql+psycopg2://", 1)
-            variables.update(AIRFLOW_HOME=home, AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=url,
-                             AIRFLOW__CORE__LOAD_EXAMPLES="False")
-            command = [str(python), "-m", "airflow", "db", "migrate"]
-        else:
-            variables.update(_database_environment(database_url), PGWRIGHT_RW_APP=app,
-                             DJANGO_SETTINGS_MODULE="django_settings", PYTHONPATH=str(HERE))
-            # --skip-checks: the settings are only what migrate needs, not a servable site
-            command = [str(python), "-m", "django", "migrate", "--noinput", "--skip-checks",
-                       *target]
-        result = subprocess.run(command, env=variables, capture_output=True, text=True,
-                                cwd=home)
+        command, own = _COMMANDS[app](app, python, database_url, Path(home), target)
+        result = subprocess.run(command, env={**variables, **own}, capture_output=True,
+                                text=True, cwd=home)
     if result.returncode != 0:
-        raise RuntimeError(f"{app}: migrate {' '.join(target)} failed:\n"
+        raise RuntimeError(f"{app}: {' '.join(command[1:])} failed:\n"
                            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
 
 
