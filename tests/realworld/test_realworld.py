@@ -111,6 +111,7 @@ class Pair:
     migration: str
     rows: str  # SQL loading rows into the earlier state
     refused: str | None = None  # why pgwright must refuse this step, if it must
+    fails: str | None = None  # a known difference: why pgwright cannot take this step yet
 
 
 # Django adds a NOT NULL column to existing rows with a one-off default that it drops in the
@@ -118,28 +119,35 @@ class Pair:
 # exist. pgwright refuses (rows-need-a-value) rather than invent one; a spec key for a
 # backfill value would need spec/ and diff/.
 ONE_OFF_DEFAULT = "NOT NULL columns added with a one-off default Django drops at once"
+USER_ROW = ("INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,"
+            " email, is_staff, is_active, date_joined) VALUES ('x', false, 'ada', 'Ada', 'L',"
+            " 'a@x', true, true, now())")
+
 PAIRS = [
     Pair("wagtail", "wagtailcore", "0096_referenceindex_referenceindex_source_object_and_more",
-         "INSERT INTO auth_group (name) VALUES ('editors'), ('moderators');"
-         "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,"
-         " is_staff, is_active, date_joined) VALUES ('x', false, 'ada', 'Ada', 'L', 'a@x', true,"
-         " true, now())"),
+         "INSERT INTO auth_group (name) VALUES ('editors'), ('moderators'); " + USER_ROW),
     Pair("oscar", "catalogue", "0031_productcategoryhierarchy",
          "INSERT INTO catalogue_category (path, depth, numchild, name, description, slug,"
          " ancestors_are_public, is_public) VALUES ('0001', 1, 0, 'Books', '', 'books', true, true)",
          refused=ONE_OFF_DEFAULT),
-    Pair("oscar", "order", "0020_alter_order_analytics_tracked",
-         "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,"
-         " is_staff, is_active, date_joined) VALUES ('x', false, 'ada', 'Ada', 'L', 'a@x', true,"
-         " true, now())"),
+    Pair("oscar", "order", "0020_alter_order_analytics_tracked", USER_ROW),
     Pair("reusable", "axes", "0009_add_session_hash",
          "INSERT INTO axes_accessattempt (user_agent, ip_address, username, http_accept,"
          " path_info, attempt_time, get_data, post_data, failures_since_start) VALUES"
          " ('ua', '127.0.0.1', 'ada', '*/*', '/login', now(), '', '', 3)"),
-    Pair("reusable", "oauth2_provider", "0021_translatable_field_labels",
-         "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,"
-         " is_staff, is_active, date_joined) VALUES ('x', false, 'ada', 'Ada', 'L', 'a@x', true,"
-         " true, now())"),
+    Pair("reusable", "oauth2_provider", "0021_translatable_field_labels", USER_ROW),
+    # drops a column (django_content_type.name) and the indexes that depended on it
+    Pair("reusable", "contenttypes", "0001_initial", USER_ROW),
+    # replaces two indexes by four
+    Pair("reusable", "guardian", "0002_generic_permissions_index", USER_ROW),
+    # a unique constraint dropped
+    Pair("reusable", "mfa", "0002_authenticator_timestamps", USER_ROW),
+    Pair("reusable", "socialaccount", "0005_socialtoken_nullable_app",
+         USER_ROW + "; INSERT INTO socialaccount_socialaccount (provider, uid, last_login,"
+         " date_joined, extra_data, user_id) SELECT 'github', '1', now(), now(),"
+         " '{\"login\": \"ada\"}', id FROM auth_user",
+         fails="text -> jsonb needs USING extra_data::jsonb, which the plan does not write "
+               "(issue 12: cast when an explicit cast exists); diff/ and render/"),
 ]
 
 
@@ -316,8 +324,10 @@ def _kept(before, after) -> list[str]:
     return lost
 
 
-@pytest.mark.parametrize("pair", PAIRS, ids=[f"{p.app}-{p.app_label}-{p.migration[:4]}"
-                                             for p in PAIRS])
+@pytest.mark.parametrize("pair", [
+    pytest.param(pair, id=f"{pair.app}-{pair.app_label}-{pair.migration[:4]}",
+                 marks=[pytest.mark.xfail(reason=pair.fails, strict=True)] if pair.fails else [])
+    for pair in PAIRS])
 def test_latest_spec_pushed_onto_the_earlier_state_converges_and_keeps_rows(
         pair, application_schema, make_database, tmp_path):
     source = application_schema(pair.app)
@@ -340,7 +350,9 @@ def test_latest_spec_pushed_onto_the_earlier_state_converges_and_keeps_rows(
         with psycopg.connect(earlier) as connection:
             assert _table_rows(connection) == before, "a refused push changed something"
         return
-    api.push(spec, earlier)
+    # Steps that drop an index, a constraint or a column are destructive: allowed here, as a
+    # person adopting the new version would; the rows of the columns kept must stay.
+    api.push(spec, earlier, allow_destructive=True)
 
     # The earlier state keeps what the application's history made (a sequence's old name):
     # only what the step changed is rebuilt from the spec.
