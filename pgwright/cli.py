@@ -186,6 +186,24 @@ def _print_findings(findings) -> None:
     _console().print(table)
 
 
+STRICT = click.option("--strict", is_flag=True,
+                      help="Exit 2 when the database holds objects the spec cannot express "
+                           "(views, grants, partitioned tables...), listing them.")
+
+
+def _print_unmanaged(the_plan, strict: bool) -> None:
+    """What the spec leaves out: one line on stderr, or every object with --strict."""
+    from pgwright.render.plan import unmanaged_summary
+
+    line = unmanaged_summary(the_plan.unmanaged)
+    if line is None:
+        return
+    _say(line, "yellow")
+    if strict:
+        for item in the_plan.unmanaged:
+            _say(f"  {item}", "yellow")
+
+
 def _print_plan(the_plan, as_json: bool) -> None:
     from pgwright.render.plan import plan_json, summary_lines
 
@@ -207,8 +225,9 @@ def _print_plan(the_plan, as_json: bool) -> None:
 @project_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option("--exit-code", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@STRICT
 @handles_errors
-def plan(spec_path, database_url, migrations_dir, as_json, exit_code) -> int:
+def plan(spec_path, database_url, migrations_dir, as_json, exit_code, strict) -> int:
     """Print the SQL that would bring the database to the spec (stdout, runnable by psql)."""
     from pgwright import api
 
@@ -216,17 +235,21 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code) -> int:
     the_plan = api.plan(spec_path, project.url())
     _print_findings(the_plan.findings)
     _print_plan(the_plan, as_json)
+    _print_unmanaged(the_plan, strict)
     if the_plan.blocking_findings:
         _say("refused: existing rows would violate constraints this plan adds", "red")
         return EXIT_UNSAFE
+    if strict and the_plan.unmanaged:
+        return EXIT_CHANGES
     return EXIT_CHANGES if exit_code and not the_plan.is_empty else EXIT_OK
 
 
 @main.command()
 @project_options
 @click.option("--json", "as_json", is_flag=True, help="Print the drift as JSON.")
+@STRICT
 @handles_errors
-def check(spec_path, database_url, migrations_dir, as_json) -> int:
+def check(spec_path, database_url, migrations_dir, as_json, strict) -> int:
     """Exit 0 when the database matches the spec, 2 on drift (printing the plan)."""
     from pgwright import api
 
@@ -235,10 +258,15 @@ def check(spec_path, database_url, migrations_dir, as_json) -> int:
     if the_plan.is_empty:
         if as_json:
             _print_plan(the_plan, True)
+        _print_unmanaged(the_plan, strict)
+        if strict and the_plan.unmanaged:
+            _say("not fully managed: the database holds objects the spec cannot express", "red")
+            return EXIT_CHANGES
         _say("no drift: the database matches the spec", "green")
         return EXIT_OK
     _say("drift: the database does not match the spec", "red")
     _print_plan(the_plan, as_json)
+    _print_unmanaged(the_plan, strict)
     return EXIT_CHANGES
 
 

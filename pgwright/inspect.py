@@ -55,6 +55,7 @@ from pgwright.names import (
     default_constraint_name,
     escape_control_characters,
     make_object_name,
+    qualified,
     quote_ident,
     quote_literal,
     spec_name,
@@ -146,6 +147,12 @@ def inspect_database(connection, schemas: Sequence[str] | None = None) -> Inspec
         catalog = read_catalog(connection, schemas)
         user_types = read_user_types(connection, schemas)
         extras = read_extras(connection, schemas)
+    # Partitioned tables are listed as unsupported and left out, as plan leaves them alone:
+    # written as plain tables, the next plan would act on them as on plain tables.
+    partitioned = {name for kind, name, _ in extras.unsupported if kind == "partitioned table"}
+    if partitioned:
+        catalog = replace(catalog, tables=tuple(
+            table for table in catalog.tables if qualified(*table.key) not in partitioned))
     catalog = with_pretty_index_keys(catalog, extras.index_definitions)
     catalog = with_readable_expressions(connection, catalog)
     serial_columns, sequence_findings = classify_sequences(catalog, extras.sequences)

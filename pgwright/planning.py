@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
 from pgwright.diff import diff
 from pgwright.errors import PlanError, Problem
 from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
+from pgwright.introspect.extra import read_unmanaged
 from pgwright.introspect.catalog import (
     catalog_snapshot,
     read_catalog,
@@ -31,6 +32,19 @@ from pgwright.spec.reading import managed_schemas, role_paths
 
 
 @dataclass(frozen=True)
+class UnmanagedObject:
+    """Something in a managed schema that the spec cannot express (a view, a grant, a
+    partitioned table...): the plan leaves it as it is, and says so."""
+
+    kind: str
+    name: str  # quoted and qualified, as PostgreSQL prints it
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass(frozen=True)
 class Plan:
     """What it takes to bring a database to the spec."""
 
@@ -41,6 +55,7 @@ class Plan:
     # Rows that would violate what the plan adds (a plan with blocking findings is
     # refused), and rows the plan itself cleans (orphans: delete | set_null).
     findings: tuple[Finding, ...] = ()
+    unmanaged: tuple[UnmanagedObject, ...] = ()
 
     @property
     def blocking_findings(self) -> tuple[Finding, ...]:
@@ -141,16 +156,52 @@ def plan_against(connection, document: SpecDocument) -> Plan:
             spec = building.result()
         external = read_external_columns(connection, external_relations(spec))
         missing_roles = read_missing_roles(connection, named_roles(spec))
+        unmanaged = tuple(UnmanagedObject(*row) for row in read_unmanaged(connection, schemas))
     if missing_roles:
         raise PlanError(f"role(s) {', '.join(missing_roles)} do not exist on the server; "
                         "pgwright checks roles but never creates them:",
                         _missing_role_problems(document, missing_roles))
     _check_external_references(spec, external)
+    live, partitioned = _without_partitioned_tables(live, unmanaged)
     canonical = canonicalize(connection, spec, live)
     operations = diff(canonical, live)
+    _refuse_partitioned_tables(operations, partitioned)
     checks = runnable_checks(connection, checks_for_operations(operations, live))
     findings = run_checks(connection, checks)
     operations = [AssertNoViolations(check) for check in checks
                   if check.blocking and check.guard_first] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),
-                spec=canonical, live=live, findings=tuple(findings))
+                spec=canonical, live=live, findings=tuple(findings), unmanaged=unmanaged)
+
+
+def _without_partitioned_tables(live: Catalog, unmanaged) -> tuple[Catalog, set[str]]:
+    """The live catalog without its partitioned tables, which pgwright leaves alone as it
+    does views (they are listed as unmanaged), and their quoted names."""
+    from pgwright.names import qualified
+
+    partitioned = {o.name for o in unmanaged if o.kind == "partitioned table"}
+    if not partitioned:
+        return live, partitioned
+    tables = tuple(t for t in live.tables if qualified(*t.key) not in partitioned)
+    return replace(live, tables=tables), partitioned
+
+
+def _refuse_partitioned_tables(operations, partitioned: set[str]) -> None:
+    """PlanError when the plan would touch a partitioned table (the spec declares one):
+    pgwright does not model partitions yet, and acting on one as on a plain table fails
+    (CREATE INDEX CONCURRENTLY is refused on it) or does the wrong thing."""
+    from pgwright.names import qualified
+    from pgwright.render.plan import describe
+
+    if not partitioned:
+        return
+    touching = [o for o in operations
+                if getattr(o, "table", None) is not None and getattr(o, "schema", None) is not None
+                and qualified(o.schema, o.table) in partitioned]
+    if touching:
+        tables = sorted({qualified(o.schema, o.table) for o in touching})
+        raise PlanError(
+            f"the plan would change the partitioned table(s) {', '.join(tables)}, which "
+            "pgwright does not manage yet (partitions are not modelled): "
+            + "; ".join(describe(o) for o in touching[:5])
+            + ". Leave them out of the spec, or make these changes by hand.")

@@ -421,3 +421,11 @@ def read_extras(connection, schemas: Sequence[str]) -> InspectionExtras:
                         for kind, name, detail in _rows(connection, query, params))
     return InspectionExtras(sequences=sequences, index_definitions=definitions,
                             unsupported=unsupported)
+
+
+def read_unmanaged(connection, schemas: Sequence[str]) -> tuple[tuple[str, str, str | None], ...]:
+    """What ``schemas`` hold that the spec cannot express, as (kind, quoted name, detail):
+    one query, the one `inspect` reports from."""
+    query = _unsupported_query(connection.info.server_version)
+    return tuple((kind, name, detail or None)
+                 for kind, name, detail in _rows(connection, query, {"schemas": list(schemas)}))

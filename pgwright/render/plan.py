@@ -133,11 +133,25 @@ def findings_table(findings) -> list[str]:
     return lines
 
 
+def unmanaged_summary(unmanaged) -> str | None:
+    """One line saying what the spec leaves out, by kind: ``3 object(s) ... (2 views, ...)``."""
+    if not unmanaged:
+        return None
+    counts: dict[str, int] = {}
+    for item in unmanaged:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(counts.items()))
+    return (f"{len(unmanaged)} object(s) the spec cannot express are left as they are "
+            f"({kinds}); `pgwright inspect` lists them, --strict fails on them")
+
+
 def plan_json(plan) -> str:
     """The plan as JSON: each operation with its statements and flags."""
     document = {
         "changes": len(plan.operations),
         "findings": findings_json(plan.findings),
+        "unmanaged": [{"kind": o.kind, "name": o.name, "detail": o.detail}
+                      for o in plan.unmanaged],
         "destructive": any(operation.destructive for operation in plan.operations),
         "security": [
             {"subject": operation.subject, "access": operation.security.value,
