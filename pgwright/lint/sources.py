@@ -1,0 +1,55 @@
+"""Where lint's model comes from: the spec (its `lint:` sections taken out first), a live
+database read by the introspector, or the live database with the spec's own facts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pgwright.errors import SpecError
+from pgwright.lint.config import LintConfig, split_lint_config
+from pgwright.model import Catalog
+
+BYPASS_ROLES_SQL = "SELECT rolname FROM pg_catalog.pg_roles WHERE rolsuper OR rolbypassrls"
+
+
+def load_spec_for_lint(spec_path: Path | str) -> tuple[Catalog, LintConfig]:
+    """The spec's model and its lint config; SpecError when the spec is not valid."""
+    from pgwright.spec.load import load_spec_document
+    from pgwright.spec.to_model import spec_to_catalog
+    from pgwright.spec.validate import validate_spec
+
+    config, document = split_lint_config(load_spec_document(spec_path))
+    problems = validate_spec(document)
+    if any(problem.severity == "error" for problem in problems):
+        raise SpecError(problems)
+    return spec_to_catalog(document), config
+
+
+def read_live(connection, schemas: list[str] | None) -> tuple[Catalog, frozenset[str]]:
+    """The live database's model (``schemas``, or every user schema as inspect picks them)
+    and the roles that bypass row-level security."""
+    from pgwright.inspect import choose_schemas
+    from pgwright.introspect.catalog import catalog_snapshot, read_catalog
+    from pgwright.introspect.extra import read_candidate_schemas
+
+    with catalog_snapshot(connection):
+        if schemas is None:
+            schemas = choose_schemas(read_candidate_schemas(connection))
+        catalog = read_catalog(connection, schemas)
+        bypass = frozenset(row[0] for row in connection.execute(BYPASS_ROLES_SQL))
+    return catalog, bypass
+
+
+def with_spec_facts(live: Catalog, spec: Catalog) -> Catalog:
+    """The live catalog, with what only the spec knows about each table it also declares:
+    polymorphic references, outlives:, group, tenant roots, and where it is written."""
+    declared = spec.tables_by_key()
+    tables = []
+    for table in live.tables:
+        written = declared.get(table.key)
+        if written is not None:
+            table = replace(table, polymorphic=written.polymorphic, outlives=written.outlives,
+                            group=written.group, origin=written.origin)
+        tables.append(table)
+    return replace(live, tables=tuple(tables), tenant_roots=spec.tenant_roots)
