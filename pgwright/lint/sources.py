@@ -43,13 +43,25 @@ def read_live(connection, schemas: list[str] | None) -> tuple[Catalog, frozenset
 
 def with_spec_facts(live: Catalog, spec: Catalog) -> Catalog:
     """The live catalog, with what only the spec knows about each table it also declares:
-    polymorphic references, outlives:, group, tenant roots, and where it is written."""
+    polymorphic references, outlives:, group, tenant roots, and where each table, foreign
+    key, policy and function is written (so findings point at the spec's lines)."""
     declared = spec.tables_by_key()
     tables = []
     for table in live.tables:
         written = declared.get(table.key)
         if written is not None:
-            table = replace(table, polymorphic=written.polymorphic, outlives=written.outlives,
-                            group=written.group, origin=written.origin)
+            table = replace(
+                table, polymorphic=written.polymorphic, outlives=written.outlives,
+                group=written.group, origin=written.origin,
+                foreign_keys=_with_origins(table.foreign_keys, written.foreign_keys),
+                policies=_with_origins(table.policies, written.policies))
         tables.append(table)
-    return replace(live, tables=tuple(tables), tenant_roots=spec.tenant_roots)
+    functions = {function.key: function.origin for function in spec.functions}
+    return replace(live, tables=tuple(tables), tenant_roots=spec.tenant_roots,
+                   functions=tuple(replace(function, origin=functions.get(function.key))
+                                   for function in live.functions))
+
+
+def _with_origins(live_items: tuple, spec_items: tuple) -> tuple:
+    origins = {item.name: item.origin for item in spec_items}
+    return tuple(replace(item, origin=origins.get(item.name)) for item in live_items)

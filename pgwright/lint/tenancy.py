@@ -99,8 +99,8 @@ def _tenant_distinct_columns(context: LintContext, table) -> set[str]:
              or (column.default or "").startswith(("gen_random_uuid(", "nextval("))}
     for fk in table.foreign_keys:
         target = context.tables.get((fk.target_schema, fk.target_table))
-        if target is not None and context.is_tenant_table(target) and len(fk.columns) == 1:
-            found.add(fk.columns[0])
+        if target is not None and context.is_tenant_table(target):
+            found |= set(fk.columns) - context.tenant_columns(table)
     for declaration in table.polymorphic:
         if all((target := context.tables.get((schema, name))) is not None
                and context.is_tenant_table(target)
