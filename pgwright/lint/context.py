@@ -43,6 +43,16 @@ class LintContext:
     def tenant_columns(self, table: Table) -> frozenset[str]:
         """The columns of ``table`` that say which tenant a row belongs to; empty for a table
         outside tenancy. A root's own key is its tenant column."""
+        found = self._tenant_columns.get(table.key)
+        if found is None:
+            found = self._tenant_columns[table.key] = self._find_tenant_columns(table)
+        return found
+
+    @cached_property
+    def _tenant_columns(self) -> dict[TableKey, frozenset[str]]:
+        return {}
+
+    def _find_tenant_columns(self, table: Table) -> frozenset[str]:
         if table.key in self.tenancy.roots:
             return frozenset(table.primary_key.columns) if table.primary_key else frozenset()
         found = {name for fk in self.tenancy.keys_of(table.key) for name in fk.columns}

@@ -7,19 +7,30 @@ from dataclasses import replace
 from pathlib import Path
 
 from pgwright.errors import SpecError
-from pgwright.lint.config import LintConfig, split_lint_config
+from pgwright.lint.config import LINT_KEY, LintConfig, split_lint_config
 from pgwright.model import Catalog
 
 BYPASS_ROLES_SQL = "SELECT rolname FROM pg_catalog.pg_roles WHERE rolsuper OR rolbypassrls"
 
 
 def load_spec_for_lint(spec_path: Path | str) -> tuple[Catalog, LintConfig]:
-    """The spec's model and its lint config; SpecError when the spec is not valid."""
-    from pgwright.spec.load import load_spec_document
+    """The spec's model and its lint config; SpecError when the spec is not valid.
+
+    A spec with no `lint:` key at all is loaded like every other command loads it, through
+    the cache of validated specs; one with `lint:` sections is parsed, split and validated.
+    """
+    from pgwright.spec import load_valid_spec
+    from pgwright.spec.document import read_spec_bytes
+    from pgwright.spec.load import decode_spec
     from pgwright.spec.to_model import spec_to_catalog
     from pgwright.spec.validate import validate_spec
 
-    config, document = split_lint_config(load_spec_document(spec_path))
+    spec_bytes = read_spec_bytes(spec_path)
+    if LINT_KEY.encode() not in spec_bytes:
+        from pgwright.planning import build_spec_catalog  # cached beside the spec
+
+        return build_spec_catalog(load_valid_spec(spec_path)[0], {}), LintConfig()
+    config, document = split_lint_config(decode_spec(spec_bytes, str(spec_path)))
     problems = validate_spec(document)
     if any(problem.severity == "error" for problem in problems):
         raise SpecError(problems)
