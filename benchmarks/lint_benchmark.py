@@ -106,6 +106,9 @@ CASES = [
          "ALTER POLICY isolation ON tasks USING (true);"),
     Case("INSERT policy without WITH CHECK", "rls", "RLS005",
          "DROP POLICY isolation ON tasks; CREATE POLICY read ON tasks FOR SELECT USING "
+         "(organization_id = current_org_id()); CREATE POLICY write ON tasks FOR INSERT;"),
+    Case("INSERT policy WITH CHECK (true)", "rls", "RLS004",
+         "DROP POLICY isolation ON tasks; CREATE POLICY read ON tasks FOR SELECT USING "
          "(organization_id = current_org_id()); CREATE POLICY write ON tasks FOR INSERT "
          "WITH CHECK (true);"),
     Case("WITH CHECK wider than USING", "rls", "RLS005",

@@ -337,7 +337,8 @@ def lint(spec_path: Path | str | None = "schema.yaml", database_url: str | None 
 
     - ``lint("schema.yaml")``: the spec alone, no database (CI on every pull request);
     - ``lint("schema.yaml", url)``: the live database, read into the same model, with what
-      only the spec knows (tenant root, polymorphic references, ``outlives:``, lint config);
+      only the spec knows (tenant root, polymorphic references, ``outlives:``, lint config),
+      and its data: rows whose references point nowhere;
     - ``lint(None, url)``: any existing database, no spec (the adoption audit).
 
     >>> report = lint("schema.yaml")  # doctest: +SKIP
@@ -355,6 +356,7 @@ def lint(spec_path: Path | str | None = "schema.yaml", database_url: str | None 
     if schemas is None and spec is not None:
         schemas = list(spec.schema_names)
     with connect(database_url) as connection:
-        live, bypass_roles = read_live(connection, schemas)
+        live, bypass_roles, orphans = read_live(connection, schemas, spec)
     catalog = with_spec_facts(live, spec) if spec is not None else live
-    return lint_catalog(catalog, config, disabled=frozenset(disabled), bypass_roles=bypass_roles)
+    return lint_catalog(catalog, config, disabled=frozenset(disabled), bypass_roles=bypass_roles,
+                        orphans=orphans)

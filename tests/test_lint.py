@@ -515,6 +515,29 @@ def test_lint_audits_a_database_with_no_spec(db, database_url):
     assert result.exit_code == 1
 
 
+def test_ref007_fires_on_orphans_of_a_polymorphic_reference(spec, database_url, db):
+    tasks = tables(spec)["tasks"]
+    tasks["columns"]["subject_type"] = "text"
+    tasks["columns"]["subject_id"] = "uuid"
+    tasks["polymorphic"] = {"subject_id": {
+        "discriminator": "subject_type", "targets": {"project": "projects.id"},
+        "reason": "one table of tasks for every kind of subject"}}
+    api.push(spec.write(), database_url)
+    org, project = "00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-0000000000b1"
+    db.execute("INSERT INTO organizations (id) VALUES (%s)", (org,))
+    db.execute("INSERT INTO projects (id, organization_id) VALUES (%s, %s)", (project, org))
+    db.execute("INSERT INTO tasks (id, organization_id, project_id, subject_type, subject_id) "
+               "VALUES (gen_random_uuid(), %s, %s, 'project', %s)", (org, project, project))
+    assert spec.codes(database_url=database_url) == []
+    db.execute("INSERT INTO tasks (id, organization_id, project_id, subject_type, subject_id) "
+               "VALUES (gen_random_uuid(), %s, %s, 'project', gen_random_uuid())",
+               (org, project))
+    report = spec.lint(database_url=database_url)
+    assert [(f.rule, f.object) for f in report.findings] == [
+        ("REF007", "public.tasks.subject_id")]
+    assert "1 row(s)" in report.findings[0].message
+
+
 def test_rls010_fires_on_a_policy_for_a_role_that_bypasses_rls(spec, database_url, db):
     role = "pgwright_lint_bypass_" + database_url.rsplit("_", 1)[-1]
     db.execute(f"CREATE ROLE {role} BYPASSRLS")

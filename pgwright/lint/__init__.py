@@ -58,9 +58,13 @@ class LintReport:
 
 def lint_catalog(catalog: Catalog, config: LintConfig = LintConfig(), *,
                  disabled: frozenset[str] = frozenset(),
-                 bypass_roles: frozenset[str] = frozenset()) -> LintReport:
-    """Run every enabled rule over ``catalog``; findings sorted by object, then rule."""
-    context = LintContext(catalog, global_tables=config.global_tables, bypass_roles=bypass_roles)
+                 bypass_roles: frozenset[str] = frozenset(), orphans: tuple = ()) -> LintReport:
+    """Run every enabled rule over ``catalog``; findings sorted by object, then rule.
+
+    ``bypass_roles`` and ``orphans`` (:class:`pgwright.checks.Finding`) are what a live
+    database adds: roles that bypass RLS, and the counts of its orphan checks."""
+    context = LintContext(catalog, global_tables=config.global_tables, bypass_roles=bypass_roles,
+                          orphans=orphans)
     off = config.disabled | {code.upper() for code in disabled}
     found: list[Finding] = []
     run = []

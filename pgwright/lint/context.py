@@ -21,6 +21,8 @@ class LintContext:
     global_tables: frozenset[TableKey] = frozenset()  # declared shared by every tenant
     # Roles that bypass RLS (superusers, BYPASSRLS): known only from a live database.
     bypass_roles: frozenset[str] = frozenset()
+    # Orphan checks run on a live database (pgwright.checks.Finding), with --db and a spec.
+    orphans: tuple = ()
     tables: dict[TableKey, Table] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):

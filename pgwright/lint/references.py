@@ -108,6 +108,29 @@ def recursive_cascade(context: LintContext):
                                 "deletes its whole subtree", fk.origin or table.origin)
 
 
+@rule("REF007", "orphaned-references", Severity.ERROR, REFERENCES,
+      "rows of a live database whose reference points at no row: a polymorphic reference, or "
+      "a foreign key the database lacks or holds NOT VALID (with --db and a spec)",
+      "delete or repair the rows (`pgwright orphans` prints the query of each check), then "
+      "find what deletes targets without their references")
+def orphaned_references(context: LintContext):
+    for found in context.orphans:
+        if not found.count:
+            continue
+        check = found.check
+        name = f"{check.table}.{check.columns[0]}" if check.columns else check.table
+        samples = ", ".join(str(row[0]) for row in found.samples[:3])
+        yield Violation(name, f"{name}: {found.count} row(s) with {check.description}"
+                        + (f" (e.g. {samples})" if samples else ""),
+                        _origin_of(context, check.table))
+
+
+def _origin_of(context: LintContext, qualified_name: str) -> str | None:
+    schema, _, name = qualified_name.partition(".")
+    table = context.tables.get((schema, name))
+    return table.origin if table is not None else None
+
+
 def _index_columns(table: Table, referencing: tuple[str, ...]) -> list[tuple[str | None, ...]]:
     """The column lists of the table's primary key, unique constraints and indexes that can
     serve a lookup on ``referencing``: a partial index counts when it only leaves out rows

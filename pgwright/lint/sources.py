@@ -37,9 +37,13 @@ def load_spec_for_lint(spec_path: Path | str) -> tuple[Catalog, LintConfig]:
     return spec_to_catalog(document), config
 
 
-def read_live(connection, schemas: list[str] | None) -> tuple[Catalog, frozenset[str]]:
-    """The live database's model (``schemas``, or every user schema as inspect picks them)
-    and the roles that bypass row-level security."""
+def read_live(connection, schemas: list[str] | None,
+              spec: Catalog | None = None) -> tuple[Catalog, frozenset[str], tuple]:
+    """The live database's model (``schemas``, or every user schema as inspect picks them),
+    the roles that bypass row-level security, and, given the spec, the results of its orphan
+    checks (every foreign key and polymorphic reference it declares)."""
+    from pgwright.checks import checks_for_spec, run_all_checks
+
     from pgwright.inspect import choose_schemas
     from pgwright.introspect.catalog import catalog_snapshot, read_catalog
     from pgwright.introspect.extra import read_candidate_schemas
@@ -49,7 +53,9 @@ def read_live(connection, schemas: list[str] | None) -> tuple[Catalog, frozenset
             schemas = choose_schemas(read_candidate_schemas(connection))
         catalog = read_catalog(connection, schemas)
         bypass = frozenset(row[0] for row in connection.execute(BYPASS_ROLES_SQL))
-    return catalog, bypass
+        orphans = tuple(run_all_checks(connection, checks_for_spec(spec, catalog))) \
+            if spec is not None else ()
+    return catalog, bypass, orphans
 
 
 def with_spec_facts(live: Catalog, spec: Catalog) -> Catalog:
