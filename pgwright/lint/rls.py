@@ -92,14 +92,21 @@ def write_without_check(context: LintContext):
       "passes it to a declared helper",
       "restrict the policy to the tenant: `organization_id = current_org_id()`")
 def policy_ignores_tenant(context: LintContext):
+    unrestricted: dict[tuple, list[str]] = {}
     for table, policy, which, predicate in _tenant_predicates(context):
         tenant = context.tenant_columns(table)
         if predicate.always_true or predicate.escapes(tenant):
             continue  # RLS004 says it
         if not predicate.restricts(tenant, context.helper_names):
-            name = object_name(table, policy.name)
-            yield Violation(name, f"{name} {which} does not restrict {names(tenant)}",
-                            policy.origin)
+            unrestricted.setdefault((table.key, policy.name), []).append(which)
+    for (key, policy_name), parts in unrestricted.items():
+        table = context.tables[key]
+        policy = next(p for p in table.policies if p.name == policy_name)
+        if parts == ["WITH CHECK"] and policy.command is not PolicyCommand.INSERT:
+            continue  # a WITH CHECK wider than its USING: RLS005 says it
+        name = object_name(table, policy_name)
+        yield Violation(name, f"{name} {' and '.join(parts)} does not restrict "
+                        f"{names(context.tenant_columns(table))}", policy.origin)
 
 
 @rule("RLS007", "per-row-session-call", Severity.WARNING, RLS,
