@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ from pgwright.model import (
     Catalog,
     Column,
     ForeignKey,
+    Index,
     PolymorphicReference,
+    PrimaryKey,
     ReferentialAction,
     Table,
 )
@@ -581,3 +584,34 @@ def test_the_corpus_defect_is_found_and_correct_variants_are_clean(case, db, dat
         assert found == []
     else:
         assert found == [case.expect]
+
+
+def test_a_guessed_tenant_root_that_is_not_named_like_a_tenant_is_not_used():
+    # Without tenancy: in a spec, lint guesses the root like the docs do, and keeps the guess
+    # only for a tenant's name: here `approvers` is referenced by every table, and is not one.
+    approvers = Table("public", "approvers", columns=(Column("id", "uuid", nullable=False),))
+
+    def child(name: str) -> Table:
+        return Table("public", name, columns=(Column("approver_id", "uuid", nullable=False),),
+                     foreign_keys=(ForeignKey(f"{name}_approver_id_fkey", ("approver_id",),
+                                              "public", "approvers", ("id",)),),
+                     indexes=(Index(f"{name}_approver_id_idx", ("approver_id",)),))
+
+    others = (Table("public", "notes"), child("steps"), child("decisions"))
+    assert lint_catalog(Catalog(tables=(approvers, *others))).findings == ()
+    organizations = replace(approvers, name="organizations")
+    renamed = tuple(replace(table, foreign_keys=tuple(
+        replace(fk, target_table="organizations") for fk in table.foreign_keys))
+        for table in others)
+    codes = {f.rule for f in lint_catalog(Catalog(tables=(organizations, *renamed))).findings}
+    assert {"TEN001", "RLS001"} <= codes
+
+
+def test_ref001_is_silent_on_the_tables_own_identifier():
+    events = Table("public", "events", columns=(Column("event_id", "uuid", nullable=False),),
+                   primary_key=PrimaryKey("events_pkey", ("event_id",)))
+    keyed = Table("public", "streams", columns=(Column("id", "uuid", nullable=False),),
+                  primary_key=PrimaryKey("streams_pkey", ("id",)))
+    assert lint_catalog(Catalog(tables=(events, keyed))).findings == ()
+    unkeyed = replace(events, primary_key=None)
+    assert [f.rule for f in lint_catalog(Catalog(tables=(unkeyed, keyed))).findings] == ["REF001"]

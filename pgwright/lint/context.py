@@ -15,6 +15,13 @@ from pgwright.lint.expressions import Predicate, read_predicate
 from pgwright.model import Catalog, Index, Policy, Table
 
 
+# The names a guessed tenant root must have (see LintContext.tenancy).
+TENANT_ROOT_NAMES = frozenset({
+    "organizations", "organisations", "orgs", "tenants", "accounts", "workspaces",
+    "companies", "teams", "businesses",
+})
+
+
 @dataclass(frozen=True)
 class LintContext:
     catalog: Catalog
@@ -30,7 +37,14 @@ class LintContext:
 
     @cached_property
     def tenancy(self) -> Tenancy:
-        return tenancy(self.catalog, self.catalog.tenant_roots or None)
+        """The spec's tenant roots; without them, the docs' guess (the table most others
+        reference with a NOT NULL key), kept only when its name says tenant: a guessed
+        ``approvers`` or ``principals`` would turn every rule about tenants into noise."""
+        if self.catalog.tenant_roots:
+            return tenancy(self.catalog, self.catalog.tenant_roots)
+        guessed = tenancy(self.catalog).roots
+        return tenancy(self.catalog, [key for key in guessed
+                                      if key[1].lower() in TENANT_ROOT_NAMES])
 
     @cached_property
     def tenant_column_names(self) -> frozenset[str]:

@@ -19,6 +19,8 @@ REFERENCES = "references"
 def undeclared_reference(context: LintContext):
     for unlinked in unlinked_reference_columns(context.catalog):
         table = context.tables[unlinked.table]
+        if (unlinked.column,) in _own_keys(table):
+            continue  # the table's own identifier (events.event_id), not a reference
         name = object_name(table, unlinked.column)
         target = (f", probably to {unlinked.likely_target[0]}.{unlinked.likely_target[1]}"
                   if unlinked.likely_target else "")
@@ -129,6 +131,15 @@ def _origin_of(context: LintContext, qualified_name: str) -> str | None:
     schema, _, name = qualified_name.partition(".")
     table = context.tables.get((schema, name))
     return table.origin if table is not None else None
+
+
+def _own_keys(table: Table) -> set[tuple[str | None, ...]]:
+    """The table's primary key, unique constraints and unique indexes, as column lists."""
+    keys = {tuple(unique.columns) for unique in table.uniques}
+    if table.primary_key:
+        keys.add(tuple(table.primary_key.columns))
+    keys |= {index_columns(index) for index in table.indexes if index.unique and index.where is None}
+    return keys
 
 
 def _index_columns(table: Table, referencing: tuple[str, ...]) -> list[tuple[str | None, ...]]:
