@@ -37,8 +37,9 @@ def render_sarif(report: LintReport, version: str = "0") -> str:
         "id": code,
         "name": RULES[code].name,
         "shortDescription": {"text": RULES[code].summary},
-        "help": {"text": RULES[code].hint},
-        "helpUri": RULES[code].docs,
+        # helpUri must be an absolute URI; the docs page is a path of the project, so it is
+        # named in the help text instead.
+        "help": {"text": f"{RULES[code].hint} (see {RULES[code].docs})"},
         "defaultConfiguration": {"level": _SARIF_LEVEL[RULES[code].severity]},
     } for code in used]
     index = {code: position for position, code in enumerate(used)}
