@@ -142,8 +142,13 @@ CASES = [
          "ALTER POLICY isolation ON tasks USING (organization_id IN (SELECT "
          "current_org_id())) WITH CHECK (organization_id IN (SELECT current_org_id()));"),
     Case("correct: partial index on nullable FK", "correct", None,
-         "ALTER TABLE tasks ADD COLUMN parent_id uuid REFERENCES tasks ON DELETE SET NULL;"
+         "ALTER TABLE tasks ADD UNIQUE (organization_id, id);"
+         "ALTER TABLE tasks ADD COLUMN parent_id uuid, ADD FOREIGN KEY (organization_id, "
+         "parent_id) REFERENCES tasks (organization_id, id);"
          "CREATE INDEX ON tasks (parent_id) WHERE parent_id IS NOT NULL;"),
+    Case("self-reference on id only", "tenancy", "TEN002",
+         "ALTER TABLE tasks ADD COLUMN parent_id uuid REFERENCES tasks;"
+         "CREATE INDEX ON tasks (parent_id);"),
     Case("correct: unique on identity column", "correct", None,
          "ALTER TABLE tasks ADD COLUMN number bigint GENERATED ALWAYS AS IDENTITY UNIQUE;"),
     Case("correct: IMMUTABLE with session words in a string", "correct", None,

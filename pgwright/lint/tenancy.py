@@ -36,7 +36,7 @@ def cross_tenant_foreign_key(context: LintContext):
         own = context.tenant_columns(table)
         for fk in table.foreign_keys:
             target = context.tables.get((fk.target_schema, fk.target_table))
-            if (target is None or target.key == table.key or context.is_root(target.key)
+            if (target is None or context.is_root(target.key)
                     or not context.is_tenant_table(target)):
                 continue
             if own & set(fk.columns) and context.tenant_columns(target) & set(fk.target_columns):
