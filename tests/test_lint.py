@@ -615,3 +615,16 @@ def test_ref001_is_silent_on_the_tables_own_identifier():
     assert lint_catalog(Catalog(tables=(events, keyed))).findings == ()
     unkeyed = replace(events, primary_key=None)
     assert [f.rule for f in lint_catalog(Catalog(tables=(unkeyed, keyed))).findings] == ["REF001"]
+
+
+def test_a_spec_with_lint_settings_validates_and_plans_like_any_other(tmp_path, database_url):
+    from pgwright import api
+
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\nlint: {disable: [RLS003]}\ntables:\n  countries:\n"
+                    "    lint: {global: true, reason: shared reference data}\n    columns:\n"
+                    "      id: {type: integer, primary_key: true}\n"
+                    "      legacy_id: {type: integer, lint: {ignore: [REF001], reason: old ids}}\n")
+    assert api.validate(spec) == []
+    api.push(spec, database_url)
+    assert api.plan(spec, database_url).is_empty
