@@ -21,6 +21,7 @@ import pytest
 
 from pgwright.spec.document import MAX_SPEC_BYTES_VARIABLE
 from pgwright.spec.load import ALIAS_VALUE_BUDGET, MAX_DEPTH
+from pgwright.spec.validate import MAX_SHAPE_PROBLEMS
 
 TIME_LIMIT = 2.0  # seconds, the interpreter's start included
 MEMORY_LIMIT = 200 * 2**20  # bytes of address space
@@ -228,3 +229,38 @@ def test_a_changed_check_on_an_unknown_column_is_reported_at_the_check(tmp_path,
     spec.write_text(table.replace("CONDITION", "nope > 0"))
     error = _refused_quickly(spec, 'column "nope" does not exist', "plan", "--db", database_url)
     assert error.startswith(f"{spec}:7 tables.t.checks.positive:")
+
+
+def _tables(count: int, table_keys: str = "columns") -> str:
+    """``count`` tables as a real spec has them: a key, a named column, a reference to the
+    table before, an index."""
+    return "".join(
+        f"  table_{number}:\n    {table_keys}:\n      id: {{type: bigint, primary_key: true}}\n"
+        f"      name_{number}: {{type: text, nullable: false, comment: column {number}}}\n"
+        f"      owner_id: {{type: bigint, references: table_{max(number - 1, 0)}.id}}\n"
+        f"    indexes:\n      - {{columns: [owner_id]}}\n" for number in range(count))
+
+
+def test_a_misspelt_key_at_the_end_of_a_large_spec_is_found_in_time(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n" + _tables(4000) + "  broken:\n    colums: {id: integer}\n")
+    _refused_quickly(spec, "tables.broken.colums: unknown key 'colums'")
+
+
+def test_past_the_limit_of_shape_problems_only_the_first_are_reported(tmp_path):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n" + _tables(3000, table_keys="colums"))
+    result, seconds = _validate_bounded(spec)
+    assert result.returncode == 1 and seconds < TIME_LIMIT, (seconds, result.stderr[-2000:])
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) <= MAX_SHAPE_PROBLEMS + 1
+    assert errors[0].startswith(f"error: {spec}:1: ") and "only the first ones" in errors[0]
+    assert errors[1].startswith(f"error: {spec}:4: tables.table_0.colums: unknown key")
+
+
+def test_an_extension_the_server_cannot_create_is_reported_at_its_line(tmp_path, database_url):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\nextensions:\n  - pgcrypto\n  - no_such_extension_pgw\n" + _TABLE)
+    error = _refused_quickly(spec, "extension no_such_extension_pgw is not available on the server",
+                             "plan", "--db", database_url)
+    assert error.startswith(f"{spec}:4: extensions[1]:")

@@ -33,7 +33,6 @@ from pgwright.normalize import (
     parse_type,
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
-from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 from pgwright.spec.reading import (
     RawForeignKey,
     column_entries,
@@ -52,6 +51,7 @@ from pgwright.spec.security import (
     function_entries,
     function_type_sql,
 )
+from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
