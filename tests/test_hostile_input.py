@@ -114,6 +114,17 @@ def test_an_alias_bomb_is_refused_at_the_alias_that_exhausts_the_budget(tmp_path
     assert f"{spec}:12: tables.t.indexes[5][1]" in error
 
 
+def test_a_chain_of_merges_is_counted_against_the_alias_budget(tmp_path):
+    # each mapping merges the one before and adds a key: 3,000 mappings, 4.5 million values
+    chain = [f"      - &m{number} {{<<: *m{number - 1}, k{number}: 1}}" for number in range(1, 3000)]
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  t:\n    columns: {id: integer}\n    indexes:\n"
+                    "      - &m0 {k0: 1}\n" + "\n".join(chain) + "\n")
+    error = _refused_quickly(spec, f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values")
+    # the mapping whose merge ran out the budget: the 633rd, on line 638
+    assert f"{spec}:638: tables.t.indexes[632]." in error
+
+
 def test_aliases_of_shared_columns_within_the_budget_are_read(tmp_path):
     columns = "{id: {type: bigint, primary_key: true}, created_at: timestamptz}"
     tables = [f"  t0:\n    columns: &shared {columns}"]
@@ -243,7 +254,7 @@ def _tables(count: int, table_keys: str = "columns") -> str:
 
 def test_a_misspelt_key_at_the_end_of_a_large_spec_is_found_in_time(tmp_path):
     spec = tmp_path / "schema.yaml"
-    spec.write_text("version: 1\ntables:\n" + _tables(4000) + "  broken:\n    colums: {id: integer}\n")
+    spec.write_text("version: 1\ntables:\n" + _tables(3000) + "  broken:\n    colums: {id: integer}\n")
     _refused_quickly(spec, "tables.broken.colums: unknown key 'colums'")
 
 
