@@ -119,6 +119,18 @@ def test_an_alias_bomb_is_refused_at_the_alias_that_exhausts_the_budget(tmp_path
     assert f"{spec}:12: tables.t.indexes[5][1]" in error
 
 
+def test_an_alias_bomb_under_an_explicit_tag_is_refused_too(tmp_path):
+    # a collection with a tag (!!omap) is built by PyYAML's constructor, and walked for its
+    # lines apart from the rest
+    levels = [f"  - a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]"
+              for level in range(1, 9)]
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables: !!omap\n  - a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+                    + "\n".join(levels) + "\n")
+    error = _refused_quickly(spec, f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values")
+    assert f"{spec}:2: tables:" in error
+
+
 def test_a_chain_of_merges_is_counted_against_the_alias_budget(tmp_path):
     # each mapping merges the one before and adds a key: 3,000 mappings, 4.5 million values
     chain = [f"      - &m{number} {{<<: *m{number - 1}, k{number}: 1}}" for number in range(1, 3000)]

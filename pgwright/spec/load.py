@@ -182,8 +182,37 @@ class _DocumentBuilder:
                 self._merged_pairs[id(node)] = len(node.value) - own
                 mapping = self._build_mapping(node, path, self._merged_pairs[id(node)])
             return mapping
-        _record_lines(node, path, self.lines)
+        self._record_lines(node, path)
         return self.loader.construct_object(node, deep=True)
+
+    def _record_lines(self, node: yaml.Node, path: KeyPath) -> None:
+        """The lines under a collection the constructor builds (an explicit tag: ``!!omap``,
+        ``!!set``). The walk follows each alias wherever it is used, so every node it meets
+        counts against the budget, as if an alias had brought it in."""
+        if len(path) >= MAX_DEPTH:
+            raise _LimitExceeded(f"the spec nests deeper than {MAX_DEPTH} levels",
+                                 path[:_SHOWN_DEPTH], node.start_mark, _NESTING_HINT)
+        outermost = self._expanding is None
+        if outermost:
+            self._expanding = (path, node.start_mark.line + 1)
+        try:
+            self._count_alias_value(node)
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    # a key that is a collection is not printed: through aliases, its text
+                    # may be as large as a bomb's
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                    child = path + (key,)
+                    self.lines[child] = key_node.start_mark.line + 1
+                    self._record_lines(value_node, child)
+            elif isinstance(node, yaml.SequenceNode):
+                for index, item in enumerate(node.value):
+                    child = path + (index,)
+                    self.lines[child] = item.start_mark.line + 1
+                    self._record_lines(item, child)
+        finally:
+            if outermost:
+                self._expanding = None
 
     def _build_mapping(self, node: yaml.MappingNode, path: KeyPath,
                        merged: int | None) -> dict | None:
@@ -232,19 +261,6 @@ class _LineMark(yaml.Mark):
 
     def __init__(self, line: int) -> None:
         super().__init__("<spec>", 0, line, 0, None, None)
-
-
-def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = path + (str(key_node.value),)
-            lines[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = path + (index,)
-            lines[child] = item.start_mark.line + 1
-            _record_lines(item, child, lines)
 
 
 def _parse(text: str, loader_class) -> tuple[object, dict[KeyPath, int]]:
