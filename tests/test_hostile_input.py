@@ -292,3 +292,15 @@ def test_an_extension_the_server_cannot_create_is_reported_at_its_line(tmp_path,
     error = _refused_quickly(spec, "extension no_such_extension_pgw is not available on the server",
                              "plan", "--db", database_url)
     assert error.startswith(f"{spec}:4: extensions[1]:")
+
+
+def test_thousands_of_misspelt_columns_among_thousands_are_refused_in_time(tmp_path):
+    # each unknown column looks for what was meant among the table's 5,000: 25 million
+    # comparisons, unbounded; past a budget, the rest are reported without a suggestion
+    columns = ", ".join(f"column_{number}: integer" for number in range(5000))
+    misspelt = ", ".join(f"colunm_{number}" for number in range(5000))
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(f"version: 1\ntables:\n  t:\n    columns: {{{columns}}}\n"
+                    f"    indexes:\n      - {{columns: [{misspelt}]}}\n")
+    error = _refused_quickly(spec, "tables.t.indexes[0].columns: unknown column 'colunm_")
+    assert error.endswith("unknown column 'colunm_0' (did you mean 'column_0'?)")
