@@ -304,3 +304,20 @@ def test_thousands_of_misspelt_columns_among_thousands_are_refused_in_time(tmp_p
                     f"    indexes:\n      - {{columns: [{misspelt}]}}\n")
     error = _refused_quickly(spec, "tables.t.indexes[0].columns: unknown column 'colunm_")
     assert error.endswith("unknown column 'colunm_0' (did you mean 'column_0'?)")
+
+
+def test_an_enum_of_fifty_thousand_values_is_checked_for_repeats_in_time(tmp_path):
+    values = ", ".join(f"v{number}" for number in range(50_000))
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(f"version: 1\nenums:\n  big: [{values}, v7]\n" + _TABLE)
+    error = _refused_quickly(spec, "value 'v7' is listed twice (first at [7])")
+    assert error.startswith(f"error: {spec}:3: enums.big[50000]:")
+
+
+def test_ten_thousand_texts_holding_a_nul_are_refused_in_time(tmp_path):
+    columns = "".join(f'      c{number}: {{type: text, comment: "a\\0b"}}\n'
+                      for number in range(10_000))
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  t:\n    columns:\n" + columns)
+    error = _refused_quickly(spec, "the value contains a NUL character")
+    assert error.startswith(f"error: {spec}:5: tables.t.columns.c0.comment:")

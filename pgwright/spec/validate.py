@@ -895,10 +895,12 @@ def _check_enums(context: _Context, enums) -> None:
             context.error(entry.path, "an enum needs at least one value")
         raw = context.document.data["enums"][entry.path[-1]]
         values_path = entry.path if isinstance(raw, list) else entry.path + ("values",)
+        first_index: dict[str, int] = {}
         for index, value in enumerate(entry.values):
-            if value in entry.values[:index]:
+            if value in first_index:
                 context.error(values_path + (index,), f"value '{value}' is listed twice "
-                              f"(first at [{entry.values.index(value)}])", "remove one of them")
+                              f"(first at [{first_index[value]}])", "remove one of them")
+            first_index.setdefault(value, index)
 
 
 # Type names from other languages and databases, and the PostgreSQL type they mean.
@@ -1318,18 +1320,7 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
 
 
 def _is_unique_key(table, columns: tuple[str, ...]) -> bool:
-    candidates: list[tuple[str, ...]] = []
-    entries = column_entries(table)
-    pk = [c.name for c in entries if c.primary_key] or list(table.primary_key or [])
-    if pk:
-        candidates.append(tuple(pk))
-    candidates += [(c.name,) for c in entries if c.unique]
-    for unique in table.raw.get("unique") or []:
-        candidates.append(tuple(unique if isinstance(unique, list) else unique.get("columns", [])))
-    for index in table.raw.get("indexes") or []:
-        if index.get("unique") and index.get("columns") and not index.get("where"):
-            candidates.append(tuple(index["columns"]))
-    return any(sorted(candidate) == sorted(columns) for candidate in candidates)
+    return tuple(sorted(columns)) in table.unique_column_sets
 
 
 def _check_constraint_names(context: _Context, table) -> None:
@@ -1586,16 +1577,19 @@ def _check_search_path(context: _Context, path: KeyPath, text: str) -> None:
                           'other signs in double quotes: public, "my schema"')
 
 
-def _check_nul_characters(context: _Context, value: object, path: KeyPath) -> None:
-    """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body..."""
+def _check_nul_characters(context: _Context, value: object, path: KeyPath,
+                          reported: set[str] | None = None) -> None:
+    """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body...
+    A name with one has its own problem already (``reported``: the paths of those)."""
+    if reported is None:
+        reported = {problem.path for problem in context.problems}
     if isinstance(value, str):
-        if "\x00" in value and not any(problem.path == format_path(path)
-                                       for problem in context.problems):
+        if "\x00" in value and format_path(path) not in reported:
             context.error(path, "the value contains a NUL character, which PostgreSQL text "
                           "cannot hold", "remove the \\0")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_nul_characters(context, item, path + (key,))
+            _check_nul_characters(context, item, path + (key,), reported)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_nul_characters(context, item, path + (index,))
+            _check_nul_characters(context, item, path + (index,), reported)
