@@ -766,18 +766,28 @@ _TYPE_MODIFIER = re.compile(r"\([0-9, ]*\)")
 def default_value(default: str, column_type: str) -> str | int | bool:
     """A column default as a person writes it, read back by the server as the same default.
 
-    ``0`` and ``true`` become YAML numbers and booleans; a literal cast to the column's own
-    type loses the cast (``'draft'::public.order_status`` -> ``'draft'``), since the server
-    casts it to the column type anyway; anything else is kept as the server prints it.
+    ``0``, ``'-1'::integer`` and ``true`` become YAML numbers and booleans; a literal cast to
+    the column's own type loses the cast (``'draft'::public.order_status`` -> ``'draft'``),
+    since the server casts it to the column type anyway; anything else is kept as the server
+    prints it.
     """
     if re.fullmatch(r"[0-9]+", default) and not default.startswith("0") or default == "0":
         return int(default)
     if default in ("true", "false"):
         return default == "true"
+    # The server prints a negative integer constant quoted and cast to the type it was read
+    # as ('-1'::integer, on a smallint or bigint column too): -1 reads back as the same.
+    negative = _NEGATIVE_INTEGER.fullmatch(default)
+    if negative and column_type in _INTEGER_TYPES:
+        return int(negative.group("number"))
     match = _CAST_LITERAL.match(default)
     if match and match.group("type") in (column_type, _TYPE_MODIFIER.sub("", column_type)):
         return default[: -len(match.group("type")) - 2]
     return default
+
+
+_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+_NEGATIVE_INTEGER = re.compile(r"'(?P<number>-[1-9][0-9]*)'::(?:integer|bigint)")
 
 
 # ----------------------------------------------------------------------------------- types

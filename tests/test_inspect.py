@@ -615,7 +615,12 @@ def test_readable_in_lists_writes_the_in_list_a_person_wrote(printed, written):
     ("'n/a'::character varying", "character varying(20)", "'n/a'"),
     ("'{}'::jsonb", "jsonb", "'{}'"),
     ("'it''s'::text", "text", "'it''s'"),
-    ("'-1'::integer", "smallint", "'-1'::integer"),
+    ("'-1'::integer", "smallint", -1),
+    ("'-1'::integer", "integer", -1),
+    ("'-3000000000'::bigint", "bigint", -3000000000),
+    ("'-1'::integer", "text", "'-1'::integer"),
+    ("'-1'::numeric", "numeric", "'-1'"),
+    ("'-01'::integer", "integer", "'-01'"),
     ("'abc'::bpchar", "character(3)", "'abc'::bpchar"),
     ("0", "integer", 0),
     ("42", "bigint", 42),
@@ -626,6 +631,16 @@ def test_readable_in_lists_writes_the_in_list_a_person_wrote(printed, written):
 ])
 def test_default_value(printed, column_type, written):
     assert default_value(printed, column_type) == written
+
+
+def test_negative_integer_defaults_are_written_as_numbers_and_round_trip(
+        db, database_url, second_database, tmp_path):
+    """Airflow's and Prefect's map_index DEFAULT -1: the server prints '-1'::integer."""
+    sql = ("CREATE TABLE t (id integer PRIMARY KEY, a integer NOT NULL DEFAULT -1, "
+           "b bigint DEFAULT -3000000000, c smallint DEFAULT -3, d text DEFAULT -1)")
+    _round_trips_exactly(sql, db, database_url, second_database, tmp_path)
+    columns = yaml.safe_load(inspect_url(database_url).yaml_text)["tables"]["t"]["columns"]
+    assert [columns[name]["default"] for name in "abcd"] == [-1, -3000000000, -3, "'-1'::integer"]
 
 
 def _catalog(*tables, enums=(), schemas=("public",)):
