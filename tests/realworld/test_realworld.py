@@ -131,6 +131,9 @@ PAIRS = [
          " ancestors_are_public, is_public) VALUES ('0001', 1, 0, 'Books', '', 'books', true, true)",
          refused=ONE_OFF_DEFAULT),
     Pair("oscar", "order", "0020_alter_order_analytics_tracked", USER_ROW),
+    Pair("oscar", "offer", "0012_fixedunitdiscountbenefit_alter_benefit_type", USER_ROW),
+    Pair("pretix", "pretixapi", "0013_alter_webhookcallretry_retry_not_before",
+         "INSERT INTO pretixbase_organizer (name, slug, plugins) VALUES ('Demo', 'demo', '')"),
     Pair("reusable", "axes", "0009_add_session_hash",
          "INSERT INTO axes_accessattempt (user_agent, ip_address, username, http_accept,"
          " path_info, attempt_time, get_data, post_data, failures_since_start) VALUES"
