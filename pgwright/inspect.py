@@ -91,7 +91,7 @@ class ReferenceHint(NamedTuple):
     table: str
     column: str
     target: str | None  # a likely ``references:`` value, when a table of that name exists
-    discriminator: str | None  # a sibling ``<prefix>_type`` column, when there is one
+    discriminator: str | None  # a sibling ``<prefix>_type`` (or Django's ``content_type_id``)
 
 
 @dataclass(frozen=True)
@@ -876,6 +876,9 @@ class _TypeWriter:
 # ----------------------------------------------------------------------------------- hints
 
 _REFERENCE_LIKE = re.compile(r"^(?P<prefix>.+)_(?:id|uuid)$", re.IGNORECASE)
+# Django's GenericForeignKey: object_id beside content_type_id (to_object_id beside
+# to_content_type_id...), the row's model named by a row of django_content_type.
+_GENERIC_RELATION = re.compile(r"(?P<head>(?:.+_)?)object_id")
 
 
 def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
@@ -897,6 +900,9 @@ def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
                 continue  # streams.stream_id is the stream's own id, not a reference
             discriminator = next((f"{prefix}_{suffix}" for suffix in ("type", "kind", "table")
                                   if f"{prefix}_{suffix}" in names), None)
+            generic = _GENERIC_RELATION.fullmatch(column.name)
+            if discriminator is None and generic and f"{generic['head']}content_type_id" in names:
+                discriminator = f"{generic['head']}content_type_id"  # Django's generic relation
             hints.append(ReferenceHint(table.schema, table.name, column.name,
                                        _likely_target(tables, table, prefix, catalog.schema_names),
                                        discriminator))

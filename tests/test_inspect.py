@@ -499,6 +499,26 @@ def test_reference_hints_are_yaml_comments_above_their_column(db, database_url):
     assert "hint" not in str(yaml.safe_load(text))
 
 
+def test_a_django_generic_relation_is_hinted_as_polymorphic(db, database_url):
+    """object_id beside content_type_id: the row's model is named by django_content_type."""
+    db.execute("""
+        CREATE TABLE django_content_type (id integer PRIMARY KEY, app_label text, model text);
+        CREATE TABLE reference_index (
+            id integer PRIMARY KEY,
+            content_type_id integer NOT NULL REFERENCES django_content_type,
+            object_id varchar(255) NOT NULL,
+            to_content_type_id integer NOT NULL REFERENCES django_content_type,
+            to_object_id varchar(255) NOT NULL,
+            other_object_id integer);
+    """)
+    lines = inspect_url(database_url).yaml_text.splitlines()
+    above = {lines[number + 1].strip().split(":")[0]: line.strip()
+             for number, line in enumerate(lines) if line.strip().startswith("# hint:")}
+    assert "with content_type_id beside it" in above["object_id"]
+    assert "with to_content_type_id beside it" in above["to_object_id"]
+    assert "polymorphic" in above["other_object_id"] and "beside" not in above["other_object_id"]
+
+
 def test_plan_sees_an_index_operator_class_change(db, database_url, tmp_path):
     db.execute("CREATE TABLE docs (body jsonb); "
                "CREATE INDEX docs_body_idx ON docs USING gin (body jsonb_path_ops)")

@@ -199,20 +199,27 @@ def assert_same_schema(source_url: str, rebuilt_url: str, inspected,
     assert set(differences) == set(expected), "an expected difference is gone"
 
 
-_INSPECTED: dict[str, object] = {}
+@pytest.fixture(scope="session")
+def inspected_schema(application_schema):
+    """The inspect result of an application's schema; inspected once per session."""
+    results = {}
+
+    def inspected(app: str):
+        if app not in results:
+            results[app] = inspect_url(application_schema(app))
+        return results[app]
+
+    return inspected
 
 
 @pytest.fixture
-def adopted(request, application_schema, tmp_path_factory):
-    """(source URL, inspect result, spec path) of the application given as parameter."""
+def adopted(request, application_schema, inspected_schema, tmp_path):
+    """(application, source URL, inspect result, spec path) of the parameter's application."""
     app = request.param
-    source = application_schema(app)
-    if app not in _INSPECTED:
-        _INSPECTED[app] = inspect_url(source)
-    inspected = _INSPECTED[app]
-    spec = tmp_path_factory.mktemp(app) / "schema.yaml"
+    inspected = inspected_schema(app)
+    spec = tmp_path / "schema.yaml"
     spec.write_text(inspected.yaml_text)
-    return app, source, inspected, spec
+    return app, application_schema(app), inspected, spec
 
 
 parametrize_apps = pytest.mark.parametrize("adopted", APPS, indirect=True, ids=APPS)
@@ -320,11 +327,9 @@ def _kept(before, after) -> list[str]:
                  marks=[pytest.mark.xfail(reason=pair.fails, strict=True)] if pair.fails else [])
     for pair in PAIRS])
 def test_latest_spec_pushed_onto_the_earlier_state_converges_and_keeps_rows(
-        pair, application_schema, make_database, tmp_path):
+        pair, application_schema, inspected_schema, make_database, tmp_path):
     source = application_schema(pair.app)
-    if pair.app not in _INSPECTED:
-        _INSPECTED[pair.app] = inspect_url(source)
-    inspected = _INSPECTED[pair.app]
+    inspected = inspected_schema(pair.app)
     spec = tmp_path / "schema.yaml"
     spec.write_text(inspected.yaml_text)
 
