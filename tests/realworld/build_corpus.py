@@ -84,22 +84,24 @@ def corpus_python(environment: str) -> Path:
         shutil.rmtree(venv)
     venv.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pins = requirements(environment)
     with tempfile.TemporaryDirectory() as scratch:
         # One small download first: if it fails, the index is out of reach; anything failing
         # after it is a real error.
-        first_pin = requirements(environment).read_text().splitlines()[0]
+        first_pin = pins.read_text().splitlines()[0]
         probe = subprocess.run([str(python), "-m", "pip", "download", *PIP_NETWORK, "--no-deps",
                                 "--quiet", "--dest", scratch, first_pin],
                                capture_output=True, text=True)
     if probe.returncode != 0:
         shutil.rmtree(venv)
-        raise CorpusUnavailable("the package index cannot be reached (pip download "
-                                f"{first_pin} failed: {(probe.stderr.strip().splitlines() or ['no output'])[-1]})")
+        last_line = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CorpusUnavailable(f"the package index cannot be reached (pip download {first_pin} "
+                                f"failed: {last_line})")
     install = subprocess.run([str(python), "-m", "pip", "install", *PIP_NETWORK, "--quiet",
-                              "-r", str(requirements(environment))], capture_output=True, text=True)
+                              "-r", str(pins)], capture_output=True, text=True)
     if install.returncode != 0:
         shutil.rmtree(venv)
-        raise RuntimeError(f"installing {requirements(environment).name} failed:\n{install.stderr[-4000:]}")
+        raise RuntimeError(f"installing {pins.name} failed:\n{install.stderr[-4000:]}")
     (venv / ".complete").write_text("")
     return python
 
