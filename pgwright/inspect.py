@@ -531,6 +531,8 @@ class _SpecWriter:
             entry["identity"] = "always" if column.identity is Identity.ALWAYS else "by_default"
         if column.generated is not None:
             entry["generated"] = unwrapped(column.generated)
+        if column.collation is not None:
+            entry["collation"] = column.collation
         if fk is not None:
             entry["references"] = self.dotted_reference(fk)
             if fk.on_delete is not ReferentialAction.NO_ACTION:

@@ -77,6 +77,9 @@ class Column:
     identity: Identity | None = None
     generated: str | None = None  # expression of a STORED generated column
     comment: str | None = None
+    # COLLATE: a collation of pg_catalog (C, POSIX, en_US.utf8, und-x-icu...), unquoted;
+    # None for the type's own.
+    collation: str | None = None
     # Declared as serial/bigserial: created with an owned sequence. Once created it is an
     # integer column whose default is nextval(...), and compares as such.
     serial: bool = field(default=False, compare=False)

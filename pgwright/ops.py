@@ -268,6 +268,9 @@ class AlterColumnType(ColumnOperation):
     # PostgreSQL converts the old default too, and the old one may not convert ('new'::st).
     drop_default: bool = False
     default: str | None = None
+    # The collation the column gets (None: its type's own), when it changes too.
+    collation: str | None = None
+    collation_changes: bool = False
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

@@ -63,7 +63,6 @@ EXPECTED_UNSUPPORTED: dict[str, list[tuple[str, str]]] = {
         ("view", "projections.stream_heads"),
     ],
     "every_construct": [
-        ("column collation", 'public."order"."desc": COLLATE "C"'),
         ("comment", 'constraint public."order"."order total is positive"'),
         ("composite type", "public.address"),
         ("domain", "public.positive_amount"),
@@ -77,7 +76,6 @@ EXPECTED_UNSUPPORTED: dict[str, list[tuple[str, str]]] = {
         ("view", "public.open_orders"),
     ],
     "framework_migrations": [
-        ("column collation", 'public.shop_category.path: COLLATE "C"'),
         ("index option", "public.device_event_seen_at_brin: WITH (autosummarize=on)"),
         ("materialized view", "public.shop_product_category_closure"),
         ("sequence", "public.customer_notice_id_seq: identity sequence of mail_notice.id "

@@ -34,14 +34,16 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
         yield ops.AddColumn(schema, name, column)
         return
     becomes_identity = column.identity is not None and current.identity is None
-    if column.type != current.type:
+    if column.type != current.type or column.collation != current.collation:
         # The default goes with the type change, which must drop the old one first.
         using = column.using or explicit_conversion(quote_ident(column.name), current.type,
                                                     column.type)
         yield ops.AlterColumnType(schema, name, column.name, current.type, column.type, using,
                                   converts=column.using is None and using is not None,
                                   drop_default=current.default is not None,
-                                  default=as_written(column).default)
+                                  default=as_written(column).default,
+                                  collation=column.collation,
+                                  collation_changes=column.collation != current.collation)
     elif column.default != current.default and not (becomes_identity and column.default is None):
         # (A column made an identity loses its default in the identity's own step.) The
         # spec's own text: the server's, run again, may not be stored as it was printed.

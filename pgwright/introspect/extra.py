@@ -175,7 +175,9 @@ JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind = 'r' AND NOT c.relispartition
   AND {_IN_MANAGED}
-  AND (a.attgenerated = 'v' OR a.attcollation <> ty.typcollation)
+  AND (a.attgenerated = 'v' OR (a.attcollation <> ty.typcollation AND a.attcollation NOT IN (
+      SELECT co.oid FROM pg_catalog.pg_collation co
+      WHERE co.collnamespace = 'pg_catalog'::pg_catalog.regnamespace)))
 """
     triggers = f"""
 SELECT 'trigger option', {_RELATION} || '.' || pg_catalog.quote_ident(t.tgname),

@@ -38,10 +38,17 @@ def column_type_sql(column: Column) -> str:
     return column.type
 
 
+def collation_sql(collation: str) -> str:
+    """A collation of pg_catalog, named so that no schema of the search path hides it."""
+    return f"pg_catalog.{quote_ident(collation)}"
+
+
 def column_definition(column: Column) -> str:
     """``name type [GENERATED ...] [DEFAULT ...] [NOT NULL]`` as in CREATE TABLE / ADD COLUMN."""
     column = as_written(column)
     parts = [quote_ident(column.name), column_type_sql(column)]
+    if column.collation is not None:
+        parts.append(f"COLLATE {collation_sql(column.collation)}")
     if column.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
     if column.identity is not None:

@@ -23,8 +23,13 @@ def describe(operation: ops.Operation) -> str:
 
 @describe.register
 def _(operation: ops.AlterColumnType) -> str:
+    if operation.from_type == operation.to_type:  # only the collation changes
+        return (f"change collation of {operation.subject} to "
+                f"{operation.collation or 'its type default'}")
     using = f" (using {operation.using})" if operation.using else ""
-    return f"change type of {operation.subject}: {operation.from_type} -> {operation.to_type}{using}"
+    collation = f" collate {operation.collation}" if operation.collation_changes else ""
+    return (f"change type of {operation.subject}: {operation.from_type} -> "
+            f"{operation.to_type}{collation}{using}")
 
 
 @describe.register

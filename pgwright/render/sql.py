@@ -25,6 +25,7 @@ from pgwright.names import (
 )
 from pgwright.sqlscript import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
 from pgwright.render.ddl import (
+    collation_sql,
     column_definition,
     constraint_clause,
     create_enum_sql,
@@ -219,6 +220,8 @@ def _(operation: ops.DropColumn) -> list[Statement]:
 def _(operation: ops.AlterColumnType) -> list[Statement]:
     column = f"ALTER COLUMN {quote_ident(operation.column)}"
     change = f"{column} TYPE {operation.to_type}"
+    if operation.collation_changes:
+        change += f" COLLATE {collation_sql(operation.collation or 'default')}"
     if operation.using:
         change += f" USING {operation.using}"
     # One statement: PostgreSQL runs DROP DEFAULT before the type change, SET DEFAULT after.
@@ -227,18 +230,24 @@ def _(operation: ops.AlterColumnType) -> list[Statement]:
     if operation.default is not None:
         steps.append(f"{column} SET DEFAULT {operation.default}")
     sql = f"{_alter_table(operation)} " + ",\n      ".join(steps)
+    current, wanted = "pg_catalog.format_type(atttypid, atttypmod)", operation.to_type
+    if operation.collation_changes:  # the type and the collation other than the type's own
+        current += (" || coalesce(' COLLATE ' || (SELECT collname FROM pg_catalog.pg_collation"
+                    " WHERE oid = attcollation AND attcollation <> (SELECT typcollation FROM"
+                    " pg_catalog.pg_type WHERE oid = atttypid)), '')")
+        wanted += f" COLLATE {operation.collation}" if operation.collation else ""
     # Guarded: a second run would rewrite the table again (and, under some foreign keys,
     # fail). The current type is read as format_type prints it with an empty search_path.
     body = (
         "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
         "  current_type text;\nBEGIN\n"
         "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
-        "  SELECT pg_catalog.format_type(atttypid, atttypmod) INTO current_type\n"
+        f"  SELECT {current} INTO current_type\n"
         "    FROM pg_catalog.pg_attribute WHERE attrelid = "
         f"{regclass_literal(operation.schema, operation.table)}\n"
         f"      AND attname = {quote_literal(operation.column)};\n"
         "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
-        f"  IF current_type IS DISTINCT FROM {quote_literal(operation.to_type)} THEN\n"
+        f"  IF current_type IS DISTINCT FROM {quote_literal(wanted)} THEN\n"
         f"    {sql};\n  END IF;\nEND\n")
     guard = [Statement(guard_sql(conversion_check(operation.schema, operation.table,
                                                   operation.column, operation.to_type)),

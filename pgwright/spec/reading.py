@@ -175,6 +175,7 @@ class ColumnEntry(NamedTuple):
     renamed_from: tuple[str, ...] = ()
     using: str | None = None
     orphans: str | None = None
+    collation: str | None = None
 
     @property
     def not_null(self) -> bool:
@@ -213,7 +214,7 @@ def _expand_columns(table: TableEntry) -> list[ColumnEntry]:
             on_update=raw.get("on_update"), identity=raw.get("identity"),
             generated=raw.get("generated"), comment=raw.get("comment"), path=path,
             long_form=True, renamed_from=as_names(raw.get("renamed_from")),
-            using=raw.get("using"), orphans=raw.get("orphans"),
+            using=raw.get("using"), orphans=raw.get("orphans"), collation=raw.get("collation"),
         ))
     return entries
 

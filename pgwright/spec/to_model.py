@@ -160,6 +160,7 @@ def _column(document, table_name: str, schema: str, entry, resolve: TypeResolver
         else Identity.BY_DEFAULT if entry.identity == "by_default" else None,
         generated=entry.generated,
         comment=entry.comment or None,  # COMMENT ... IS '' removes a comment
+        collation=entry.collation,
         serial=bool(parsed is not None and parsed.serial),
         renamed_from=entry.renamed_from,
         using=entry.using,

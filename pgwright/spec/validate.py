@@ -958,6 +958,11 @@ _UNLIMITED = {"character varying": "text", "character": "text", "bit": "bit vary
               "bit varying": "bit varying"}
 
 
+# The built-in types a COLLATE applies to (user types: domains over text, citext, are left
+# to the server).
+_COLLATABLE_BASES = frozenset({"text", "character varying", "character", "name"})
+
+
 def _check_type_modifiers(context: _Context, path: KeyPath, written: str, parsed) -> None:
     """The modifiers of a built-in type (``varchar(99999999999)``) are in PostgreSQL's range."""
     base = parsed.base
@@ -1016,6 +1021,14 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
                           "text, uuid, ...)")
         if parsed is not None and parsed.builtin and parsed.args is not None:
             _check_type_modifiers(context, type_path, column.type, parsed)
+        if column.collation is not None:
+            _check_identifier(context, column.path + ("collation",), str(column.collation),
+                              "collation name")
+        if column.collation is not None and parsed is not None and parsed.builtin \
+                and parsed.base not in _COLLATABLE_BASES:
+            context.error(column.path + ("collation",),
+                          f"a collation applies to text types, not '{column.type}'",
+                          "remove collation:, or give the column a text type (text, varchar)")
         if column.identity and column.default is not None:
             context.error(column.path, "a column cannot have both identity and default")
         if column.identity and canonical is not None and canonical not in INTEGER_TYPES:

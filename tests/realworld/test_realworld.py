@@ -42,8 +42,6 @@ APPS = sorted(build_corpus.APPLICATIONS)
 # What inspect reports it leaves out of each application's spec, with the reason, and the
 # module that would have to change to bring it in. Compared exactly: a fix fails the test
 # until its entry goes.
-COLLATION = ("column collations are not in the spec format yet (issue 12: model collations); "
-             "model.py, spec/ and render/ (then inspect.py writes them)")
 RENAMED_IDENTITY = ("the table was renamed after its identity sequence was made; the spec cannot "
                     "name an identity column's sequence; model.py, spec/ and render/")
 MATERIALIZED_VIEW = "views and materialized views are not in the spec format; a new object kind"
@@ -71,8 +69,6 @@ EXPECTED_UNSUPPORTED: dict[str, dict[tuple[str, str], str]] = {
     },
     "reusable": {},
     "wagtail": {
-        ("column collation", 'public.wagtailcore_collection.path: COLLATE "C"'): COLLATION,
-        ("column collation", 'public.wagtailcore_page.path: COLLATE "C"'): COLLATION,
         ("sequence", "public.wagtailcore_pagerevision_id_seq: identity sequence of "
                      "wagtailcore_revision.id under another name"): RENAMED_IDENTITY,
     },
