@@ -154,36 +154,130 @@ def check(spec_path: Path | str, database_url: str) -> Plan:
     return plan(spec_path, database_url)
 
 
-def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | str,
-             message: str, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY
-             ) -> tuple[Migration | None, Plan]:
+def generate(spec_path: Path | str, database_url: str | None = None,
+             migrations_dir: Path | str = "migrations", message: str = "migration",
+             lock_policy: LockPolicy = DEFAULT_LOCK_POLICY, replace: bool = False,
+             docs_dir: Path | str | None = None) -> tuple[Migration | None, Plan]:
     """Write the next migration bringing the database (once migrated) to the spec.
 
     The diff is taken against the database as it will be once the migrations already on
     disk have run: pending ones are replayed inside a transaction that is rolled back, so a
-    migration is never written twice. Writes nothing when there is nothing to change.
+    migration is never written twice. The new migration then runs in that same transaction,
+    after them: a migration the server would refuse (a misspelt column in a check, a policy
+    calling an undeclared function) is never written, and the PlanError names the statement,
+    its line in the would-be file, and the spec line of the rejected expression. Writes
+    nothing when there is nothing to change.
+
+    ``replace`` rewrites the latest migration not yet applied to this database, under its
+    number, instead of writing a new one after it: the way out when a generated migration
+    failed at apply and the spec was fixed. ``docs_dir``, when given, is refreshed as the
+    CLI does.
+
+    >>> api.generate("schema.yaml", message="add invoices")  # doctest: +SKIP
+    (Migration(revision='0004', slug='add_invoices', ...), Plan(...))
     """
-    from pgwright.apply import list_migrations, pending_migrations, write_migration
+    from pgwright.apply import (
+        check_migrations_dir,
+        next_revision,
+        pending_migrations,
+        remove_migration,
+        write_migration,
+    )
     from pgwright.planning import plan_against
     from pgwright.render.plan import migration_header
     from pgwright.render.sql import Statement, render_script
 
     migrations_dir = Path(migrations_dir)
+    check_migrations_dir(migrations_dir, must_exist=False)
     document, _ = load_valid_spec(spec_path)
-    with connect(database_url) as connection:
+    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
         pending = pending_migrations(connection, migrations_dir)
+        replaced = None
+        if replace:
+            if not pending:
+                raise MigrationError(
+                    f"nothing to replace: every migration in {migrations_dir} has been applied "
+                    "to this database; run generate without --replace to write a new one")
+            replaced, pending = pending[-1], pending[:-1]
         with connection.transaction(force_rollback=True):
             for migration in pending:
                 replay_migration(connection, migration)
             the_plan = plan_against(connection, document)
-    if the_plan.is_empty:
-        return None, the_plan
-    number = len(list_migrations(migrations_dir)) + 1
-    header = migration_header(f"pgwright migration {number:04d}: {message}",
-                              the_plan.operations, Path(spec_path).name)
-    # Never queue behind a long transaction while holding locks others wait for.
-    statements = [Statement(lock_policy.set_sql()), *the_plan.statements]
-    return write_migration(migrations_dir, message, render_script(statements, header)), the_plan
+            if the_plan.is_empty:
+                script = None
+            else:
+                revision = replaced.revision if replaced else next_revision(migrations_dir)
+                header = migration_header(f"pgwright migration {revision}: {message}",
+                                          the_plan.operations, Path(spec_path).name)
+                # Never queue behind a long transaction while holding locks others wait for.
+                statements = [Statement(lock_policy.set_sql()), *the_plan.statements]
+                script = render_script(statements, header)
+                prove_migration(connection, the_plan, script, document)
+    if replaced is not None:
+        remove_migration(replaced)
+    migration = None
+    if script is not None:
+        migration = write_migration(migrations_dir, message, script,
+                                    revision=replaced.revision if replaced else None)
+    if docs_dir is not None:
+        docs(spec_path, docs_dir)
+    return migration, the_plan
+
+
+# SQLSTATE 55P04: an enum value added in this transaction cannot be used before it commits.
+# The migration runs that statement on its own (it is marked to run outside a transaction),
+# so a proof inside one transaction cannot go past it.
+UNSAFE_NEW_ENUM_VALUE_USAGE = "55P04"
+
+
+def prove_migration(connection, the_plan: Plan, script: str, document) -> None:
+    """Run the migration ``script`` (made from ``the_plan``) in the caller's transaction,
+    each statement in a savepoint, exactly as it will be written; PlanError, saying where
+    and why, at the first statement the server refuses. The caller rolls it all back."""
+    from pgwright.planning import locate_rejected_expressions
+    from pgwright.render.sql import render_operation
+    from pgwright.spec.reading import managed_schemas
+    from pgwright.sqlscript import read_script
+
+    statements = read_script(script)
+    # Which operation each statement of the script comes from, to locate it in the spec:
+    # the script's first statements (its lock_timeout, a setting) belong to none.
+    owners: list = []
+    for operation in the_plan.operations:
+        owners += [operation] * len(render_operation(operation))
+    owners = [None] * (len(statements) - len(owners)) + owners
+    for number, (statement, owner) in enumerate(zip(statements, owners, strict=True), 1):
+        sql = statement.sql if statement.transactional else \
+            statement.sql.replace(" CONCURRENTLY ", " ")
+        try:
+            with connection.transaction():
+                connection.execute(sql)
+        except Exception as error:
+            if getattr(error, "sqlstate", None) == UNSAFE_NEW_ENUM_VALUE_USAGE:
+                return
+            first_line = statement.code.splitlines()[0]
+            cause = str(error).strip().splitlines()[0]
+            table = _table_of(the_plan, owner)
+            located = [] if table is None else locate_rejected_expressions(
+                connection, managed_schemas(document.data), table)
+            raise PlanError(
+                f"the new migration would fail at statement {number} of {len(statements)} "
+                f"(line {statement.line}: {first_line[:100]}): {cause}\n"
+                + "".join(f"  {where}\n" for where in located)
+                + "Nothing was written: fix the spec and run generate again.") from error
+
+
+def _table_of(the_plan: Plan, operation):
+    """The spec table an operation changes or creates, if it is about one."""
+    if operation is None:
+        return None
+    table = getattr(operation, "table", None)
+    if table is not None and not isinstance(table, str):
+        return table
+    schema = getattr(operation, "schema", None)
+    if isinstance(table, str) and schema is not None:
+        return the_plan.spec.tables_by_key().get((schema, table))
+    return None
 
 
 def replay_migration(connection, migration: Migration) -> None:
@@ -199,8 +293,26 @@ def replay_migration(connection, migration: Migration) -> None:
         try:
             connection.execute(sql)
         except Exception as error:
-            raise MigrationError(f"pending migration {migration.name} does not replay: "
-                                 f"{str(error).strip()}") from error
+            raise MigrationError(
+                f"pending migration {migration.sql_path} does not replay (line "
+                f"{statement.line}): {str(error).strip()}\nIf it failed at apply and the spec "
+                "has been fixed since, run `pgwright generate --replace -m ...`: it writes the "
+                "latest migration not yet applied again from the spec.") from error
+
+
+def renumber(database_url: str | None, migrations_dir: Path | str = "migrations",
+             move: str | None = None) -> list[tuple[Migration, Migration]]:
+    """Give migrations that share a revision number (two branches each generated one) new
+    numbers after the last one, keeping the one this database applied: see
+    :func:`pgwright.apply.renumber_migrations`. Returns (old, new) pairs."""
+    from pgwright.apply import check_migrations_dir, read_current_revision, renumber_migrations
+
+    migrations_dir = Path(migrations_dir)
+    check_migrations_dir(migrations_dir)
+    with connect(resolve_database_url(database_url, migrations_dir.parent)) as connection:
+        current = read_current_revision(connection)
+    # History is linear: the database has applied every revision up to its current one.
+    return renumber_migrations(migrations_dir, applied_up_to=current, move=move)
 
 
 def inspect(database_url: str, schemas: list[str] | None = None):
@@ -242,8 +354,9 @@ def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> li
 
 
 def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:
-    from pgwright.apply import pending_migrations
+    from pgwright.apply import check_migrations_dir, pending_migrations
 
+    check_migrations_dir(Path(migrations_dir))
     with connect(database_url) as connection:
         return pending_migrations(connection, Path(migrations_dir))
 
@@ -257,8 +370,9 @@ def apply(database_url: str, migrations_dir: Path | str,
     Refuses (UnsafePlanError, nothing applied) when a pending migration has destructive
     steps, unless ``allow_destructive``.
     """
-    from pgwright.apply import apply_migrations
+    from pgwright.apply import apply_migrations, check_migrations_dir
 
+    check_migrations_dir(Path(migrations_dir))
     if not allow_destructive:
         from pgwright.apply import destructive_migrations
 
@@ -320,6 +434,8 @@ def init(directory: Path | str = ".") -> list[Path]:
     from pgwright.apply import ensure_migrations_dir
 
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise PgwrightError(f"{directory} is a file: give init a folder for the project")
     before = set(directory.rglob("*")) if directory.exists() else set()
     directory.mkdir(parents=True, exist_ok=True)
     spec = directory / "schema.yaml"

@@ -58,6 +58,12 @@ def handles_errors(function):
         except PgwrightError as error:
             _say(f"error: {redact(str(error))}", "red")
             sys.exit(EXIT_ERROR)
+        except OSError as error:
+            # A path the checks up front could not foresee (a disk full, a file removed
+            # meanwhile): the path and the reason, never a traceback.
+            where = f"{error.filename}: " if error.filename else ""
+            _say(f"error: {where}{error.strerror or error}", "red")
+            sys.exit(EXIT_ERROR)
 
     return wrapper
 
@@ -74,8 +80,11 @@ def project_options(function):
                   help="The migrations folder.  [default: migrations/ beside the spec]")
     @wraps(function)
     def wrapper(*args, **kwargs):
-        kwargs["migrations_dir"] = beside_spec(kwargs["spec_path"], kwargs["migrations_dir"],
-                                               "migrations")
+        given = kwargs["migrations_dir"]
+        if given is not None:
+            check_migrations_option(given, "--migrations",
+                                    may_create=function.__name__ in WRITES_MIGRATIONS)
+        kwargs["migrations_dir"] = beside_spec(kwargs["spec_path"], given, "migrations")
         if "docs_dir" in kwargs:
             kwargs["docs_dir"] = beside_spec(kwargs["spec_path"], kwargs["docs_dir"], "docs/schema")
         return function(*args, **kwargs)
@@ -83,10 +92,70 @@ def project_options(function):
     return wrapper
 
 
+# The commands that create the migrations folder when it is not there.
+WRITES_MIGRATIONS = frozenset({"generate"})
+
+
 def beside_spec(spec_path: Path, given: Path | None, default: str) -> Path:
     """A folder given on the command line, or the default one in the spec's own folder: a
     project's files stay together wherever pgwright is run from."""
     return given if given is not None else spec_path.parent / default
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be made in ``folder``, found by making one: permission bits say
+    nothing to root, and a read-only mount or /sys refuses everyone."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def check_output_dir(path: Path, option: str) -> None:
+    """A usage error (exit 64), before anything is written, when ``path`` cannot become a
+    folder pgwright writes into: it is a file, or under a file, or not writable."""
+    existing = _nearest_existing(path)
+    if not existing.is_dir():
+        raise click.BadParameter(f"{existing} is a file, not a folder", param_hint=f"'{option}'")
+    if not _can_create_in(existing):
+        raise click.BadParameter(f"cannot write in {existing}", param_hint=f"'{option}'")
+
+
+def check_output_file(path: Path, option: str) -> None:
+    """A usage error (exit 64), before anything is done, when a file cannot be written at
+    ``path``: a folder is there, or its folder is missing, a file, or not writable."""
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a folder; give a file name",
+                                 param_hint=f"'{option}'")
+    folder = path.parent
+    if not folder.exists():
+        raise click.BadParameter(f"{folder} does not exist; create it first",
+                                 param_hint=f"'{option}'")
+    if not folder.is_dir():
+        raise click.BadParameter(f"{folder} is a file, not a folder", param_hint=f"'{option}'")
+    if not _can_create_in(folder):
+        raise click.BadParameter(f"cannot write in {folder}", param_hint=f"'{option}'")
+
+
+def check_migrations_option(path: Path, option: str, may_create: bool) -> None:
+    """A usage error when ``--migrations`` names no migrations folder: missing (unless the
+    command creates it), a file, or, for a command that writes there, not writable."""
+    if path.exists() and not path.is_dir():
+        raise click.BadParameter(f"{path} is a file, not a folder", param_hint=f"'{option}'")
+    if not path.exists() and not may_create:
+        raise click.BadParameter(f"{path} does not exist (run `pgwright generate` to write the "
+                                 "first migration)", param_hint=f"'{option}'")
+    if may_create:
+        check_output_dir(path, option)
 
 
 def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
@@ -146,6 +215,7 @@ def init(directory: Path) -> int:
     """Create a starter schema.yaml and migrations/ in DIRECTORY."""
     from pgwright import api
 
+    check_output_dir(directory, "DIRECTORY")
     created = api.init(directory)
     for path in created:
         _say(f"created {path}")
@@ -313,18 +383,28 @@ DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path)
 @main.command()
 @project_options
 @click.option("-m", "--message", required=True, help="What the migration does.")
+@click.option("--replace", is_flag=True,
+              help="Write the latest migration this database has not applied again, under "
+                   "its number, instead of a new one after it: the way out when it failed at "
+                   "apply and the spec was fixed. Never replace one another database applied.")
 @DOCS_OPTION
 @lock_options("The lock_timeout the migration sets for its statements (500ms, 5s, 1min): it "
               "never queues behind a long transaction while blocking everyone else.",
               retries=False)
 @handles_errors
-def generate(spec_path, database_url, migrations_dir, message, docs_dir, lock_policy) -> int:
-    """Write the next migration (and refresh the schema docs); print the migration's path."""
+def generate(spec_path, database_url, migrations_dir, message, replace, docs_dir,
+             lock_policy) -> int:
+    """Write the next migration (and refresh the schema docs); print the migration's path.
+
+    The migration is first run on the database, after the pending ones, in a transaction
+    that is always rolled back; it is written only if every statement succeeds.
+    """
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
+    check_output_dir(docs_dir, "--docs")
     migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message,
-                                       lock_policy=lock_policy)
+                                       lock_policy=lock_policy, replace=replace)
     written = api.docs(spec_path, docs_dir)
     if written:
         _say(f"docs: {len(written)} file(s) updated in {docs_dir}")
@@ -335,7 +415,33 @@ def generate(spec_path, database_url, migrations_dir, message, docs_dir, lock_po
 
     for line in summary_lines(the_plan.operations):
         _say(f"  {line}")
+    if replace:
+        _say(f"replaced the latest unapplied migration {migration.revision}")
     click.echo(str(migration.sql_path))
+    return EXIT_OK
+
+
+@main.command()
+@project_options
+@click.option("--move", metavar="FILE",
+              help="The migration to move, when the database has applied the shared number "
+                   "and cannot tell which file it ran.")
+@handles_errors
+def renumber(spec_path, database_url, migrations_dir, move) -> int:
+    """Give migrations that share a revision number (two branches each generated one) the
+    next numbers, after the others; the one this database applied keeps its number.
+
+    Review the moved migration afterwards: it was generated without the other branch's
+    changes (`pgwright generate --replace` writes it again from the spec).
+    """
+    from pgwright import api
+
+    url = _project(spec_path, database_url, migrations_dir).url()
+    moved = api.renumber(url, migrations_dir, move=move)
+    for old, new in moved:
+        _say(f"renamed {old.sql_path.name} -> {new.sql_path.name}")
+    _say(f"renumbered {len(moved)} migration(s)" if moved
+         else "nothing to renumber: every revision number is used once", "green")
     return EXIT_OK
 
 
@@ -424,9 +530,11 @@ def inspect(database_url, output, schemas, force) -> int:
 
     if output is not None and str(output) == "-":  # the usual name for stdout
         output = None
-    if output is not None and output.exists() and not force:
+    if output is not None and output.exists() and not force and not output.is_dir():
         _say(f"{output} exists; pass --force to overwrite it", "red")
         return EXIT_ERROR
+    if output is not None:
+        check_output_file(output, "--output")
     result = api.inspect(resolve_url(database_url), list(schemas))
     if output is None:
         click.echo(result.yaml_text, nl=False)
@@ -463,6 +571,11 @@ def docs(spec_path, docs_dir, check) -> int:
     from pgwright import api
 
     docs_dir = beside_spec(spec_path, docs_dir, "docs/schema")
+    if check:
+        if docs_dir.exists() and not docs_dir.is_dir():
+            raise click.BadParameter(f"{docs_dir} is a file, not a folder", param_hint="'--output'")
+    else:
+        check_output_dir(docs_dir, "--output")
     files = api.docs(spec_path, docs_dir, check=check)
     if check:
         if files:

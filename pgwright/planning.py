@@ -205,3 +205,27 @@ def _refuse_partitioned_tables(operations, partitioned: set[str]) -> None:
             "pgwright does not manage yet (partitions are not modelled): "
             + "; ".join(describe(o) for o in touching[:5])
             + ". Leave them out of the spec, or make these changes by hand.")
+
+
+def locate_rejected_expressions(connection, schema_names, table) -> list[str]:
+    """``spec origin: server error`` for each expression of ``table`` (defaults, generated
+    columns, checks, indexes, policies, trigger conditions) the server rejects on its own,
+    each tried on a temporary stand-in of the table. Used once a statement of a new
+    migration has failed, to say which line of the spec it came from; empty when no single
+    expression is to blame."""
+    from pgwright.introspect import canonical
+
+    everything = canonical._StandIn(
+        table, frozenset(c.name for c in table.columns if c.default or c.generated),
+        frozenset(c.name for c in table.checks), frozenset(i.name for i in table.indexes),
+        frozenset(p.name for p in table.policies), frozenset(t.name for t in table.triggers))
+    search_path = ", ".join([*(quote_ident(s) for s in schema_names), "pg_temp"])
+    located = []
+    with connection.transaction(force_rollback=True):
+        connection.execute(f"SET LOCAL search_path = {search_path}")
+        for origin, alone in canonical._each_expression(everything):
+            rejected = canonical._rejection(
+                connection, canonical._stand_in_sql(0, table.name, alone))
+            if rejected is not None:
+                located.append(f"{origin}: {rejected}")
+    return located

@@ -24,7 +24,8 @@ def command_names() -> list[str]:
 def help_text(*command: str) -> str:
     from pgwright.cli import main
 
-    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=88)
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=88,
+                                prog_name="pgwright")
     return result.output.rstrip() + "\n"
 
 
@@ -47,6 +48,11 @@ def test_every_command_is_documented_in_the_readme():
     text = README.read_text()
     for name in command_names():
         assert f"### `pgwright {name}`" in text
+
+
+def test_readme_cli_reference_calls_the_program_pgwright():
+    assert "Usage: main" not in README.read_text()
+    assert "Usage: pgwright generate [OPTIONS]" in README.read_text()
 
 
 def test_readme_has_the_two_one_line_commands():
