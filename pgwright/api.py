@@ -61,12 +61,16 @@ def validate(spec_path: Path | str) -> list[Problem]:
     return load_valid_spec(spec_path)[1]
 
 
-def plan(spec_path: Path | str, database_url: str) -> Plan:
-    """What it would take to bring the database to the spec. Changes nothing."""
+def plan(spec_path: Path | str, database_url: str | None = None) -> Plan:
+    """What it would take to bring the database to the spec. Changes nothing.
+
+    ``database_url`` None means the project's: $DATABASE_URL, else the embedded server
+    kept beside the spec.
+    """
     from pgwright.planning import plan_against
 
     document, _ = load_valid_spec(spec_path)
-    with connect(database_url) as connection:
+    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
         return plan_against(connection, document)
 
 
@@ -149,9 +153,58 @@ def push(spec_path: Path | str, database_url: str,
         return the_plan
 
 
-def check(spec_path: Path | str, database_url: str) -> Plan:
-    """The drift between database and spec, as a plan; empty when they match."""
+def check(spec_path: Path | str, database_url: str | None = None) -> Plan:
+    """The drift between database and spec, as a plan; empty when they match.
+
+    Pending migrations are not taken into account: :func:`status` says whether running
+    them would close the gap.
+    """
     return plan(spec_path, database_url)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a database stands against the migrations on disk and the spec.
+
+    ``state`` is ``current`` (nothing pending, nothing to change), ``pending`` (the pending
+    migrations bring it to the spec: run apply) or ``drift`` (even after them, it differs
+    from the spec; ``plan`` says how).
+    """
+
+    applied: tuple[Migration, ...]
+    pending: tuple[Migration, ...]
+    plan: Plan  # against the database as it will be once the pending migrations have run
+
+    @property
+    def state(self) -> str:
+        if not self.plan.is_empty:
+            return "drift"
+        return "pending" if self.pending else "current"
+
+
+def status(spec_path: Path | str, database_url: str | None = None,
+           migrations_dir: Path | str = "migrations") -> Status:
+    """The applied and pending migrations, and whether the database matches the spec once
+    the pending ones have run (they are replayed in a transaction that is rolled back).
+
+    >>> api.status("schema.yaml").state  # doctest: +SKIP
+    'pending'
+    """
+    from pgwright.apply import check_migrations_dir, list_migrations, pending_migrations
+    from pgwright.planning import plan_against
+
+    migrations_dir = Path(migrations_dir)
+    check_migrations_dir(migrations_dir, must_exist=False)
+    document, _ = load_valid_spec(spec_path)
+    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
+        pending_ones = pending_migrations(connection, migrations_dir)
+        with connection.transaction(force_rollback=True):
+            for migration in pending_ones:
+                replay_migration(connection, migration)
+            the_plan = plan_against(connection, document)
+    on_disk = list_migrations(migrations_dir)
+    applied = on_disk[:len(on_disk) - len(pending_ones)]
+    return Status(tuple(applied), tuple(pending_ones), the_plan)
 
 
 def generate(spec_path: Path | str, database_url: str | None = None,

@@ -302,7 +302,14 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, strict) ->
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
-    the_plan = api.plan(spec_path, project.url())
+    url = project.url()
+    the_plan = api.plan(spec_path, url)
+    if migrations_dir.is_dir():
+        pending = api.pending(url, migrations_dir)
+        if pending:
+            _say(f"note: {len(pending)} migration(s) in {migrations_dir} not applied yet "
+                 f"({', '.join(m.name for m in pending)}); this plan is against the database "
+                 "as it is now", "yellow")
     _print_findings(the_plan.findings)
     _print_plan(the_plan, as_json)
     _print_unmanaged(the_plan, strict)
@@ -320,23 +327,83 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, strict) ->
 @STRICT
 @handles_errors
 def check(spec_path, database_url, migrations_dir, as_json, strict) -> int:
-    """Exit 0 when the database matches the spec, 2 on drift (printing the plan)."""
+    """Exit 0 when the database matches the spec, 2 when it does not (printing the plan).
+
+    When migrations are pending and running them would bring the database to the spec,
+    it says so (`pending`, with the migrations' names) rather than `drift`; with --json,
+    the "state" field is current, pending or drift.
+    """
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
-    the_plan = api.check(spec_path, project.url())
-    if the_plan.is_empty:
-        if as_json:
-            _print_plan(the_plan, True)
+    status = api.status(spec_path, project.url(), migrations_dir)
+    the_plan = status.plan
+    if as_json:
+        _print_status_json(status)
+    if status.state == "pending":
+        names = ", ".join(m.name for m in status.pending)
+        _say(f"pending: {len(status.pending)} migration(s) not applied yet ({names}); "
+             "`pgwright apply` brings the database to the spec", "yellow")
+        _print_unmanaged(the_plan, strict)
+        return EXIT_CHANGES
+    if status.state == "current":
         _print_unmanaged(the_plan, strict)
         if strict and the_plan.unmanaged:
             _say("not fully managed: the database holds objects the spec cannot express", "red")
             return EXIT_CHANGES
         _say("no drift: the database matches the spec", "green")
         return EXIT_OK
-    _say("drift: the database does not match the spec", "red")
-    _print_plan(the_plan, as_json)
+    after = f" even once the {len(status.pending)} pending migration(s) have run" \
+        if status.pending else ""
+    _say(f"drift: the database does not match the spec{after}", "red")
+    if not as_json:
+        _print_plan(the_plan, False)
     _print_unmanaged(the_plan, strict)
+    return EXIT_CHANGES
+
+
+def _print_status_json(status) -> None:
+    import json
+
+    from pgwright.render.plan import plan_json
+
+    document = json.loads(plan_json(status.plan))
+    document = {"state": status.state,
+                "applied": [m.name for m in status.applied],
+                "pending": [m.name for m in status.pending], **document}
+    click.echo(json.dumps(document, indent=2))
+
+
+@main.command()
+@project_options
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@handles_errors
+def status(spec_path, database_url, migrations_dir, as_json) -> int:
+    """The applied migrations, the pending ones, and whether the database matches the spec
+    once they have run. Exit 0 when it is current, 2 when migrations are pending or it
+    drifted."""
+    from pgwright import api
+
+    project = _project(spec_path, database_url, migrations_dir)
+    result = api.status(spec_path, project.url(), migrations_dir)
+    if as_json:
+        _print_status_json(result)
+        return EXIT_OK if result.state == "current" else EXIT_CHANGES
+    for migration in result.applied:
+        click.echo(f"applied  {migration.name}")
+    for migration in result.pending:
+        click.echo(f"pending  {migration.name}")
+    if not result.applied and not result.pending:
+        click.echo(f"no migrations in {migrations_dir}")
+    if result.state == "current":
+        click.echo("the database matches the spec")
+        return EXIT_OK
+    if result.state == "pending":
+        click.echo("the database matches the spec once the pending migration(s) run: "
+                   "pgwright apply")
+        return EXIT_CHANGES
+    click.echo(f"drift: {len(result.plan.operations)} change(s) to reach the spec after the "
+               "pending migrations: pgwright generate")
     return EXIT_CHANGES
 
 

@@ -175,3 +175,56 @@ def test_a_message_with_accents_gives_a_transliterated_file_name(project):
     result = invoke("generate", "-m", "tâches ünï")
     assert result.exit_code == 0
     assert versions(project) == ["0001_taches_uni.sql"]
+
+
+def test_check_right_after_generate_says_a_migration_is_pending_not_drift(project):
+    assert invoke("generate", "-m", "tasks").exit_code == 0
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert "pending: 1 migration(s) not applied yet (0001_tasks)" in result.stderr
+    assert "pgwright apply" in result.stderr
+    assert "drift" not in result.stderr
+
+
+def test_check_json_tells_pending_from_drift(project):
+    assert invoke("generate", "-m", "tasks").exit_code == 0
+    pending = json.loads(invoke("check", "--json").stdout)
+    assert (pending["state"], pending["pending"]) == ("pending", ["0001_tasks"])
+    spec_with(project, "      due: {type: date}\n")
+    drifted = json.loads(invoke("check", "--json").stdout)
+    assert drifted["state"] == "drift"
+    assert [o["description"] for o in drifted["operations"]] == ["add column public.tasks.due"]
+
+
+def test_check_reads_the_migrations_folder_given(project, tmp_path):
+    assert invoke("generate", "-m", "tasks", "--migrations", "elsewhere").exit_code == 0
+    assert not (project / "migrations").exists()
+    assert "drift" in invoke("check").stderr
+    assert "pending" in invoke("check", "--migrations", "elsewhere").stderr
+
+
+def test_status_lists_applied_and_pending_migrations(project):
+    assert invoke("generate", "-m", "tasks").exit_code == 0
+    assert invoke("apply").exit_code == 0
+    spec_with(project, "      due: {type: date}\n")
+    assert invoke("generate", "-m", "due").exit_code == 0
+    result = invoke("status")
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        "applied  0001_tasks", "pending  0002_due",
+        "the database matches the spec once the pending migration(s) run: pgwright apply"]
+    assert invoke("apply").exit_code == 0
+    assert invoke("status").exit_code == 0
+
+
+def test_status_json(project):
+    assert invoke("generate", "-m", "tasks").exit_code == 0
+    document = json.loads(invoke("status", "--json").stdout)
+    assert (document["state"], document["applied"], document["pending"]) == \
+        ("pending", [], ["0001_tasks"])
+
+
+def test_plan_notes_pending_migrations(project):
+    assert invoke("generate", "-m", "tasks").exit_code == 0
+    result = invoke("plan")
+    assert "note: 1 migration(s) in migrations not applied yet (0001_tasks)" in result.stderr
