@@ -21,7 +21,7 @@ EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_UNSAFE, EXIT_USAGE = 0, 1, 2, 3, 64
 def _console():
     from rich.console import Console
 
-    # Human output goes to stderr, so stdout stays clean SQL (`pgwright plan | psql -1`).
+    # Human output goes to stderr, so stdout stays clean SQL (`pgwright plan | psql`).
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -54,6 +54,10 @@ def handles_errors(function):
         except UnsafePlanError as error:
             _say(f"refused: {redact(str(error))}", "red")
             _print_findings(error.findings)
+            if error.findings:
+                from pgwright.render.plan import refusal_line
+
+                _say(refusal_line(error.findings), "red")
             sys.exit(EXIT_UNSAFE)
         except PgwrightError as error:
             _say(f"error: {redact(str(error))}", "red")
@@ -240,20 +244,28 @@ def validate(spec_path: Path) -> int:
 
 
 def _print_findings(findings) -> None:
+    """Rows that block or that the plan cleans: a table on a terminal (wrapping, never
+    cutting a name short), plain lines with every name in full in a pipe or a CI log."""
     if not findings:
+        return
+    from pgwright.render.plan import findings_table
+
+    console = _console()
+    if not console.is_terminal:
+        _say("existing rows and the constraints this plan adds:")
+        for line in findings_table(findings):
+            _say(f"  {line}")
         return
     from rich.table import Table
 
-    from pgwright.render.plan import findings_table
-
     table = Table(title="existing rows and the constraints this plan adds", title_justify="left")
     for header in ("table", "constraint", "rows", "what", "samples"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for finding, line in zip(findings, findings_table(findings), strict=True):
         samples = line.split("  e.g. ", 1)[1] if "  e.g. " in line else ""
         table.add_row(finding.check.table, finding.check.constraint, str(finding.count),
                       finding.check.description, samples)
-    _console().print(table)
+    console.print(table)
 
 
 STRICT = click.option("--strict", is_flag=True,
@@ -274,7 +286,7 @@ def _print_unmanaged(the_plan, strict: bool) -> None:
             _say(f"  {item}", "yellow")
 
 
-def _print_plan(the_plan, as_json: bool) -> None:
+def _print_plan(the_plan, as_json: bool, single_transaction: bool = False) -> None:
     from pgwright.render.plan import plan_json, summary_lines
 
     if as_json:
@@ -283,22 +295,36 @@ def _print_plan(the_plan, as_json: bool) -> None:
     if the_plan.is_empty:
         click.echo("-- pgwright: the database matches the spec; nothing to do.")
         return
+    from pgwright.render.plan import LEGEND
+
     console = _console()
-    console.print(f"{len(the_plan.operations)} change(s):", style="bold", markup=False)
-    for line in summary_lines(the_plan.operations):
+    lines = summary_lines(the_plan.operations)
+    console.print(f"{len(lines)} change(s):", style="bold", markup=False)
+    for line in lines:
         style = "red" if line.startswith("-") else "green" if line.startswith("+") else "yellow"
         console.print(f"  {line}", style=style, markup=False)
-    click.echo(the_plan.sql())
+    if console.is_terminal:
+        console.print(f"  ({LEGEND})", style="dim", markup=False)
+    click.echo(the_plan.single_transaction_sql() if single_transaction else the_plan.sql())
 
 
 @main.command()
 @project_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option("--exit-code", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@click.option("--single-transaction", is_flag=True,
+              help="Print SQL that runs in one transaction block (`| psql -1`): indexes on "
+                   "existing tables are built without CONCURRENTLY, blocking their writers "
+                   "meanwhile. Without it, run the SQL with plain `| psql`.")
 @STRICT
 @handles_errors
-def plan(spec_path, database_url, migrations_dir, as_json, exit_code, strict) -> int:
-    """Print the SQL that would bring the database to the spec (stdout, runnable by psql)."""
+def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_transaction,
+         strict) -> int:
+    """Print the SQL that would bring the database to the spec (stdout, runnable by psql).
+
+    The summary on stderr marks each change: + adds, ~ changes, - removes (DESTRUCTIVE:
+    data can be lost), ? checks existing rows first, ! changes who can see or write rows.
+    """
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
@@ -311,10 +337,12 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, strict) ->
                  f"({', '.join(m.name for m in pending)}); this plan is against the database "
                  "as it is now", "yellow")
     _print_findings(the_plan.findings)
-    _print_plan(the_plan, as_json)
+    _print_plan(the_plan, as_json, single_transaction)
     _print_unmanaged(the_plan, strict)
     if the_plan.blocking_findings:
-        _say("refused: existing rows would violate constraints this plan adds", "red")
+        from pgwright.render.plan import refusal_line
+
+        _say(refusal_line(the_plan.blocking_findings), "red")
         return EXIT_UNSAFE
     if strict and the_plan.unmanaged:
         return EXIT_CHANGES

@@ -72,6 +72,27 @@ class Plan:
     def sql(self, header: str = "") -> str:
         return render_script(list(self.statements), header)
 
+    def single_transaction_sql(self, header: str = "") -> str:
+        """The script with every statement in a form that runs inside one transaction
+        block (``psql -1``): indexes are built without CONCURRENTLY, so writers to their
+        tables wait while they build."""
+        def in_transaction(statement: Statement) -> Statement:
+            if statement.transactional:
+                return statement
+            sql = transactional_form(statement.sql)
+            comment = statement.comment if sql == statement.sql else \
+                "built inside the transaction: writers wait until it commits"
+            return replace(statement, sql=sql, transactional=True, comment=comment)
+
+        return render_script([in_transaction(s) for s in self.statements], header)
+
+
+def transactional_form(sql: str) -> str:
+    """A statement as it can run in a transaction block: CREATE INDEX CONCURRENTLY builds
+    the same index without CONCURRENTLY (the other statements pgwright runs outside one,
+    VALIDATE CONSTRAINT and ALTER TYPE ... ADD VALUE, run inside one as they are)."""
+    return sql.replace("INDEX CONCURRENTLY ", "INDEX ", 1)
+
 
 def build_spec_catalog(document: SpecDocument, user_types: dict[str, str]) -> Catalog:
     """The spec's model with user types resolved against the database first.

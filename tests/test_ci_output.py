@@ -1,0 +1,104 @@
+"""What plan, check and push print in a pipe or a CI log (no terminal): every name in
+full, one change per thing a reviewer reads, and SQL that psql runs as documented."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pgcatalog import table_names
+
+LONG = "tasks_reporter_assignments"
+SPEC = f"""\
+version: 1
+tables:
+  people:
+    columns:
+      id: {{type: integer, primary_key: true}}
+  {LONG}:
+    columns:
+      id: {{type: integer, primary_key: true}}
+      person_id: {{type: integer, references: people.id, on_delete: cascade}}
+    indexes:
+      - columns: [person_id]
+"""
+
+
+def pgwright(project: Path, database_url: str, *args: str, stdin: str | None = None):
+    """The CLI in a subprocess, as a CI job runs it: stdout and stderr are pipes."""
+    environment = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "80"}
+    return subprocess.run([sys.executable, "-m", "pgwright.cli", *args], cwd=project,
+                          env=environment, capture_output=True, text=True, input=stdin)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "schema.yaml").write_text(SPEC.replace("\n    indexes:\n      - columns: [person_id]", ""))
+    return tmp_path
+
+
+def psql(database_url: str, *args: str, sql: str):
+    return subprocess.run(["psql", database_url, "-v", "ON_ERROR_STOP=1", "-q", *args],
+                          input=sql, capture_output=True, text=True)
+
+
+def test_refused_plan_prints_full_names_and_the_way_out_without_a_terminal(project, database_url,
+                                                                           db):
+    db.execute(f"CREATE TABLE people (id integer PRIMARY KEY); CREATE TABLE {LONG} "
+               "(id integer PRIMARY KEY, person_id integer); "
+               f"INSERT INTO {LONG} VALUES (1, 42)")
+    result = pgwright(project, database_url, "plan")
+    assert result.returncode == 3, result.stderr
+    assert f"public.{LONG}  {LONG}_person_id_fkey  1 row(s)" in result.stderr
+    assert "…" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert "orphans: delete" in last and "orphans: set_null" in last
+
+
+def test_an_on_delete_change_is_one_change_from_the_old_rule_to_the_new(project, database_url):
+    assert pgwright(project, database_url, "push", "--yes").returncode == 0
+    (project / "schema.yaml").write_text(
+        (project / "schema.yaml").read_text().replace("on_delete: cascade", "on_delete: restrict"))
+    text = pgwright(project, database_url, "plan")
+    assert f"~ change foreign key public.{LONG}.{LONG}_person_id_fkey: on delete cascade -> " \
+        "restrict" in text.stderr
+    assert "drop foreign key" not in text.stderr and "1 change(s)" in text.stderr
+    document = json.loads(pgwright(project, database_url, "plan", "--json").stdout)
+    assert document["changes"] == 1
+    [change] = document["operations"]
+    assert (change["kind"], change["from"], change["to"]) == \
+        ("ChangeForeignKey", {"on delete": "cascade"}, {"on delete": "restrict"})
+    assert len(change["statements"]) >= 2
+
+
+def test_plan_help_explains_the_markers(project, database_url):
+    result = pgwright(project, database_url, "plan", "--help")
+    assert "+ adds, ~ changes, - removes" in result.stdout
+
+
+def test_plan_piped_to_psql_runs_when_it_builds_an_index_on_an_existing_table(project, database_url,
+                                                                              db):
+    assert pgwright(project, database_url, "push", "--yes").returncode == 0
+    (project / "schema.yaml").write_text(SPEC)
+    sql = pgwright(project, database_url, "plan").stdout
+    assert "CONCURRENTLY" in sql
+    ran = psql(database_url, sql=sql)
+    assert ran.returncode == 0, ran.stderr
+    assert pgwright(project, database_url, "check").returncode == 0
+
+
+def test_plan_single_transaction_runs_in_psql_dash_1(project, database_url):
+    assert pgwright(project, database_url, "push", "--yes").returncode == 0
+    (project / "schema.yaml").write_text(SPEC)
+    assert psql(database_url, "-1", sql=pgwright(project, database_url, "plan").stdout) \
+        .returncode != 0  # why the option exists
+    sql = pgwright(project, database_url, "plan", "--single-transaction").stdout
+    assert "INDEX CONCURRENTLY" not in sql
+    ran = psql(database_url, "-1", sql=sql)
+    assert ran.returncode == 0, ran.stderr
+    assert pgwright(project, database_url, "check").returncode == 0
