@@ -210,7 +210,8 @@ def status(spec_path: Path | str, database_url: str | None = None,
 def generate(spec_path: Path | str, database_url: str | None = None,
              migrations_dir: Path | str = "migrations", message: str = "migration",
              lock_policy: LockPolicy = DEFAULT_LOCK_POLICY, replace: bool = False,
-             docs_dir: Path | str | None = None) -> tuple[Migration | None, Plan]:
+             docs_dir: Path | str | None = None, baseline: bool = False
+             ) -> tuple[Migration | None, Plan]:
     """Write the next migration bringing the database (once migrated) to the spec.
 
     The diff is taken against the database as it will be once the migrations already on
@@ -225,6 +226,12 @@ def generate(spec_path: Path | str, database_url: str | None = None,
     number, instead of writing a new one after it: the way out when a generated migration
     failed at apply and the spec was fixed. ``docs_dir``, when given, is refreshed as the
     CLI does.
+
+    ``baseline`` adopts a database that already matches the spec (after ``inspect``): the
+    first migration builds the whole spec from nothing, planned against a scratch database
+    made and dropped on the same server, and is recorded as applied on this database
+    without running there, as Alembic's ``stamp`` does. A fresh environment's ``apply``
+    then builds the schema.
 
     >>> api.generate("schema.yaml", message="add invoices")  # doctest: +SKIP
     (Migration(revision='0004', slug='add_invoices', ...), Plan(...))
@@ -243,7 +250,10 @@ def generate(spec_path: Path | str, database_url: str | None = None,
     migrations_dir = Path(migrations_dir)
     check_migrations_dir(migrations_dir, must_exist=False)
     document, _ = load_valid_spec(spec_path)
-    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
+    url = resolve_database_url(database_url, Path(spec_path).parent)
+    if baseline:
+        return _generate_baseline(spec_path, url, migrations_dir, message, document, lock_policy)
+    with connect(url) as connection:
         pending = pending_migrations(connection, migrations_dir)
         replaced = None
         if replace:
@@ -274,6 +284,51 @@ def generate(spec_path: Path | str, database_url: str | None = None,
                                     revision=replaced.revision if replaced else None)
     if docs_dir is not None:
         docs(spec_path, docs_dir)
+    return migration, the_plan
+
+
+def _generate_baseline(spec_path, url: str, migrations_dir: Path, message: str, document,
+                       lock_policy: LockPolicy) -> tuple[Migration, Plan]:
+    import secrets
+
+    from pgwright.apply import list_migrations, stamp_revision, write_migration
+    from pgwright.connect import with_database
+    from pgwright.names import quote_ident
+    from pgwright.planning import plan_against
+    from pgwright.render.plan import migration_header
+    from pgwright.render.sql import Statement, render_script
+
+    if list_migrations(migrations_dir):
+        raise MigrationError(f"{migrations_dir} already has migrations: a baseline is the "
+                             "first one; generate without --baseline")
+    with connect(url) as connection:
+        drift = plan_against(connection, document)
+        if not drift.is_empty:
+            raise PlanError(f"the database does not match the spec ({len(drift.operations)} "
+                            "change(s), see `pgwright plan`): a baseline records what the "
+                            "database already has. Run `pgwright inspect -o schema.yaml` "
+                            "first, or push the spec")
+    scratch = f"pgwright_baseline_{secrets.token_hex(6)}"
+    with connect(url) as admin:
+        try:
+            admin.execute(f"CREATE DATABASE {quote_ident(scratch)}")
+        except Exception as error:
+            raise PlanError(f"a baseline is planned on a scratch database, which could not be "
+                            f"created on this server: {str(error).strip()}") from error
+        try:
+            with connect(with_database(url, scratch)) as connection:
+                the_plan = plan_against(connection, document)
+                header = migration_header(f"pgwright migration 0001: {message} (baseline)",
+                                          the_plan.operations, Path(spec_path).name)
+                script = render_script([Statement(lock_policy.set_sql()),
+                                        *the_plan.statements], header)
+                with connection.transaction(force_rollback=True):
+                    prove_migration(connection, the_plan, script, document)
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {quote_ident(scratch)}")
+    migration = write_migration(migrations_dir, message, script)
+    with connect(url) as connection:
+        stamp_revision(connection, migration.revision)
     return migration, the_plan
 
 

@@ -111,6 +111,19 @@ def read_current_revision(connection) -> str | None:
     return row[0] if row else None
 
 
+def stamp_revision(connection, revision: str) -> None:
+    """Record ``revision`` as the database's current one without running anything (a
+    baseline), in the version table Alembic itself creates and reads."""
+    with connection.transaction():
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {VERSION_SCHEMA}")
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_SCHEMA}.{VERSION_TABLE} "
+                           "(version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc "
+                           "PRIMARY KEY (version_num))")
+        connection.execute(f"DELETE FROM {VERSION_SCHEMA}.{VERSION_TABLE}")
+        connection.execute(f"INSERT INTO {VERSION_SCHEMA}.{VERSION_TABLE} VALUES (%s)",
+                           (revision,))
+
+
 def destructive_migrations(migrations: list[Migration]) -> list[Migration]:
     """The migrations whose SQL pgwright marked as destructive when it generated them."""
     return [m for m in migrations

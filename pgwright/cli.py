@@ -482,12 +482,16 @@ DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path)
               help="Write the latest migration this database has not applied again, under "
                    "its number, instead of a new one after it: the way out when it failed at "
                    "apply and the spec was fixed. Never replace one another database applied.")
+@click.option("--baseline", is_flag=True,
+              help="Adopt a database that matches the spec (after inspect): write a first "
+                   "migration that builds the whole spec, and record it as applied here "
+                   "without running it.")
 @DOCS_OPTION
 @lock_options("The lock_timeout the migration sets for its statements (500ms, 5s, 1min): it "
               "never queues behind a long transaction while blocking everyone else.",
               retries=False)
 @handles_errors
-def generate(spec_path, database_url, migrations_dir, message, replace, docs_dir,
+def generate(spec_path, database_url, migrations_dir, message, replace, baseline, docs_dir,
              lock_policy) -> int:
     """Write the next migration (and refresh the schema docs); print the migration's path.
 
@@ -498,8 +502,11 @@ def generate(spec_path, database_url, migrations_dir, message, replace, docs_dir
 
     project = _project(spec_path, database_url, migrations_dir)
     check_output_dir(docs_dir, "--docs")
+    if replace and baseline:
+        raise click.UsageError("--replace and --baseline do not go together")
     migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message,
-                                       lock_policy=lock_policy, replace=replace)
+                                       lock_policy=lock_policy, replace=replace,
+                                       baseline=baseline)
     written = api.docs(spec_path, docs_dir)
     if written:
         _say(f"docs: {len(written)} file(s) updated in {docs_dir}")
@@ -512,6 +519,9 @@ def generate(spec_path, database_url, migrations_dir, message, replace, docs_dir
         _say(f"  {line}")
     if replace:
         _say(f"replaced the latest unapplied migration {migration.revision}")
+    if baseline:
+        _say(f"baseline {migration.name} recorded as applied on this database; a fresh "
+             "database gets the schema from `pgwright apply`")
     click.echo(str(migration.sql_path))
     return EXIT_OK
 
@@ -607,6 +617,48 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive, lock_p
         _say("refusing to push without confirmation: pass --yes", "red")
         return EXIT_ERROR
     _say(f"pushed {len(the_plan.operations)} change(s)", "green")
+    return EXIT_OK
+
+
+SERVER_DIR = click.option(
+    "--dir", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path(".pgwright"),
+    show_default=True, help="The project's .pgwright folder, where the embedded server lives.")
+
+
+@main.group(cls=click.Group)
+def server() -> None:
+    """The embedded PostgreSQL that pgwright starts when no database URL is given: it keeps
+    running between commands, so the next one starts in milliseconds."""
+
+
+@server.command("status")
+@SERVER_DIR
+@handles_errors
+def server_status(data_dir: Path) -> int:
+    """Say whether the embedded server runs (its pid and port). Exit 0 if it does, 2 if not."""
+    from pgwright.embedded import embedded_server_status
+
+    running = embedded_server_status(data_dir)
+    if running is None:
+        click.echo(f"not running ({data_dir})")
+        return EXIT_CHANGES
+    click.echo(f"running: pid {running.pid}, port {running.port}, data in {running.pgdata}")
+    return EXIT_OK
+
+
+@server.command("stop")
+@SERVER_DIR
+@handles_errors
+def server_stop(data_dir: Path) -> int:
+    """Stop the embedded server; its data stays, and the next command starts it again."""
+    from pgwright.embedded import embedded_server_status, stop_embedded_server
+
+    if embedded_server_status(data_dir) is None:
+        click.echo(f"not running ({data_dir})")
+        return EXIT_OK
+    if not stop_embedded_server(data_dir):
+        raise PgwrightError(f"could not stop the embedded server in {data_dir}")
+    click.echo(f"stopped the embedded server in {data_dir}")
     return EXIT_OK
 
 

@@ -228,3 +228,29 @@ def test_plan_notes_pending_migrations(project):
     assert invoke("generate", "-m", "tasks").exit_code == 0
     result = invoke("plan")
     assert "note: 1 migration(s) in migrations not applied yet (0001_tasks)" in result.stderr
+
+
+def test_generate_baseline_adopts_an_inspected_database(project, db, database_url):
+    db.execute("CREATE TABLE tasks (id integer PRIMARY KEY, title text NOT NULL)")
+    result = invoke("generate", "--baseline", "-m", "baseline")
+    assert result.exit_code == 0, result.output
+    assert versions(project) == ["0001_baseline.sql"]
+    assert "up to date" in invoke("apply").stderr  # recorded as applied, not run here
+    assert invoke("check").exit_code == 0
+    # a fresh environment gets the schema from the baseline
+    from pgwright.connect import with_database
+
+    fresh = with_database(database_url, database_url.rsplit("/", 1)[1] + "_fresh")
+    db.execute(f"CREATE DATABASE {fresh.rsplit('/', 1)[1]}")
+    try:
+        assert invoke("apply", "--db", fresh).exit_code == 0
+        assert invoke("check", "--db", fresh).exit_code == 0
+    finally:
+        db.execute(f"DROP DATABASE {fresh.rsplit('/', 1)[1]}")
+
+
+def test_generate_baseline_refuses_a_database_that_does_not_match_the_spec(project):
+    result = invoke("generate", "--baseline", "-m", "baseline")
+    assert result.exit_code == 1
+    assert "does not match the spec" in result.stderr
+    assert versions(project) == []
