@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
 from pgwright.diff import diff
+from pgwright.diff.renames import apply_declared_renames
 from pgwright.errors import PlanError, Problem
 from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
@@ -184,7 +185,9 @@ def plan_against(connection, document: SpecDocument) -> Plan:
                         _missing_role_problems(document, missing_roles))
     _check_external_references(spec, external)
     live, partitioned = _without_partitioned_tables(live, unmanaged)
-    canonical = canonicalize(connection, spec, live)
+    # A table or column the spec renames is compared under its new name, as the diff does:
+    # otherwise its expressions go unprinted and an unchanged policy shows as an access change.
+    canonical = canonicalize(connection, spec, apply_declared_renames(spec, live)[0])
     operations = diff(canonical, live)
     _refuse_partitioned_tables(operations, partitioned)
     checks = runnable_checks(connection, checks_for_operations(operations, live))

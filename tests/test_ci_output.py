@@ -102,3 +102,29 @@ def test_plan_single_transaction_runs_in_psql_dash_1(project, database_url):
     ran = psql(database_url, "-1", sql=sql)
     assert ran.returncode == 0, ran.stderr
     assert pgwright(project, database_url, "check").returncode == 0
+
+
+RLS_SPEC = """\
+version: 1
+tables:
+  tasks:
+    columns:
+      id: {type: integer, primary_key: true}
+      org: {type: integer}
+    rls:
+      enabled: true
+      policies:
+        by_org:
+          using: org = 1
+          with_check: org = 1
+"""
+
+
+def test_a_pure_table_rename_reports_no_access_change(tmp_path, database_url):
+    (tmp_path / "schema.yaml").write_text(RLS_SPEC)
+    assert pgwright(tmp_path, database_url, "push", "--yes").returncode == 0
+    (tmp_path / "schema.yaml").write_text(
+        RLS_SPEC.replace("  tasks:\n", "  jobs:\n    renamed_from: tasks\n"))
+    result = pgwright(tmp_path, database_url, "plan")
+    assert "~ rename table public.tasks" in result.stderr
+    assert "access" not in result.stderr and "alter policy" not in result.stderr

@@ -67,3 +67,15 @@ if __name__ == "__main__":
     updated = text[:text.index(BEGIN)] + cli_reference() + text[text.index(END) + len(END):]
     README.write_text(updated)
     print(f"updated {README}")
+
+
+def test_spec_reference_lists_every_table_key():
+    """docs/spec.md's table of table keys names every key the spec's shape accepts."""
+    root = README.parent
+    shape = (root / "pgwright" / "spec" / "shape.yaml").read_text()
+    block = re.search(r"^table:\n((?:  .*\n)+)", shape, re.MULTILINE).group(1)
+    keys = re.findall(r"^  (\w+):", block, re.MULTILINE)
+    reference = (root / "docs" / "spec.md").read_text()
+    table_keys = reference[reference.index("## Table keys"):reference.index("### `comment`")]
+    missing = [key for key in keys if f"| `{key}` |" not in table_keys]
+    assert missing == []
