@@ -1,5 +1,9 @@
 """The library twin of every CLI verb. Everything pgwright does is callable from here.
 
+Arguments come in one order: the spec (for the verbs that read one), the database URL, the
+migrations folder. A URL of None means the project's, as on the command line: $DATABASE_URL,
+else the embedded server kept in ``.pgwright/`` beside the project.
+
 >>> from pgwright import api
 >>> plan = api.plan("schema.yaml", database_url="postgresql://localhost/app")  # doctest: +SKIP
 >>> print(plan.sql())  # doctest: +SKIP
@@ -56,6 +60,12 @@ class Project:
         return resolve_database_url(self.database_url, self.root)
 
 
+def _project_url(database_url: str | None, migrations_dir: Path | str) -> str:
+    """The URL given, else the project's (DATABASE_URL, else the embedded server kept beside
+    the migrations folder's project)."""
+    return resolve_database_url(database_url, Path(migrations_dir).resolve().parent)
+
+
 def validate(spec_path: Path | str) -> list[Problem]:
     """Validate a spec without a database. Returns warnings; raises SpecError on errors."""
     return load_valid_spec(spec_path)[1]
@@ -80,7 +90,7 @@ def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None
     run_statements(connection, plan.statements, lock_policy, on_statement)
 
 
-def orphans(spec_path: Path | str, database_url: str) -> list:
+def orphans(spec_path: Path | str, database_url: str | None = None) -> list:
     """Every orphan check of the spec (foreign keys and polymorphic references), with counts.
 
     Returns one :class:`pgwright.checks.Finding` per check, clean ones included (count 0).
@@ -91,7 +101,7 @@ def orphans(spec_path: Path | str, database_url: str) -> list:
     from pgwright.spec.reading import managed_schemas
 
     document, _ = load_valid_spec(spec_path)
-    with connect(database_url) as connection:
+    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
         schemas = managed_schemas(document.data)
         with catalog_snapshot(connection):
             live = read_catalog(connection, schemas)
@@ -120,7 +130,7 @@ def refuse_destructive(operations) -> None:
                               f"applied (pass --allow-destructive to apply them):\n{listed}")
 
 
-def push(spec_path: Path | str, database_url: str,
+def push(spec_path: Path | str, database_url: str | None = None,
          on_statement: Callable[[int, int], None] | None = None,
          allow_destructive: bool = False, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY,
          review: Callable[[Plan], bool] | None = None) -> Plan:
@@ -133,6 +143,7 @@ def push(spec_path: Path | str, database_url: str,
     from pgwright.planning import plan_against
 
     document, _ = load_valid_spec(spec_path)
+    database_url = resolve_database_url(database_url, Path(spec_path).parent)
     with connect(database_url) as connection, holding_migration_lock(
             lambda: connection.execute(TRY_LOCK_SQL).fetchone()[0],
             # a closed session holds no lock: the server released it
@@ -461,15 +472,17 @@ def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> li
     return write_docs(files, docs_dir)
 
 
-def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:
+def pending(database_url: str | None = None,
+            migrations_dir: Path | str = "migrations") -> list[Migration]:
+    """The migrations on disk the database has not applied yet, in order."""
     from pgwright.apply import check_migrations_dir, pending_migrations
 
     check_migrations_dir(Path(migrations_dir))
-    with connect(database_url) as connection:
+    with connect(_project_url(database_url, migrations_dir)) as connection:
         return pending_migrations(connection, Path(migrations_dir))
 
 
-def apply(database_url: str, migrations_dir: Path | str,
+def apply(database_url: str | None = None, migrations_dir: Path | str = "migrations",
           on_migration: Callable[[Migration], None] | None = None,
           allow_destructive: bool = False,
           lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> list[Migration]:
@@ -491,7 +504,8 @@ def apply(database_url: str, migrations_dir: Path | str,
                                   "-- DESTRUCTIVE in the file); nothing was applied (pass "
                                   "--allow-destructive to apply them)")
     try:
-        return apply_migrations(database_url, Path(migrations_dir), on_migration, lock_policy)
+        return apply_migrations(_project_url(database_url, migrations_dir), Path(migrations_dir),
+                                on_migration, lock_policy)
     except MigrationError as error:
         from pgwright.checks import PREFLIGHT_PREFIX
 
@@ -500,7 +514,7 @@ def apply(database_url: str, migrations_dir: Path | str,
         raise
 
 
-def pending_sql(database_url: str, migrations_dir: Path | str) -> str:
+def pending_sql(database_url: str | None = None, migrations_dir: Path | str = "migrations") -> str:
     """The SQL `apply` would run, for review (apply --sql)."""
     parts = []
     for migration in pending(database_url, migrations_dir):

@@ -742,7 +742,8 @@ def docs(spec_path, docs_dir, check) -> int:
 def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
     """Count rows whose references point nowhere: every FK and polymorphic reference.
 
-    Exit 0 when every reference holds, 2 when orphans exist. Prints the SQL of each check.
+    Exit 0 when every reference holds, 2 when orphans exist. Prints the SQL of each check
+    that found rows, and how many were clean.
     """
     from pgwright import api
     from pgwright.names import sql_comment
@@ -755,16 +756,18 @@ def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
         click.echo(json.dumps({"orphans": sum(r.count for r in results),
                                "checks": findings_json(results)}, indent=2))
     else:
-        for result in results:
-            status = f"{result.count} orphan(s)" if result.count else "clean"
+        # Only the checks that found rows; the clean ones are counted in the last line.
+        for result in (r for r in results if r.count):
+            status = f"{result.count} orphan(s)"
             samples = ", ".join(str(row[0]) if len(row) == 1 else str(row) for row in result.samples)
             heading = f"{result.check.table} {result.check.constraint}: {status}" \
                 + (f" (e.g. {samples})" if samples else "")
             click.echo(f"{sql_comment(heading)}\n{sql_comment(result.check.description)}\n"
                        f"{result.check.count_sql};\n")
         total = sum(r.count for r in results)
-        _say(f"{len(results)} reference check(s), {total} orphan row(s)",
-             "red" if total else "green")
+        clean = sum(1 for r in results if not r.count)
+        _say(f"{len(results)} reference check(s): {clean} clean, {len(results) - clean} with "
+             f"orphans ({total} orphan row(s))", "red" if total else "green")
     return EXIT_CHANGES if any(r.count for r in results) else EXIT_OK
 
 

@@ -254,3 +254,14 @@ def test_generate_baseline_refuses_a_database_that_does_not_match_the_spec(proje
     assert result.exit_code == 1
     assert "does not match the spec" in result.stderr
     assert versions(project) == []
+
+
+def test_library_verbs_use_the_project_database_when_given_none(project):
+    from pgwright import api
+
+    assert not api.plan("schema.yaml", None).is_empty
+    migration, _ = api.generate("schema.yaml", None, "migrations", "tasks", docs_dir="docs/schema")
+    assert migration.name == "0001_tasks"
+    assert (project / "docs" / "schema").is_dir()  # refreshed, as the CLI does
+    assert [m.name for m in api.apply(None, "migrations")] == ["0001_tasks"]
+    assert api.check("schema.yaml").is_empty
