@@ -7,6 +7,8 @@ sample keys; the SQL it runs is part of the check so people can review and reuse
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from pgwright.model import (
@@ -165,6 +167,36 @@ def conversion_check(schema: str, table: str, column: str, to_type: str) -> Data
     )
 
 
+# A length-limited character type: the values longer than its limit make the type change
+# fail (the assignment cast refuses them), so they are counted beforehand.
+_LIMITED_CHARACTER_TYPE = re.compile(
+    r"^(?P<kind>character varying|varchar|character|char|bpchar)\((?P<limit>\d+)\)$")
+
+
+def length_check(schema: str, table: str, column: str, to_type: str) -> DataCheck | None:
+    """Rows whose value of ``column`` is longer than the limit of ``to_type`` (varchar(3),
+    char(2)); None when ``to_type`` has no length limit."""
+    match = _LIMITED_CHARACTER_TYPE.match(to_type.strip().lower())
+    if match is None:
+        return None
+    limit = int(match.group("limit"))
+    quoted = quote_ident(column)
+    # char(n) ignores trailing spaces when it checks the length
+    text = f"pg_catalog.rtrim({quoted}::text)" if match.group("kind") in ("character", "char",
+                                                                         "bpchar") \
+        else f"{quoted}::text"
+    relation = qualified(schema, table)
+    condition = f"pg_catalog.length({text}) > {limit}"
+    return DataCheck(
+        code="values-too-long", table=f"{schema}.{table}",
+        constraint=f"{column} TYPE {to_type}", columns=(column,),
+        description=f"values of {column} longer than the {limit} characters of {to_type}",
+        count_sql=f"SELECT count(*) FROM {relation} WHERE {condition}",
+        sample_sql=f"SELECT DISTINCT {quoted} FROM {relation} WHERE {condition} "
+                   f"LIMIT {SAMPLE_LIMIT}",
+    )
+
+
 def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
     """The data checks a plan's operations need: only where existing rows can violate."""
     from pgwright import ops
@@ -220,8 +252,12 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         target_exists = target is not None and _existing(target, fk.target_columns)
         return [foreign_key_check(schema, name, fk, target_exists, fk.orphans)]
     if isinstance(operation, ops.AlterColumnType):
-        if operation.converts and table.column(operation.column) is not None:
+        if table.column(operation.column) is None:
+            return []
+        if operation.converts:
             return [conversion_check(schema, name, operation.column, operation.to_type)]
+        if (narrowed := length_check(schema, name, operation.column, operation.to_type)):
+            return [narrowed]
         return []
     if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
         return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL")]

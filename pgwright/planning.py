@@ -148,6 +148,32 @@ def _missing_role_problems(document: SpecDocument, missing_roles: list[str]) -> 
             for role in missing_roles]
 
 
+def _refuse_missing_extensions(connection, document: SpecDocument, spec: Catalog) -> None:
+    """PlanError, at the spec line that names it, for an extension the server cannot
+    install (its files are not there), found at plan rather than when the migration runs."""
+    names = [extension.name for extension in spec.extensions]
+    if not names:
+        return
+    missing = [row[0] for row in connection.execute(
+        "SELECT wanted FROM pg_catalog.unnest(%s::text[]) AS wanted WHERE NOT EXISTS "
+        "(SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = wanted)", (names,))]
+    if not missing:
+        return
+    declared = document.data.get("extensions")
+    document = with_lines(document)
+
+    def path(name: str) -> tuple:
+        if isinstance(declared, list) and name in declared:
+            return ("extensions", declared.index(name))
+        return ("extensions", name) if isinstance(declared, dict) else ("extensions",)
+
+    raise PlanError(f"extension(s) {', '.join(missing)} are not available on this server "
+                    "(pg_available_extensions); install their package on the server, or "
+                    "leave them out of the spec:",
+                    [document.problem(path(name), f"extension {name} is not available on "
+                                      "the server") for name in missing])
+
+
 def named_roles(spec: Catalog) -> list[str]:
     """Every role the spec names: its roles list and each policy's roles."""
     roles = set(spec.roles)
@@ -184,6 +210,7 @@ def plan_against(connection, document: SpecDocument) -> Plan:
                         "pgwright checks roles but never creates them:",
                         _missing_role_problems(document, missing_roles))
     _check_external_references(spec, external)
+    _refuse_missing_extensions(connection, document, spec)
     live, partitioned = _without_partitioned_tables(live, unmanaged)
     # A table or column the spec renames is compared under its new name, as the diff does:
     # otherwise its expressions go unprinted and an unchanged policy shows as an access change.

@@ -128,3 +128,28 @@ def test_a_pure_table_rename_reports_no_access_change(tmp_path, database_url):
     result = pgwright(tmp_path, database_url, "plan")
     assert "~ rename table public.tasks" in result.stderr
     assert "access" not in result.stderr and "alter policy" not in result.stderr
+
+
+def test_plan_finds_an_extension_the_server_cannot_install(tmp_path, database_url):
+    (tmp_path / "schema.yaml").write_text(
+        "version: 1\nextensions: [pgcrypto, no_such_extension]\n" + RLS_SPEC.split("\n", 1)[1])
+    result = pgwright(tmp_path, database_url, "plan")
+    assert result.returncode == 1
+    assert "extension(s) no_such_extension are not available on this server" in result.stderr
+    assert "schema.yaml:2: extensions[1]: extension no_such_extension is not available" \
+        in result.stderr
+
+
+def test_narrowing_a_type_counts_the_values_that_would_not_fit(tmp_path, database_url, db):
+    spec = "version: 1\ntables:\n  codes:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    (tmp_path / "schema.yaml").write_text(spec + "      code: {type: text}\n")
+    assert pgwright(tmp_path, database_url, "push", "--yes").returncode == 0
+    db.execute("INSERT INTO codes VALUES (1, 'ab'), (2, 'abcd'), (3, 'abcdef'), (4, NULL)")
+    (tmp_path / "schema.yaml").write_text(spec + "      code: {type: varchar(3)}\n")
+    result = pgwright(tmp_path, database_url, "plan")
+    assert result.returncode == 3, result.stderr
+    assert "public.codes  code TYPE character varying(3)  2 row(s): values of code longer " \
+        "than the 3 characters" in result.stderr
+    [samples] = [line.split("e.g. ", 1)[1] for line in result.stderr.splitlines() if "e.g. " in line]
+    assert set(samples.split(", ")) == {"abcd", "abcdef"}
+    assert "shorten the values" in result.stderr.strip().splitlines()[-1]

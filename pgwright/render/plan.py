@@ -214,6 +214,7 @@ RESOLUTION_HINTS = {
     "rows-need-a-value": "give the new column a default",
     "duplicate-keys": "remove the duplicates first",
     "failing-check": "fix the rows, or loosen the check",
+    "values-too-long": "shorten the values, or keep the longer type",
     "values-not-convertible": "fix the values, or give the type change a `using:` expression",
     "unknown-discriminator": "fix the rows, or list the value in the spec",
 }
