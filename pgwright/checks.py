@@ -173,13 +173,18 @@ _LIMITED_CHARACTER_TYPE = re.compile(
     r"^(?P<kind>character varying|varchar|character|char|bpchar)\((?P<limit>\d+)\)$")
 
 
-def length_check(schema: str, table: str, column: str, to_type: str) -> DataCheck | None:
+def length_check(schema: str, table: str, column: str, to_type: str,
+                 from_type: str | None = None) -> DataCheck | None:
     """Rows whose value of ``column`` is longer than the limit of ``to_type`` (varchar(3),
-    char(2)); None when ``to_type`` has no length limit."""
+    char(2)); None when ``to_type`` has no length limit, or when ``from_type`` has one no
+    larger (a widening fails on no row)."""
     match = _LIMITED_CHARACTER_TYPE.match(to_type.strip().lower())
     if match is None:
         return None
     limit = int(match.group("limit"))
+    before = _LIMITED_CHARACTER_TYPE.match((from_type or "").strip().lower())
+    if before is not None and int(before.group("limit")) <= limit:
+        return None
     quoted = quote_ident(column)
     # char(n) ignores trailing spaces when it checks the length
     text = f"pg_catalog.rtrim({quoted}::text)" if match.group("kind") in ("character", "char",
@@ -256,7 +261,8 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
             return []
         if operation.converts:
             return [conversion_check(schema, name, operation.column, operation.to_type)]
-        if (narrowed := length_check(schema, name, operation.column, operation.to_type)):
+        if (narrowed := length_check(schema, name, operation.column, operation.to_type,
+                                     operation.from_type)):
             return [narrowed]
         return []
     if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:

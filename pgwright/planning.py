@@ -217,6 +217,7 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     canonical = canonicalize(connection, spec, apply_declared_renames(spec, live)[0])
     operations = diff(canonical, live)
     _refuse_partitioned_tables(operations, partitioned)
+    _refuse_changes_under_views(connection, operations)
     checks = runnable_checks(connection, checks_for_operations(operations, live))
     findings = run_checks(connection, checks)
     operations = [AssertNoViolations(check) for check in checks
@@ -280,3 +281,57 @@ def locate_rejected_expressions(connection, schema_names, table) -> list[str]:
             if rejected is not None:
                 located.append(f"{origin}: {rejected}")
     return located
+
+
+# The views (and materialized views) that use each column of the given tables, from the
+# rewrite rules' dependencies: PostgreSQL refuses to drop or retype such a column, or to drop
+# such a table, while the view stands.
+_VIEWS_USING_SQL = """
+SELECT DISTINCT source_ns.nspname, source.relname, attribute.attname,
+       pg_catalog.quote_ident(view_ns.nspname) || '.' || pg_catalog.quote_ident(view.relname)
+FROM pg_catalog.pg_depend dependency
+JOIN pg_catalog.pg_rewrite rule ON rule.oid = dependency.objid
+JOIN pg_catalog.pg_class view ON view.oid = rule.ev_class
+JOIN pg_catalog.pg_namespace view_ns ON view_ns.oid = view.relnamespace
+JOIN pg_catalog.pg_class source ON source.oid = dependency.refobjid
+JOIN pg_catalog.pg_namespace source_ns ON source_ns.oid = source.relnamespace
+LEFT JOIN pg_catalog.pg_attribute attribute
+       ON attribute.attrelid = source.oid AND attribute.attnum = dependency.refobjsubid
+WHERE dependency.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+  AND dependency.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  AND view.oid <> source.oid
+  AND (source_ns.nspname::text, source.relname::text) IN
+      (SELECT * FROM ROWS FROM (pg_catalog.unnest(%s::text[]), pg_catalog.unnest(%s::text[])))
+"""
+
+
+def _refuse_changes_under_views(connection, operations) -> None:
+    """PlanError when the plan drops or retypes a column (or drops a table) that a view
+    the spec does not manage uses: the migration would fail there, so plan says so now."""
+    from pgwright import ops
+    from pgwright.names import qualified
+    from pgwright.render.plan import describe
+
+    touching = [o for o in operations if isinstance(o, ops.DropColumn | ops.AlterColumnType
+                                                    | ops.DropTable)]
+    if not touching:
+        return
+    tables = sorted({(o.schema, o.table) for o in touching})
+    uses: dict[tuple[str, str, str | None], set[str]] = {}
+    for schema, table, column, view in connection.execute(
+            _VIEWS_USING_SQL, ([t[0] for t in tables], [t[1] for t in tables])):
+        uses.setdefault((schema, table, column), set()).add(view)
+        uses.setdefault((schema, table, None), set()).add(view)
+    blocked = []
+    for operation in touching:
+        column = None if isinstance(operation, ops.DropTable) else operation.column
+        views = uses.get((operation.schema, operation.table, column))
+        if views:
+            used = qualified(operation.schema, operation.table) + (f".{column}" if column else "")
+            blocked.append(f"{describe(operation)}: {used} is used by view(s) "
+                           f"{', '.join(sorted(views))}")
+    if blocked:
+        raise PlanError("the plan would fail on views the spec does not manage (PostgreSQL "
+                        "refuses to drop or retype what a view uses):\n  " + "\n  ".join(blocked)
+                        + "\nDrop or change those views first (and make them again after), "
+                        "or leave these columns as they are.")

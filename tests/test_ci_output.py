@@ -153,3 +153,15 @@ def test_narrowing_a_type_counts_the_values_that_would_not_fit(tmp_path, databas
     [samples] = [line.split("e.g. ", 1)[1] for line in result.stderr.splitlines() if "e.g. " in line]
     assert set(samples.split(", ")) == {"abcd", "abcdef"}
     assert "shorten the values" in result.stderr.strip().splitlines()[-1]
+
+
+def test_plan_says_a_type_change_fails_on_a_view_the_spec_does_not_manage(tmp_path, database_url,
+                                                                          db):
+    spec = "version: 1\ntables:\n  codes:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    (tmp_path / "schema.yaml").write_text(spec + "      code: {type: text}\n")
+    assert pgwright(tmp_path, database_url, "push", "--yes").returncode == 0
+    db.execute("CREATE VIEW code_list AS SELECT code FROM codes")
+    (tmp_path / "schema.yaml").write_text(spec + "      code: {type: varchar(30)}\n")
+    result = pgwright(tmp_path, database_url, "plan")
+    assert result.returncode == 1
+    assert "public.codes.code is used by view(s) public.code_list" in result.stderr
