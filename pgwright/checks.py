@@ -97,13 +97,23 @@ def foreign_key_check(schema: str, table: str, fk, target_exists: bool = True,
     )
 
 
-def not_null_check(schema: str, table: str, column: str, constraint: str) -> DataCheck:
+def row_key(table: Table) -> str:
+    """What a sample shows of a row: its primary key's columns, so that a reviewer can find
+    it; ``ctid`` (its physical position) only for a table without one."""
+    key = table.primary_key
+    if key is None or not all(table.column(c) is not None for c in key.columns):
+        return "ctid"
+    return ", ".join(quote_ident(c) for c in key.columns)
+
+
+def not_null_check(schema: str, table: str, column: str, constraint: str,
+                   key: str = "ctid") -> DataCheck:
     relation = qualified(schema, table)
     return DataCheck(
         code="null-values", table=f"{schema}.{table}", constraint=constraint, columns=(column,),
         description=f"rows where {column} is NULL",
         count_sql=f"SELECT count(*) FROM {relation} WHERE {quote_ident(column)} IS NULL",
-        sample_sql=f"SELECT ctid FROM {relation} WHERE {quote_ident(column)} IS NULL "
+        sample_sql=f"SELECT {key} FROM {relation} WHERE {quote_ident(column)} IS NULL "
                    f"LIMIT {SAMPLE_LIMIT}",
     )
 
@@ -124,7 +134,8 @@ def unique_check(schema: str, table: str, columns, constraint: str,
     )
 
 
-def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> DataCheck:
+def check_constraint_check(schema: str, table: str, check: CheckConstraint,
+                           key: str = "ctid") -> DataCheck:
     relation = qualified(schema, table)
     expression = as_written(check).expression  # the spec's text, as the migration runs it
     # A CHECK passes when its expression is true or NULL: only FALSE violates it.
@@ -133,7 +144,7 @@ def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> D
         code="failing-check", table=f"{schema}.{table}", constraint=check.name, columns=(),
         description=f"rows failing CHECK ({expression})",
         count_sql=f"SELECT count(*) FROM {relation} WHERE {condition}",
-        sample_sql=f"SELECT ctid FROM {relation} WHERE {condition} LIMIT {SAMPLE_LIMIT}",
+        sample_sql=f"SELECT {key} FROM {relation} WHERE {condition} LIMIT {SAMPLE_LIMIT}",
     )
 
 
@@ -266,7 +277,8 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
             return [narrowed]
         return []
     if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
-        return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL")]
+        return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL",
+                               row_key(table))]
     if isinstance(operation, ops.AddColumn):
         column = operation.definition
         if not column.nullable and column.default is None and column.identity is None \
@@ -278,7 +290,7 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
                 description=f"existing rows would get NULL in the new NOT NULL column "
                             f"{column.name} (give it a default)",
                 count_sql=f"SELECT count(*) FROM {relation}",
-                sample_sql=f"SELECT ctid FROM {relation} LIMIT {SAMPLE_LIMIT}")]
+                sample_sql=f"SELECT {row_key(table)} FROM {relation} LIMIT {SAMPLE_LIMIT}")]
         return []
     if isinstance(operation, ops.AddConstraint):
         constraint = operation.constraint
@@ -287,11 +299,11 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
                 return []
             found = [unique_check(schema, name, constraint.columns, constraint.name)]
             if isinstance(constraint, PrimaryKey):
-                found += [not_null_check(schema, name, c, constraint.name)
+                found += [not_null_check(schema, name, c, constraint.name, row_key(table))
                           for c in constraint.columns]
             return found
         if isinstance(constraint, CheckConstraint):
-            return [check_constraint_check(schema, name, constraint)]
+            return [check_constraint_check(schema, name, constraint, row_key(table))]
     if isinstance(operation, ops.CreateIndex) and operation.index.unique:
         keys = operation.index.keys
         plain = [k.strip('"') for k in keys]

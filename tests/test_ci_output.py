@@ -165,3 +165,15 @@ def test_plan_says_a_type_change_fails_on_a_view_the_spec_does_not_manage(tmp_pa
     result = pgwright(tmp_path, database_url, "plan")
     assert result.returncode == 1
     assert "public.codes.code is used by view(s) public.code_list" in result.stderr
+
+
+def test_samples_show_the_primary_keys_of_the_offending_rows(tmp_path, database_url, db):
+    spec = "version: 1\ntables:\n  codes:\n    columns:\n      id: {type: integer, primary_key: true}\n"
+    (tmp_path / "schema.yaml").write_text(spec + "      code: {type: text}\n")
+    assert pgwright(tmp_path, database_url, "push", "--yes").returncode == 0
+    db.execute("INSERT INTO codes VALUES (1, 'a'), (41, NULL), (42, NULL)")
+    (tmp_path / "schema.yaml").write_text(spec + "      code: {type: text, nullable: false}\n")
+    result = pgwright(tmp_path, database_url, "plan")
+    assert result.returncode == 3
+    [samples] = [line.split("e.g. ", 1)[1] for line in result.stderr.splitlines() if "e.g. " in line]
+    assert set(samples.split(", ")) == {"41", "42"}
