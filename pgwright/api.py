@@ -208,7 +208,10 @@ def status(spec_path: Path | str, database_url: str | None = None,
     check_migrations_dir(migrations_dir, must_exist=False)
     document, _ = load_valid_spec(spec_path)
     with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
-        pending_ones = pending_migrations(connection, migrations_dir)
+        # Without migrations on disk (a push-only project) there is nothing to be pending,
+        # whatever revision the database records.
+        pending_ones = pending_migrations(connection, migrations_dir) \
+            if list_migrations(migrations_dir) else []
         with connection.transaction(force_rollback=True):
             for migration in pending_ones:
                 replay_migration(connection, migration)

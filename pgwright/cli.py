@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from pgwright.errors import PgwrightError, SpecError, UnsafePlanError
+from pgwright.errors import MigrationError, PgwrightError, SpecError, UnsafePlanError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_UNSAFE, EXIT_USAGE = 0, 1, 2, 3, 64
 
@@ -331,7 +331,11 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_tra
     url = project.url()
     the_plan = api.plan(spec_path, url)
     if migrations_dir.is_dir():
-        pending = api.pending(url, migrations_dir)
+        try:
+            pending = api.pending(url, migrations_dir)
+        except MigrationError as error:  # the plan stands on its own; the note is a hint
+            pending = []
+            _say(f"note: {error}", "yellow")
         if pending:
             _say(f"note: {len(pending)} migration(s) in {migrations_dir} not applied yet "
                  f"({', '.join(m.name for m in pending)}); this plan is against the database "
