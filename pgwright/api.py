@@ -570,3 +570,37 @@ def init(directory: Path | str = ".") -> list[Path]:
         spec.write_text(STARTER_SPEC)
     ensure_migrations_dir(directory / "migrations")
     return sorted(set(directory.rglob("*")) - before)
+
+
+# ------------------------------------------------------------------------------------ lint
+
+
+def lint(spec_path: Path | str | None = "schema.yaml", database_url: str | None = None, *,
+         disabled: tuple[str, ...] | list[str] = (), schemas: list[str] | None = None):
+    """The multi-tenant integrity and RLS audit, as a :class:`pgwright.lint.LintReport`.
+
+    - ``lint("schema.yaml")``: the spec alone, no database (CI on every pull request);
+    - ``lint("schema.yaml", url)``: the live database, read into the same model, with what
+      only the spec knows (tenant root, polymorphic references, ``outlives:``, lint config),
+      and its data: rows whose references point nowhere;
+    - ``lint(None, url)``: any existing database, no spec (the adoption audit).
+
+    >>> report = lint("schema.yaml")  # doctest: +SKIP
+    >>> [(f.rule, f.object) for f in report.findings]  # doctest: +SKIP
+    [('TEN002', 'public.orders.orders_customer_id_fkey')]
+    """
+    from pgwright.lint import LintConfig, lint_catalog
+    from pgwright.lint.sources import load_spec_for_lint, read_live, with_spec_facts
+
+    if spec_path is None and database_url is None:
+        raise PgwrightError("lint needs a spec, a database URL, or both")
+    spec, config = load_spec_for_lint(spec_path) if spec_path is not None else (None, LintConfig())
+    if database_url is None:
+        return lint_catalog(spec, config, disabled=frozenset(disabled))
+    if schemas is None and spec is not None:
+        schemas = list(spec.schema_names)
+    with connect(database_url) as connection:
+        live, bypass_roles, orphans = read_live(connection, schemas, spec)
+    catalog = with_spec_facts(live, spec) if spec is not None else live
+    return lint_catalog(catalog, config, disabled=frozenset(disabled), bypass_roles=bypass_roles,
+                        orphans=orphans)

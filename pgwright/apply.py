@@ -260,30 +260,27 @@ def run_migration_sql(revision_file: str) -> None:
     statements = tuple(read_script(text))
     progress.statements, progress.finished, progress.committed = statements, 0, 0
 
-    def execute(statement: str) -> None:
-        # Straight to the driver with no parameters, so a '%' in a function body or a
-        # comment is never taken for a placeholder.
-        with bind.connection.dbapi_connection.cursor() as cursor:
-            cursor.execute(statement)
-
+    # Straight to the driver, with no parameters: a '%' in a function body or a comment is
+    # never taken for a placeholder.
+    driver = bind.connection.dbapi_connection
     # The file's own SET lock_timeout (written by generate, reviewed with it) is the timeout
     # its statements run under; the policy sets it only for files without one.
     written = SET_LOCK_TIMEOUT.search(text)
     if written:
         policy = replace(policy, timeout=written.group(1))
     else:
-        execute(policy.set_sql())
+        driver.execute(policy.set_sql())
     for start, chunk in transaction_chunks(statements, lambda statement: statement.transactional):
         def finished(offset: int, start: int = start) -> None:
             progress.finished = start + offset + 1
 
         sqls = [statement.sql for statement in chunk]
         if chunk[0].transactional:
-            run_chunk(execute, sqls, policy, bind.begin_nested, finished)
+            run_chunk(driver, sqls, policy, bind.begin_nested, finished)
         else:
             with context.autocommit_block():
                 progress.committed = start
-                run_chunk(execute, sqls, policy, None, finished)
+                run_chunk(driver, sqls, policy, None, finished)
                 progress.committed = start + 1
 
 

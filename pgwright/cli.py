@@ -792,5 +792,61 @@ def psql(database_url, psql_args) -> int:
     return subprocess.call(command, env=environment)
 
 
+@main.command()
+@click.option("-s", "--spec", "spec_path", type=click.Path(path_type=Path),
+              default=Path("schema.yaml"), show_default=True, help="The spec file.")
+@click.option("--db", "--database-url", "database_url", metavar="URL",
+              help="Also lint this live database, read into the same model as the spec.")
+@click.option("--no-spec", is_flag=True, help="Lint the database alone (with --db): no spec.")
+@click.option("--schema", "schemas", multiple=True, metavar="NAME",
+              help="With --db --no-spec: the schemas to lint (default: every user schema).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True, help="How findings are printed (stdout).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
+              help="Exit 1 when a finding is at or above this severity.  [default: the "
+                   "spec's lint: fail_on, else error]")
+@click.option("--strict", is_flag=True, help="Exit 2 when there are warnings but no failure.")
+@click.option("--disable", "disabled", multiple=True, metavar="CODE",
+              help="Turn a rule off for this run (repeatable): --disable RLS003.")
+@click.option("--list-rules", is_flag=True, help="Print every rule and exit.")
+@handles_errors
+def lint(spec_path, database_url, no_spec, schemas, output_format, fail_on, strict, disabled,
+         list_rules) -> int:
+    """Audit tenancy, row-level security, functions and references: of the spec, or of a
+    live database (--db). Exit 0 clean, 1 on findings at --fail-on, 2 warnings with --strict."""
+    from pgwright import api
+    from pgwright.lint import RULES, Severity
+    from pgwright.lint import output as lint_output
+
+    if list_rules:
+        for rule in RULES.values():
+            click.echo(f"{rule.code}  {rule.severity.value:<7}  {rule.name}: {rule.summary}")
+        return EXIT_OK
+    if no_spec and not database_url:
+        raise click.UsageError("--no-spec needs --db URL")
+    report = api.lint(None if no_spec else spec_path, database_url, disabled=list(disabled),
+                      schemas=list(schemas) or None)
+    if output_format == "json":
+        click.echo(lint_output.render_json(report))
+    elif output_format == "sarif":
+        from importlib.metadata import version
+
+        click.echo(lint_output.render_sarif(report, version("pgwright")))
+    elif output_format == "github":
+        if report.findings:
+            click.echo(lint_output.render_github(report))
+    else:
+        console = _console()
+        for line, style in lint_output.text_lines(report):
+            console.print(line, style=style, markup=False)
+    _say(f"lint: {lint_output.summary(report)}", "red" if report.count(Severity.ERROR) else None)
+    threshold = fail_on or (report.fail_on.value if report.fail_on else "error")
+    if threshold != "never" and report.at_or_above(Severity(threshold)):
+        return EXIT_ERROR
+    if strict and report.count(Severity.WARNING):
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

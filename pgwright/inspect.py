@@ -92,7 +92,7 @@ class ReferenceHint(NamedTuple):
     table: str
     column: str
     target: str | None  # a likely ``references:`` value, when a table of that name exists
-    discriminator: str | None  # a sibling ``<prefix>_type`` column, when there is one
+    discriminator: str | None  # a sibling ``<prefix>_type`` (or Django's ``content_type_id``)
 
 
 @dataclass(frozen=True)
@@ -773,18 +773,28 @@ _TYPE_MODIFIER = re.compile(r"\([0-9, ]*\)")
 def default_value(default: str, column_type: str) -> str | int | bool:
     """A column default as a person writes it, read back by the server as the same default.
 
-    ``0`` and ``true`` become YAML numbers and booleans; a literal cast to the column's own
-    type loses the cast (``'draft'::public.order_status`` -> ``'draft'``), since the server
-    casts it to the column type anyway; anything else is kept as the server prints it.
+    ``0``, ``'-1'::integer`` and ``true`` become YAML numbers and booleans; a literal cast to
+    the column's own type loses the cast (``'draft'::public.order_status`` -> ``'draft'``),
+    since the server casts it to the column type anyway; anything else is kept as the server
+    prints it.
     """
     if re.fullmatch(r"[0-9]+", default) and not default.startswith("0") or default == "0":
         return int(default)
     if default in ("true", "false"):
         return default == "true"
+    # The server prints a negative integer constant quoted and cast to the type it was read
+    # as ('-1'::integer, on a smallint or bigint column too): -1 reads back as the same.
+    negative = _NEGATIVE_INTEGER.fullmatch(default)
+    if negative and column_type in _INTEGER_TYPES:
+        return int(negative.group("number"))
     match = _CAST_LITERAL.match(default)
     if match and match.group("type") in (column_type, _TYPE_MODIFIER.sub("", column_type)):
         return default[: -len(match.group("type")) - 2]
     return default
+
+
+_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+_NEGATIVE_INTEGER = re.compile(r"'(?P<number>-[1-9][0-9]*)'::(?:integer|bigint)")
 
 
 # ----------------------------------------------------------------------------------- types
@@ -873,6 +883,9 @@ class _TypeWriter:
 # ----------------------------------------------------------------------------------- hints
 
 _REFERENCE_LIKE = re.compile(r"^(?P<prefix>.+)_(?:id|uuid)$", re.IGNORECASE)
+# Django's GenericForeignKey: object_id beside content_type_id (to_object_id beside
+# to_content_type_id...), the row's model named by a row of django_content_type.
+_GENERIC_RELATION = re.compile(r"(?P<head>(?:.+_)?)object_id")
 
 
 def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
@@ -894,6 +907,9 @@ def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
                 continue  # streams.stream_id is the stream's own id, not a reference
             discriminator = next((f"{prefix}_{suffix}" for suffix in ("type", "kind", "table")
                                   if f"{prefix}_{suffix}" in names), None)
+            generic = _GENERIC_RELATION.fullmatch(column.name)
+            if discriminator is None and generic and f"{generic['head']}content_type_id" in names:
+                discriminator = f"{generic['head']}content_type_id"  # Django's generic relation
             hints.append(ReferenceHint(table.schema, table.name, column.name,
                                        _likely_target(tables, table, prefix, catalog.schema_names),
                                        discriminator))

@@ -24,12 +24,12 @@ from pgwright.introspect.catalog import (
     read_user_types,
 )
 from pgwright.model import Catalog
+from pgwright.names import quote_ident
 from pgwright.ops import AssertNoViolations, Operation
 from pgwright.render.sql import Statement, render_script, render_statements
-from pgwright.names import quote_ident
 from pgwright.spec import with_lines
 from pgwright.spec.document import SpecDocument
-from pgwright.spec.reading import managed_schemas, role_paths
+from pgwright.spec.reading import extension_entries_with_paths, managed_schemas, role_paths
 
 
 @dataclass(frozen=True)
@@ -148,30 +148,29 @@ def _missing_role_problems(document: SpecDocument, missing_roles: list[str]) -> 
             for role in missing_roles]
 
 
-def _refuse_missing_extensions(connection, document: SpecDocument, spec: Catalog) -> None:
-    """PlanError, at the spec line that names it, for an extension the server cannot
-    install (its files are not there), found at plan rather than when the migration runs."""
-    names = [extension.name for extension in spec.extensions]
+# The server's list of extensions it can create. A catalog read belongs in introspect/; this
+# one waits here until introspect/catalog.py, kept by another hand, takes it.
+_AVAILABLE_EXTENSIONS_SQL = """
+SELECT name FROM pg_catalog.pg_available_extensions WHERE name = ANY(%(names)s)
+"""
+
+
+def _unavailable_extensions(connection, names: list[str]) -> list[str]:
+    """The extensions of ``names`` the server cannot create: not installed on its machine."""
     if not names:
-        return
-    missing = [row[0] for row in connection.execute(
-        "SELECT wanted FROM pg_catalog.unnest(%s::text[]) AS wanted WHERE NOT EXISTS "
-        "(SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = wanted)", (names,))]
-    if not missing:
-        return
-    declared = document.data.get("extensions")
+        return []
+    rows = connection.execute(_AVAILABLE_EXTENSIONS_SQL, {"names": names}).fetchall()
+    return sorted(set(names) - {row[0] for row in rows})
+
+
+def _unavailable_extension_problems(document: SpecDocument, names: list[str]) -> list[Problem]:
+    paths = {name: path for name, _, path in extension_entries_with_paths(document.data)}
     document = with_lines(document)
-
-    def path(name: str) -> tuple:
-        if isinstance(declared, list) and name in declared:
-            return ("extensions", declared.index(name))
-        return ("extensions", name) if isinstance(declared, dict) else ("extensions",)
-
-    raise PlanError(f"extension(s) {', '.join(missing)} are not available on this server "
-                    "(pg_available_extensions); install their package on the server, or "
-                    "leave them out of the spec:",
-                    [document.problem(path(name), f"extension {name} is not available on "
-                                      "the server") for name in missing])
+    return [document.problem(paths.get(name, ("extensions",)), f"extension {name} is not "
+                             "available on the server",
+                             "install its package on the database server, or check the name "
+                             "against pg_available_extensions")
+            for name in names]
 
 
 def named_roles(spec: Catalog) -> list[str]:
@@ -205,12 +204,18 @@ def plan_against(connection, document: SpecDocument) -> Plan:
         external = read_external_columns(connection, external_relations(spec))
         missing_roles = read_missing_roles(connection, named_roles(spec))
         unmanaged = tuple(UnmanagedObject(*row) for row in read_unmanaged(connection, schemas))
+        unavailable = _unavailable_extensions(connection, [
+            extension.name for extension in spec.extensions
+            if extension.name not in {installed.name for installed in live.extensions}])
+    if unavailable:
+        raise PlanError(f"extension(s) {', '.join(unavailable)} are not available on the "
+                        "server, so they cannot be created:",
+                        _unavailable_extension_problems(document, unavailable))
     if missing_roles:
         raise PlanError(f"role(s) {', '.join(missing_roles)} do not exist on the server; "
                         "pgwright checks roles but never creates them:",
                         _missing_role_problems(document, missing_roles))
     _check_external_references(spec, external)
-    _refuse_missing_extensions(connection, document, spec)
     live, partitioned = _without_partitioned_tables(live, unmanaged)
     # A table or column the spec renames is compared under its new name, as the diff does:
     # otherwise its expressions go unprinted and an unchanged policy shows as an access change.

@@ -140,33 +140,78 @@ def transaction_chunks(statements: Sequence[Item], transactional: Callable[[Item
         yield start, statements[start:index]
 
 
-def run_chunk(execute: Callable[[str], None], sqls: Sequence[str], policy: LockPolicy,
+# A chunk's statements travel together: queued in psycopg's pipeline mode and sent with one
+# sync per batch, so a chunk of a thousand statements costs a few round trips, not a
+# thousand, and each result still comes back on its own (the failing statement is known).
+BATCH_SIZE = 200
+
+# The lock waits of one chunk share one lock_timeout, counted on the server, since the
+# statements of a batch run there one after the other with no word from the client: the
+# chunk's start is noted, and before each later statement lock_timeout is set (SET LOCAL:
+# undone when the transaction or the savepoint ends) to what is left.
+_NOTE_CHUNK_START = ("SELECT pg_catalog.set_config('pgwright.chunk_started', "
+                     "pg_catalog.clock_timestamp()::text, true)")
+
+
+def _lock_budget_sql(policy: LockPolicy) -> str:
+    elapsed_ms = ("extract(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.current_setting("
+                  "'pgwright.chunk_started')::timestamptz) * 1000")
+    left_ms = f"greatest(1, {int(policy.timeout_seconds * 1000)} - ({elapsed_ms})::bigint)"
+    return f"SELECT pg_catalog.set_config('lock_timeout', {left_ms}::text || 'ms', true)"
+
+
+def run_chunk(connection, sqls: Sequence[str], policy: LockPolicy,
               scope: Callable[[], AbstractContextManager] | None,
               on_statement: Callable[[int], None] | None = None) -> None:
-    """Run one chunk's statements with ``execute``, inside ``scope`` (a transaction, or a
-    savepoint at the chunk's start), retrying the whole chunk on a lock timeout.
+    """Run one chunk's statements on a psycopg ``connection``, inside ``scope`` (a
+    transaction, or a savepoint at the chunk's start; None for a statement that runs on its
+    own outside one), retrying the whole chunk on a lock timeout.
 
     The failed attempt's rollback releases every lock the chunk took, so no other session
-    waits through the backoff. The chunk's lock waits share one ``lock_timeout`` budget: a
-    statement after the first waits only for what is left of it (SET LOCAL, undone when the
-    transaction ends), so a session queued behind a lock the chunk took early never waits
-    much longer than one lock_timeout, however many of the chunk's statements wait in turn.
-    ``on_statement(offset)`` is called after each statement of a successful attempt.
+    waits through the backoff, and the chunk's lock waits share one ``lock_timeout``: a
+    session queued behind a lock the chunk took early never waits much longer than one
+    lock_timeout, however many of the chunk's statements wait in turn.
+    ``on_statement(offset)`` is called for each statement that ran, also when a later one
+    fails (so a caller knows which one did: the first not reported).
     """
     running = [sqls[0]]  # the statement being run, for the message if it gives up
 
     def attempt() -> None:
-        deadline = time.monotonic() + policy.timeout_seconds
-        for offset, sql in enumerate(sqls):
-            running[0] = sql
-            if offset:
-                left_ms = max(1, int((deadline - time.monotonic()) * 1000))
-                sql = f"SET LOCAL lock_timeout = '{left_ms}ms';\n{sql}"
-            execute(sql)
-            if on_statement:
-                on_statement(offset)
+        if scope is None:  # on its own, outside a transaction: nothing to share a budget with
+            for offset, sql in enumerate(sqls):
+                running[0] = sql
+                connection.execute(sql)
+                if on_statement:
+                    on_statement(offset)
+            return
+        cursors = []
+        reported = 0
+        try:
+            with connection.pipeline() as pipeline:
+                connection.execute(_NOTE_CHUNK_START)
+                budget = _lock_budget_sql(policy)
+                for offset, sql in enumerate(sqls):
+                    if offset:
+                        connection.execute(budget)
+                    cursors.append(connection.execute(sql))
+                    if len(cursors) % BATCH_SIZE == 0:
+                        pipeline.sync()
+                        reported = _report(cursors, reported, on_statement)
+        finally:
+            reported = _report(cursors, reported, on_statement)
+            running[0] = sqls[min(reported, len(sqls) - 1)]
 
     with_lock_retries(attempt, policy, lambda: _first_line(running[0]), attempt_scope=scope)
+
+
+def _report(cursors, reported: int, on_statement: Callable[[int], None] | None) -> int:
+    """Call ``on_statement`` for the statements past ``reported`` whose result came back
+    (in order: the first without one failed, or was never run); how many have now."""
+    while reported < len(cursors) and cursors[reported].pgresult is not None:
+        if on_statement:
+            on_statement(reported)
+        reported += 1
+    return reported
 
 
 def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAULT_LOCK_POLICY,
@@ -174,12 +219,12 @@ def run_statements(connection, statements: Sequence, policy: LockPolicy = DEFAUL
     """Run rendered statements in order on an autocommit psycopg connection.
 
     Consecutive transactional statements form one chunk, run in one transaction (see
-    :func:`run_chunk` for what a lock timeout does to it).
+    :func:`run_chunk` for how they travel and what a lock timeout does to them).
     """
     connection.execute(policy.set_sql())
     total = len(statements)
     for start, chunk in transaction_chunks(statements, lambda statement: statement.transactional):
-        run_chunk(connection.execute, [statement.sql for statement in chunk], policy,
+        run_chunk(connection, [statement.sql for statement in chunk], policy,
                   connection.transaction if chunk[0].transactional else None,
                   on_statement and (lambda offset, start=start: on_statement(start + offset + 1, total)))
 

@@ -135,7 +135,7 @@ def test_plan_finds_an_extension_the_server_cannot_install(tmp_path, database_ur
         "version: 1\nextensions: [pgcrypto, no_such_extension]\n" + RLS_SPEC.split("\n", 1)[1])
     result = pgwright(tmp_path, database_url, "plan")
     assert result.returncode == 1
-    assert "extension(s) no_such_extension are not available on this server" in result.stderr
+    assert "extension(s) no_such_extension are not available on the server" in result.stderr
     assert "schema.yaml:2: extensions[1]: extension no_such_extension is not available" \
         in result.stderr
 

@@ -36,6 +36,7 @@ PATH_OPTIONS = [
     (["orphans"], "-s"), (["orphans"], "--migrations"),
     (["inspect"], "-o"),
     (["docs"], "-s"), (["docs"], "-o"), (["docs", "--check"], "-o"),
+    (["lint"], "-s"),
 ]
 
 

@@ -10,6 +10,7 @@ same YAML text.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ from pgwright.inspect import (
     readable_in_lists,
     unwrapped,
 )
+from pgwright.names import make_object_name
 from tests.pgcatalog import catalog_snapshot
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -73,6 +75,13 @@ EXPECTED_UNSUPPORTED: dict[str, list[tuple[str, str]]] = {
         ("sequence", "public.ticket_seq"),
         ("table option", "public.scratch: UNLOGGED"),
         ("view", "public.open_orders"),
+    ],
+    "framework_migrations": [
+        ("column collation", 'public.shop_category.path: COLLATE "C"'),
+        ("index option", "public.device_event_seen_at_brin: WITH (autosummarize=on)"),
+        ("materialized view", "public.shop_product_category_closure"),
+        ("sequence", "public.customer_notice_id_seq: identity sequence of mail_notice.id "
+                     "under another name"),
     ],
     "saas_tenancy": [],
 }
@@ -171,6 +180,10 @@ EXCLUDED_ROWS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+_RENAMED_IDENTITY = re.compile(
+    r": identity sequence of (?P<table>[^.]+)\.(?P<column>\S+) under another name$")
+
+
 def _row_key(snapshot_kind: str, row: tuple, match: str) -> tuple:
     if match == "object":
         return row[:2]
@@ -187,6 +200,10 @@ def without_unsupported(snapshot: dict[str, list[tuple]],
     for kind, name in unsupported:
         assert kind in EXCLUDED_ROWS, f"no exclusion rule for unsupported kind {kind!r}"
         parts = _name_parts(name)
+        renamed = _RENAMED_IDENTITY.search(name)
+        if kind == "sequence" and renamed:  # the rebuilt one has the name identity gives
+            excluded.setdefault("tables", set()).add(("object", (parts[0], make_object_name(
+                renamed.group("table"), renamed.group("column"), "seq"))))
         for snapshot_kind, match in EXCLUDED_ROWS[kind]:
             width = 3 if match == "member" else 2
             excluded.setdefault(snapshot_kind, set()).add((match, tuple(parts[:width])))
@@ -482,6 +499,26 @@ def test_reference_hints_are_yaml_comments_above_their_column(db, database_url):
     assert "hint" not in str(yaml.safe_load(text))
 
 
+def test_a_django_generic_relation_is_hinted_as_polymorphic(db, database_url):
+    """object_id beside content_type_id: the row's model is named by django_content_type."""
+    db.execute("""
+        CREATE TABLE django_content_type (id integer PRIMARY KEY, app_label text, model text);
+        CREATE TABLE reference_index (
+            id integer PRIMARY KEY,
+            content_type_id integer NOT NULL REFERENCES django_content_type,
+            object_id varchar(255) NOT NULL,
+            to_content_type_id integer NOT NULL REFERENCES django_content_type,
+            to_object_id varchar(255) NOT NULL,
+            other_object_id integer);
+    """)
+    lines = inspect_url(database_url).yaml_text.splitlines()
+    above = {lines[number + 1].strip().split(":")[0]: line.strip()
+             for number, line in enumerate(lines) if line.strip().startswith("# hint:")}
+    assert "with content_type_id beside it" in above["object_id"]
+    assert "with to_content_type_id beside it" in above["to_object_id"]
+    assert "polymorphic" in above["other_object_id"] and "beside" not in above["other_object_id"]
+
+
 def test_plan_sees_an_index_operator_class_change(db, database_url, tmp_path):
     db.execute("CREATE TABLE docs (body jsonb); "
                "CREATE INDEX docs_body_idx ON docs USING gin (body jsonb_path_ops)")
@@ -615,7 +652,12 @@ def test_readable_in_lists_writes_the_in_list_a_person_wrote(printed, written):
     ("'n/a'::character varying", "character varying(20)", "'n/a'"),
     ("'{}'::jsonb", "jsonb", "'{}'"),
     ("'it''s'::text", "text", "'it''s'"),
-    ("'-1'::integer", "smallint", "'-1'::integer"),
+    ("'-1'::integer", "smallint", -1),
+    ("'-1'::integer", "integer", -1),
+    ("'-3000000000'::bigint", "bigint", -3000000000),
+    ("'-1'::integer", "text", "'-1'::integer"),
+    ("'-1'::numeric", "numeric", "'-1'"),
+    ("'-01'::integer", "integer", "'-01'"),
     ("'abc'::bpchar", "character(3)", "'abc'::bpchar"),
     ("0", "integer", 0),
     ("42", "bigint", 42),
@@ -626,6 +668,16 @@ def test_readable_in_lists_writes_the_in_list_a_person_wrote(printed, written):
 ])
 def test_default_value(printed, column_type, written):
     assert default_value(printed, column_type) == written
+
+
+def test_negative_integer_defaults_are_written_as_numbers_and_round_trip(
+        db, database_url, second_database, tmp_path):
+    """Airflow's and Prefect's map_index DEFAULT -1: the server prints '-1'::integer."""
+    sql = ("CREATE TABLE t (id integer PRIMARY KEY, a integer NOT NULL DEFAULT -1, "
+           "b bigint DEFAULT -3000000000, c smallint DEFAULT -3, d text DEFAULT -1)")
+    _round_trips_exactly(sql, db, database_url, second_database, tmp_path)
+    columns = yaml.safe_load(inspect_url(database_url).yaml_text)["tables"]["t"]["columns"]
+    assert [columns[name]["default"] for name in "abcd"] == [-1, -3000000000, -3, "'-1'::integer"]
 
 
 def _catalog(*tables, enums=(), schemas=("public",)):

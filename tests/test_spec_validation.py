@@ -309,7 +309,7 @@ def test_yamale_alternatives_give_one_message_per_fault():
     assert [str(problem) for problem in validate_spec(document)] == [
         "schema.yaml:5: tables.t.columns.id.colour: unknown key 'colour' "
         "(the keys here are: type, nullable, default, primary_key, unique, references, "
-        "on_delete, on_update, identity, generated, comment, renamed_from, using, orphans)",
+        "on_delete, on_update, identity, generated, comment, renamed_from, using, orphans, lint)",
         "schema.yaml:6: tables.t.columns.n.default: "
         "expected a string, a number, true or false, not a list",
     ]

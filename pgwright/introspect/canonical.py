@@ -24,7 +24,7 @@ from functools import lru_cache
 from pgwright.errors import PlanError
 from pgwright.introspect.catalog import read_catalog
 from pgwright.model import Catalog, Column, Index, Table
-from pgwright.names import qualified, quote_ident
+from pgwright.names import qualified, quote_ident, quote_literal
 from pgwright.render.ddl import (
     check_clause,
     column_definition,
@@ -136,9 +136,32 @@ def _stand_in_sql(number: int, name: str, stand_in: _StandIn) -> list[str]:
     return statements
 
 
-def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn]) -> list[str]:
+def _added_values_sql(enum, existing) -> list[str] | None:
+    """ALTER TYPE ... ADD VALUE for each value the spec adds to a live enum, or None when the
+    spec does more than add (a value removed or moved)."""
+    kept = [value for value in enum.values if value in existing.values]
+    if kept != list(existing.values):
+        return None
+    name = f"{quote_ident(enum.schema)}.{quote_ident(enum.name)}"
+    statements = []
+    for position, value in enumerate(enum.values):
+        if value in existing.values:
+            continue
+        place = (f"AFTER {quote_literal(enum.values[position - 1])}" if position
+                 else f"BEFORE {quote_literal(existing.values[0])}")
+        statements.append(f"ALTER TYPE {name} ADD VALUE {quote_literal(value)} {place}")
+    return statements
+
+
+def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn],
+                   enums_in_place: bool = True) -> list[str]:
     """What the stand-ins need to exist as the spec says: schemas, extensions, enum types,
-    functions (policies and triggers call them) and tables (policies may query them)."""
+    functions (policies and triggers call them) and tables (policies may query them).
+
+    A live enum the spec only adds values to gets them in place (``enums_in_place``), so
+    the live tables' columns keep comparing with the spec's type (a policy's subquery on a
+    live table); a value added in the transaction cannot be used in it, though, so when an
+    expression does, the caller asks again without, and the live type is stepped aside."""
     statements = ["SET LOCAL check_function_bodies = off"]
     statements += [create_schema_sql(s.name) for s in spec.schemas
                    if s.name not in live.schema_names]
@@ -148,6 +171,11 @@ def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn]) -> l
     for enum in spec.enums:
         existing = live_enums.get(enum.key)
         if existing is not None and existing.values == enum.values:
+            continue
+        added = _added_values_sql(enum, existing) if existing is not None and enums_in_place \
+            else None
+        if added is not None:
+            statements += added
             continue
         if existing is not None:
             # Step the live type aside (rolled back anyway) so the spec's values are the ones
@@ -350,17 +378,29 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
         connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
-        for statement in _prerequisites(spec, live, needs):
-            connection.execute(statement)
+        precise = [_stand_in_sql(number, f"pgwright_canon_{number}", need)
+                   for number, need in enumerate(needs)]
         try:
             with connection.transaction():
-                connection.execute(";\n".join(stand_ins))
-        except Exception:
-            # Say which table's expression the server rejected, building each on its own.
-            _raise_precise_errors(connection, needs, [
-                _stand_in_sql(number, f"pgwright_canon_{number}", need)
-                for number, need in enumerate(needs)])
-            raise
+                _build_stand_ins(connection, _prerequisites(spec, live, needs), stand_ins)
+        except Exception as error:
+            # A value added in place that an expression uses: step the live type aside.
+            in_place = getattr(error, "sqlstate", None) != "55P04"  # unsafe_new_enum_value_usage
+            prerequisites = _prerequisites(spec, live, needs, enums_in_place=in_place)
+            if in_place:
+                for statement in prerequisites:
+                    connection.execute(statement)
+                # Say which table's expression the server rejected, building each on its own.
+                _raise_precise_errors(connection, needs, precise)
+                raise
+            try:
+                with connection.transaction():
+                    _build_stand_ins(connection, prerequisites, stand_ins)
+            except Exception:
+                for statement in prerequisites:
+                    connection.execute(statement)
+                _raise_precise_errors(connection, needs, precise)
+                raise
         connection.execute("SET LOCAL search_path = ''")
         temp_schema = connection.execute(
             "SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()"
@@ -371,6 +411,12 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
            for number, need in enumerate(plan.own)}
     return {need.table.key: printed_shared.apply(need, own.get(need.table.key, need.table))
             for need in needs}
+
+
+def _build_stand_ins(connection, prerequisites: list[str], stand_ins: list[str]) -> None:
+    for statement in prerequisites:
+        connection.execute(statement)
+    connection.execute(";\n".join(stand_ins))
 
 
 def _rejection(connection, statements: list[str]) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import stat
-
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -73,12 +72,15 @@ def format_path(path: KeyPath) -> str:
 
 # The largest spec read, in bytes: a 3,000-table spec is about 3 MB. A bigger file is refused
 # before it is parsed, so a runaway or hostile file costs no time and no memory.
-DEFAULT_MAX_SPEC_BYTES = 16 * 1024 * 1024
+# A 3,000-table spec is about 3 MB. At the limit, a spec with one mistake takes about 2.5 s
+# and 250 MB to be refused (issue 11 asks 2 s and 200 MB): the YAML node tree is built
+# whole before the data (tests/test_hostile_input.py keeps that gap as a strict xfail).
+DEFAULT_MAX_SPEC_BYTES = 4 * 1024 * 1024
 MAX_SPEC_BYTES_VARIABLE = "PGWRIGHT_MAX_SPEC_BYTES"
 
 
 def max_spec_bytes() -> int:
-    """The size limit: ``$PGWRIGHT_MAX_SPEC_BYTES`` when it is a number, else 16 MiB."""
+    """The size limit: ``$PGWRIGHT_MAX_SPEC_BYTES`` when it is a number, else 4 MiB."""
     value = os.environ.get(MAX_SPEC_BYTES_VARIABLE, "").strip()
     return int(value) if value.isdigit() else DEFAULT_MAX_SPEC_BYTES
 

@@ -102,9 +102,9 @@ class _DocumentBuilder:
     which are built here. Other scalars (numbers, booleans) and explicitly tagged nodes are
     left to the constructor. An alias is built again where it is used, so that its keys
     have lines under each path that reaches them; merged keys (``<<: *defaults``) have the
-    lines where they are defined. Every value an alias expands to counts against
-    ``ALIAS_VALUE_BUDGET``, and nesting against ``MAX_DEPTH``: past either, a ConstructorError
-    names the line, before the walk costs more time or memory.
+    lines where they are defined. Every value an alias expands to, or a merge key brings in,
+    counts against ``ALIAS_VALUE_BUDGET``, and nesting against ``MAX_DEPTH``: past either, a
+    ConstructorError names the line, before the walk costs more time or memory.
     """
 
     def __init__(self, loader) -> None:
@@ -112,12 +112,14 @@ class _DocumentBuilder:
         self.lines: dict[KeyPath, int] = {}
         self._open_nodes: set[int] = set()   # collections being built: an alias to one is a cycle
         self._built_nodes: set[int] = set()  # collections built once: met again, through an alias
-        self._flattened_nodes: set[int] = set()  # mappings whose merge keys (<<:) were resolved
+        # mappings whose merge keys (<<:) were resolved: how many pairs, first, they brought in
+        self._merged_pairs: dict[int, int] = {}
         self._alias_values = 0
-        self._alias_path: KeyPath | None = None  # where the outermost alias being expanded is used
+        # The path and line of the outermost alias (or merge) being expanded, if any.
+        self._expanding: tuple[KeyPath, int | None] | None = None
 
     def build(self, node: yaml.Node, path: KeyPath = ()) -> object:
-        if self._alias_path is not None:
+        if self._expanding is not None:
             self._count_alias_value(node)
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
@@ -130,9 +132,9 @@ class _DocumentBuilder:
         if id(node) in self._open_nodes:
             raise yaml.constructor.ConstructorError(
                 None, None, "an alias refers to a node that contains it", node.start_mark)
-        outermost_alias = self._alias_path is None and id(node) in self._built_nodes
+        outermost_alias = self._expanding is None and id(node) in self._built_nodes
         if outermost_alias:
-            self._alias_path = path
+            self._expanding = (path, self._line_of_alias(path))
             self._count_alias_value(node)
         self._open_nodes.add(id(node))
         try:
@@ -141,13 +143,12 @@ class _DocumentBuilder:
             self._open_nodes.discard(id(node))
             self._built_nodes.add(id(node))
             if outermost_alias:
-                self._alias_path = None
+                self._expanding = None
 
     def _count_alias_value(self, node: yaml.Node) -> None:
         self._alias_values += 1
         if self._alias_values > ALIAS_VALUE_BUDGET:
-            path = self._alias_path or ()
-            line = self._line_of_alias(path)
+            path, line = self._expanding or ((), None)
             raise _LimitExceeded(
                 f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values in all; this one "
                 "is where the count ran out", path,
@@ -171,35 +172,79 @@ class _DocumentBuilder:
                 items.append(self.build(item, child))
             return items
         if tag == _MAP and isinstance(node, yaml.MappingNode):
-            mapping = self._build_mapping(node, path, merged=id(node) in self._flattened_nodes)
+            mapping = self._build_mapping(node, path, self._merged_pairs.get(id(node)))
             if mapping is None:
                 _check_unique_keys(self.loader, node)
+                own = sum(key.tag not in _SPECIAL_KEYS for key, _ in node.value)
                 # Merged pairs go first, so the mapping's own win. The node keeps them: when an
                 # alias builds it again, its keys may repeat (a merged one, then its own).
                 self.loader.flatten_mapping(node)
-                self._flattened_nodes.add(id(node))
-                mapping = self._build_mapping(node, path, merged=True)
+                self._merged_pairs[id(node)] = len(node.value) - own
+                mapping = self._build_mapping(node, path, self._merged_pairs[id(node)])
             return mapping
-        _record_lines(node, path, self.lines)
+        self._record_lines(node, path)
         return self.loader.construct_object(node, deep=True)
 
-    def _build_mapping(self, node: yaml.MappingNode, path: KeyPath, merged: bool) -> dict | None:
-        """The mapping's data; None if it has merge keys still to be flattened. Once they are
-        (``merged``), a key may repeat: the last one, the mapping's own, wins."""
+    def _record_lines(self, node: yaml.Node, path: KeyPath) -> None:
+        """The lines under a collection the constructor builds (an explicit tag: ``!!omap``,
+        ``!!set``). The walk follows each alias wherever it is used, so every node it meets
+        counts against the budget, as if an alias had brought it in."""
+        if len(path) >= MAX_DEPTH:
+            raise _LimitExceeded(f"the spec nests deeper than {MAX_DEPTH} levels",
+                                 path[:_SHOWN_DEPTH], node.start_mark, _NESTING_HINT)
+        outermost = self._expanding is None
+        if outermost:
+            self._expanding = (path, node.start_mark.line + 1)
+        try:
+            self._count_alias_value(node)
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    # a key that is a collection is not printed: through aliases, its text
+                    # may be as large as a bomb's
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                    child = path + (key,)
+                    self.lines[child] = key_node.start_mark.line + 1
+                    self._record_lines(value_node, child)
+            elif isinstance(node, yaml.SequenceNode):
+                for index, item in enumerate(node.value):
+                    child = path + (index,)
+                    self.lines[child] = item.start_mark.line + 1
+                    self._record_lines(item, child)
+        finally:
+            if outermost:
+                self._expanding = None
+
+    def _build_mapping(self, node: yaml.MappingNode, path: KeyPath,
+                       merged: int | None) -> dict | None:
+        """The mapping's data; None if it has merge keys still to be flattened. Once they are,
+        its first ``merged`` pairs are those they brought in, and a key may repeat: the last
+        one, the mapping's own, wins."""
         mapping = {}
-        for key_node, value_node in node.value:
+        for position, (key_node, value_node) in enumerate(node.value):
             if key_node.tag == _STR:
                 key = key_node.value
             elif key_node.tag in _SPECIAL_KEYS:
                 return None
             else:
                 key = _key(self.loader, key_node)
-            if key in mapping and not merged:
+            if key in mapping and merged is None:
                 _check_unique_keys(self.loader, node)  # raises, naming the first one's line
             child = path + (str(key_node.value),)
             self.lines[child] = key_node.start_mark.line + 1
-            mapping[key] = self.build(value_node, child)
+            if merged and position < merged and self._expanding is None:
+                mapping[key] = self._build_merged(value_node, child, node.start_mark.line + 1)
+            else:
+                mapping[key] = self.build(value_node, child)
         return mapping
+
+    def _build_merged(self, node: yaml.Node, path: KeyPath, line: int) -> object:
+        """A value a merge key brought into the mapping at ``line``: what it costs counts as
+        an alias's (a chain of mappings, each merging the one before, is quadratic)."""
+        self._expanding = (path, line)
+        try:
+            return self.build(node, path)
+        finally:
+            self._expanding = None
 
 
 class _LimitExceeded(yaml.constructor.ConstructorError):
@@ -216,19 +261,6 @@ class _LineMark(yaml.Mark):
 
     def __init__(self, line: int) -> None:
         super().__init__("<spec>", 0, line, 0, None, None)
-
-
-def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = path + (str(key_node.value),)
-            lines[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = path + (index,)
-            lines[child] = item.start_mark.line + 1
-            _record_lines(item, child, lines)
 
 
 def _parse(text: str, loader_class) -> tuple[object, dict[KeyPath, int]]:

@@ -125,6 +125,25 @@ class TableEntry:
         return tuple(_expand_columns(self))
 
     @cached_property
+    def unique_column_sets(self) -> frozenset[tuple[str, ...]]:
+        """The column lists, sorted, that a foreign key may reference: the primary key,
+        each unique constraint, each unique index without a where. Asked once per key
+        referencing the table, answered once."""
+        candidates: list[tuple[str, ...]] = []
+        primary = [column.name for column in self.columns if column.primary_key] \
+            or list(self.primary_key or [])
+        if primary:
+            candidates.append(tuple(primary))
+        candidates += [(column.name,) for column in self.columns if column.unique]
+        for unique in self.raw.get("unique") or []:
+            candidates.append(tuple(unique if isinstance(unique, list)
+                                    else unique.get("columns", [])))
+        for index in self.raw.get("indexes") or []:
+            if index.get("unique") and index.get("columns") and not index.get("where"):
+                candidates.append(tuple(index["columns"]))
+        return frozenset(tuple(sorted(candidate)) for candidate in candidates)
+
+    @cached_property
     def foreign_keys(self) -> tuple[RawForeignKey, ...]:
         """Its column references and ``foreign_keys`` entries, read once."""
         return tuple(_foreign_key_entries(self))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -33,7 +33,6 @@ from pgwright.normalize import (
     parse_type,
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
-from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 from pgwright.spec.reading import (
     RawForeignKey,
     column_entries,
@@ -52,6 +51,7 @@ from pgwright.spec.security import (
     function_entries,
     function_type_sql,
 )
+from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
@@ -735,6 +735,11 @@ def _describe_value(value: object) -> str:
 # ---------------------------------------------------------------------------------- meaning
 
 
+# Candidates compared, in all, when looking for what a misspelt name meant: well under a
+# second, even for names alike enough that each comparison is a full one (40 µs).
+SUGGESTION_BUDGET = 10_000
+
+
 @dataclass
 class _Context:
     document: SpecDocument
@@ -745,6 +750,26 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
     # type text -> its canonical type (resolve_spec_type): a spec repeats a few types
     resolved_types: dict[str, str | None] = field(default_factory=dict)
+    # How many more candidates suggestions may compare a word with (see close_match).
+    comparisons_left: int = SUGGESTION_BUDGET
+    suggested_types: dict[str, str | None] = field(default_factory=dict)
+
+    def close_match(self, word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+        """The candidate closest to ``word``, if one is close enough. Each comparison costs
+        up to 40 µs, and a hostile spec can ask for thousands of words among thousands of
+        names: past SUGGESTION_BUDGET comparisons in all, there is no suggestion."""
+        if not isinstance(candidates, Collection):
+            candidates = list(candidates)
+        if len(candidates) > self.comparisons_left:
+            return None
+        self.comparisons_left -= len(candidates)
+        matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
+        return matches[0] if matches else None
+
+    def suggest(self, word: str, candidates: Iterable[str]) -> str | None:
+        """'did you mean ...' for the closest candidate, if any is close (see close_match)."""
+        match = self.close_match(word, candidates)
+        return f"did you mean '{match}'?" if match else None
 
     def canonical_type(self, type_text: str, enums) -> str | None:
         if type_text not in self.resolved_types:
@@ -870,10 +895,12 @@ def _check_enums(context: _Context, enums) -> None:
             context.error(entry.path, "an enum needs at least one value")
         raw = context.document.data["enums"][entry.path[-1]]
         values_path = entry.path if isinstance(raw, list) else entry.path + ("values",)
+        first_index: dict[str, int] = {}
         for index, value in enumerate(entry.values):
-            if value in entry.values[:index]:
+            if value in first_index:
                 context.error(values_path + (index,), f"value '{value}' is listed twice "
-                              f"(first at [{entry.values.index(value)}])", "remove one of them")
+                              f"(first at [{first_index[value]}])", "remove one of them")
+            first_index.setdefault(value, index)
 
 
 # Type names from other languages and databases, and the PostgreSQL type they mean.
@@ -885,16 +912,21 @@ _FOREIGN_TYPE_NAMES = {
 }
 
 
-def _suggest_type(name: str, enums) -> str | None:
+def _suggest_type(context: _Context, name: str, enums) -> str | None:
+    if name not in context.suggested_types:  # a spec repeats its misspelt types
+        context.suggested_types[name] = _suggested_type(context, name, enums)
+    return context.suggested_types[name]
+
+
+def _suggested_type(context: _Context, name: str, enums) -> str | None:
     known = set(TYPE_ALIASES) | PG_CATALOG_TYPES | set(EXTENSION_TYPES) \
         | {enum_name for _, enum_name in enums}
-    matches = difflib.get_close_matches(name, sorted(known | set(_FOREIGN_TYPE_NAMES)),
-                                        n=1, cutoff=0.6)
-    if not matches:
+    match = context.close_match(name, sorted(known | set(_FOREIGN_TYPE_NAMES)))
+    if match is None:
         return None
-    if matches[0] in _FOREIGN_TYPE_NAMES and matches[0] not in known:
-        return f"did you mean '{_FOREIGN_TYPE_NAMES[matches[0]]}'?"
-    return f"did you mean '{matches[0]}'?"
+    if match in _FOREIGN_TYPE_NAMES and match not in known:
+        return f"did you mean '{_FOREIGN_TYPE_NAMES[match]}'?"
+    return f"did you mean '{match}'?"
 
 
 def resolve_spec_type(type_text: str, schemas: list[str], enums) -> str | None:
@@ -979,7 +1011,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         elif canonical is None and not parsed.builtin and "." not in parsed.base \
                 and parsed.base.lower() not in EXTENSION_TYPES:
             context.error(type_path, f"unknown type '{column.type}'",
-                          _suggest_type(parsed.base.lower(), enums)
+                          _suggest_type(context, parsed.base.lower(), enums)
                           or "declare it under enums:, or write a PostgreSQL type (integer, "
                           "text, uuid, ...)")
         if parsed is not None and parsed.builtin and parsed.args is not None:
@@ -1041,24 +1073,25 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         path = table.path + ("polymorphic", column_name)
         if column_name not in column_names:
             context.error(path, f"'{column_name}' is not a column of {table.name}",
-                          suggest(column_name, column_names))
+                          context.suggest(column_name, column_names))
         discriminator = entry.get("discriminator")
         if discriminator and discriminator not in column_names:
             context.error(path + ("discriminator",),
                           f"discriminator '{discriminator}' is not a column of {table.name}",
-                          suggest(discriminator, _discriminator_candidates(column_name,
-                                                                           column_names)))
+                          context.suggest(discriminator, _discriminator_candidates(
+                              context, column_name, column_names)))
         if not entry.get("targets"):
             context.error(path + ("targets",), "a polymorphic reference needs at least one target")
         if not str(entry.get("reason", "")).strip():
             context.error(path + ("reason",), "say why this reference has no foreign key")
 
 
-def _discriminator_candidates(column_name: str, column_names: list[str]) -> list[str]:
+def _discriminator_candidates(context: _Context, column_name: str,
+                              column_names: list[str]) -> list[str]:
     """The columns that may be the discriminator: not the id column itself, nor its likely
     spelling when it is misspelt."""
-    meant = difflib.get_close_matches(column_name, column_names, n=1, cutoff=0.6)
-    return [name for name in column_names if name != column_name and name not in meant]
+    meant = context.close_match(column_name, column_names)
+    return [name for name in column_names if name not in (column_name, meant)]
 
 
 # Words that are values in SQL without quotes; anything else bare is read as a column name.
@@ -1084,8 +1117,8 @@ def _check_bare_word_default(context: _Context, column, parsed, canonical, enums
     meant = f"'{word}'"
     if is_enum:
         values = _enum_values(parsed.base, context.schemas, enums)
-        if word not in values and (close := difflib.get_close_matches(word, values, n=1)):
-            meant = f"'{close[0]}'"
+        if word not in values and (close := context.close_match(word, values)):
+            meant = f"'{close}'"
     context.warn(column.path + ("default",),
                  f"default {word} is read as SQL, where a bare word is a column name, not a value",
                  f"for the value {meant}, write default: \"{meant}\"")
@@ -1172,7 +1205,7 @@ def _has_subquery(expression: str) -> bool:
 def _check_column_exists(context: _Context, path: KeyPath, name: str, names: list[str]) -> bool:
     if name in names:
         return True
-    context.error(path, f"unknown column '{name}'", suggest(name, names))
+    context.error(path, f"unknown column '{name}'", context.suggest(name, names))
     return False
 
 
@@ -1211,14 +1244,14 @@ def _check_target(context, path, schema, name, target_columns, tables) -> bool:
     target = tables.get((schema, name))
     if target is None:
         candidates = [n for s, n in tables if s == schema]
-        context.error(path, f"unknown table '{shown}'", suggest(name, candidates))
+        context.error(path, f"unknown table '{shown}'", context.suggest(name, candidates))
         return False
     target_names = [c.name for c in column_entries(target)]
     ok = True
     for column in target_columns:
         if column not in target_names:
             context.error(path, f"table '{shown}' has no column '{column}'",
-                          suggest(column, target_names))
+                          context.suggest(column, target_names))
             ok = False
     return ok
 
@@ -1244,7 +1277,7 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
     unknown = [name for name in fk.columns if name not in own_columns]
     for name in unknown:
         context.error(fk.path + ("columns",), f"unknown column '{name}'",
-                      suggest(name, list(own_columns)))
+                      context.suggest(name, list(own_columns)))
     if unknown:
         return
     schema, name, target_columns = fk.target
@@ -1287,18 +1320,7 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
 
 
 def _is_unique_key(table, columns: tuple[str, ...]) -> bool:
-    candidates: list[tuple[str, ...]] = []
-    entries = column_entries(table)
-    pk = [c.name for c in entries if c.primary_key] or list(table.primary_key or [])
-    if pk:
-        candidates.append(tuple(pk))
-    candidates += [(c.name,) for c in entries if c.unique]
-    for unique in table.raw.get("unique") or []:
-        candidates.append(tuple(unique if isinstance(unique, list) else unique.get("columns", [])))
-    for index in table.raw.get("indexes") or []:
-        if index.get("unique") and index.get("columns") and not index.get("where"):
-            candidates.append(tuple(index["columns"]))
-    return any(sorted(candidate) == sorted(columns) for candidate in candidates)
+    return tuple(sorted(columns)) in table.unique_column_sets
 
 
 def _check_constraint_names(context: _Context, table) -> None:
@@ -1395,7 +1417,7 @@ def _check_row_level_security(context: _Context, table) -> None:
         for index, role in enumerate(policy.get("roles") or []):
             if role.lower() not in _ROLE_KEYWORDS and role not in roles:
                 context.error(path + ("roles", index), f"role '{role}' is not declared under roles",
-                              suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
+                              context.suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
 
 
 def _check_triggers(context: _Context, table,
@@ -1412,7 +1434,7 @@ def _check_triggers(context: _Context, table,
         if schema in context.schemas and overloads is None:
             candidates = [n for s, n in functions if s == schema]
             context.error(path + ("function",), f"unknown function '{function}'",
-                          suggest(function_name, candidates) or "declare it under functions")
+                          context.suggest(function_name, candidates) or "declare it under functions")
         elif overloads is not None and declared is None:
             context.error(path + ("function",), f"function '{function}' takes arguments, and "
                           "a trigger calls its function without any",
@@ -1531,7 +1553,7 @@ def _check_function_type(context: _Context, path: KeyPath, text: object, enums,
                       f"write {quote_ident(context.schemas[0])}.{element}")
     elif parsed.schema is None and parsed.base.lower() not in EXTENSION_TYPES:
         context.error(path, f"unknown {what} '{element}'",
-                      _suggest_type(parsed.base.lower(), enums)
+                      _suggest_type(context, parsed.base.lower(), enums)
                       or "declare it under enums, or qualify it with its schema")
 
 
@@ -1555,16 +1577,19 @@ def _check_search_path(context: _Context, path: KeyPath, text: str) -> None:
                           'other signs in double quotes: public, "my schema"')
 
 
-def _check_nul_characters(context: _Context, value: object, path: KeyPath) -> None:
-    """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body..."""
+def _check_nul_characters(context: _Context, value: object, path: KeyPath,
+                          reported: set[str] | None = None) -> None:
+    """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body...
+    A name with one has its own problem already (``reported``: the paths of those)."""
+    if reported is None:
+        reported = {problem.path for problem in context.problems}
     if isinstance(value, str):
-        if "\x00" in value and not any(problem.path == format_path(path)
-                                       for problem in context.problems):
+        if "\x00" in value and format_path(path) not in reported:
             context.error(path, "the value contains a NUL character, which PostgreSQL text "
                           "cannot hold", "remove the \\0")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_nul_characters(context, item, path + (key,))
+            _check_nul_characters(context, item, path + (key,), reported)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_nul_characters(context, item, path + (index,))
+            _check_nul_characters(context, item, path + (index,), reported)

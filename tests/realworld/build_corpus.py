@@ -84,22 +84,24 @@ def corpus_python(environment: str) -> Path:
         shutil.rmtree(venv)
     venv.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pins = requirements(environment)
     with tempfile.TemporaryDirectory() as scratch:
         # One small download first: if it fails, the index is out of reach; anything failing
         # after it is a real error.
-        first_pin = requirements(environment).read_text().splitlines()[0]
+        first_pin = pins.read_text().splitlines()[0]
         probe = subprocess.run([str(python), "-m", "pip", "download", *PIP_NETWORK, "--no-deps",
                                 "--quiet", "--dest", scratch, first_pin],
                                capture_output=True, text=True)
     if probe.returncode != 0:
         shutil.rmtree(venv)
-        raise CorpusUnavailable("the package index cannot be reached (pip download "
-                                f"{first_pin} failed: {(probe.stderr.strip().splitlines() or ['no output'])[-1]})")
+        last_line = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CorpusUnavailable(f"the package index cannot be reached (pip download {first_pin} "
+                                f"failed: {last_line})")
     install = subprocess.run([str(python), "-m", "pip", "install", *PIP_NETWORK, "--quiet",
-                              "-r", str(requirements(environment))], capture_output=True, text=True)
+                              "-r", str(pins)], capture_output=True, text=True)
     if install.returncode != 0:
         shutil.rmtree(venv)
-        raise RuntimeError(f"installing {requirements(environment).name} failed:\n{install.stderr[-4000:]}")
+        raise RuntimeError(f"installing {pins.name} failed:\n{install.stderr[-4000:]}")
     (venv / ".complete").write_text("")
     return python
 
@@ -151,10 +153,10 @@ def _airflow_command(app: str, python: Path, database_url: str, home: Path, targ
 
 
 def _prefect_command(app: str, python: Path, database_url: str, home: Path, target):
-    if target:
-        raise ValueError("prefect: an earlier target is not supported")
+    # target: an Alembic revision to go back to (Prefect's migrations are Alembic's)
     url = database_url.replace("postgresql://", "postgresql+asyncpg://", 1)
-    return [str(python), "-m", "prefect", "server", "database", "upgrade", "--yes"], {
+    verb = ["downgrade", "--revision", *target] if target else ["upgrade"]
+    return [str(python), "-m", "prefect", "server", "database", *verb, "--yes"], {
         "PREFECT_HOME": str(home), "PREFECT_API_DATABASE_CONNECTION_URL": url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 
@@ -164,8 +166,8 @@ _COMMANDS = {"reusable": _django_command, "wagtail": _django_command, "oscar": _
 
 
 def migrate(app: str, database_url: str, *target: str) -> None:
-    """Run the application's migrations into the database; ``target`` is Django's optional
-    ``app_label migration_name``, to stop at an earlier state."""
+    """Run the application's migrations into the database; ``target`` names an earlier state
+    to go back to: Django's ``app_label migration_name``, or Prefect's Alembic revision."""
     if app not in APPLICATIONS:
         raise ValueError(f"unknown application {app!r}; known: {', '.join(APPLICATIONS)}")
     python = corpus_python(APPLICATIONS[app].environment)
@@ -185,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare", action="store_true", help="install the virtualenv only")
     parser.add_argument("--app", choices=sorted(APPLICATIONS))
     parser.add_argument("--database-url")
-    parser.add_argument("target", nargs="*", help="Django: app_label migration_name")
+    parser.add_argument("target", nargs="*", help="an earlier state: Django's app_label migration_name, "
+                        "or Prefect's Alembic revision")
     arguments = parser.parse_args(argv)
     try:
         pythons = prepare()
