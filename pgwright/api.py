@@ -1,5 +1,9 @@
 """The library twin of every CLI verb. Everything pgwright does is callable from here.
 
+Arguments come in one order: the spec (for the verbs that read one), the database URL, the
+migrations folder. A URL of None means the project's, as on the command line: $DATABASE_URL,
+else the embedded server kept in ``.pgwright/`` beside the project.
+
 >>> from pgwright import api
 >>> plan = api.plan("schema.yaml", database_url="postgresql://localhost/app")  # doctest: +SKIP
 >>> print(plan.sql())  # doctest: +SKIP
@@ -56,17 +60,27 @@ class Project:
         return resolve_database_url(self.database_url, self.root)
 
 
+def _project_url(database_url: str | None, migrations_dir: Path | str) -> str:
+    """The URL given, else the project's (DATABASE_URL, else the embedded server kept beside
+    the migrations folder's project)."""
+    return resolve_database_url(database_url, Path(migrations_dir).resolve().parent)
+
+
 def validate(spec_path: Path | str) -> list[Problem]:
     """Validate a spec without a database. Returns warnings; raises SpecError on errors."""
     return load_valid_spec(spec_path)[1]
 
 
-def plan(spec_path: Path | str, database_url: str) -> Plan:
-    """What it would take to bring the database to the spec. Changes nothing."""
+def plan(spec_path: Path | str, database_url: str | None = None) -> Plan:
+    """What it would take to bring the database to the spec. Changes nothing.
+
+    ``database_url`` None means the project's: $DATABASE_URL, else the embedded server
+    kept beside the spec.
+    """
     from pgwright.planning import plan_against
 
     document, _ = load_valid_spec(spec_path)
-    with connect(database_url) as connection:
+    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
         return plan_against(connection, document)
 
 
@@ -76,7 +90,7 @@ def execute_plan(connection, plan: Plan, on_statement: Callable[[int, int], None
     run_statements(connection, plan.statements, lock_policy, on_statement)
 
 
-def orphans(spec_path: Path | str, database_url: str) -> list:
+def orphans(spec_path: Path | str, database_url: str | None = None) -> list:
     """Every orphan check of the spec (foreign keys and polymorphic references), with counts.
 
     Returns one :class:`pgwright.checks.Finding` per check, clean ones included (count 0).
@@ -87,7 +101,7 @@ def orphans(spec_path: Path | str, database_url: str) -> list:
     from pgwright.spec.reading import managed_schemas
 
     document, _ = load_valid_spec(spec_path)
-    with connect(database_url) as connection:
+    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
         schemas = managed_schemas(document.data)
         with catalog_snapshot(connection):
             live = read_catalog(connection, schemas)
@@ -116,7 +130,7 @@ def refuse_destructive(operations) -> None:
                               f"applied (pass --allow-destructive to apply them):\n{listed}")
 
 
-def push(spec_path: Path | str, database_url: str,
+def push(spec_path: Path | str, database_url: str | None = None,
          on_statement: Callable[[int, int], None] | None = None,
          allow_destructive: bool = False, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY,
          review: Callable[[Plan], bool] | None = None) -> Plan:
@@ -129,6 +143,7 @@ def push(spec_path: Path | str, database_url: str,
     from pgwright.planning import plan_against
 
     document, _ = load_valid_spec(spec_path)
+    database_url = resolve_database_url(database_url, Path(spec_path).parent)
     with connect(database_url) as connection, holding_migration_lock(
             lambda: connection.execute(TRY_LOCK_SQL).fetchone()[0],
             # a closed session holds no lock: the server released it
@@ -149,41 +164,244 @@ def push(spec_path: Path | str, database_url: str,
         return the_plan
 
 
-def check(spec_path: Path | str, database_url: str) -> Plan:
-    """The drift between database and spec, as a plan; empty when they match."""
+def check(spec_path: Path | str, database_url: str | None = None) -> Plan:
+    """The drift between database and spec, as a plan; empty when they match.
+
+    Pending migrations are not taken into account: :func:`status` says whether running
+    them would close the gap.
+    """
     return plan(spec_path, database_url)
 
 
-def generate(spec_path: Path | str, database_url: str, migrations_dir: Path | str,
-             message: str, lock_policy: LockPolicy = DEFAULT_LOCK_POLICY
+@dataclass(frozen=True)
+class Status:
+    """Where a database stands against the migrations on disk and the spec.
+
+    ``state`` is ``current`` (nothing pending, nothing to change), ``pending`` (the pending
+    migrations bring it to the spec: run apply) or ``drift`` (even after them, it differs
+    from the spec; ``plan`` says how).
+    """
+
+    applied: tuple[Migration, ...]
+    pending: tuple[Migration, ...]
+    plan: Plan  # against the database as it will be once the pending migrations have run
+
+    @property
+    def state(self) -> str:
+        if not self.plan.is_empty:
+            return "drift"
+        return "pending" if self.pending else "current"
+
+
+def status(spec_path: Path | str, database_url: str | None = None,
+           migrations_dir: Path | str = "migrations") -> Status:
+    """The applied and pending migrations, and whether the database matches the spec once
+    the pending ones have run (they are replayed in a transaction that is rolled back).
+
+    >>> api.status("schema.yaml").state  # doctest: +SKIP
+    'pending'
+    """
+    from pgwright.apply import check_migrations_dir, list_migrations, pending_migrations
+    from pgwright.planning import plan_against
+
+    migrations_dir = Path(migrations_dir)
+    check_migrations_dir(migrations_dir, must_exist=False)
+    document, _ = load_valid_spec(spec_path)
+    with connect(resolve_database_url(database_url, Path(spec_path).parent)) as connection:
+        # Without migrations on disk (a push-only project) there is nothing to be pending,
+        # whatever revision the database records.
+        pending_ones = pending_migrations(connection, migrations_dir) \
+            if list_migrations(migrations_dir) else []
+        with connection.transaction(force_rollback=True):
+            for migration in pending_ones:
+                replay_migration(connection, migration)
+            the_plan = plan_against(connection, document)
+    on_disk = list_migrations(migrations_dir)
+    applied = on_disk[:len(on_disk) - len(pending_ones)]
+    return Status(tuple(applied), tuple(pending_ones), the_plan)
+
+
+def generate(spec_path: Path | str, database_url: str | None = None,
+             migrations_dir: Path | str = "migrations", message: str = "migration",
+             lock_policy: LockPolicy = DEFAULT_LOCK_POLICY, replace: bool = False,
+             docs_dir: Path | str | None = None, baseline: bool = False
              ) -> tuple[Migration | None, Plan]:
     """Write the next migration bringing the database (once migrated) to the spec.
 
     The diff is taken against the database as it will be once the migrations already on
     disk have run: pending ones are replayed inside a transaction that is rolled back, so a
-    migration is never written twice. Writes nothing when there is nothing to change.
+    migration is never written twice. The new migration then runs in that same transaction,
+    after them: a migration the server would refuse (a misspelt column in a check, a policy
+    calling an undeclared function) is never written, and the PlanError names the statement,
+    its line in the would-be file, and the spec line of the rejected expression. Writes
+    nothing when there is nothing to change.
+
+    ``replace`` rewrites the latest migration not yet applied to this database, under its
+    number, instead of writing a new one after it: the way out when a generated migration
+    failed at apply and the spec was fixed. ``docs_dir``, when given, is refreshed as the
+    CLI does.
+
+    ``baseline`` adopts a database that already matches the spec (after ``inspect``): the
+    first migration builds the whole spec from nothing, planned against a scratch database
+    made and dropped on the same server, and is recorded as applied on this database
+    without running there, as Alembic's ``stamp`` does. A fresh environment's ``apply``
+    then builds the schema.
+
+    >>> api.generate("schema.yaml", message="add invoices")  # doctest: +SKIP
+    (Migration(revision='0004', slug='add_invoices', ...), Plan(...))
     """
-    from pgwright.apply import list_migrations, pending_migrations, write_migration
+    from pgwright.apply import (
+        check_migrations_dir,
+        next_revision,
+        pending_migrations,
+        remove_migration,
+        write_migration,
+    )
     from pgwright.planning import plan_against
     from pgwright.render.plan import migration_header
     from pgwright.render.sql import Statement, render_script
 
     migrations_dir = Path(migrations_dir)
+    check_migrations_dir(migrations_dir, must_exist=False)
     document, _ = load_valid_spec(spec_path)
-    with connect(database_url) as connection:
+    url = resolve_database_url(database_url, Path(spec_path).parent)
+    if baseline:
+        return _generate_baseline(spec_path, url, migrations_dir, message, document, lock_policy)
+    with connect(url) as connection:
         pending = pending_migrations(connection, migrations_dir)
+        replaced = None
+        if replace:
+            if not pending:
+                raise MigrationError(
+                    f"nothing to replace: every migration in {migrations_dir} has been applied "
+                    "to this database; run generate without --replace to write a new one")
+            replaced, pending = pending[-1], pending[:-1]
         with connection.transaction(force_rollback=True):
             for migration in pending:
                 replay_migration(connection, migration)
             the_plan = plan_against(connection, document)
-    if the_plan.is_empty:
-        return None, the_plan
-    number = len(list_migrations(migrations_dir)) + 1
-    header = migration_header(f"pgwright migration {number:04d}: {message}",
-                              the_plan.operations, Path(spec_path).name)
-    # Never queue behind a long transaction while holding locks others wait for.
-    statements = [Statement(lock_policy.set_sql()), *the_plan.statements]
-    return write_migration(migrations_dir, message, render_script(statements, header)), the_plan
+            if the_plan.is_empty:
+                script = None
+            else:
+                revision = replaced.revision if replaced else next_revision(migrations_dir)
+                header = migration_header(f"pgwright migration {revision}: {message}",
+                                          the_plan.operations, Path(spec_path).name)
+                # Never queue behind a long transaction while holding locks others wait for.
+                statements = [Statement(lock_policy.set_sql()), *the_plan.statements]
+                script = render_script(statements, header)
+                prove_migration(connection, the_plan, script, document)
+    if replaced is not None:
+        remove_migration(replaced)
+    migration = None
+    if script is not None:
+        migration = write_migration(migrations_dir, message, script,
+                                    revision=replaced.revision if replaced else None)
+    if docs_dir is not None:
+        docs(spec_path, docs_dir)
+    return migration, the_plan
+
+
+def _generate_baseline(spec_path, url: str, migrations_dir: Path, message: str, document,
+                       lock_policy: LockPolicy) -> tuple[Migration, Plan]:
+    import secrets
+
+    from pgwright.apply import list_migrations, stamp_revision, write_migration
+    from pgwright.connect import with_database
+    from pgwright.names import quote_ident
+    from pgwright.planning import plan_against
+    from pgwright.render.plan import migration_header
+    from pgwright.render.sql import Statement, render_script
+
+    if list_migrations(migrations_dir):
+        raise MigrationError(f"{migrations_dir} already has migrations: a baseline is the "
+                             "first one; generate without --baseline")
+    with connect(url) as connection:
+        drift = plan_against(connection, document)
+        if not drift.is_empty:
+            raise PlanError(f"the database does not match the spec ({len(drift.operations)} "
+                            "change(s), see `pgwright plan`): a baseline records what the "
+                            "database already has. Run `pgwright inspect -o schema.yaml` "
+                            "first, or push the spec")
+    scratch = f"pgwright_baseline_{secrets.token_hex(6)}"
+    with connect(url) as admin:
+        try:
+            admin.execute(f"CREATE DATABASE {quote_ident(scratch)}")
+        except Exception as error:
+            raise PlanError(f"a baseline is planned on a scratch database, which could not be "
+                            f"created on this server: {str(error).strip()}") from error
+        try:
+            with connect(with_database(url, scratch)) as connection:
+                the_plan = plan_against(connection, document)
+                header = migration_header(f"pgwright migration 0001: {message} (baseline)",
+                                          the_plan.operations, Path(spec_path).name)
+                script = render_script([Statement(lock_policy.set_sql()),
+                                        *the_plan.statements], header)
+                with connection.transaction(force_rollback=True):
+                    prove_migration(connection, the_plan, script, document)
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {quote_ident(scratch)}")
+    migration = write_migration(migrations_dir, message, script)
+    with connect(url) as connection:
+        stamp_revision(connection, migration.revision)
+    return migration, the_plan
+
+
+# SQLSTATE 55P04: an enum value added in this transaction cannot be used before it commits.
+# The migration runs that statement on its own (it is marked to run outside a transaction),
+# so a proof inside one transaction cannot go past it.
+UNSAFE_NEW_ENUM_VALUE_USAGE = "55P04"
+
+
+def prove_migration(connection, the_plan: Plan, script: str, document) -> None:
+    """Run the migration ``script`` (made from ``the_plan``) in the caller's transaction,
+    each statement in a savepoint, exactly as it will be written; PlanError, saying where
+    and why, at the first statement the server refuses. The caller rolls it all back."""
+    from pgwright.planning import locate_rejected_expressions
+    from pgwright.render.sql import render_operation
+    from pgwright.spec.reading import managed_schemas
+    from pgwright.sqlscript import read_script
+
+    statements = read_script(script)
+    # Which operation each statement of the script comes from, to locate it in the spec:
+    # the script's first statements (its lock_timeout, a setting) belong to none.
+    owners: list = []
+    for operation in the_plan.operations:
+        owners += [operation] * len(render_operation(operation))
+    if len(owners) > len(statements):  # a rendered statement read back as several
+        owners = []
+    owners = [None] * (len(statements) - len(owners)) + owners
+    for number, (statement, owner) in enumerate(zip(statements, owners, strict=True), 1):
+        sql = statement.sql if statement.transactional else \
+            statement.sql.replace(" CONCURRENTLY ", " ")
+        try:
+            with connection.transaction():
+                connection.execute(sql)
+        except Exception as error:
+            if getattr(error, "sqlstate", None) == UNSAFE_NEW_ENUM_VALUE_USAGE:
+                return
+            first_line = statement.code.splitlines()[0]
+            cause = str(error).strip().splitlines()[0]
+            table = _table_of(the_plan, owner)
+            located = [] if table is None else locate_rejected_expressions(
+                connection, managed_schemas(document.data), table)
+            raise PlanError(
+                f"the new migration would fail at statement {number} of {len(statements)} "
+                f"(line {statement.line}: {first_line[:100]}): {cause}\n"
+                + "".join(f"  {where}\n" for where in located)
+                + "Nothing was written: fix the spec and run generate again.") from error
+
+
+def _table_of(the_plan: Plan, operation):
+    """The spec table an operation changes or creates, if it is about one."""
+    if operation is None:
+        return None
+    table = getattr(operation, "table", None)
+    if table is not None and not isinstance(table, str):
+        return table
+    schema = getattr(operation, "schema", None)
+    if isinstance(table, str) and schema is not None:
+        return the_plan.spec.tables_by_key().get((schema, table))
+    return None
 
 
 def replay_migration(connection, migration: Migration) -> None:
@@ -199,8 +417,26 @@ def replay_migration(connection, migration: Migration) -> None:
         try:
             connection.execute(sql)
         except Exception as error:
-            raise MigrationError(f"pending migration {migration.name} does not replay: "
-                                 f"{str(error).strip()}") from error
+            raise MigrationError(
+                f"pending migration {migration.sql_path} does not replay (line "
+                f"{statement.line}): {str(error).strip()}\nIf it failed at apply and the spec "
+                "has been fixed since, run `pgwright generate --replace -m ...`: it writes the "
+                "latest migration not yet applied again from the spec.") from error
+
+
+def renumber(database_url: str | None, migrations_dir: Path | str = "migrations",
+             move: str | None = None) -> list[tuple[Migration, Migration]]:
+    """Give migrations that share a revision number (two branches each generated one) new
+    numbers after the last one, keeping the one this database applied: see
+    :func:`pgwright.apply.renumber_migrations`. Returns (old, new) pairs."""
+    from pgwright.apply import check_migrations_dir, read_current_revision, renumber_migrations
+
+    migrations_dir = Path(migrations_dir)
+    check_migrations_dir(migrations_dir)
+    with connect(resolve_database_url(database_url, migrations_dir.parent)) as connection:
+        current = read_current_revision(connection)
+    # History is linear: the database has applied every revision up to its current one.
+    return renumber_migrations(migrations_dir, applied_up_to=current, move=move)
 
 
 def inspect(database_url: str, schemas: list[str] | None = None):
@@ -241,14 +477,17 @@ def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> li
     return write_docs(files, docs_dir)
 
 
-def pending(database_url: str, migrations_dir: Path | str) -> list[Migration]:
-    from pgwright.apply import pending_migrations
+def pending(database_url: str | None = None,
+            migrations_dir: Path | str = "migrations") -> list[Migration]:
+    """The migrations on disk the database has not applied yet, in order."""
+    from pgwright.apply import check_migrations_dir, pending_migrations
 
-    with connect(database_url) as connection:
+    check_migrations_dir(Path(migrations_dir))
+    with connect(_project_url(database_url, migrations_dir)) as connection:
         return pending_migrations(connection, Path(migrations_dir))
 
 
-def apply(database_url: str, migrations_dir: Path | str,
+def apply(database_url: str | None = None, migrations_dir: Path | str = "migrations",
           on_migration: Callable[[Migration], None] | None = None,
           allow_destructive: bool = False,
           lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> list[Migration]:
@@ -257,8 +496,9 @@ def apply(database_url: str, migrations_dir: Path | str,
     Refuses (UnsafePlanError, nothing applied) when a pending migration has destructive
     steps, unless ``allow_destructive``.
     """
-    from pgwright.apply import apply_migrations
+    from pgwright.apply import apply_migrations, check_migrations_dir
 
+    check_migrations_dir(Path(migrations_dir))
     if not allow_destructive:
         from pgwright.apply import destructive_migrations
 
@@ -269,7 +509,8 @@ def apply(database_url: str, migrations_dir: Path | str,
                                   "-- DESTRUCTIVE in the file); nothing was applied (pass "
                                   "--allow-destructive to apply them)")
     try:
-        return apply_migrations(database_url, Path(migrations_dir), on_migration, lock_policy)
+        return apply_migrations(_project_url(database_url, migrations_dir), Path(migrations_dir),
+                                on_migration, lock_policy)
     except MigrationError as error:
         from pgwright.checks import PREFLIGHT_PREFIX
 
@@ -278,7 +519,7 @@ def apply(database_url: str, migrations_dir: Path | str,
         raise
 
 
-def pending_sql(database_url: str, migrations_dir: Path | str) -> str:
+def pending_sql(database_url: str | None = None, migrations_dir: Path | str = "migrations") -> str:
     """The SQL `apply` would run, for review (apply --sql)."""
     parts = []
     for migration in pending(database_url, migrations_dir):
@@ -320,6 +561,8 @@ def init(directory: Path | str = ".") -> list[Path]:
     from pgwright.apply import ensure_migrations_dir
 
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise PgwrightError(f"{directory} is a file: give init a folder for the project")
     before = set(directory.rglob("*")) if directory.exists() else set()
     directory.mkdir(parents=True, exist_ok=True)
     spec = directory / "schema.yaml"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pgwright.connect import plain_url, redact, sqlalchemy_url
-from pgwright.errors import MigrationError
+from pgwright.errors import MigrationError, RevisionConflictError
 from pgwright.runner import (
     DEFAULT_LOCK_POLICY,
     SET_LOCK_TIMEOUT,
@@ -49,8 +49,28 @@ def versions_dir(migrations_dir: Path) -> Path:
     return Path(migrations_dir) / "versions"
 
 
+def check_migrations_dir(migrations_dir: Path, must_exist: bool = True) -> None:
+    """MigrationError, saying what to do, when ``migrations_dir`` cannot be a migrations
+    folder: missing (when ``must_exist``), a file, or holding a ``versions`` file."""
+    migrations_dir = Path(migrations_dir)
+    if not migrations_dir.exists():
+        if must_exist:
+            raise MigrationError(f"no migrations folder at {migrations_dir}: run `pgwright "
+                                 "generate` to write the first migration (or `pgwright init`), "
+                                 "or point --migrations at the project's folder")
+        return
+    for path in (migrations_dir, versions_dir(migrations_dir)):
+        if path.exists() and not path.is_dir():
+            raise MigrationError(f"{path} is not a folder: point --migrations at the "
+                                 "project's migrations folder")
+
+
 def list_migrations(migrations_dir: Path) -> list[Migration]:
-    """The migrations on disk, in revision order."""
+    """The migrations on disk, in revision order.
+
+    MigrationError when two share a revision number, as when two branches each generated
+    one: the message names both files and the way out (``pgwright renumber``).
+    """
     folder = versions_dir(migrations_dir)
     if not folder.is_dir():
         return []
@@ -59,9 +79,17 @@ def list_migrations(migrations_dir: Path) -> list[Migration]:
         match = _MIGRATION_FILE.match(path.name)
         if match:
             found.append(Migration(match.group("revision"), match.group("slug"), path))
-    revisions = [m.revision for m in found]
-    if len(set(revisions)) != len(revisions):
-        raise MigrationError(f"two migrations share a revision number in {folder}")
+    by_revision: dict[str, list[Migration]] = {}
+    for migration in found:
+        by_revision.setdefault(migration.revision, []).append(migration)
+    shared = [group for group in by_revision.values() if len(group) > 1]
+    if shared:
+        names = "; ".join(" and ".join(m.sql_path.name for m in group) for group in shared)
+        raise RevisionConflictError(
+            f"two migrations share a revision number in {folder}: {names} (two branches "
+            "each generated one). Run `pgwright renumber` to move the one this database has "
+            "not applied after the others, then `pgwright generate --replace` if it no "
+            "longer fits.", tuple(group for group in shared))
     return found
 
 
@@ -81,6 +109,19 @@ def read_current_revision(connection) -> str | None:
         return None
     row = connection.execute(f"SELECT version_num FROM {VERSION_SCHEMA}.{VERSION_TABLE}").fetchone()
     return row[0] if row else None
+
+
+def stamp_revision(connection, revision: str) -> None:
+    """Record ``revision`` as the database's current one without running anything (a
+    baseline), in the version table Alembic itself creates and reads."""
+    with connection.transaction():
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {VERSION_SCHEMA}")
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_SCHEMA}.{VERSION_TABLE} "
+                           "(version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc "
+                           "PRIMARY KEY (version_num))")
+        connection.execute(f"DELETE FROM {VERSION_SCHEMA}.{VERSION_TABLE}")
+        connection.execute(f"INSERT INTO {VERSION_SCHEMA}.{VERSION_TABLE} VALUES (%s)",
+                           (revision,))
 
 
 def destructive_migrations(migrations: list[Migration]) -> list[Migration]:
@@ -373,23 +414,117 @@ def ensure_migrations_dir(migrations_dir: Path) -> None:
 
 
 def slugify(message: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")
+    """A file-name slug of a migration's message: ASCII letters and digits, accents
+    transliterated (``ünï`` gives ``uni``), other scripts kept as their words' order."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", message).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
     return slug[:48].rstrip("_") or "migration"
 
 
-def write_migration(migrations_dir: Path, message: str, sql: str) -> Migration:
-    """Write the next migration pair and return it."""
-    ensure_migrations_dir(migrations_dir)
+def next_revision(migrations_dir: Path) -> str:
+    """The revision number the next migration gets: one past the latest on disk."""
     existing = list_migrations(migrations_dir)
-    number = int(existing[-1].revision) + 1 if existing else 1
-    revision = f"{number:04d}"
+    return f"{int(existing[-1].revision) + 1 if existing else 1:04d}"
+
+
+def write_migration(migrations_dir: Path, message: str, sql: str,
+                    revision: str | None = None) -> Migration:
+    """Write the next migration pair (or the one numbered ``revision``) and return it."""
+    ensure_migrations_dir(migrations_dir)
+    existing = [m for m in list_migrations(migrations_dir)
+                if revision is None or int(m.revision) < int(revision)]
+    revision = revision or next_revision(migrations_dir)
     slug = slugify(message)
     folder = versions_dir(migrations_dir)
     sql_path = folder / f"{revision}_{slug}.sql"
     sql_path.write_text(sql, encoding="utf-8")
-    down = repr(existing[-1].revision) if existing else "None"
-    first_line = message.splitlines()[0] if message.strip() else slug
+    _write_revision_file(sql_path, message, revision,
+                         existing[-1].revision if existing else None)
+    return Migration(revision, slug, sql_path)
+
+
+def _write_revision_file(sql_path: Path, message: str, revision: str,
+                         down_revision: str | None) -> None:
+    first_line = message.splitlines()[0] if message.strip() else sql_path.stem
     sql_path.with_suffix(".py").write_text(REVISION_TEMPLATE.format(
         message=first_line.replace('"""', "'''"), sql_name=sql_path.name, revision=revision,
-        down_revision=down))
-    return Migration(revision, slug, sql_path)
+        down_revision=repr(down_revision) if down_revision else "None"))
+
+
+def remove_migration(migration: Migration) -> None:
+    """Delete a migration's pair of files (generate --replace, before writing its successor)."""
+    migration.sql_path.unlink(missing_ok=True)
+    migration.sql_path.with_suffix(".py").unlink(missing_ok=True)
+
+
+def renumber_migrations(migrations_dir: Path, applied_up_to: str | None,
+                        move: str | None = None) -> list[tuple[Migration, Migration]]:
+    """Resolve revision numbers shared by two branches, as a rebase would: of each group
+    sharing a number, all but one move after the last migration, and every revision file's
+    ``down_revision`` is written again to chain them. Returns (old, new) pairs.
+
+    The one that stays is the first by name, unless ``move`` names (by file name or stem)
+    the one to move. The version table records revision numbers, not names, so when the
+    database has applied a shared number it cannot tell which file ran: MigrationError
+    then, unless ``move`` says.
+    """
+    folder = versions_dir(migrations_dir)
+    found = sorted((Migration(m.group("revision"), m.group("slug"), path)
+                    for path in folder.glob("*.sql") if (m := _MIGRATION_FILE.match(path.name))),
+                   key=lambda m: (int(m.revision), m.sql_path.name))
+    groups: dict[str, list[Migration]] = {}
+    for migration in found:
+        groups.setdefault(migration.revision, []).append(migration)
+    moving: list[Migration] = []
+    for revision, group in groups.items():
+        if len(group) < 2:
+            continue
+        chosen = [m for m in group if move in (m.name, m.sql_path.name)]
+        if chosen:
+            moving += chosen
+            continue
+        if applied_up_to is not None and int(revision) <= int(applied_up_to):
+            raise MigrationError(
+                f"the database has applied revision {revision}, which "
+                + " and ".join(m.sql_path.name for m in group) + " share, and records only "
+                "the number: pass --move with the file it has not run")
+        moving += group[1:]
+    if move is not None and not any(move in (m.name, m.sql_path.name) for m in moving):
+        raise MigrationError(f"--move {move}: no migration of that name shares its revision "
+                             f"number in {folder}")
+    if not moving:
+        return []
+    messages = {m.sql_path: _revision_message(m) or m.slug for m in found}
+    order = [m for m in found if m not in moving]
+    number = max((int(m.revision) for m in order), default=0)
+    renamed = []
+    for migration in moving:
+        number += 1
+        revision = f"{number:04d}"
+        new_path = folder / f"{revision}_{migration.slug}.sql"
+        text = migration.sql_path.read_text(encoding="utf-8")
+        text = re.sub(rf"^-- pgwright migration {migration.revision}:",
+                      f"-- pgwright migration {revision}:", text, count=1, flags=re.MULTILINE)
+        new_path.write_text(text, encoding="utf-8")
+        remove_migration(migration)
+        moved = Migration(revision, migration.slug, new_path)
+        messages[new_path] = messages[migration.sql_path]
+        renamed.append((migration, moved))
+        order.append(moved)
+    previous = None
+    for migration in order:
+        _write_revision_file(migration.sql_path, messages[migration.sql_path],
+                             migration.revision, previous)
+        previous = migration.revision
+    return renamed
+
+
+def _revision_message(migration: Migration) -> str | None:
+    """The first line of a generated revision file's docstring: the migration's message."""
+    path = migration.sql_path.with_suffix(".py")
+    if not path.exists():
+        return None
+    match = re.match(r'"""(.*)', path.read_text(encoding="utf-8"))
+    return match.group(1) if match else None

@@ -7,6 +7,8 @@ sample keys; the SQL it runs is part of the check so people can review and reuse
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from pgwright.model import (
@@ -95,13 +97,23 @@ def foreign_key_check(schema: str, table: str, fk, target_exists: bool = True,
     )
 
 
-def not_null_check(schema: str, table: str, column: str, constraint: str) -> DataCheck:
+def row_key(table: Table) -> str:
+    """What a sample shows of a row: its primary key's columns, so that a reviewer can find
+    it; ``ctid`` (its physical position) only for a table without one."""
+    key = table.primary_key
+    if key is None or not all(table.column(c) is not None for c in key.columns):
+        return "ctid"
+    return ", ".join(quote_ident(c) for c in key.columns)
+
+
+def not_null_check(schema: str, table: str, column: str, constraint: str,
+                   key: str = "ctid") -> DataCheck:
     relation = qualified(schema, table)
     return DataCheck(
         code="null-values", table=f"{schema}.{table}", constraint=constraint, columns=(column,),
         description=f"rows where {column} is NULL",
         count_sql=f"SELECT count(*) FROM {relation} WHERE {quote_ident(column)} IS NULL",
-        sample_sql=f"SELECT ctid FROM {relation} WHERE {quote_ident(column)} IS NULL "
+        sample_sql=f"SELECT {key} FROM {relation} WHERE {quote_ident(column)} IS NULL "
                    f"LIMIT {SAMPLE_LIMIT}",
     )
 
@@ -122,7 +134,8 @@ def unique_check(schema: str, table: str, columns, constraint: str,
     )
 
 
-def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> DataCheck:
+def check_constraint_check(schema: str, table: str, check: CheckConstraint,
+                           key: str = "ctid") -> DataCheck:
     relation = qualified(schema, table)
     expression = as_written(check).expression  # the spec's text, as the migration runs it
     # A CHECK passes when its expression is true or NULL: only FALSE violates it.
@@ -131,7 +144,7 @@ def check_constraint_check(schema: str, table: str, check: CheckConstraint) -> D
         code="failing-check", table=f"{schema}.{table}", constraint=check.name, columns=(),
         description=f"rows failing CHECK ({expression})",
         count_sql=f"SELECT count(*) FROM {relation} WHERE {condition}",
-        sample_sql=f"SELECT ctid FROM {relation} WHERE {condition} LIMIT {SAMPLE_LIMIT}",
+        sample_sql=f"SELECT {key} FROM {relation} WHERE {condition} LIMIT {SAMPLE_LIMIT}",
     )
 
 
@@ -162,6 +175,41 @@ def conversion_check(schema: str, table: str, column: str, to_type: str) -> Data
         sample_sql=f"SELECT DISTINCT {quoted} FROM {relation} WHERE {condition} "
                    f"LIMIT {SAMPLE_LIMIT}",
         setup_sql=_CONVERTS_SQL, guard_first=False,
+    )
+
+
+# A length-limited character type: the values longer than its limit make the type change
+# fail (the assignment cast refuses them), so they are counted beforehand.
+_LIMITED_CHARACTER_TYPE = re.compile(
+    r"^(?P<kind>character varying|varchar|character|char|bpchar)\((?P<limit>\d+)\)$")
+
+
+def length_check(schema: str, table: str, column: str, to_type: str,
+                 from_type: str | None = None) -> DataCheck | None:
+    """Rows whose value of ``column`` is longer than the limit of ``to_type`` (varchar(3),
+    char(2)); None when ``to_type`` has no length limit, or when ``from_type`` has one no
+    larger (a widening fails on no row)."""
+    match = _LIMITED_CHARACTER_TYPE.match(to_type.strip().lower())
+    if match is None:
+        return None
+    limit = int(match.group("limit"))
+    before = _LIMITED_CHARACTER_TYPE.match((from_type or "").strip().lower())
+    if before is not None and int(before.group("limit")) <= limit:
+        return None
+    quoted = quote_ident(column)
+    # char(n) ignores trailing spaces when it checks the length
+    text = f"pg_catalog.rtrim({quoted}::text)" if match.group("kind") in ("character", "char",
+                                                                         "bpchar") \
+        else f"{quoted}::text"
+    relation = qualified(schema, table)
+    condition = f"pg_catalog.length({text}) > {limit}"
+    return DataCheck(
+        code="values-too-long", table=f"{schema}.{table}",
+        constraint=f"{column} TYPE {to_type}", columns=(column,),
+        description=f"values of {column} longer than the {limit} characters of {to_type}",
+        count_sql=f"SELECT count(*) FROM {relation} WHERE {condition}",
+        sample_sql=f"SELECT DISTINCT {quoted} FROM {relation} WHERE {condition} "
+                   f"LIMIT {SAMPLE_LIMIT}",
     )
 
 
@@ -220,11 +268,17 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         target_exists = target is not None and _existing(target, fk.target_columns)
         return [foreign_key_check(schema, name, fk, target_exists, fk.orphans)]
     if isinstance(operation, ops.AlterColumnType):
-        if operation.converts and table.column(operation.column) is not None:
+        if table.column(operation.column) is None:
+            return []
+        if operation.converts:
             return [conversion_check(schema, name, operation.column, operation.to_type)]
+        if (narrowed := length_check(schema, name, operation.column, operation.to_type,
+                                     operation.from_type)):
+            return [narrowed]
         return []
     if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
-        return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL")]
+        return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL",
+                               row_key(table))]
     if isinstance(operation, ops.AddColumn):
         column = operation.definition
         if not column.nullable and column.default is None and column.identity is None \
@@ -236,7 +290,7 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
                 description=f"existing rows would get NULL in the new NOT NULL column "
                             f"{column.name} (give it a default)",
                 count_sql=f"SELECT count(*) FROM {relation}",
-                sample_sql=f"SELECT ctid FROM {relation} LIMIT {SAMPLE_LIMIT}")]
+                sample_sql=f"SELECT {row_key(table)} FROM {relation} LIMIT {SAMPLE_LIMIT}")]
         return []
     if isinstance(operation, ops.AddConstraint):
         constraint = operation.constraint
@@ -245,11 +299,11 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
                 return []
             found = [unique_check(schema, name, constraint.columns, constraint.name)]
             if isinstance(constraint, PrimaryKey):
-                found += [not_null_check(schema, name, c, constraint.name)
+                found += [not_null_check(schema, name, c, constraint.name, row_key(table))
                           for c in constraint.columns]
             return found
         if isinstance(constraint, CheckConstraint):
-            return [check_constraint_check(schema, name, constraint)]
+            return [check_constraint_check(schema, name, constraint, row_key(table))]
     if isinstance(operation, ops.CreateIndex) and operation.index.unique:
         keys = operation.index.keys
         plain = [k.strip('"') for k in keys]

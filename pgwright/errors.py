@@ -86,3 +86,14 @@ class MigrationError(PgwrightError):
 
 class PendingMigrationsError(MigrationError):
     """Migrations exist on disk that the database has not applied yet."""
+
+
+class RevisionConflictError(MigrationError):
+    """Two migrations share a revision number (two branches each generated one).
+
+    ``groups`` holds each set of migrations sharing a number.
+    """
+
+    def __init__(self, message: str, groups=()):
+        super().__init__(message)
+        self.groups = tuple(groups)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
 from pgwright.diff import diff
+from pgwright.diff.renames import apply_declared_renames
 from pgwright.errors import PlanError, Problem
 from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
@@ -71,6 +72,27 @@ class Plan:
 
     def sql(self, header: str = "") -> str:
         return render_script(list(self.statements), header)
+
+    def single_transaction_sql(self, header: str = "") -> str:
+        """The script with every statement in a form that runs inside one transaction
+        block (``psql -1``): indexes are built without CONCURRENTLY, so writers to their
+        tables wait while they build."""
+        def in_transaction(statement: Statement) -> Statement:
+            if statement.transactional:
+                return statement
+            sql = transactional_form(statement.sql)
+            comment = statement.comment if sql == statement.sql else \
+                "built inside the transaction: writers wait until it commits"
+            return replace(statement, sql=sql, transactional=True, comment=comment)
+
+        return render_script([in_transaction(s) for s in self.statements], header)
+
+
+def transactional_form(sql: str) -> str:
+    """A statement as it can run in a transaction block: CREATE INDEX CONCURRENTLY builds
+    the same index without CONCURRENTLY (the other statements pgwright runs outside one,
+    VALIDATE CONSTRAINT and ALTER TYPE ... ADD VALUE, run inside one as they are)."""
+    return sql.replace("INDEX CONCURRENTLY ", "INDEX ", 1)
 
 
 def build_spec_catalog(document: SpecDocument, user_types: dict[str, str]) -> Catalog:
@@ -195,9 +217,12 @@ def plan_against(connection, document: SpecDocument) -> Plan:
                         _missing_role_problems(document, missing_roles))
     _check_external_references(spec, external)
     live, partitioned = _without_partitioned_tables(live, unmanaged)
-    canonical = canonicalize(connection, spec, live)
+    # A table or column the spec renames is compared under its new name, as the diff does:
+    # otherwise its expressions go unprinted and an unchanged policy shows as an access change.
+    canonical = canonicalize(connection, spec, apply_declared_renames(spec, live)[0])
     operations = diff(canonical, live)
     _refuse_partitioned_tables(operations, partitioned)
+    _refuse_changes_under_views(connection, operations)
     checks = runnable_checks(connection, checks_for_operations(operations, live))
     findings = run_checks(connection, checks)
     operations = [AssertNoViolations(check) for check in checks
@@ -237,3 +262,81 @@ def _refuse_partitioned_tables(operations, partitioned: set[str]) -> None:
             "pgwright does not manage yet (partitions are not modelled): "
             + "; ".join(describe(o) for o in touching[:5])
             + ". Leave them out of the spec, or make these changes by hand.")
+
+
+def locate_rejected_expressions(connection, schema_names, table) -> list[str]:
+    """``spec origin: server error`` for each expression of ``table`` (defaults, generated
+    columns, checks, indexes, policies, trigger conditions) the server rejects on its own,
+    each tried on a temporary stand-in of the table. Used once a statement of a new
+    migration has failed, to say which line of the spec it came from; empty when no single
+    expression is to blame."""
+    from pgwright.introspect import canonical
+
+    everything = canonical._StandIn(
+        table, frozenset(c.name for c in table.columns if c.default or c.generated),
+        frozenset(c.name for c in table.checks), frozenset(i.name for i in table.indexes),
+        frozenset(p.name for p in table.policies), frozenset(t.name for t in table.triggers))
+    search_path = ", ".join([*(quote_ident(s) for s in schema_names), "pg_temp"])
+    located = []
+    with connection.transaction(force_rollback=True):
+        connection.execute(f"SET LOCAL search_path = {search_path}")
+        for origin, alone in canonical._each_expression(everything):
+            rejected = canonical._rejection(
+                connection, canonical._stand_in_sql(0, table.name, alone))
+            if rejected is not None:
+                located.append(f"{origin}: {rejected}")
+    return located
+
+
+# The views (and materialized views) that use each column of the given tables, from the
+# rewrite rules' dependencies: PostgreSQL refuses to drop or retype such a column, or to drop
+# such a table, while the view stands.
+_VIEWS_USING_SQL = """
+SELECT DISTINCT source_ns.nspname, source.relname, attribute.attname,
+       pg_catalog.quote_ident(view_ns.nspname) || '.' || pg_catalog.quote_ident(view.relname)
+FROM pg_catalog.pg_depend dependency
+JOIN pg_catalog.pg_rewrite rule ON rule.oid = dependency.objid
+JOIN pg_catalog.pg_class view ON view.oid = rule.ev_class
+JOIN pg_catalog.pg_namespace view_ns ON view_ns.oid = view.relnamespace
+JOIN pg_catalog.pg_class source ON source.oid = dependency.refobjid
+JOIN pg_catalog.pg_namespace source_ns ON source_ns.oid = source.relnamespace
+LEFT JOIN pg_catalog.pg_attribute attribute
+       ON attribute.attrelid = source.oid AND attribute.attnum = dependency.refobjsubid
+WHERE dependency.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+  AND dependency.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  AND view.oid <> source.oid
+  AND (source_ns.nspname::text, source.relname::text) IN
+      (SELECT * FROM ROWS FROM (pg_catalog.unnest(%s::text[]), pg_catalog.unnest(%s::text[])))
+"""
+
+
+def _refuse_changes_under_views(connection, operations) -> None:
+    """PlanError when the plan drops or retypes a column (or drops a table) that a view
+    the spec does not manage uses: the migration would fail there, so plan says so now."""
+    from pgwright import ops
+    from pgwright.names import qualified
+    from pgwright.render.plan import describe
+
+    touching = [o for o in operations if isinstance(o, ops.DropColumn | ops.AlterColumnType
+                                                    | ops.DropTable)]
+    if not touching:
+        return
+    tables = sorted({(o.schema, o.table) for o in touching})
+    uses: dict[tuple[str, str, str | None], set[str]] = {}
+    for schema, table, column, view in connection.execute(
+            _VIEWS_USING_SQL, ([t[0] for t in tables], [t[1] for t in tables])):
+        uses.setdefault((schema, table, column), set()).add(view)
+        uses.setdefault((schema, table, None), set()).add(view)
+    blocked = []
+    for operation in touching:
+        column = None if isinstance(operation, ops.DropTable) else operation.column
+        views = uses.get((operation.schema, operation.table, column))
+        if views:
+            used = qualified(operation.schema, operation.table) + (f".{column}" if column else "")
+            blocked.append(f"{describe(operation)}: {used} is used by view(s) "
+                           f"{', '.join(sorted(views))}")
+    if blocked:
+        raise PlanError("the plan would fail on views the spec does not manage (PostgreSQL "
+                        "refuses to drop or retype what a view uses):\n  " + "\n  ".join(blocked)
+                        + "\nDrop or change those views first (and make them again after), "
+                        "or leave these columns as they are.")

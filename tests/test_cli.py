@@ -146,3 +146,22 @@ def test_inspect_to_a_dash_prints_the_spec_instead_of_writing_a_file_named_dash(
     assert result.exit_code == 0, result.output
     assert "organizations:" in result.stdout
     assert not (tmp_path / "-").exists()
+
+
+def test_server_status_and_stop_manage_the_embedded_server(tmp_path):
+    from pgwright.embedded import embedded_server_url, stop_embedded_server
+
+    data_dir = tmp_path / ".pgwright"
+    status = ["server", "status", "--dir", str(data_dir)]
+    assert invoke(*status).exit_code == 2
+    assert "not running" in invoke(*status).stdout
+    try:
+        embedded_server_url(data_dir)
+        running = invoke(*status)
+        assert running.exit_code == 0
+        assert running.stdout.startswith("running: pid ")
+        stopped = invoke("server", "stop", "--dir", str(data_dir))
+        assert stopped.exit_code == 0 and "stopped" in stopped.stdout
+        assert invoke(*status).exit_code == 2
+    finally:
+        stop_embedded_server(data_dir)

@@ -51,6 +51,7 @@ DRIFTS = {
 @pytest.fixture
 def project(tmp_path: Path, database_url: str) -> Path:
     (tmp_path / "schema.yaml").write_text(SPEC)
+    (tmp_path / "migrations").mkdir()  # --migrations must name a folder that exists
     api.push(tmp_path / "schema.yaml", database_url)
     return tmp_path
 

@@ -86,3 +86,19 @@ def test_orphans_exit_0_when_every_reference_holds(tmp_path, database_url):
     api.push(spec, database_url)
     result = CliRunner().invoke(main, ["orphans", "-s", str(spec), "--db", database_url])
     assert result.exit_code == 0
+
+
+def test_orphans_prints_the_checks_that_found_rows_and_counts_the_clean_ones(tmp_path,
+                                                                           database_url, db):
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(SPEC)
+    api.push(spec, database_url)
+    org = uuid.uuid4()
+    db.execute("INSERT INTO organizations VALUES (%s)", (org,))
+    db.execute("INSERT INTO domain_events (stream_type, stream_id) VALUES ('invoice', %s)", (org,))
+    result = CliRunner().invoke(main, ["orphans", "-s", str(spec), "--db", database_url])
+    assert result.exit_code == 2
+    assert "stream_type names no declared target" in result.stdout
+    assert "clean" not in result.stdout
+    assert "organizations(id)" not in result.stdout  # a clean check, not printed
+    assert "5 reference check(s): 4 clean, 1 with orphans (1 orphan row(s))" in result.stderr

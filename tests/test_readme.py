@@ -24,7 +24,8 @@ def command_names() -> list[str]:
 def help_text(*command: str) -> str:
     from pgwright.cli import main
 
-    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=88)
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=88,
+                                prog_name="pgwright")
     return result.output.rstrip() + "\n"
 
 
@@ -49,6 +50,11 @@ def test_every_command_is_documented_in_the_readme():
         assert f"### `pgwright {name}`" in text
 
 
+def test_readme_cli_reference_calls_the_program_pgwright():
+    assert "Usage: main" not in README.read_text()
+    assert "Usage: pgwright generate [OPTIONS]" in README.read_text()
+
+
 def test_readme_has_the_two_one_line_commands():
     text = README.read_text()
     assert re.search(r"pip install -e \. && pgwright plan .*pgwright apply", text)
@@ -61,3 +67,15 @@ if __name__ == "__main__":
     updated = text[:text.index(BEGIN)] + cli_reference() + text[text.index(END) + len(END):]
     README.write_text(updated)
     print(f"updated {README}")
+
+
+def test_spec_reference_lists_every_table_key():
+    """docs/spec.md's table of table keys names every key the spec's shape accepts."""
+    root = README.parent
+    shape = (root / "pgwright" / "spec" / "shape.yaml").read_text()
+    block = re.search(r"^table:\n((?:  .*\n)+)", shape, re.MULTILINE).group(1)
+    keys = re.findall(r"^  (\w+):", block, re.MULTILINE)
+    reference = (root / "docs" / "spec.md").read_text()
+    table_keys = reference[reference.index("## Table keys"):reference.index("### `comment`")]
+    missing = [key for key in keys if f"| `{key}` |" not in table_keys]
+    assert missing == []

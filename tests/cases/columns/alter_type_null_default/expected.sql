@@ -7,7 +7,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.products WHERE active IS NULL;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.products WHERE active IS NULL LIMIT 5) sample;
+      FROM (SELECT id FROM public.products WHERE active IS NULL LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate active NOT NULL: rows where active is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
@@ -23,7 +23,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.products WHERE sku IS NULL;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.products WHERE sku IS NULL LIMIT 5) sample;
+      FROM (SELECT id FROM public.products WHERE sku IS NULL LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.products would violate sku NOT NULL: rows where sku is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;

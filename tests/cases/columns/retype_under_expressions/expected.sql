@@ -1,3 +1,19 @@
+-- preflight: values of x longer than the 10 characters of character varying(10)
+DO $pgwright$
+DECLARE
+  violations bigint;
+  examples text;
+BEGIN
+  SELECT count(*) INTO violations FROM public.t WHERE pg_catalog.length(x::text) > 10;
+  IF violations > 0 THEN
+    SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
+      FROM (SELECT DISTINCT x FROM public.t WHERE pg_catalog.length(x::text) > 10 LIMIT 5) sample;
+    RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate x TYPE character varying(10): values of x longer than the 10 characters of character varying(10); for example: %', violations, examples
+      USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
+  END IF;
+END
+$pgwright$;
+
 -- dropped to be created again: x changes type, and PostgreSQL would re-create it from its own print
 -- pgwright:no-transaction
 DROP INDEX CONCURRENTLY IF EXISTS public.t_y_idx;

@@ -23,7 +23,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.label_assignments WHERE customer_id IS NULL;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.label_assignments WHERE customer_id IS NULL LIMIT 5) sample;
+      FROM (SELECT id FROM public.label_assignments WHERE customer_id IS NULL LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where customer_id is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
@@ -39,7 +39,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.label_assignments WHERE label_id IS NULL;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.label_assignments WHERE label_id IS NULL LIMIT 5) sample;
+      FROM (SELECT id FROM public.label_assignments WHERE label_id IS NULL LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.label_assignments would violate label_assignments_pkey: rows where label_id is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;

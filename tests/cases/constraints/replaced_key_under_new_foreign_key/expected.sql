@@ -23,7 +23,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.t WHERE x IS NULL;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.t WHERE x IS NULL LIMIT 5) sample;
+      FROM (SELECT id FROM public.t WHERE x IS NULL LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.t would violate t_pkey: rows where x is NULL; for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;

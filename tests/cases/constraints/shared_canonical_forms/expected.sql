@@ -7,7 +7,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.fees WHERE (amount >= 0) IS FALSE;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.fees WHERE (amount >= 0) IS FALSE LIMIT 5) sample;
+      FROM (SELECT id FROM public.fees WHERE (amount >= 0) IS FALSE LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.fees would violate fees_amount_check: rows failing CHECK (amount >= 0); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;

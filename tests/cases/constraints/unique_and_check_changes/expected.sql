@@ -7,7 +7,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.customers WHERE (age >= 0) IS FALSE;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.customers WHERE (age >= 0) IS FALSE LIMIT 5) sample;
+      FROM (SELECT id FROM public.customers WHERE (age >= 0) IS FALSE LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.customers would violate age_positive: rows failing CHECK (age >= 0); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;

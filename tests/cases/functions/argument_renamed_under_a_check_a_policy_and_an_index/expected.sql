@@ -10,7 +10,7 @@ BEGIN
   SELECT count(*) INTO violations FROM public.items WHERE (is_positive(quantity)) IS FALSE;
   IF violations > 0 THEN
     SELECT pg_catalog.string_agg(sample::text, ', ') INTO examples
-      FROM (SELECT ctid FROM public.items WHERE (is_positive(quantity)) IS FALSE LIMIT 5) sample;
+      FROM (SELECT id FROM public.items WHERE (is_positive(quantity)) IS FALSE LIMIT 5) sample;
     RAISE EXCEPTION 'pgwright preflight: % row(s) of public.items would violate items_quantity_check: rows failing CHECK (is_positive(quantity)); for example: %', violations, examples
       USING ERRCODE = 'check_violation', HINT = 'fix or remove those rows first';
   END IF;
