@@ -154,14 +154,46 @@ def push(spec_path: Path | str, database_url: str | None = None,
         if not allow_destructive:
             refuse_destructive(the_plan.operations)
         if not the_plan.is_empty and (review is None or review(the_plan)):
+            done = [0]  # statements that ran: the next one is the one that failed
+
+            def count(finished: int, total: int) -> None:
+                done[0] = finished
+                if on_statement:
+                    on_statement(finished, total)
+
             try:
-                execute_plan(connection, the_plan, on_statement, lock_policy)
+                execute_plan(connection, the_plan, count, lock_policy)
             except PgwrightError:
                 raise
             except Exception as error:
-                raise PlanError(f"push failed; the failing transaction was rolled back: "
-                                f"{str(error).strip()}") from error
+                raise PlanError(_push_failure(connection, the_plan, done[0], error,
+                                              document)) from error
         return the_plan
+
+
+def _push_failure(connection, the_plan: Plan, failed: int, error: Exception, document) -> str:
+    """What failed, where it comes from in the spec when one expression is to blame, and
+    that the failing transaction was rolled back."""
+    from pgwright.planning import locate_rejected_expressions
+    from pgwright.render.sql import render_operation
+    from pgwright.spec.reading import managed_schemas
+
+    statements = the_plan.statements
+    owners: list = []
+    for operation in the_plan.operations:
+        owners += [operation] * len(render_operation(operation))
+    # the plan's first statements (a setting) belong to no operation
+    owners = [None] * (len(statements) - len(owners)) + owners
+    cause = str(error).strip()
+    if failed >= len(statements) or len(owners) != len(statements):
+        return f"push failed; the failing transaction was rolled back: {cause}"
+    first_line = statements[failed].sql.strip().splitlines()[0][:100]
+    table = _table_of(the_plan, owners[failed])
+    located = [] if table is None or connection.closed else locate_rejected_expressions(
+        connection, managed_schemas(document.data), table)
+    return (f"push failed at statement {failed + 1} of {len(statements)} ({first_line}): "
+            f"{cause}\n" + "".join(f"  {where}\n" for where in located)
+            + "The failing transaction was rolled back.")
 
 
 def check(spec_path: Path | str, database_url: str | None = None) -> Plan:

@@ -348,3 +348,20 @@ def _largest_spec_with_one_mistake(tmp_path: Path) -> Path:
                                        "events would not")
 def test_the_largest_spec_read_by_default_has_its_mistake_reported_in_time(tmp_path):
     _refused_quickly(_largest_spec_with_one_mistake(tmp_path), "unknown key 'nulable'")
+
+
+def test_a_check_on_an_unknown_column_of_a_new_table_is_reported_at_its_spec_line(
+        tmp_path, database_url):
+    """Only the server finds it, when the push runs; the message still names the spec line."""
+    from pgwright import api
+    from pgwright.errors import PlanError
+
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n  tasks:\n    columns:\n"
+                    "      id: {type: integer, primary_key: true}\n      title: text\n"
+                    "    checks:\n      title_present: length(trim(titel)) > 0\n")
+    with pytest.raises(PlanError) as failed:
+        api.push(spec, database_url)
+    assert f"{spec}:8 tables.tasks.checks.title_present: column \"titel\" does not exist" \
+        in str(failed.value)
+    assert "statement 1 of 1" in str(failed.value)
