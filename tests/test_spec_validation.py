@@ -135,11 +135,6 @@ BAD_SPECS: dict[str, list[Expected]] = {
                  "type mismatch: customer_id is integer but customers.id is uuid",
                  "declare customer_id as uuid"),
     ],
-    "set_null_on_not_null.yaml": [
-        Expected(13, "tables.orders.columns.conversation_id.on_delete",
-                 "on_delete is set null, but conversation_id is NOT NULL",
-                 "make the column nullable"),
-    ],
     "fk_target_not_unique.yaml": [
         Expected(12, "tables.newsletters.foreign_keys[0]",
                  "customers(email) is neither the primary key nor a unique constraint",
@@ -456,6 +451,20 @@ def test_a_bare_word_default_on_text_or_enum_is_a_warning_with_the_quoted_form()
     assert "a bare word is a column name" in problems[0].message
     assert problems[0].suggestion == "for the value 'draft', write default: \"'draft'\""
     assert problems[1].suggestion == "for the value 'email', write default: \"'email'\""
+
+
+def test_set_null_on_a_not_null_column_is_a_warning_as_postgresql_accepts_the_key():
+    """Real databases hold such keys (the first delete of a parent fails), and inspect must
+    reproduce what a database holds: a warning, not an error."""
+    problems = validate_spec(parse_spec_text(
+        "version: 1\ntables:\n  conversations:\n    columns:\n"
+        "      id: {type: uuid, primary_key: true}\n  orders:\n    columns:\n"
+        "      id: {type: uuid, primary_key: true}\n      conversation_id:\n"
+        "        type: uuid\n        nullable: false\n        references: conversations.id\n"
+        "        on_delete: set null\n", "schema.yaml"))
+    assert [(p.severity, p.line, p.path) for p in problems] == [
+        ("warning", 13, "tables.orders.columns.conversation_id.on_delete")]
+    assert "on_delete is set null, but conversation_id is NOT NULL" in problems[0].message
 
 
 def test_policies_on_a_table_without_row_level_security_are_a_warning():

@@ -1314,7 +1314,9 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
         if fk.actions.get(action_key) == "set null":
             not_null = [c for c in fk.columns if own_columns[c].not_null]
             if not_null:
-                context.error(_action_path(fk, action_key),
+                # A warning: PostgreSQL accepts the key (real databases hold such keys, and
+                # inspect must reproduce them); it fails only at the first such change.
+                context.warn(_action_path(fk, action_key),
                               f"{action_key} is set null, but {', '.join(not_null)} "
                               f"{'is' if len(not_null) == 1 else 'are'} NOT NULL: the first "
                               "such change would fail",
