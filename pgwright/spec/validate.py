@@ -996,9 +996,7 @@ def _check_type_modifiers(context: _Context, path: KeyPath, written: str, parsed
 
 
 def _check_table(context: _Context, table, enums, column_types) -> None:
-    columns = column_entries(table)
-    if not columns:
-        context.error(table.path + ("columns",), "a table needs at least one column")
+    columns = column_entries(table)  # none is allowed: PostgreSQL has tables of no column
     column_names = [c.name for c in columns]
     for column in columns:
         parsed = parse_type(column.type)
