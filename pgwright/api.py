@@ -522,8 +522,10 @@ def pending(database_url: str | None = None,
 def apply(database_url: str | None = None, migrations_dir: Path | str = "migrations",
           on_migration: Callable[[Migration], None] | None = None,
           allow_destructive: bool = False,
-          lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> list[Migration]:
+          lock_policy: LockPolicy = DEFAULT_LOCK_POLICY,
+          on_statement: Callable[[int, int], None] | None = None) -> list[Migration]:
     """Run pending migrations in order, each in one transaction, under an advisory lock.
+    ``on_statement(done, total)`` follows the statements of the migration running.
 
     Refuses (UnsafePlanError, nothing applied) when a pending migration has destructive
     steps, unless ``allow_destructive``.
@@ -542,7 +544,7 @@ def apply(database_url: str | None = None, migrations_dir: Path | str = "migrati
                                   "--allow-destructive to apply them)")
     try:
         return apply_migrations(_project_url(database_url, migrations_dir), Path(migrations_dir),
-                                on_migration, lock_policy)
+                                on_migration, lock_policy, on_statement)
     except MigrationError as error:
         from pgwright.checks import PREFLIGHT_PREFIX
 

@@ -219,6 +219,7 @@ class MigrationProgress:
     statements: tuple[ScriptStatement, ...] = ()
     finished: int = 0   # statements that ran
     committed: int = 0  # of those, how many are committed for good
+    on_statement: Callable[[int, int], None] | None = None  # (finished, statements)
 
     def where(self) -> str:
         if not self.statements:
@@ -273,6 +274,8 @@ def run_migration_sql(revision_file: str) -> None:
     for start, chunk in transaction_chunks(statements, lambda statement: statement.transactional):
         def finished(offset: int, start: int = start) -> None:
             progress.finished = start + offset + 1
+            if progress.on_statement:
+                progress.on_statement(progress.finished, len(statements))
 
         sqls = [statement.sql for statement in chunk]
         if chunk[0].transactional:
@@ -298,7 +301,8 @@ def _failure_message(migration: Migration, progress: MigrationProgress, error: E
 
 def apply_migrations(url: str, migrations_dir: Path,
                      on_migration: Callable[[Migration], None] | None = None,
-                     lock_policy: LockPolicy = DEFAULT_LOCK_POLICY) -> list[Migration]:
+                     lock_policy: LockPolicy = DEFAULT_LOCK_POLICY,
+                     on_statement: Callable[[int, int], None] | None = None) -> list[Migration]:
     """Run every pending migration, each in its own transaction, under an advisory lock.
 
     Two concurrent calls never interleave: the second waits for the lock, then finds
@@ -327,7 +331,7 @@ def apply_migrations(url: str, migrations_dir: Path,
         if on_migration and len(applied) < len(running):
             on_migration(running[len(applied)])
 
-    progress = MigrationProgress()
+    progress = MigrationProgress(on_statement=on_statement)
     config.attributes[PROGRESS_ATTRIBUTE] = progress
     engine = sqlalchemy_engine(url)
     try:

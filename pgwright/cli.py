@@ -169,12 +169,26 @@ def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
                    root=spec_path.parent if spec_path.parent != Path("") else Path("."))
 
 
+# Without a terminal (a CI log), progress is one line this often at most.
+PROGRESS_LINE_SECONDS = 5.0
+
+
 @contextmanager
 def _progress(label: str):
-    """A progress bar on a terminal; nothing at all when stderr is a pipe or a file."""
+    """A progress bar on a terminal; in a pipe or a file, a line every few seconds."""
     console = _console()
     if not console.is_terminal:
-        yield lambda done, total: None
+        import time
+
+        last = [time.monotonic()]
+
+        def line(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_LINE_SECONDS and done < total:
+                last[0] = now
+                _say(f"{label}: {done} of {total} statements")
+
+        yield line
         return
     from rich.progress import Progress
 
@@ -576,8 +590,11 @@ def apply(spec_path, database_url, migrations_dir, print_sql, allow_destructive,
         sql = api.pending_sql(url, migrations_dir)
         click.echo(sql if sql else "-- pgwright: no pending migrations")
         return EXIT_OK
-    applied = api.apply(url, migrations_dir, on_migration=lambda m: _say(f"applying {m.name}"),
-                        allow_destructive=allow_destructive, lock_policy=lock_policy)
+    with _progress("applying") as advance:
+        applied = api.apply(url, migrations_dir,
+                            on_migration=lambda m: _say(f"applying {m.name}"),
+                            allow_destructive=allow_destructive, lock_policy=lock_policy,
+                            on_statement=advance)
     _say(f"applied {len(applied)} migration(s)" if applied else "up to date: nothing to apply",
          "green")
     return EXIT_OK

@@ -165,3 +165,20 @@ def test_server_status_and_stop_manage_the_embedded_server(tmp_path):
         assert invoke(*status).exit_code == 2
     finally:
         stop_embedded_server(data_dir)
+
+
+def test_a_long_push_without_a_terminal_says_how_far_it_got_every_few_seconds(
+        tmp_path, database_url, monkeypatch):
+    """In a CI log there is no progress bar: a line now and then instead, never one per
+    statement."""
+    import pgwright.cli
+
+    monkeypatch.setattr(pgwright.cli, "PROGRESS_LINE_SECONDS", 0.0)
+    spec = tmp_path / "schema.yaml"
+    spec.write_text("version: 1\ntables:\n" + "".join(
+        f"  t{n}:\n    columns:\n      id: {{type: integer, primary_key: true}}\n"
+        for n in range(5)))
+    result = invoke("push", "--yes", "-s", str(spec), "--db", database_url)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("pushing: ")]
+    assert lines and lines[0].endswith(" of 5 statements")
