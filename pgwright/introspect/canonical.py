@@ -378,8 +378,10 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
         connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
-        precise = [_stand_in_sql(number, f"pgwright_canon_{number}", need)
-                   for number, need in enumerate(needs)]
+        def precise() -> list[list[str]]:  # each table on its own, to say which one failed
+            return [_stand_in_sql(number, f"pgwright_canon_{number}", need)
+                    for number, need in enumerate(needs)]
+
         try:
             with connection.transaction():
                 _build_stand_ins(connection, _prerequisites(spec, live, needs), stand_ins)
@@ -391,7 +393,7 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
                 for statement in prerequisites:
                     connection.execute(statement)
                 # Say which table's expression the server rejected, building each on its own.
-                _raise_precise_errors(connection, needs, precise)
+                _raise_precise_errors(connection, needs, precise())
                 raise
             try:
                 with connection.transaction():
@@ -399,7 +401,7 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
             except Exception:
                 for statement in prerequisites:
                     connection.execute(statement)
-                _raise_precise_errors(connection, needs, precise)
+                _raise_precise_errors(connection, needs, precise())
                 raise
         connection.execute("SET LOCAL search_path = ''")
         temp_schema = connection.execute(
