@@ -559,7 +559,7 @@ def test_ref007_fires_on_orphans_of_a_polymorphic_reference(spec, database_url, 
 
 
 def test_rls010_fires_on_a_policy_for_a_role_that_bypasses_rls(spec, database_url, db):
-    role = "pgwright_lint_bypass_" + database_url.rsplit("_", 1)[-1]
+    role = "pgwright_lint_bypass_" + db.info.dbname.rsplit("_", 1)[-1]
     db.execute(f"CREATE ROLE {role} BYPASSRLS")
     try:
         api.push(spec.write(), database_url)

@@ -240,13 +240,14 @@ def test_generate_baseline_adopts_an_inspected_database(project, db, database_ur
     # a fresh environment gets the schema from the baseline
     from pgwright.connect import with_database
 
-    fresh = with_database(database_url, database_url.rsplit("/", 1)[1] + "_fresh")
-    db.execute(f"CREATE DATABASE {fresh.rsplit('/', 1)[1]}")
+    name = db.info.dbname + "_fresh"  # not from the URL: it may end in ?host=...
+    fresh = with_database(database_url, name)
+    db.execute(f"CREATE DATABASE {name}")
     try:
         assert invoke("apply", "--db", fresh).exit_code == 0
         assert invoke("check", "--db", fresh).exit_code == 0
     finally:
-        db.execute(f"DROP DATABASE {fresh.rsplit('/', 1)[1]}")
+        db.execute(f"DROP DATABASE {name}")
 
 
 def test_generate_baseline_refuses_a_database_that_does_not_match_the_spec(project):
