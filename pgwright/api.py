@@ -171,21 +171,29 @@ def push(spec_path: Path | str, database_url: str | None = None,
         return the_plan
 
 
+def _statement_owners(the_plan: Plan, count: int) -> list:
+    """The operation each of ``count`` statements of the plan comes from (None for the
+    settings it starts with); [] when they do not line up (a statement read back as several)."""
+    from pgwright.render.sql import render_operation
+
+    owners: list = []
+    for operation in the_plan.operations:
+        owners += [operation] * len(render_operation(operation))
+    if len(owners) > count:
+        return []
+    return [None] * (count - len(owners)) + owners
+
+
 def _push_failure(connection, the_plan: Plan, failed: int, error: Exception, document) -> str:
     """What failed, where it comes from in the spec when one expression is to blame, and
     that the failing transaction was rolled back."""
     from pgwright.planning import locate_rejected_expressions
-    from pgwright.render.sql import render_operation
     from pgwright.spec.reading import managed_schemas
 
     statements = the_plan.statements
-    owners: list = []
-    for operation in the_plan.operations:
-        owners += [operation] * len(render_operation(operation))
-    # the plan's first statements (a setting) belong to no operation
-    owners = [None] * (len(statements) - len(owners)) + owners
+    owners = _statement_owners(the_plan, len(statements))
     cause = str(error).strip()
-    if failed >= len(statements) or len(owners) != len(statements):
+    if failed >= len(statements) or not owners:
         return f"push failed; the failing transaction was rolled back: {cause}"
     first_line = statements[failed].sql.strip().splitlines()[0][:100]
     table = _table_of(the_plan, owners[failed])
@@ -389,19 +397,13 @@ def prove_migration(connection, the_plan: Plan, script: str, document) -> None:
     each statement in a savepoint, exactly as it will be written; PlanError, saying where
     and why, at the first statement the server refuses. The caller rolls it all back."""
     from pgwright.planning import locate_rejected_expressions
-    from pgwright.render.sql import render_operation
     from pgwright.spec.reading import managed_schemas
     from pgwright.sqlscript import read_script
 
     statements = read_script(script)
     # Which operation each statement of the script comes from, to locate it in the spec:
     # the script's first statements (its lock_timeout, a setting) belong to none.
-    owners: list = []
-    for operation in the_plan.operations:
-        owners += [operation] * len(render_operation(operation))
-    if len(owners) > len(statements):  # a rendered statement read back as several
-        owners = []
-    owners = [None] * (len(statements) - len(owners)) + owners
+    owners = _statement_owners(the_plan, len(statements)) or [None] * len(statements)
     for number, (statement, owner) in enumerate(zip(statements, owners, strict=True), 1):
         sql = statement.sql if statement.transactional else \
             statement.sql.replace(" CONCURRENTLY ", " ")

@@ -87,12 +87,12 @@ def _is_lock_timeout(error: Exception) -> bool:
     return getattr(error, "sqlstate", None) == "55P03"  # lock_not_available
 
 
-def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: str | Callable[[], str],
+def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: Callable[[], str],
                       attempt_scope: Callable[[], object] | None = None) -> None:
     """Run ``run``; on a lock timeout wait and try again, up to ``policy.retries`` times.
 
-    ``describe`` names what waited, for the message when it gives up (a callable when that
-    is known only then: the statement of a chunk that was running).
+    ``describe()`` names what waited, for the message when it gives up (known only then:
+    the statement of a chunk that was running).
 
     ``attempt_scope`` opens what one attempt runs inside (a savepoint, when already in a
     transaction), so a failed attempt leaves the transaction usable.
@@ -113,7 +113,7 @@ def with_lock_retries(run: Callable[[], None], policy: LockPolicy, describe: str
                 raise MigrationError(
                     f"gave up after {_attempts(policy.retries + 1)}: could not get a lock within "
                     f"lock_timeout {policy.timeout} for: "
-                    f"{describe() if callable(describe) else describe}; a long-running transaction "
+                    f"{describe()}; a long-running transaction "
                     "holds it (see pg_stat_activity / pg_locks)") from error
             time.sleep(delay)
             delay *= 2
