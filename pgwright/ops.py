@@ -1,14 +1,15 @@
 """Operations: what must change, as intent. Renderers turn them into SQL (render/sql.py).
 
-Each operation belongs to a phase; a plan runs phases in order, so that what a statement
-needs exists before it and what depends on a dropped object is gone before it.
+An operation says which kind of object it is about (``kind``), what it does to it
+(``action``) and which objects it needs, makes and takes away (``uses``, ``provides``,
+``removes``, ``releases``, as object keys). diff/order.py derives the plan's order from
+those alone: the kinds' order gives the reading order, the keys what must come first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum as _PyEnum
-from enum import IntEnum
 from typing import ClassVar
 
 from pgwright.checks import DataCheck
@@ -26,42 +27,42 @@ from pgwright.model import (
     Trigger,
     UniqueConstraint,
 )
+from pgwright.sqlscript import referenced_names
+
+# An object an operation needs, makes or takes away: ("relation", schema, name) for tables
+# and indexes (one namespace per schema), ("column", schema, table, name), and so on.
+ObjectKey = tuple
 
 
-class Phase(IntEnum):
-    PREFLIGHT = 5  # data checks that stop a migration before it changes anything
-    CREATE_SCHEMAS = 10
-    CREATE_EXTENSIONS = 20
-    CREATE_TYPES = 30
-    CREATE_FUNCTIONS = 35  # bodies are not checked at creation (check_function_bodies off)
-    RENAMES = 36  # declared renames, before anything refers to the new names
-    DROP_POLICIES = 37
-    DROP_TRIGGERS = 38
-    DROP_FOREIGN_KEYS = 40
-    DROP_INDEXES = 50
-    DROP_CONSTRAINTS = 60
-    DROP_COLUMNS = 70
-    DROP_TABLES = 80
-    # A function whose signature changes (result type, argument names) is dropped once what
-    # uses it is gone, and made again before that comes back.
-    DROP_REPLACED_FUNCTIONS = 84
-    CREATE_REPLACED_FUNCTIONS = 86
-    CREATE_TABLES = 90
-    CREATE_FUNCTIONS_ON_TABLES = 95  # a function taking or returning a new table's row type
-    ALTER_COLUMNS = 100
-    # Policies and triggers dropped around a column the plan drops and adds again: back in
-    # the same transaction, before any step that commits on its own.
-    RESTORE_DEPENDENTS = 105
-    ADD_CONSTRAINTS = 110
-    CREATE_INDEXES = 115  # before foreign keys: a unique index may be what one references
-    ADD_FOREIGN_KEYS = 120
-    CREATE_TRIGGERS = 132
-    CREATE_POLICIES = 134
-    ROW_LEVEL_SECURITY = 136  # enabled after the policies exist, so no window without them
-    COMMENTS = 140
-    DROP_FUNCTIONS = 145
-    DROP_TYPES = 150
-    DROP_EXTENSIONS = 160
+def relation_key(schema: str, name: str) -> ObjectKey:
+    """Tables, indexes and the indexes of key constraints share one namespace per schema."""
+    return ("relation", schema, name)
+
+
+def column_key(schema: str, table: str, name: str) -> ObjectKey:
+    return ("column", schema, table, name)
+
+
+def constraint_key(schema: str, table: str, name: str) -> ObjectKey:
+    return ("constraint", schema, table, name)
+
+
+def function_key(schema: str, name: str, argument_types: tuple[str, ...]) -> ObjectKey:
+    return ("function", schema, name, tuple(argument_types))
+
+
+def enum_value_key(schema: str, name: str, value: str) -> ObjectKey:
+    return ("enum value", schema, name, value)
+
+
+class Action(str, _PyEnum):
+    """What an operation does to its object; with the kind, where it goes in a plan."""
+
+    CHECK = "check"    # reads rows, changes nothing: before every change
+    CREATE = "create"
+    CHANGE = "change"
+    RENAME = "rename"
+    DROP = "drop"
 
 
 class Access(str, _PyEnum):
@@ -74,7 +75,8 @@ class Access(str, _PyEnum):
 
 @dataclass(frozen=True)
 class Operation:
-    phase: ClassVar[Phase]
+    kind: ClassVar[str]  # one of diff/order.py's KINDS
+    action: ClassVar[Action]
     destructive: ClassVar[bool] = False
 
     @property
@@ -82,14 +84,55 @@ class Operation:
         """Set on operations that change row-level security; reviewers see these first."""
         return None
 
-    @property
-    def subject(self) -> str:
-        """What the operation is about, for sorting and for people: ``public.orders.total``."""
-        raise NotImplementedError
+    # Each operation has ``path``: the name parts of what it is about, ("public", "orders",
+    # "total"). (A field of SetComment's, so not declared here.)
 
     @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), self.subject)
+    def subject(self) -> str:
+        """What the operation is about, for people: ``public.orders.total``."""
+        return ".".join(self.path)  # type: ignore[attr-defined]
+
+    @property
+    def order_within_kind(self) -> tuple:
+        """Where it reads best among the operations of its kind: by name."""
+        return self.path  # type: ignore[attr-defined]
+
+    @property
+    def phase(self) -> str:
+        """Where it goes in a plan, in words: ``drop_index``, ``change_column``."""
+        return f"{self.action.value}_{self.kind}"
+
+    # What the plan's order derives from (diff/order.py): an operation comes after those
+    # that provide what it uses, before those that remove what it releases, and after those
+    # that remove a name it provides again.
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def releases(self) -> tuple[ObjectKey, ...]:
+        """What the object it removes or changes stops resting on."""
+        return ()
+
+    @property
+    def replaced(self) -> bool:
+        """A drop only to make the object again in the same plan."""
+        return False
+
+    @property
+    def restores(self) -> bool:
+        """Made again as it was, after a drop the plan needs around another change: it comes
+        back right after the column changes, in the transaction of its drop, before any
+        statement that commits on its own."""
+        return False
 
 
 @dataclass(frozen=True)
@@ -98,55 +141,69 @@ class TableOperation(Operation):
     table: str
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        return (relation_key(self.schema, self.table),)
 
 
 @dataclass(frozen=True)
 class CreateSchema(Operation):
-    phase = Phase.CREATE_SCHEMAS
+    kind = "schema"
+    action = Action.CREATE
     name: str
 
     @property
-    def subject(self) -> str:
-        return self.name
+    def path(self) -> tuple[str, ...]:
+        return (self.name,)
 
 
 @dataclass(frozen=True)
 class CreateExtension(Operation):
-    phase = Phase.CREATE_EXTENSIONS
+    kind = "extension"
+    action = Action.CREATE
     name: str
     schema: str | None = None
 
     @property
-    def subject(self) -> str:
-        return self.name
+    def path(self) -> tuple[str, ...]:
+        return (self.name,)
 
 
 @dataclass(frozen=True)
 class DropExtension(Operation):
-    phase = Phase.DROP_EXTENSIONS
+    kind = "extension"
+    action = Action.DROP
     destructive = True
     name: str
 
     @property
-    def subject(self) -> str:
-        return self.name
+    def path(self) -> tuple[str, ...]:
+        return (self.name,)
 
 
 @dataclass(frozen=True)
 class CreateEnum(Operation):
-    phase = Phase.CREATE_TYPES
+    kind = "type"
+    action = Action.CREATE
     enum: Enum
 
     @property
-    def subject(self) -> str:
-        return f"{self.enum.schema}.{self.enum.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.enum.schema, self.enum.name)
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return tuple(enum_value_key(self.enum.schema, self.enum.name, value)
+                     for value in self.enum.values)
 
 
 @dataclass(frozen=True)
 class AddEnumValue(Operation):
-    phase = Phase.CREATE_TYPES
+    kind = "type"
+    action = Action.CHANGE
     schema: str
     name: str
     value: str
@@ -154,83 +211,146 @@ class AddEnumValue(Operation):
     before: str | None = None
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.name)
 
     @property
-    def sort_key(self) -> tuple:
-        # keep the values of one enum in the order the plan adds them
-        return (int(self.phase), self.subject, 1)
+    def uses(self) -> tuple[ObjectKey, ...]:
+        # the value it is placed after (or before): one added by the plan comes first
+        neighbour = self.after if self.after is not None else self.before
+        return () if neighbour is None else (enum_value_key(self.schema, self.name, neighbour),)
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (enum_value_key(self.schema, self.name, self.value),)
 
 
 @dataclass(frozen=True)
 class DropEnum(Operation):
-    phase = Phase.DROP_TYPES
+    kind = "type"
+    action = Action.DROP
     destructive = True
     schema: str
     name: str
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.name)
+
+
+def _key_constraints(table: Table):
+    return ((table.primary_key,) if table.primary_key is not None else ()) + table.uniques
 
 
 @dataclass(frozen=True)
 class CreateTable(Operation):
     """Columns, primary key, unique and check constraints; FKs and indexes come later."""
 
-    phase = Phase.CREATE_TABLES
+    kind = "table"
+    action = Action.CREATE
     table: Table
 
     @property
-    def subject(self) -> str:
-        return f"{self.table.schema}.{self.table.name}"
+    def path(self) -> tuple[str, ...]:
+        return self.table.key
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        # the table, and the indexes of its keys, which take the keys' names
+        schema = self.table.schema
+        return (relation_key(schema, self.table.name),
+                *(relation_key(schema, key.name) for key in _key_constraints(self.table)))
 
 
 @dataclass(frozen=True)
 class DropTable(TableOperation):
-    phase = Phase.DROP_TABLES
+    kind = "table"
+    action = Action.DROP
     destructive = True
     # The plan gives the name to an index (or a key constraint's): the table is dropped only
     # while the name is a table's, so that a second run cannot reach the index.
     name_reused: bool = False
 
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (relation_key(self.schema, self.table),)
+
 
 @dataclass(frozen=True)
 class ColumnOperation(TableOperation):
+    kind = "column"
     column: str
-    rank: ClassVar[int] = 0  # order of column operations on one column
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.column}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.column)
 
     @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), f"{self.schema}.{self.table}", self.rank, self.column)
+    def order_within_kind(self) -> tuple:
+        return _column_order(self, self.column)
+
+
+def _column_order(operation: Operation, column: str) -> tuple:
+    """A table's column changes read (and run) by what they do: new columns, type changes,
+    defaults, identities, nullability; so a default is set once the type is the new one, and
+    an identity is added to a column of its integer type."""
+    return (operation.schema, operation.table,  # type: ignore[attr-defined]
+            _COLUMN_CHANGES.index(type(operation).__name__), column)
+
+
+_COLUMN_CHANGES = ("DropColumn", "RenameColumn", "AddColumn", "AlterColumnType",
+                   "SetColumnDefault", "SetColumnIdentity", "SetColumnNullable")
+
+
+@dataclass(frozen=True)
+class ColumnChange(ColumnOperation):
+    """A change to a column in place: what is computed from the column comes after it.
+
+    See _column_order for the order of the changes to one table's columns.
+    """
+
+    action = Action.CHANGE
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (column_key(self.schema, self.table, self.column),)
 
 
 @dataclass(frozen=True)
 class AddColumn(TableOperation):
-    phase = Phase.ALTER_COLUMNS
+    kind = "column"
+    action = Action.CREATE
     definition: Column
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.definition.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.definition.name)
 
     @property
-    def sort_key(self) -> tuple:
-        # A generated column comes after the other changes to the table's columns: the
-        # columns it is computed from are added, or take their new type, first (PostgreSQL
-        # refuses to change the type of a column a generated column uses).
-        rank = 5 if self.definition.generated is not None else 0
-        return (int(self.phase), f"{self.schema}.{self.table}", rank, self.definition.name)
+    def order_within_kind(self) -> tuple:
+        return _column_order(self, self.definition.name)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        # A generated column comes after the columns it is computed from: PostgreSQL refuses
+        # to change the type of a column a generated column uses.
+        computed_from = referenced_names(self.definition.generated or "")
+        return (relation_key(self.schema, self.table),
+                *(column_key(self.schema, self.table, name) for name in sorted(computed_from)
+                  if name != self.definition.name))
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (column_key(self.schema, self.table, self.definition.name),)
 
 
 @dataclass(frozen=True)
 class DropColumn(ColumnOperation):
-    phase = Phase.DROP_COLUMNS
+    action = Action.DROP
     # Dropped only to be added again (a generated column's new expression): its values are
     # computed again from the other columns, nothing is lost.
     replaced: bool = False
@@ -240,24 +360,25 @@ class DropColumn(ColumnOperation):
     # (column, type): dropped around that column's type change, and only while the column
     # does not have that type yet (the migration's second run).
     unless_typed: tuple[str, str] | None = None
-    # A generated column goes before the other columns of its table: PostgreSQL refuses to
-    # drop a column a generated column still uses.
-    generated: bool = False
-
-    @property
-    def sort_key(self) -> tuple:
-        rank = -1 if self.generated else self.rank
-        return (int(self.phase), f"{self.schema}.{self.table}", rank, self.column)
+    # A generated column: the columns it is computed from, which PostgreSQL refuses to drop
+    # while it is there.
+    computed_from: tuple[str, ...] = ()
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
         return not self.replaced
 
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (column_key(self.schema, self.table, self.column),)
+
+    @property
+    def releases(self) -> tuple[ObjectKey, ...]:
+        return tuple(column_key(self.schema, self.table, name) for name in self.computed_from)
+
 
 @dataclass(frozen=True)
-class AlterColumnType(ColumnOperation):
-    phase = Phase.ALTER_COLUMNS
-    rank = 1
+class AlterColumnType(ColumnChange):
     from_type: str
     to_type: str
     using: str | None = None
@@ -281,9 +402,7 @@ class AlterColumnType(ColumnOperation):
 
 
 @dataclass(frozen=True)
-class SetColumnDefault(ColumnOperation):
-    phase = Phase.ALTER_COLUMNS
-    rank = 2
+class SetColumnDefault(ColumnChange):
     default: str | None  # None drops the default
     # A column made serial: the sequence its default calls, created first (owned by the
     # column, starting after the column's largest value) when it is not there yet.
@@ -292,43 +411,51 @@ class SetColumnDefault(ColumnOperation):
 
 
 @dataclass(frozen=True)
-class SetColumnIdentity(ColumnOperation):
-    phase = Phase.ALTER_COLUMNS
-    rank = 3
+class SetColumnIdentity(ColumnChange):
     identity: Identity | None
     previous: Identity | None
 
 
 @dataclass(frozen=True)
-class SetColumnNullable(ColumnOperation):
-    phase = Phase.ALTER_COLUMNS
-    rank = 4
+class SetColumnNullable(ColumnChange):
     nullable: bool
     # On a table that has rows, prove NOT NULL with a validated CHECK first, so SET NOT NULL
     # does not scan the table under an exclusive lock.
     online: bool = False
-
-
 KeyConstraint = PrimaryKey | UniqueConstraint | CheckConstraint
+
+
+def _constraint_keys(schema: str, table: str, constraint) -> tuple[ObjectKey, ...]:
+    """A constraint's name on its table, and for a key the name of its index."""
+    keys = (constraint_key(schema, table, constraint.name),)
+    if isinstance(constraint, PrimaryKey | UniqueConstraint):
+        keys += (relation_key(schema, constraint.name),)
+    return keys
 
 
 @dataclass(frozen=True)
 class AddConstraint(TableOperation):
-    phase = Phase.ADD_CONSTRAINTS
+    kind = "constraint"
+    action = Action.CREATE
     constraint: KeyConstraint
     # A CHECK on an existing table: added NOT VALID, validated in its own step.
     online: bool = False
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.constraint.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.constraint.name)
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return _constraint_keys(self.schema, self.table, self.constraint)
 
 
 @dataclass(frozen=True)
 class DropConstraint(TableOperation):
     """Drop a key or check constraint: the one the database has, as the plan found it."""
 
-    phase = Phase.DROP_CONSTRAINTS
+    kind = "constraint"
+    action = Action.DROP
     constraint: KeyConstraint
     # Dropped only to be added again with a new definition in the same plan.
     replaced: bool = False
@@ -344,28 +471,44 @@ class DropConstraint(TableOperation):
         return not self.replaced
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.name)
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return _constraint_keys(self.schema, self.table, self.constraint)
 
 
 @dataclass(frozen=True)
 class AddForeignKey(TableOperation):
-    phase = Phase.ADD_FOREIGN_KEYS
+    kind = "foreign_key"
+    action = Action.CREATE
     foreign_key: ForeignKey
     # On an existing table: added NOT VALID, validated in its own step, so writers are
     # blocked only for a moment.
     online: bool = False
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.foreign_key.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.foreign_key.name)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        fk = self.foreign_key
+        return (relation_key(self.schema, self.table),
+                relation_key(fk.target_schema, fk.target_table))
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (constraint_key(self.schema, self.table, self.foreign_key.name),)
 
 
 @dataclass(frozen=True)
 class DropForeignKey(TableOperation):
     """Drop a foreign key: the one the database has, as the plan found it."""
 
-    phase = Phase.DROP_FOREIGN_KEYS
+    kind = "foreign_key"
+    action = Action.DROP
     foreign_key: ForeignKey
     # Dropped only to be added again (with a new definition, or because what it stands on
     # changes) in the same plan.
@@ -382,25 +525,39 @@ class DropForeignKey(TableOperation):
         return not self.replaced
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.name)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (constraint_key(self.schema, self.table, self.name),)
 
 
 @dataclass(frozen=True)
 class CreateIndex(TableOperation):
-    phase = Phase.CREATE_INDEXES
+    kind = "index"
+    action = Action.CREATE
     index: Index
     # On an existing table: CREATE INDEX CONCURRENTLY, outside the transaction.
     online: bool = False
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.index.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.index.name)
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (relation_key(self.schema, self.index.name),)
 
 
 @dataclass(frozen=True)
 class DropIndex(Operation):
-    phase = Phase.DROP_INDEXES
+    kind = "index"
+    action = Action.DROP
     schema: str
     name: str
     online: bool = False
@@ -416,52 +573,67 @@ class DropIndex(Operation):
         return not self.replaced
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.name)
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (relation_key(self.schema, self.name),)
 
 
 @dataclass(frozen=True)
 class SetComment(Operation):
     """COMMENT ON an object; ``comment`` None removes it.
 
-    ``kind`` is SCHEMA, TYPE, TABLE or COLUMN; ``path`` the name parts (schema, table, column).
+    ``object_type`` is SCHEMA, TYPE, FUNCTION, TABLE or COLUMN; ``path`` the name parts
+    (schema, table, column).
     """
 
-    phase = Phase.COMMENTS
-    kind: str
+    kind = "comment"
+    action = Action.CHANGE
+    object_type: str
     path: tuple[str, ...]
     comment: str | None
     arguments: tuple[str, ...] | None = None  # argument types, for COMMENT ON FUNCTION
 
     @property
-    def subject(self) -> str:
-        return ".".join(self.path)
-
-    @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), self.kind != "SCHEMA", ".".join(self.path))
+    def order_within_kind(self) -> tuple:
+        return (self.object_type != "SCHEMA", *self.path)  # schemas' first
 
 
 @dataclass(frozen=True)
 class CreateFunction(Operation):
     """CREATE OR REPLACE FUNCTION: creates it, or replaces its body and attributes."""
 
+    kind = "function"
     function: Function
     replaces: bool = False  # an existing function gets a new definition
-    # Made again after DropFunction(replaced=True) of its old signature.
+    # Made again after DropFunction(replaced_by=...) of its old signature.
     recreates: bool = False
-    # It names the row type of a table this plan creates.
-    uses_new_table: bool = False
 
     @property
-    def phase(self) -> Phase:  # type: ignore[override]
-        if self.uses_new_table:
-            return Phase.CREATE_FUNCTIONS_ON_TABLES
-        return Phase.CREATE_REPLACED_FUNCTIONS if self.recreates else Phase.CREATE_FUNCTIONS
+    def action(self) -> Action:  # type: ignore[override]
+        return Action.CHANGE if self.replaces or self.recreates else Action.CREATE
 
     @property
-    def subject(self) -> str:
-        return self.function.signature
+    def path(self) -> tuple[str, ...]:
+        return (self.function.signature,)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        # the tables whose row type it takes or returns: one the plan creates comes first
+        from pgwright.normalize import parse_type
+
+        tables = []
+        for text in (self.function.returns, *(a.type for a in self.function.arguments)):
+            parsed = parse_type(text.removeprefix("SETOF ").removeprefix("setof "))
+            if parsed is not None and not parsed.builtin:
+                tables.append(relation_key(parsed.schema, parsed.name))
+        return tuple(tables)
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (function_key(*self.function.key),)
 
     @property
     def security(self) -> Access | None:
@@ -471,6 +643,8 @@ class CreateFunction(Operation):
 
 @dataclass(frozen=True)
 class DropFunction(Operation):
+    kind = "function"
+    action = Action.DROP
     schema: str
     name: str
     argument_types: tuple[str, ...]
@@ -480,31 +654,54 @@ class DropFunction(Operation):
     replaced_by: Function | None = None
 
     @property
-    def phase(self) -> Phase:  # type: ignore[override]
-        return Phase.DROP_FUNCTIONS if self.replaced_by is None else Phase.DROP_REPLACED_FUNCTIONS
+    def replaced(self) -> bool:
+        return self.replaced_by is not None
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
         return self.replaced_by is None
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.name}({', '.join(self.argument_types)})"
+    def path(self) -> tuple[str, ...]:
+        return (f"{self.schema}.{self.name}({', '.join(self.argument_types)})",)
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (function_key(self.schema, self.name, self.argument_types),)
+
+
+def _policy_key(schema: str, table: str, name: str) -> ObjectKey:
+    return ("policy", schema, table, name)
 
 
 @dataclass(frozen=True)
 class CreatePolicy(TableOperation):
+    kind = "policy"
+    action = Action.CREATE
     policy: Policy
     # Created again as it was, after a drop the plan needs (see DropPolicy.rebuilt_because).
     rebuilt: bool = False
 
     @property
-    def phase(self) -> Phase:  # type: ignore[override]
-        return Phase.RESTORE_DEPENDENTS if self.rebuilt else Phase.CREATE_POLICIES
+    def restores(self) -> bool:
+        return self.rebuilt
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.policy.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.policy.name)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        if not self.rebuilt:
+            return super().uses
+        # back once the columns it reads are (a column dropped and added again)
+        names = referenced_names(f"{self.policy.using or ''} {self.policy.with_check or ''}")
+        return (*super().uses,
+                *(column_key(self.schema, self.table, name) for name in sorted(names)))
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (_policy_key(self.schema, self.table, self.policy.name),)
 
     @property
     def security(self) -> Access | None:
@@ -517,13 +714,14 @@ class CreatePolicy(TableOperation):
 class AlterPolicy(TableOperation):
     """ALTER POLICY: new roles, USING or WITH CHECK, in place (no moment without the policy)."""
 
-    phase = Phase.CREATE_POLICIES
+    kind = "policy"
+    action = Action.CHANGE
     policy: Policy
     previous: Policy
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.policy.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.policy.name)
 
     @property
     def security(self) -> Access:
@@ -534,13 +732,14 @@ class AlterPolicy(TableOperation):
 class ReplacePolicy(TableOperation):
     """DROP + CREATE in one transaction: for a new command or permissive/restrictive flag."""
 
-    phase = Phase.CREATE_POLICIES
+    kind = "policy"
+    action = Action.CHANGE
     policy: Policy
     previous: Policy
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.policy.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.policy.name)
 
     @property
     def security(self) -> Access:
@@ -549,19 +748,32 @@ class ReplacePolicy(TableOperation):
 
 @dataclass(frozen=True)
 class DropPolicy(TableOperation):
-    phase = Phase.DROP_POLICIES
+    kind = "policy"
+    action = Action.DROP
     policy: Policy
     # Why an unchanged policy is dropped and created again in the same transaction (other
     # sessions never see it missing), for the reviewer; None for a real drop.
     rebuilt_because: str | None = None
 
     @property
+    def replaced(self) -> bool:
+        return self.rebuilt_because is not None
+
+    @property
     def destructive(self) -> bool:  # type: ignore[override]
         return self.rebuilt_because is None
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.policy.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.policy.name)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (_policy_key(self.schema, self.table, self.policy.name),)
 
     @property
     def security(self) -> Access | None:
@@ -573,7 +785,8 @@ class DropPolicy(TableOperation):
 
 @dataclass(frozen=True)
 class SetRowLevelSecurity(TableOperation):
-    phase = Phase.ROW_LEVEL_SECURITY
+    kind = "row_level_security"
+    action = Action.CHANGE
     enabled: bool
 
     @property
@@ -585,36 +798,53 @@ class SetRowLevelSecurity(TableOperation):
 class SetForceRowLevelSecurity(TableOperation):
     """FORCE makes the table owner subject to the policies too."""
 
-    phase = Phase.ROW_LEVEL_SECURITY
+    kind = "row_level_security"
+    action = Action.CHANGE
     forced: bool
 
     @property
     def security(self) -> Access:
         return Access.NARROWS if self.forced else Access.WIDENS
 
-    @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), self.subject, 1)
+
+def _trigger_key(schema: str, table: str, name: str) -> ObjectKey:
+    return ("trigger", schema, table, name)
 
 
 @dataclass(frozen=True)
 class CreateTrigger(TableOperation):
+    kind = "trigger"
+    action = Action.CREATE
     trigger: Trigger
     # Created again as it was, after a drop the plan needs (see DropTrigger.rebuilt_because).
     rebuilt: bool = False
 
     @property
-    def phase(self) -> Phase:  # type: ignore[override]
-        return Phase.RESTORE_DEPENDENTS if self.rebuilt else Phase.CREATE_TRIGGERS
+    def restores(self) -> bool:
+        return self.rebuilt
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.trigger.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.trigger.name)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        trigger = self.trigger
+        used = (*super().uses, function_key(trigger.function_schema, trigger.function_name, ()))
+        if not self.rebuilt:
+            return used
+        names = {*trigger.columns, *referenced_names(trigger.when or "")}
+        return (*used, *(column_key(self.schema, self.table, name) for name in sorted(names)))
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (_trigger_key(self.schema, self.table, self.trigger.name),)
 
 
 @dataclass(frozen=True)
 class DropTrigger(TableOperation):
-    phase = Phase.DROP_TRIGGERS
+    kind = "trigger"
+    action = Action.DROP
     name: str
     replaced: bool = False  # dropped only to be created again with a new definition
     # Why an unchanged trigger is dropped and created again, for the reviewer.
@@ -625,70 +855,86 @@ class DropTrigger(TableOperation):
         return not self.replaced
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.name)
+
+    @property
+    def uses(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (_trigger_key(self.schema, self.table, self.name),)
 
 
 @dataclass(frozen=True)
 class AssertNoViolations(Operation):
     """Stop before any change when existing rows would violate what the plan adds."""
 
-    phase = Phase.PREFLIGHT
+    kind = "data"
+    action = Action.CHECK
     check: DataCheck
 
     @property
-    def subject(self) -> str:
-        return f"{self.check.table}.{self.check.constraint}"
+    def path(self) -> tuple[str, ...]:
+        return (self.check.table, self.check.constraint)
 
 
 @dataclass(frozen=True)
 class RenameTable(TableOperation):
     """ALTER TABLE old RENAME TO new (``table`` is the old name): the rows stay."""
 
-    phase = Phase.RENAMES
+    kind = "table"
+    action = Action.RENAME
     new_name: str
 
     @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), 0, self.subject)
+    def uses(self) -> tuple[ObjectKey, ...]:
+        return ()
+
+    @property
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (relation_key(self.schema, self.table),)
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (relation_key(self.schema, self.new_name),)
 
 
 @dataclass(frozen=True)
 class RenameColumn(ColumnOperation):
-    phase = Phase.RENAMES
+    action = Action.RENAME
     new_name: str
 
     @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), 1, self.subject)
+    def removes(self) -> tuple[ObjectKey, ...]:
+        return (column_key(self.schema, self.table, self.column),)
+
+    @property
+    def provides(self) -> tuple[ObjectKey, ...]:
+        return (column_key(self.schema, self.table, self.new_name),)
 
 
 @dataclass(frozen=True)
 class RenameConstraint(TableOperation):
-    phase = Phase.RENAMES
+    kind = "constraint"
+    action = Action.RENAME
     name: str
     new_name: str
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
-
-    @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), 2, self.subject)
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.name)
 
 
 @dataclass(frozen=True)
 class RenameIndex(Operation):
-    phase = Phase.RENAMES
+    kind = "index"
+    action = Action.RENAME
     schema: str
     name: str
     new_name: str
 
     @property
-    def subject(self) -> str:
-        return f"{self.schema}.{self.name}"
-
-    @property
-    def sort_key(self) -> tuple:
-        return (int(self.phase), 2, self.subject)
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.name)

@@ -50,6 +50,27 @@ def quoted_end(text: str, start: int) -> int | None:
     return None
 
 
+def referenced_names(sql: str) -> set[str]:
+    """The names an expression may refer to, outside string literals (bare ones folded to
+    lower case, as PostgreSQL does): a column, a function, a keyword. A caller looking for
+    what rests on a column takes a word that is no column for one, which costs at most a
+    rebuild that was not needed."""
+    found: set[str] = set()
+    index = 0
+    while index < len(sql):
+        if sql[index] in "'\"":
+            end = quoted_end(sql, index) or len(sql)
+            if sql[index] == '"':
+                found.add(sql[index + 1:end - 1].replace('""', '"'))
+            index = end
+        elif match := IDENTIFIER.match(sql, index):
+            found.add(match.group(0).lower())
+            index = match.end()
+        else:
+            index += 1
+    return found
+
+
 # Markers pgwright writes on the comment lines just before a statement of a migration file,
 # and its runner reads there (comments to every other reader, psql included).
 NO_TRANSACTION_MARKER = "-- pgwright:no-transaction"

@@ -79,9 +79,8 @@ def compare_enums(spec: Catalog, live: Catalog) -> Iterator[ops.Operation]:
 @catalog_comparator("functions")
 def compare_functions(spec: Catalog, live: Catalog) -> Iterator[ops.Operation]:
     result = keyed_diff(spec.functions, live.functions, key=lambda f: f.key)
-    new_tables = {table.key for table in spec.tables} - {table.key for table in live.tables}
     for function in result.added:
-        yield ops.CreateFunction(function, uses_new_table=_names_a_table(function, new_tables))
+        yield ops.CreateFunction(function)
         if function.comment is not None:
             yield _function_comment(function)
     for function in result.removed:
@@ -96,23 +95,11 @@ def compare_functions(spec: Catalog, live: Catalog) -> Iterator[ops.Operation]:
                 # uses the function is dropped and made again around it (diff/dependencies).
                 yield ops.DropFunction(current.schema, current.name, current.key[2],
                                        replaced_by=function)
-                yield ops.CreateFunction(function, recreates=True,
-                                         uses_new_table=_names_a_table(function, new_tables))
+                yield ops.CreateFunction(function, recreates=True)
             else:
                 yield ops.CreateFunction(function, replaces=True)
         if function.comment != current.comment:
             yield _function_comment(function)
-
-
-def _names_a_table(function, tables: set[tuple[str, str]]) -> bool:
-    """Whether the function's arguments or result are the row type of one of ``tables``."""
-    from pgwright.normalize import parse_type
-
-    for text in (function.returns, *(argument.type for argument in function.arguments)):
-        parsed = parse_type(text.removeprefix("SETOF ").removeprefix("setof "))
-        if parsed is not None and not parsed.builtin and (parsed.schema, parsed.name) in tables:
-            return True
-    return False
 
 
 def _function_comment(function) -> ops.SetComment:

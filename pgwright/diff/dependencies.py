@@ -29,8 +29,9 @@ from collections import defaultdict
 from dataclasses import replace
 
 from pgwright import ops
+from pgwright.diff.tables import computed_from
 from pgwright.model import Catalog, Index, PrimaryKey, UniqueConstraint
-from pgwright.sqlscript import IDENTIFIER, quoted_end
+from pgwright.sqlscript import IDENTIFIER, referenced_names
 
 
 def settle_dependencies(spec: Catalog, live: Catalog,
@@ -65,11 +66,12 @@ def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
             found = current.column(column.name)
             if column.generated is None or found is None or found.generated is None:
                 continue
-            used = sorted(set(types) & _identifiers(found.generated))
+            used = sorted(set(types) & referenced_names(found.generated))
             if not used or (*table.key, column.name) in recreated:
                 continue
             added += [ops.DropColumn(*table.key, column.name, replaced=True,
-                                     unless_typed=(used[0], types[used[0]]), generated=True),
+                                     unless_typed=(used[0], types[used[0]]),
+                                     computed_from=computed_from(found)),
                       ops.AddColumn(*table.key, column)]
             recreated.add((*table.key, column.name))
     return operations + added
@@ -181,7 +183,7 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
                     if named else None)
 
         for check, found in _unchanged(table.checks, current.checks):
-            if reason := because(_identifiers(found.expression)):
+            if reason := because(referenced_names(found.expression)):
                 rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
                             ops.AddConstraint(schema, name, check, online=True)]
@@ -203,11 +205,11 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
                                           rebuilt_because=reason),
                             ops.CreateIndex(schema, name, index, online=True)]
         for policy, found in _unchanged(table.policies, current.policies):
-            if reason := because(_identifiers(f"{found.using or ''} {found.with_check or ''}")):
+            if reason := because(referenced_names(f"{found.using or ''} {found.with_check or ''}")):
                 rebuilt += [ops.DropPolicy(schema, name, found, rebuilt_because=reason),
                             ops.CreatePolicy(schema, name, policy, rebuilt=True)]
         for trigger, found in _unchanged(table.triggers, current.triggers):
-            if reason := because({*found.columns, *_identifiers(found.when or "")}):
+            if reason := because({*found.columns, *referenced_names(found.when or "")}):
                 rebuilt += [ops.DropTrigger(schema, name, found.name, replaced=True,
                                             rebuilt_because=reason),
                             ops.CreateTrigger(schema, name, trigger, rebuilt=True)]
@@ -239,7 +241,7 @@ def rebuilt_around_replaced_functions(spec: Catalog, live: Catalog,
         schema, name = table.key
 
         def because(text: str) -> str | None:
-            called = sorted(replaced & _identifiers(text))
+            called = sorted(replaced & referenced_names(text))
             return f"function {', '.join(called)} is dropped and made again" if called else None
 
         for check, found in _unchanged(table.checks, current.checks):
@@ -299,7 +301,7 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
                        if (schema, check.name) not in dropped}
         for check in table.checks:
             found = live_checks.get(check.name)
-            if found == check and (reason := _retyped(columns, _identifiers(found.expression))):
+            if found == check and (reason := _retyped(columns, referenced_names(found.expression))):
                 rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
                             ops.AddConstraint(schema, name, check, online=True)]
@@ -336,32 +338,13 @@ def _recreated_columns(operations) -> dict[tuple[str, str], set[str]]:
 
 def _index_names(index: Index) -> set[str]:
     """The names an index may refer to: in its keys, its predicate and its INCLUDE list."""
-    return _identifiers(" ".join([*index.keys, index.where or ""])) | set(index.include)
+    return referenced_names(" ".join([*index.keys, index.where or ""])) | set(index.include)
 
 
 def _retyped(retyped, names: set[str]) -> str | None:
     named = sorted(set(retyped) & names)
     return (f"{', '.join(named)} changes type, and PostgreSQL would re-create it from its own "
             "print") if named else None
-
-
-def _identifiers(sql: str) -> set[str]:
-    """The names an expression may refer to, outside string literals (bare ones folded to
-    lower case, as PostgreSQL does). A word that is no column only costs a rebuild."""
-    found: set[str] = set()
-    index = 0
-    while index < len(sql):
-        if sql[index] in "'\"":
-            end = quoted_end(sql, index) or len(sql)
-            if sql[index] == '"':
-                found.add(sql[index + 1:end - 1].replace('""', '"'))
-            index = end
-        elif match := IDENTIFIER.match(sql, index):
-            found.add(match.group(0).lower())
-            index = match.end()
-        else:
-            index += 1
-    return found
 
 
 def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Operation]:

@@ -10,6 +10,7 @@ from pgwright.diff.registry import table_comparator
 from pgwright.model import Column, Table, as_written
 from pgwright.names import make_object_name, quote_ident
 from pgwright.normalize import explicit_conversion
+from pgwright.sqlscript import referenced_names
 
 
 @table_comparator("columns")
@@ -19,9 +20,14 @@ def compare_columns(spec: Table, live: Table) -> Iterator[ops.Operation]:
         yield ops.AddColumn(spec.schema, spec.name, column)
     for column in result.removed:
         yield ops.DropColumn(spec.schema, spec.name, column.name,
-                             generated=column.generated is not None)
+                             computed_from=computed_from(column))
     for column, current in result.changed:
         yield from _column_changes(spec, column, current)
+
+
+def computed_from(column: Column) -> tuple[str, ...]:
+    """The names a generated column's expression refers to (none for a plain column)."""
+    return tuple(sorted(referenced_names(column.generated or ""))) if column.generated else ()
 
 
 def _column_changes(table: Table, column: Column, current: Column) -> Iterator[ops.Operation]:
@@ -30,7 +36,8 @@ def _column_changes(table: Table, column: Column, current: Column) -> Iterator[o
         # A generated expression cannot be altered in place before PostgreSQL 17. What rests
         # on the column goes with it and is made again (diff/dependencies.py).
         yield ops.DropColumn(schema, name, column.name, replaced=True,
-                             unless_generated=column.generated, generated=True)
+                             unless_generated=column.generated,
+                             computed_from=computed_from(current))
         yield ops.AddColumn(schema, name, column)
         return
     becomes_identity = column.identity is not None and current.identity is None

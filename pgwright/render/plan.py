@@ -48,7 +48,7 @@ def _(operation: ops.SetColumnDefault) -> str:
 @describe.register
 def _(operation: ops.SetComment) -> str:
     action = "remove comment on" if operation.comment is None else "comment on"
-    return f"{action} {operation.kind.lower()} {operation.subject}"
+    return f"{action} {operation.object_type.lower()} {operation.subject}"
 
 
 @describe.register
@@ -276,7 +276,7 @@ def _operation_json(change: ReviewedChange) -> dict:
         "kind": type(first).__name__ if len(change.operations) == 1 else "ChangeForeignKey",
         "subject": first.subject,
         "description": change.description,
-        "phase": first.phase.name.lower(),
+        "phase": first.phase,
         "destructive": change.destructive,
         "security": first.security.value if first.security else None,
     }

@@ -486,7 +486,7 @@ def _(operation: ops.SetComment) -> list[Statement]:
     if operation.arguments is not None:
         target += f"({', '.join(operation.arguments)})"
     text = "NULL" if operation.comment is None else quote_literal(operation.comment)
-    return [Statement(f"COMMENT ON {operation.kind} {target} IS {text}")]
+    return [Statement(f"COMMENT ON {operation.object_type} {target} IS {text}")]
 
 
 @render_operation.register
