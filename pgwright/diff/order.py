@@ -96,22 +96,31 @@ def order_operations(operations: Iterable[Operation]) -> list[Operation]:
         for key in operation.provides:
             for first in removers.get(key, ()):
                 successors[first].add(number)
+    # Each operation's place in the reading order, as one number; the keys only move an
+    # operation later than that, and most plans need no move at all.
+    reading = sorted(range(len(operations)), key=lambda n: _reading_order(operations[n]))
+    rank = [0] * len(operations)
+    for place, number in enumerate(reading):
+        rank[number] = place
     waiting_for = [0] * len(operations)
+    in_reading_order = True
     for number, after in enumerate(successors):
         after.discard(number)
         for then in after:
             waiting_for[then] += 1
-    keys = [_reading_order(operation) for operation in operations]
-    ready = [(keys[number], number) for number, count in enumerate(waiting_for) if count == 0]
+            in_reading_order = in_reading_order and rank[number] < rank[then]
+    if in_reading_order:
+        return [operations[number] for number in reading]
+    ready = [rank[number] for number, count in enumerate(waiting_for) if count == 0]
     heapq.heapify(ready)
     ordered: list[Operation] = []
     while ready:
-        _, number = heapq.heappop(ready)
+        number = reading[heapq.heappop(ready)]
         ordered.append(operations[number])
         for then in successors[number]:
             waiting_for[then] -= 1
             if waiting_for[then] == 0:
-                heapq.heappush(ready, (keys[then], then))
+                heapq.heappush(ready, rank[then])
     if len(ordered) < len(operations):
         stuck = sorted(operations[n].subject for n, count in enumerate(waiting_for) if count)
         raise PlanError("pgwright cannot order these changes, each waits for another: "
