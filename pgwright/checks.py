@@ -8,15 +8,12 @@ sample keys; the SQL it runs is part of the check so people can review and reuse
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from pgwright.model import (
     Catalog,
     CheckConstraint,
-    PrimaryKey,
     Table,
-    UniqueConstraint,
     as_written,
 )
 from pgwright.names import qualified, quote_ident, quote_literal
@@ -213,104 +210,9 @@ def length_check(schema: str, table: str, column: str, to_type: str,
     )
 
 
-def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
-    """The data checks a plan's operations need: only where existing rows can violate."""
-    from pgwright import ops
-
-    live_tables = live.tables_by_key()
-    # Tables whose columns this plan adds or retypes: a check written against the new state
-    # cannot be counted on the old one (and its rows change under the plan anyway).
-    reshaped = {(o.schema, o.table) for o in operations
-                if isinstance(o, ops.AddColumn | ops.AlterColumnType)}
-    checks: list[DataCheck] = []
-    for operation in operations:
-        key = (getattr(operation, "schema", None), getattr(operation, "table", None))
-        table = live_tables.get(key)
-        if table is None:
-            continue  # a table this plan creates has no rows yet
-        if key in reshaped and not isinstance(operation, ops.AddForeignKey | ops.AddColumn
-                                              | ops.SetColumnNullable | ops.AlterColumnType):
-            continue
-        if isinstance(operation, ops.AddForeignKey) and _already_holds(
-                operation.foreign_key, table, reshaped):
-            continue
-        checks.extend(_checks_for(operation, table, live_tables))
-    return checks
-
-
-def _already_holds(fk, table: Table, reshaped: set) -> bool:
-    """Whether a validated foreign key of the live table already guarantees every row
-    satisfies ``fk``: the same columns referencing the same columns, neither side retyped.
-    Such a key is dropped and added again (a new ON DELETE rule, a key it rests on rebuilt);
-    counting orphans would scan the table to find none."""
-    if (table.schema, table.name) in reshaped or (fk.target_schema, fk.target_table) in reshaped:
-        return False
-    return any(live.validated and live.columns == fk.columns
-               and (live.target_schema, live.target_table, live.target_columns)
-               == (fk.target_schema, fk.target_table, fk.target_columns)
-               for live in table.foreign_keys)
-
-
-def _existing(table: Table, columns) -> bool:
+def has_columns(table: Table, columns) -> bool:
+    """Whether the live table has all of ``columns`` (a column the plan adds has no values)."""
     return all(table.column(c) is not None for c in columns)
-
-
-def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
-    from pgwright import ops
-
-    schema, name = table.key
-    if isinstance(operation, ops.AddForeignKey):
-        fk = operation.foreign_key
-        if not _existing(table, fk.columns):
-            return []  # new columns: NULL in every existing row
-        target = live_tables.get((fk.target_schema, fk.target_table))
-        # a target column this plan adds holds no keys yet: every non-null value is an orphan
-        target_exists = target is not None and _existing(target, fk.target_columns)
-        return [foreign_key_check(schema, name, fk, target_exists, fk.orphans)]
-    if isinstance(operation, ops.AlterColumnType):
-        if table.column(operation.column) is None:
-            return []
-        if operation.converts:
-            return [conversion_check(schema, name, operation.column, operation.to_type)]
-        if (narrowed := length_check(schema, name, operation.column, operation.to_type,
-                                     operation.from_type)):
-            return [narrowed]
-        return []
-    if isinstance(operation, ops.SetColumnNullable) and not operation.nullable:
-        return [not_null_check(schema, name, operation.column, f"{operation.column} NOT NULL",
-                               row_key(table))]
-    if isinstance(operation, ops.AddColumn):
-        column = operation.definition
-        if not column.nullable and column.default is None and column.identity is None \
-                and column.generated is None and not column.serial:
-            relation = qualified(schema, name)
-            return [DataCheck(
-                code="rows-need-a-value", table=f"{schema}.{name}",
-                constraint=f"{column.name} NOT NULL", columns=(column.name,),
-                description=f"existing rows would get NULL in the new NOT NULL column "
-                            f"{column.name} (give it a default)",
-                count_sql=f"SELECT count(*) FROM {relation}",
-                sample_sql=f"SELECT {row_key(table)} FROM {relation} LIMIT {SAMPLE_LIMIT}")]
-        return []
-    if isinstance(operation, ops.AddConstraint):
-        constraint = operation.constraint
-        if isinstance(constraint, PrimaryKey | UniqueConstraint):
-            if not _existing(table, constraint.columns):
-                return []
-            found = [unique_check(schema, name, constraint.columns, constraint.name)]
-            if isinstance(constraint, PrimaryKey):
-                found += [not_null_check(schema, name, c, constraint.name, row_key(table))
-                          for c in constraint.columns]
-            return found
-        if isinstance(constraint, CheckConstraint):
-            return [check_constraint_check(schema, name, constraint, row_key(table))]
-    if isinstance(operation, ops.CreateIndex) and operation.index.unique:
-        keys = operation.index.keys
-        plain = [k.strip('"') for k in keys]
-        if all(table.column(c) is not None for c in plain):
-            return [unique_check(schema, name, plain, operation.index.name,
-                                 as_written(operation.index).where)]
-    return []
 
 
 def runnable_checks(connection, checks: list[DataCheck]) -> list[DataCheck]:
@@ -440,14 +342,14 @@ def checks_for_spec(spec: Catalog, live: Catalog) -> list[DataCheck]:
         if current is None:
             continue
         for fk in table.foreign_keys:
-            if _existing(current, fk.columns):
+            if has_columns(current, fk.columns):
                 target_exists = (fk.target_schema, fk.target_table) in live_tables \
                     or fk.target_schema not in spec.schema_names
                 checks.append(foreign_key_check(table.schema, table.name, fk, target_exists))
         for reference in table.polymorphic:
             needed = [reference.column] + ([reference.discriminator] if reference.discriminator else [])
             targets_exist = all((t[1], t[2]) in live_tables for t in reference.targets)
-            if _existing(current, needed) and targets_exist:
+            if has_columns(current, needed) and targets_exist:
                 checks.extend(polymorphic_checks(current, reference, spec))
     return checks
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from pgwright.checks import Finding, checks_for_operations, run_checks, runnable_checks
+from pgwright.checks import Finding, run_checks, runnable_checks
+from pgwright.diff.preflight import checks_for_operations
 from pgwright.diff import diff
 from pgwright.diff.renames import apply_declared_renames
 from pgwright.errors import PlanError, Problem
@@ -313,12 +314,13 @@ WHERE dependency.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
 def _refuse_changes_under_views(connection, operations) -> None:
     """PlanError when the plan drops or retypes a column (or drops a table) that a view
     the spec does not manage uses: the migration would fail there, so plan says so now."""
-    from pgwright import ops
+    from pgwright.kinds.column import AlterColumnType, DropColumn
+    from pgwright.kinds.table import DropTable
     from pgwright.names import qualified
     from pgwright.render.plan import describe
 
-    touching = [o for o in operations if isinstance(o, ops.DropColumn | ops.AlterColumnType
-                                                    | ops.DropTable)]
+    touching = [o for o in operations if isinstance(o, DropColumn | AlterColumnType
+                                                    | DropTable)]
     if not touching:
         return
     tables = sorted({(o.schema, o.table) for o in touching})
@@ -329,7 +331,7 @@ def _refuse_changes_under_views(connection, operations) -> None:
         uses.setdefault((schema, table, None), set()).add(view)
     blocked = []
     for operation in touching:
-        column = None if isinstance(operation, ops.DropTable) else operation.column
+        column = None if isinstance(operation, DropTable) else operation.column
         views = uses.get((operation.schema, operation.table, column))
         if views:
             used = qualified(operation.schema, operation.table) + (f".{column}" if column else "")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pgwright import ops
 from pgwright.diff import diff
+from pgwright.kinds.constraint import AddConstraint, DropConstraint
+from pgwright.kinds.foreign_key import AddForeignKey, DropForeignKey
+from pgwright.kinds.index import CreateIndex, DropIndex
+from pgwright.kinds.table import DropTable
 from pgwright.model import (
     Catalog,
     CheckConstraint,
@@ -35,9 +38,9 @@ def tree(id_type="integer", parent_type="integer", **keys) -> Table:
 
 
 def rebuilt(operations) -> list[tuple[str, str]]:
-    return [(type(o).__name__, o.name if isinstance(o, ops.DropForeignKey)
+    return [(type(o).__name__, o.name if isinstance(o, DropForeignKey)
              else o.foreign_key.name)
-            for o in operations if isinstance(o, ops.DropForeignKey | ops.AddForeignKey)]
+            for o in operations if isinstance(o, DropForeignKey | AddForeignKey)]
 
 
 def test_a_foreign_key_is_rebuilt_around_its_key_moving_to_the_primary_key():
@@ -49,8 +52,8 @@ def test_a_foreign_key_is_rebuilt_around_its_key_moving_to_the_primary_key():
     assert rebuilt(operations) == [("DropForeignKey", "t_parent_id_fkey"),
                                    ("AddForeignKey", "t_parent_id_fkey")]
     kinds = [type(o) for o in operations]
-    assert kinds.index(ops.DropForeignKey) < kinds.index(ops.DropConstraint) \
-        < kinds.index(ops.AddConstraint) < kinds.index(ops.AddForeignKey)
+    assert kinds.index(DropForeignKey) < kinds.index(DropConstraint) \
+        < kinds.index(AddConstraint) < kinds.index(AddForeignKey)
 
 
 def test_a_foreign_key_is_rebuilt_around_a_dropped_unique_index_it_may_rest_on():
@@ -76,7 +79,7 @@ def test_a_foreign_key_is_rebuilt_when_both_sides_change_type():
 
     assert rebuilt(operations) == [("DropForeignKey", "t_parent_id_fkey"),
                                    ("AddForeignKey", "t_parent_id_fkey")]
-    drop = next(o for o in operations if isinstance(o, ops.DropForeignKey))
+    drop = next(o for o in operations if isinstance(o, DropForeignKey))
     assert drop.replaced and not drop.destructive
     assert drop.rebuilt_because == "both parent_id and t(id) change type"
 
@@ -106,7 +109,7 @@ def test_an_index_drop_is_marked_when_a_constraint_or_table_takes_its_name():
         replace(plain, indexes=(), uniques=(UniqueConstraint("uq_one", ("a",)),)),
         Table("public", "t_a_idx", columns=(Column("id", "integer"),)))
 
-    drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, ops.DropIndex)]
+    drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, DropIndex)]
 
     assert [(o.name, o.name_reused) for o in drops] == [("t_a_idx", True), ("uq_one", True)]
 
@@ -116,7 +119,7 @@ def test_an_index_drop_is_not_marked_when_nothing_takes_its_name():
                   indexes=(Index("t_a_idx", ("a",)),))
     spec = catalog(replace(plain, indexes=(), uniques=(UniqueConstraint("t_a_key", ("a",)),)))
 
-    drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, ops.DropIndex)]
+    drops = [o for o in diff(spec, catalog(plain)) if isinstance(o, DropIndex)]
 
     assert [(o.name, o.name_reused) for o in drops] == [("t_a_idx", False)]
 
@@ -126,7 +129,7 @@ def test_a_table_drop_is_marked_when_an_index_takes_its_name():
     other = Table("public", "t", columns=(Column("a", "integer"),))
     spec = catalog(replace(other, indexes=(Index("orders", ("a",)),)))
 
-    drops = [o for o in diff(spec, catalog(orders, other)) if isinstance(o, ops.DropTable)]
+    drops = [o for o in diff(spec, catalog(orders, other)) if isinstance(o, DropTable)]
 
     assert [(o.table, o.name_reused) for o in drops] == [("orders", True)]
 
@@ -145,8 +148,8 @@ def test_checks_and_expression_indexes_on_a_retyped_column_are_rebuilt_from_the_
     operations = diff(catalog(spec), catalog(live))
 
     assert [(type(o).__name__, o.name) for o in operations
-            if isinstance(o, ops.DropConstraint | ops.DropIndex)] == [
+            if isinstance(o, DropConstraint | DropIndex)] == [
         ("DropIndex", "t_y_idx"), ("DropConstraint", "c1")]
-    added = next(o for o in operations if isinstance(o, ops.AddConstraint))
+    added = next(o for o in operations if isinstance(o, AddConstraint))
     assert as_written(added.constraint) == written
-    assert any(isinstance(o, ops.CreateIndex) and o.index.name == "t_y_idx" for o in operations)
+    assert any(isinstance(o, CreateIndex) and o.index.name == "t_y_idx" for o in operations)

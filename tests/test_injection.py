@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -24,7 +23,7 @@ from pgwright import api
 from pgwright.cli import main
 from pgwright.connect import connect, psql_invocation
 from pgwright.errors import PlanError, SpecError
-from pgwright.names import quote_literal, sql_comment
+from pgwright.names import sql_comment
 from pgwright.normalize import parse_search_path
 from pgwright.planning import plan_against
 from pgwright.render.plan import migration_header
@@ -160,10 +159,10 @@ def test_a_comment_line_escapes_control_characters():
 
 
 def test_a_migration_naming_a_column_with_a_newline_runs_only_its_own_statements():
-    from pgwright import ops
+    from pgwright.kinds.column import AddColumn
     from pgwright.model import Column
 
-    add = ops.AddColumn("public", "orgs", Column(EVIL_NAME, "text"))
+    add = AddColumn("public", "orgs", Column(EVIL_NAME, "text"))
     script = render_script(render_statements([add]), migration_header("m", [add], "s.yaml"))
     header, _, _ = script.partition("\n\n")
     assert all(line.startswith("--") for line in header.splitlines())

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from pgwright import ops
 from pgwright.diff import diff
 from pgwright.diff.order import order_operations
 from pgwright.errors import PlanError
+from pgwright.kinds.column import AddColumn, DropColumn
+from pgwright.kinds.comment import SetComment
+from pgwright.kinds.enum import AddEnumValue, CreateEnum, DropEnum
+from pgwright.kinds.policy import CreatePolicy, DropPolicy
+from pgwright.kinds.schema import CreateSchema
+from pgwright.kinds.table import CreateTable, DropTable, RenameTable
 from pgwright.model import (
     Catalog,
     CheckConstraint,
@@ -34,13 +39,13 @@ def names(operations) -> list[str]:
 
 def test_a_plan_reads_checks_shared_kinds_renames_drops_then_table_parts():
     operations = [
-        ops.SetComment("TABLE", ("public", "t"), "hi"),
-        ops.DropTable("public", "old"),
-        ops.CreateTable(Table("public", "t", columns=(ID,))),
-        ops.CreateEnum(Enum("public", "mood", ("happy",))),
-        ops.RenameTable("public", "before", "after"),
-        ops.DropEnum("public", "gone"),
-        ops.CreateSchema("app"),
+        SetComment("TABLE", ("public", "t"), "hi"),
+        DropTable("public", "old"),
+        CreateTable(Table("public", "t", columns=(ID,))),
+        CreateEnum(Enum("public", "mood", ("happy",))),
+        RenameTable("public", "before", "after"),
+        DropEnum("public", "gone"),
+        CreateSchema("app"),
     ]
 
     assert names(order_operations(operations)) == [
@@ -52,11 +57,11 @@ def test_a_plan_reads_checks_shared_kinds_renames_drops_then_table_parts():
 def test_the_parts_of_tables_are_dropped_last_kind_first_and_made_first_kind_first():
     policy = Policy("p", using="true")
     operations = [
-        ops.DropTable("public", "a"),
-        ops.DropPolicy("public", "b", policy),
-        ops.CreatePolicy("public", "c", policy),
-        ops.DropColumn("public", "b", "x"),
-        ops.AddColumn("public", "c", Column("y", "text")),
+        DropTable("public", "a"),
+        DropPolicy("public", "b", policy),
+        CreatePolicy("public", "c", policy),
+        DropColumn("public", "b", "x"),
+        AddColumn("public", "c", Column("y", "text")),
     ]
 
     assert [type(o).__name__ for o in order_operations(operations)] == [
@@ -111,7 +116,7 @@ def test_enum_values_added_after_one_another_keep_their_order():
     live = catalog(enums=(Enum("public", "st", ("a",)),))
     spec = catalog(enums=(Enum("public", "st", ("a", "c", "b")),))
 
-    assert [o.value for o in diff(spec, live) if isinstance(o, ops.AddEnumValue)] == ["c", "b"]
+    assert [o.value for o in diff(spec, live) if isinstance(o, AddEnumValue)] == ["c", "b"]
 
 
 def test_a_function_dropped_to_be_made_again_goes_with_the_drops_and_comes_back_at_once():
@@ -146,8 +151,8 @@ def test_a_policy_made_again_comes_back_before_the_indexes_built_outside_the_tra
 
 
 def test_keys_that_wait_for_each_other_are_refused_as_a_programming_error():
-    first = ops.DropColumn("public", "t", "a", computed_from=("b",))
-    second = ops.DropColumn("public", "t", "b", computed_from=("a",))
+    first = DropColumn("public", "t", "a", computed_from=("b",))
+    second = DropColumn("public", "t", "b", computed_from=("a",))
 
     with pytest.raises(PlanError, match="cannot order"):
         order_operations([first, second])

@@ -29,7 +29,14 @@ from collections import defaultdict
 from dataclasses import replace
 
 from pgwright import ops
-from pgwright.diff.tables import computed_from
+from pgwright.kinds.column import AddColumn, AlterColumnType, DropColumn, computed_from
+from pgwright.kinds.constraint import AddConstraint, DropConstraint
+from pgwright.kinds.foreign_key import AddForeignKey, DropForeignKey
+from pgwright.kinds.function import DropFunction
+from pgwright.kinds.index import CreateIndex, DropIndex
+from pgwright.kinds.policy import CreatePolicy, DropPolicy
+from pgwright.kinds.table import CreateTable, DropTable
+from pgwright.kinds.trigger import CreateTrigger, DropTrigger
 from pgwright.model import Catalog, Index, PrimaryKey, UniqueConstraint
 from pgwright.sqlscript import IDENTIFIER, referenced_names
 
@@ -49,7 +56,7 @@ def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
                                           operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with each generated column computed from a column whose type the plan
     changes dropped before the change and added again after it (generated columns are added
-    after the type changes: ops.AddColumn), as PostgreSQL refuses to change the type of a
+    after the type changes: AddColumn), as PostgreSQL refuses to change the type of a
     column a generated column uses."""
     retyped = _retyped_columns(operations)
     if not retyped:
@@ -69,10 +76,10 @@ def generated_columns_around_type_changes(spec: Catalog, live: Catalog,
             used = sorted(set(types) & referenced_names(found.generated))
             if not used or (*table.key, column.name) in recreated:
                 continue
-            added += [ops.DropColumn(*table.key, column.name, replaced=True,
+            added += [DropColumn(*table.key, column.name, replaced=True,
                                      unless_typed=(used[0], types[used[0]]),
                                      computed_from=computed_from(found)),
-                      ops.AddColumn(*table.key, column)]
+                      AddColumn(*table.key, column)]
             recreated.add((*table.key, column.name))
     return operations + added
 
@@ -89,12 +96,12 @@ def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
     """
     dropped_keys = _dropped_keys(live, operations)
     retyped = {(o.schema, o.table, o.column) for o in operations
-               if isinstance(o, ops.AlterColumnType)}
+               if isinstance(o, AlterColumnType)}
     if not dropped_keys and not retyped:
         return []
     live_tables = live.tables_by_key()
     added = {(o.schema, o.table, o.foreign_key.name) for o in operations
-             if isinstance(o, ops.AddForeignKey)}
+             if isinstance(o, AddForeignKey)}
     rebuilt: list[ops.Operation] = []
     for table in spec.tables:
         current = live_tables.get(table.key)
@@ -113,9 +120,9 @@ def rebuilt_foreign_keys(spec: Catalog, live: Catalog,
                      for mine, theirs in zip(fk.columns, fk.target_columns, strict=True)):
                 because = f"both {', '.join(fk.columns)} and {referenced} change type"
             if because is not None:
-                rebuilt += [ops.DropForeignKey(*table.key, live_foreign_keys[fk.name],
+                rebuilt += [DropForeignKey(*table.key, live_foreign_keys[fk.name],
                                                replaced=True, rebuilt_because=because),
-                            ops.AddForeignKey(*table.key, fk, online=True)]
+                            AddForeignKey(*table.key, fk, online=True)]
     return rebuilt
 
 
@@ -125,11 +132,11 @@ def _dropped_keys(live: Catalog, operations) -> dict[tuple[str, str], set[frozen
                for table in live.tables for index in table.indexes}
     dropped: dict[tuple[str, str], set[frozenset[str]]] = defaultdict(set)
     for operation in operations:
-        if isinstance(operation, ops.DropConstraint) \
+        if isinstance(operation, DropConstraint) \
                 and isinstance(operation.constraint, PrimaryKey | UniqueConstraint):
             dropped[(operation.schema, operation.table)].add(
                 frozenset(operation.constraint.columns))
-        elif isinstance(operation, ops.DropIndex) \
+        elif isinstance(operation, DropIndex) \
                 and (operation.schema, operation.name) in indexes:
             table_key, index = indexes[(operation.schema, operation.name)]
             columns = _referenceable_columns(index)
@@ -184,35 +191,35 @@ def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
 
         for check, found in _unchanged(table.checks, current.checks):
             if reason := because(referenced_names(found.expression)):
-                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                rebuilt += [DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
-                            ops.AddConstraint(schema, name, check, online=True)]
+                            AddConstraint(schema, name, check, online=True)]
         keys = [key for key in (table.primary_key,) if key is not None] + list(table.uniques)
         live_keys = [key for key in (current.primary_key,) if key is not None] + list(current.uniques)
         for key, found in _unchanged(keys, live_keys):
             if reason := because(found.columns):
-                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                rebuilt += [DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
-                            ops.AddConstraint(schema, name, key)]
+                            AddConstraint(schema, name, key)]
         for fk, found in _unchanged(table.foreign_keys, current.foreign_keys):
             if reason := because(found.columns):
-                rebuilt += [ops.DropForeignKey(schema, name, found, replaced=True,
+                rebuilt += [DropForeignKey(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
-                            ops.AddForeignKey(schema, name, fk, online=True)]
+                            AddForeignKey(schema, name, fk, online=True)]
         for index, found in _unchanged(table.indexes, current.indexes):
             if reason := because(_index_names(found)):
-                rebuilt += [ops.DropIndex(schema, index.name, online=True, replaced=True,
+                rebuilt += [DropIndex(schema, index.name, online=True, replaced=True,
                                           rebuilt_because=reason),
-                            ops.CreateIndex(schema, name, index, online=True)]
+                            CreateIndex(schema, name, index, online=True)]
         for policy, found in _unchanged(table.policies, current.policies):
             if reason := because(referenced_names(f"{found.using or ''} {found.with_check or ''}")):
-                rebuilt += [ops.DropPolicy(schema, name, found, rebuilt_because=reason),
-                            ops.CreatePolicy(schema, name, policy, rebuilt=True)]
+                rebuilt += [DropPolicy(schema, name, found, rebuilt_because=reason),
+                            CreatePolicy(schema, name, policy, rebuilt=True)]
         for trigger, found in _unchanged(table.triggers, current.triggers):
             if reason := because({*found.columns, *referenced_names(found.when or "")}):
-                rebuilt += [ops.DropTrigger(schema, name, found.name, replaced=True,
+                rebuilt += [DropTrigger(schema, name, found.name, replaced=True,
                                             rebuilt_because=reason),
-                            ops.CreateTrigger(schema, name, trigger, rebuilt=True)]
+                            CreateTrigger(schema, name, trigger, rebuilt=True)]
     return rebuilt
 
 
@@ -223,15 +230,15 @@ def rebuilt_around_replaced_functions(spec: Catalog, live: Catalog,
     names). Calls are found by the function's name in the object's text: a false match only
     rebuilds an object that did not need it."""
     replaced = {operation.name for operation in operations
-                if isinstance(operation, ops.DropFunction) and operation.replaced_by is not None}
+                if isinstance(operation, DropFunction) and operation.replaced_by is not None}
     if not replaced:
         return []
     dropped = {(o.schema, o.constraint.name) for o in operations
-               if isinstance(o, ops.DropConstraint)} | {
-              (o.schema, o.name) for o in operations if isinstance(o, ops.DropIndex)} | {
+               if isinstance(o, DropConstraint)} | {
+              (o.schema, o.name) for o in operations if isinstance(o, DropIndex)} | {
               (o.schema, o.table, o.policy.name) for o in operations
-              if isinstance(o, ops.DropPolicy)} | {
-              (o.schema, o.table, o.name) for o in operations if isinstance(o, ops.DropTrigger)}
+              if isinstance(o, DropPolicy)} | {
+              (o.schema, o.table, o.name) for o in operations if isinstance(o, DropTrigger)}
     live_tables = live.tables_by_key()
     rebuilt: list[ops.Operation] = []
     for table in spec.tables:
@@ -246,28 +253,28 @@ def rebuilt_around_replaced_functions(spec: Catalog, live: Catalog,
 
         for check, found in _unchanged(table.checks, current.checks):
             if (schema, found.name) not in dropped and (reason := because(found.expression)):
-                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                rebuilt += [DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
-                            ops.AddConstraint(schema, name, check, online=True)]
+                            AddConstraint(schema, name, check, online=True)]
         for index, found in _unchanged(table.indexes, current.indexes):
             text = " ".join([*found.keys, found.where or ""])
             if (schema, found.name) not in dropped and (reason := because(text)):
                 # Dropped in the transaction, not CONCURRENTLY: that would commit while a
                 # policy dropped here is missing, until the policies come back.
-                rebuilt += [ops.DropIndex(schema, index.name, online=False, replaced=True,
+                rebuilt += [DropIndex(schema, index.name, online=False, replaced=True,
                                           rebuilt_because=reason),
-                            ops.CreateIndex(schema, name, index, online=True)]
+                            CreateIndex(schema, name, index, online=True)]
         for policy, found in _unchanged(table.policies, current.policies):
             text = f"{found.using or ''} {found.with_check or ''}"
             if (schema, name, found.name) not in dropped and (reason := because(text)):
-                rebuilt += [ops.DropPolicy(schema, name, found, rebuilt_because=reason),
-                            ops.CreatePolicy(schema, name, policy, rebuilt=True)]
+                rebuilt += [DropPolicy(schema, name, found, rebuilt_because=reason),
+                            CreatePolicy(schema, name, policy, rebuilt=True)]
         for trigger, found in _unchanged(table.triggers, current.triggers):
             text = f"{found.function_name} {found.when or ''}"
             if (schema, name, found.name) not in dropped and (reason := because(text)):
-                rebuilt += [ops.DropTrigger(schema, name, found.name, replaced=True,
+                rebuilt += [DropTrigger(schema, name, found.name, replaced=True,
                                             rebuilt_because=reason),
-                            ops.CreateTrigger(schema, name, trigger, rebuilt=True)]
+                            CreateTrigger(schema, name, trigger, rebuilt=True)]
     return rebuilt
 
 
@@ -288,8 +295,8 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
     live_tables = live.tables_by_key()
     # what an earlier pass already drops and makes again (around a re-created column)
     dropped = {(o.schema, o.constraint.name) for o in operations
-               if isinstance(o, ops.DropConstraint)} | {
-              (o.schema, o.name) for o in operations if isinstance(o, ops.DropIndex)}
+               if isinstance(o, DropConstraint)} | {
+              (o.schema, o.name) for o in operations if isinstance(o, DropIndex)}
     rebuilt: list[ops.Operation] = []
     for table in spec.tables:
         columns = retyped.get(table.key)
@@ -302,9 +309,9 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
         for check in table.checks:
             found = live_checks.get(check.name)
             if found == check and (reason := _retyped(columns, referenced_names(found.expression))):
-                rebuilt += [ops.DropConstraint(schema, name, found, replaced=True,
+                rebuilt += [DropConstraint(schema, name, found, replaced=True,
                                                rebuilt_because=reason),
-                            ops.AddConstraint(schema, name, check, online=True)]
+                            AddConstraint(schema, name, check, online=True)]
         live_indexes = {index.name: index for index in current.indexes
                         if (schema, index.name) not in dropped}
         for index in table.indexes:
@@ -312,9 +319,9 @@ def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
             if found != index or (found.where is None and _plain_columns(found) is not None):
                 continue  # changed (rebuilt anyway), or plain columns only
             if reason := _retyped(columns, _index_names(found)):
-                rebuilt += [ops.DropIndex(schema, index.name, online=True, replaced=True,
+                rebuilt += [DropIndex(schema, index.name, online=True, replaced=True,
                                           rebuilt_because=reason),
-                            ops.CreateIndex(schema, name, index, online=True)]
+                            CreateIndex(schema, name, index, online=True)]
     return rebuilt
 
 
@@ -322,7 +329,7 @@ def _retyped_columns(operations) -> dict[tuple[str, str], dict[str, str]]:
     """The columns the plan changes the type of, with their new types, by table."""
     retyped: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for operation in operations:
-        if isinstance(operation, ops.AlterColumnType):
+        if isinstance(operation, AlterColumnType):
             retyped[(operation.schema, operation.table)][operation.column] = operation.to_type
     return retyped
 
@@ -331,7 +338,7 @@ def _recreated_columns(operations) -> dict[tuple[str, str], set[str]]:
     """The columns the plan drops only to add them again (generated columns), by table."""
     recreated: dict[tuple[str, str], set[str]] = defaultdict(set)
     for operation in operations:
-        if isinstance(operation, ops.DropColumn) and operation.replaced:
+        if isinstance(operation, DropColumn) and operation.replaced:
             recreated[(operation.schema, operation.table)].add(operation.column)
     return recreated
 
@@ -357,21 +364,21 @@ def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Oper
     key_indexes: set[tuple[str, str]] = set()
     plain_indexes: set[tuple[str, str]] = set()
     for operation in operations:
-        if isinstance(operation, ops.AddConstraint) \
+        if isinstance(operation, AddConstraint) \
                 and isinstance(operation.constraint, PrimaryKey | UniqueConstraint):
             key_indexes.add((operation.schema, operation.constraint.name))
-        elif isinstance(operation, ops.CreateIndex):
+        elif isinstance(operation, CreateIndex):
             plain_indexes.add((operation.schema, operation.index.name))
-        elif isinstance(operation, ops.CreateTable):
+        elif isinstance(operation, CreateTable):
             table = operation.table
             keys = (table.primary_key,) if table.primary_key is not None else ()
             tables.add(table.key)
             key_indexes.update((table.schema, key.name) for key in (*keys, *table.uniques))
 
     def reused(operation: ops.Operation) -> bool:
-        if isinstance(operation, ops.DropIndex):
+        if isinstance(operation, DropIndex):
             return (operation.schema, operation.name) in tables | key_indexes
-        if isinstance(operation, ops.DropTable):
+        if isinstance(operation, DropTable):
             return (operation.schema, operation.table) in key_indexes | plain_indexes
         return False
 

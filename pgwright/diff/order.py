@@ -28,13 +28,14 @@ from collections.abc import Iterable
 from enum import IntEnum
 
 from pgwright.errors import PlanError
+from pgwright.kinds import KINDS
 from pgwright.ops import Action, Operation
 
-# The kinds in the order their objects are made: what a kind's objects rest on comes first.
-SHARED_KINDS = ("schema", "extension", "type", "function")
-TABLE_KINDS = ("table", "column", "constraint", "index", "foreign_key", "trigger", "policy",
-               "row_level_security", "comment")
-KINDS = ("data", *SHARED_KINDS, *TABLE_KINDS)
+# The kinds in the order their objects are made (the registry's): what a kind's objects
+# rest on comes first.
+SHARED_KINDS = tuple(kind.name for kind in KINDS if kind.shared)
+TABLE_KINDS = tuple(kind.name for kind in KINDS if not kind.shared)
+KIND_NAMES = tuple(kind.name for kind in KINDS)
 
 
 class Stage(IntEnum):
@@ -52,14 +53,14 @@ def _position(operation: Operation) -> tuple[int, int, int]:
     if action is Action.CHECK:
         return (Stage.CHECK, 0, 0)
     if action is Action.RENAME:
-        return (Stage.RENAME, KINDS.index(kind), 0)
+        return (Stage.RENAME, KIND_NAMES.index(kind), 0)
     shared = kind in SHARED_KINDS
     if action is Action.DROP:
         if shared and not operation.replaced:
             return (Stage.DROP_SHARED, -SHARED_KINDS.index(kind), 0)
         # A shared object dropped to be made again goes after the parts of tables that use
         # it (the last of the drops); what it is made again by is then free to go.
-        return (Stage.DROP, -KINDS.index(kind), 0)
+        return (Stage.DROP, -KIND_NAMES.index(kind), 0)
     if shared:
         return (Stage.MAKE_SHARED, SHARED_KINDS.index(kind), 0)
     if operation.restores:
@@ -128,4 +129,4 @@ def order_operations(operations: Iterable[Operation]) -> list[Operation]:
     return ordered
 
 
-__all__ = ["KINDS", "SHARED_KINDS", "TABLE_KINDS", "Stage", "order_operations"]
+__all__ = ["Stage", "order_operations"]

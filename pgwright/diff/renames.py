@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pgwright import ops
+from pgwright.kinds.column import RenameColumn
+from pgwright.kinds.constraint import RenameConstraint
+from pgwright.kinds.index import RenameIndex
+from pgwright.kinds.table import RenameTable
 from pgwright.model import Catalog, Table
 from pgwright.names import quote_ident
 
@@ -54,10 +58,10 @@ def _follow_renames(live: Table, spec: Table) -> tuple[Table, list[ops.Operation
         return tuple(followed)
 
     def constraint(old, new):
-        return ops.RenameConstraint(live.schema, spec.name, old, new)
+        return RenameConstraint(live.schema, spec.name, old, new)
 
     def index(old, new):
-        return ops.RenameIndex(live.schema, old, new)
+        return RenameIndex(live.schema, old, new)
 
     primary = follow((live.primary_key,) if live.primary_key else (),
                      (spec.primary_key,) if spec.primary_key else (), constraint)
@@ -94,7 +98,7 @@ def apply_declared_renames(spec: Catalog, live: Catalog) -> tuple[Catalog, list[
         for old in table.renamed_from:
             if (table.schema, old) in live_tables:
                 current = live_tables.pop((table.schema, old))
-                operations.append(ops.RenameTable(table.schema, old, table.name))
+                operations.append(RenameTable(table.schema, old, table.name))
                 live_tables[table.key] = replace(current, name=table.name)
                 table_renames[(table.schema, old)] = table.name
                 touched.add(table.key)
@@ -109,7 +113,7 @@ def apply_declared_renames(spec: Catalog, live: Catalog) -> tuple[Catalog, list[
                 continue
             for old in column.renamed_from:
                 if current.column(old) is not None:
-                    operations.append(ops.RenameColumn(table.schema, table.name, old, column.name))
+                    operations.append(RenameColumn(table.schema, table.name, old, column.name))
                     current = _rename_in_table(current, old, column.name)
                     renamed_columns[(*table.key, old)] = column.name
                     touched.add(table.key)

@@ -213,3 +213,17 @@ def create_trigger_sql(schema: str, table: str, trigger: Trigger) -> str:
     if trigger.when is not None:
         text += f" WHEN ({trigger.when})"
     return text + f" EXECUTE FUNCTION {qualified(trigger.function_schema, trigger.function_name)}()"
+
+
+def guarded(condition: str, body: str) -> str:
+    """A DO block running ``body`` only when ``condition`` holds."""
+    return "DO " + dollar_quote(f"\nBEGIN\n  IF {condition} THEN\n    {body};\n  END IF;\nEND\n")
+
+
+def constraint_exists(schema: str, table: str, name: str) -> str:
+    return ("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
+            f"{regclass_literal(schema, table)} AND conname = {quote_literal(name)})")
+
+
+def alter_table(operation) -> str:
+    return f"ALTER TABLE {qualified(operation.schema, operation.table)}"

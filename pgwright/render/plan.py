@@ -4,93 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import singledispatch
 
 from pgwright import ops
+from pgwright.kinds import KINDS  # noqa: F401  (each kind registers its descriptions)
+from pgwright.kinds.foreign_key import AddForeignKey, DropForeignKey
 from pgwright.names import sql_comment
-from pgwright.render.sql import render_operation
+from pgwright.render.statements import describe, render_operation
 
-
-@singledispatch
-def describe(operation: ops.Operation) -> str:
-    """One line saying what an operation does: ``create table public.orders``."""
-    words = []
-    for char in type(operation).__name__:
-        if char.isupper() and words:
-            words.append(" ")
-        words.append(char.lower())
-    return f"{''.join(words)} {operation.subject}"
-
-
-@describe.register
-def _(operation: ops.AlterColumnType) -> str:
-    if operation.from_type == operation.to_type:  # only the collation changes
-        return (f"change collation of {operation.subject} to "
-                f"{operation.collation or 'its type default'}")
-    using = f" (using {operation.using})" if operation.using else ""
-    collation = f" collate {operation.collation}" if operation.collation_changes else ""
-    return (f"change type of {operation.subject}: {operation.from_type} -> "
-            f"{operation.to_type}{collation}{using}")
-
-
-@describe.register
-def _(operation: ops.SetColumnNullable) -> str:
-    return f"{'drop' if operation.nullable else 'set'} not null on {operation.subject}"
-
-
-@describe.register
-def _(operation: ops.SetColumnDefault) -> str:
-    if operation.default is None:
-        return f"drop default of {operation.subject}"
-    return f"set default of {operation.subject} to {operation.default}"
-
-
-@describe.register
-def _(operation: ops.SetComment) -> str:
-    action = "remove comment on" if operation.comment is None else "comment on"
-    return f"{action} {operation.object_type.lower()} {operation.subject}"
-
-
-@describe.register
-def _(operation: ops.SetRowLevelSecurity) -> str:
-    return f"{'enable' if operation.enabled else 'disable'} row level security {operation.subject}"
-
-
-@describe.register
-def _(operation: ops.SetForceRowLevelSecurity) -> str:
-    return f"{'force' if operation.forced else 'stop forcing'} row level security {operation.subject}"
-
-
-@describe.register
-def _(operation: ops.AlterPolicy) -> str:
-    changed = [name for name in ("roles", "using", "with_check")
-               if getattr(operation.policy, name) != getattr(operation.previous, name)]
-    return f"alter policy {operation.subject} ({', '.join(changed)})"
-
-
-@describe.register
-def _(operation: ops.CreateFunction) -> str:
-    verb = "replace" if operation.replaces else "recreate" if operation.recreates else "create"
-    return f"{verb} function {operation.subject}"
-
-
-@describe.register
-def _(operation: ops.DropFunction) -> str:
-    if operation.replaced_by is None:
-        return f"drop function {operation.subject}"
-    return (f"drop function {operation.subject} to make it again "
-            "(new result type or argument names)")
+__all__ = ["describe", "plan_json", "reviewed_changes", "summary_lines"]
 
 
 @describe.register
 def _(operation: ops.AssertNoViolations) -> str:
     check = operation.check
     return f"check that no row of {check.table} violates {check.constraint}"
-
-
-@describe.register
-def _(operation: ops.AddEnumValue) -> str:
-    return f"add value '{operation.value}' to enum {operation.subject}"
 
 
 def _marker(operation: ops.Operation) -> str:
@@ -147,10 +74,10 @@ def reviewed_changes(operations) -> list[ReviewedChange]:
     parts) is one ``~ change foreign key ...: on delete cascade -> restrict``."""
     operations = list(operations)
     added = {(o.schema, o.table, o.foreign_key.name): o for o in operations
-             if isinstance(o, ops.AddForeignKey)}
+             if isinstance(o, AddForeignKey)}
     paired: dict[int, ops.Operation] = {}
     for operation in operations:
-        if isinstance(operation, ops.DropForeignKey) and operation.replaced \
+        if isinstance(operation, DropForeignKey) and operation.replaced \
                 and operation.rebuilt_because is None:
             addition = added.get((operation.schema, operation.table, operation.name))
             if addition is not None and foreign_key_differences(operation.foreign_key,

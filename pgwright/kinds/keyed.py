@@ -1,8 +1,9 @@
-"""The one generic differ: match two collections by key, report added, removed, changed."""
+"""The one generic differ the kinds' comparators share: match two collections by key, report
+added, removed, changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -35,3 +36,16 @@ def keyed_diff(spec: Iterable[Item], live: Iterable[Item], key: Callable[[Item],
             changed.append((item, other))
     removed = [item for item_key, item in live_by_key.items() if item_key not in spec_keys]
     return KeyedDiff(added, removed, changed, unchanged)
+
+
+def replace_by_name(spec_items, live_items, drop, add) -> Iterator:
+    """Keyed by name: drop what the spec no longer has, drop and add again what changed
+    (``replaced``: not destructive), add what is new. ``drop`` is given the live item."""
+    result = keyed_diff(spec_items, live_items, key=lambda item: item.name)
+    for item in result.removed:
+        yield drop(item, False)
+    for item, current in result.changed:
+        yield drop(current, True)
+        yield add(item)
+    for item in result.added:
+        yield add(item)
