@@ -26,7 +26,8 @@ kinds and tables. These passes run over a plan's operations once the comparators
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from pgwright import ops
 from pgwright.kinds.column import AddColumn, AlterColumnType, DropColumn, computed_from
@@ -37,7 +38,7 @@ from pgwright.kinds.index import CreateIndex, DropIndex
 from pgwright.kinds.policy import CreatePolicy, DropPolicy
 from pgwright.kinds.table import CreateTable, DropTable
 from pgwright.kinds.trigger import CreateTrigger, DropTrigger
-from pgwright.model import Catalog, Index, PrimaryKey, UniqueConstraint
+from pgwright.model import Catalog, Index, PrimaryKey, Table, UniqueConstraint
 from pgwright.sqlscript import IDENTIFIER, referenced_names
 
 
@@ -45,10 +46,8 @@ def settle_dependencies(spec: Catalog, live: Catalog,
                         operations: list[ops.Operation]) -> list[ops.Operation]:
     """``operations`` with what the dependencies between objects ask for added or marked."""
     operations = generated_columns_around_type_changes(spec, live, operations)
-    operations = operations + rebuilt_around_recreated_columns(spec, live, operations)
+    operations = operations + rebuilt_around_changes(spec, live, operations)
     operations = operations + rebuilt_foreign_keys(spec, live, operations)
-    operations = operations + rebuilt_around_type_changes(spec, live, operations)
-    operations = operations + rebuilt_around_replaced_functions(spec, live, operations)
     return mark_reused_relation_names(operations)
 
 
@@ -167,162 +166,146 @@ def _plain_columns(index: Index) -> list[str] | None:
     return columns
 
 
-def rebuilt_around_recreated_columns(spec: Catalog, live: Catalog,
-                                     operations: list[ops.Operation]) -> list[ops.Operation]:
-    """A drop and an add for each object the spec keeps as it is on a column the plan drops
-    and adds again (a generated column with a new expression): indexes, checks, keys and
-    foreign keys, which PostgreSQL would drop silently with the column, and policies and
-    triggers, which would stop the drop. The foreign keys of other tables that rest on a key
+# What rests on what: the objects of a table that refer to a column or a function by name,
+# each with the names it refers to. A word that is no column costs at most a rebuild.
+_DEPENDENT_KINDS = ("check", "key", "foreign_key", "index", "policy", "trigger")
+
+
+@dataclass(frozen=True)
+class _Dependent:
+    kind: str           # one of _DEPENDENT_KINDS
+    wanted: object      # the spec's object, as it is made again
+    found: object       # the database's, as it is dropped
+    names: frozenset[str]
+
+
+def _dependents(table: Table, current: Table) -> Iterator[_Dependent]:
+    """The objects the spec keeps as the database has them on a table both have."""
+    def unchanged(kind, items, live_items, names):
+        found = {item.name: item for item in live_items}
+        for item in items:
+            if found.get(item.name) == item:
+                yield _Dependent(kind, item, found[item.name], frozenset(names(found[item.name])))
+
+    yield from unchanged("check", table.checks, current.checks,
+                         lambda check: referenced_names(check.expression))
+    keys = [key for key in (table.primary_key,) if key is not None] + list(table.uniques)
+    live_keys = [key for key in (current.primary_key,) if key is not None] + list(current.uniques)
+    yield from unchanged("key", keys, live_keys, lambda key: key.columns)
+    yield from unchanged("foreign_key", table.foreign_keys, current.foreign_keys,
+                         lambda fk: fk.columns)
+    yield from unchanged("index", table.indexes, current.indexes, _index_names)
+    yield from unchanged("policy", table.policies, current.policies, lambda policy:
+                         referenced_names(f"{policy.using or ''} {policy.with_check or ''}"))
+    yield from unchanged("trigger", table.triggers, current.triggers, lambda trigger: {
+        *trigger.columns, trigger.function_name.lower(), *referenced_names(trigger.when or "")})
+
+
+@dataclass(frozen=True)
+class _Disturbance:
+    """A change an unchanged object cannot stay through when it refers to what changes."""
+
+    names: frozenset[str]   # what changes, as the objects refer to it
+    rebuilds: frozenset[str]  # the kinds of dependent that must be dropped and made again
+    because: str            # for the reviewer: "{} changes type, ..." ({} is the names)
+    plain_indexes: bool = True  # False: only indexes with an expression or a predicate
+    index_online: bool = True   # indexes dropped CONCURRENTLY (False: in the transaction)
+
+    def reason(self, dependent: _Dependent) -> str | None:
+        if dependent.kind not in self.rebuilds:
+            return None
+        if dependent.kind == "index" and not self.plain_indexes \
+                and dependent.found.where is None and _plain_columns(dependent.found) is not None:
+            return None
+        named = sorted(self.names & dependent.names)
+        return self.because.format(", ".join(named)) if named else None
+
+
+def _disturbances(table: Table, operations_by_table, replaced_functions) -> list[_Disturbance]:
+    """What the plan does on ``table`` that unchanged objects on it cannot stay through, the
+    first that applies to an object deciding how it is rebuilt."""
+    recreated, retyped = operations_by_table.get(table.key, (set(), set()))
+    disturbances = []
+    if recreated:
+        # A column dropped and added again (a generated column with a new expression):
+        # PostgreSQL would drop the indexes, checks, keys and foreign keys on it silently,
+        # and refuses the drop while a policy or a trigger uses it.
+        disturbances.append(_Disturbance(
+            frozenset(recreated), frozenset(_DEPENDENT_KINDS),
+            "generated column {} is dropped and added again"))
+    if retyped:
+        # ALTER COLUMN TYPE re-creates checks and expression indexes from PostgreSQL's print,
+        # which is not always stored back as it was; plain-column indexes and keys print back
+        # exactly and are left to it.
+        disturbances.append(_Disturbance(
+            frozenset(retyped), frozenset({"check", "index"}),
+            "{} changes type, and PostgreSQL would re-create it from its own print",
+            plain_indexes=False))
+    if replaced_functions:
+        # A function dropped to be made again (a new result type or argument names), which
+        # PostgreSQL refuses while something calls it. Indexes go in the transaction, not
+        # CONCURRENTLY: that would commit while a policy dropped here is missing.
+        disturbances.append(_Disturbance(
+            frozenset(replaced_functions), frozenset({"check", "index", "policy", "trigger"}),
+            "function {} is dropped and made again", index_online=False))
+    return disturbances
+
+
+def rebuilt_around_changes(spec: Catalog, live: Catalog,
+                           operations: list[ops.Operation]) -> list[ops.Operation]:
+    """A drop and an add for each object the spec keeps as it is that refers to a column the
+    plan drops and adds again, to a column whose type it changes, or to a function it drops
+    and makes again (see _disturbances). The foreign keys of other tables that rest on a key
     dropped here are rebuilt by :func:`rebuilt_foreign_keys`."""
-    recreated = _recreated_columns(operations)
-    live_tables = live.tables_by_key()
-    rebuilt: list[ops.Operation] = []
-    for table in spec.tables:
-        columns = recreated.get(table.key)
-        current = live_tables.get(table.key)
-        if not columns or current is None:
-            continue
-        schema, name = table.key
-
-        def because(names: set[str], columns: set[str] = columns) -> str | None:
-            named = sorted(columns & set(names))
-            return (f"generated column {', '.join(named)} is dropped and added again"
-                    if named else None)
-
-        for check, found in _unchanged(table.checks, current.checks):
-            if reason := because(referenced_names(found.expression)):
-                rebuilt += [DropConstraint(schema, name, found, replaced=True,
-                                               rebuilt_because=reason),
-                            AddConstraint(schema, name, check, online=True)]
-        keys = [key for key in (table.primary_key,) if key is not None] + list(table.uniques)
-        live_keys = [key for key in (current.primary_key,) if key is not None] + list(current.uniques)
-        for key, found in _unchanged(keys, live_keys):
-            if reason := because(found.columns):
-                rebuilt += [DropConstraint(schema, name, found, replaced=True,
-                                               rebuilt_because=reason),
-                            AddConstraint(schema, name, key)]
-        for fk, found in _unchanged(table.foreign_keys, current.foreign_keys):
-            if reason := because(found.columns):
-                rebuilt += [DropForeignKey(schema, name, found, replaced=True,
-                                               rebuilt_because=reason),
-                            AddForeignKey(schema, name, fk, online=True)]
-        for index, found in _unchanged(table.indexes, current.indexes):
-            if reason := because(_index_names(found)):
-                rebuilt += [DropIndex(schema, index.name, online=True, replaced=True,
-                                          rebuilt_because=reason),
-                            CreateIndex(schema, name, index, online=True)]
-        for policy, found in _unchanged(table.policies, current.policies):
-            if reason := because(referenced_names(f"{found.using or ''} {found.with_check or ''}")):
-                rebuilt += [DropPolicy(schema, name, found, rebuilt_because=reason),
-                            CreatePolicy(schema, name, policy, rebuilt=True)]
-        for trigger, found in _unchanged(table.triggers, current.triggers):
-            if reason := because({*found.columns, *referenced_names(found.when or "")}):
-                rebuilt += [DropTrigger(schema, name, found.name, replaced=True,
-                                            rebuilt_because=reason),
-                            CreateTrigger(schema, name, trigger, rebuilt=True)]
-    return rebuilt
-
-
-def rebuilt_around_replaced_functions(spec: Catalog, live: Catalog,
-                                      operations: list[ops.Operation]) -> list[ops.Operation]:
-    """A drop and an add for each check, index, policy and trigger the spec keeps as it is
-    that calls a function the plan drops and makes again (a new result type or argument
-    names). Calls are found by the function's name in the object's text: a false match only
-    rebuilds an object that did not need it."""
-    replaced = {operation.name for operation in operations
-                if isinstance(operation, DropFunction) and operation.replaced_by is not None}
-    if not replaced:
+    by_table: dict[tuple[str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    replaced_functions = set()
+    for operation in operations:
+        if isinstance(operation, DropColumn) and operation.replaced:
+            by_table[(operation.schema, operation.table)][0].add(operation.column)
+        elif isinstance(operation, AlterColumnType):
+            by_table[(operation.schema, operation.table)][1].add(operation.column)
+        elif isinstance(operation, DropFunction) and operation.replaced_by is not None:
+            replaced_functions.add(operation.name)
+    if not by_table and not replaced_functions:
         return []
-    dropped = {(o.schema, o.constraint.name) for o in operations
-               if isinstance(o, DropConstraint)} | {
-              (o.schema, o.name) for o in operations if isinstance(o, DropIndex)} | {
-              (o.schema, o.table, o.policy.name) for o in operations
-              if isinstance(o, DropPolicy)} | {
-              (o.schema, o.table, o.name) for o in operations if isinstance(o, DropTrigger)}
     live_tables = live.tables_by_key()
     rebuilt: list[ops.Operation] = []
     for table in spec.tables:
         current = live_tables.get(table.key)
-        if current is None:
+        disturbances = _disturbances(table, by_table, replaced_functions) if current else []
+        if not disturbances:
             continue
-        schema, name = table.key
-
-        def because(text: str) -> str | None:
-            called = sorted(replaced & referenced_names(text))
-            return f"function {', '.join(called)} is dropped and made again" if called else None
-
-        for check, found in _unchanged(table.checks, current.checks):
-            if (schema, found.name) not in dropped and (reason := because(found.expression)):
-                rebuilt += [DropConstraint(schema, name, found, replaced=True,
-                                               rebuilt_because=reason),
-                            AddConstraint(schema, name, check, online=True)]
-        for index, found in _unchanged(table.indexes, current.indexes):
-            text = " ".join([*found.keys, found.where or ""])
-            if (schema, found.name) not in dropped and (reason := because(text)):
-                # Dropped in the transaction, not CONCURRENTLY: that would commit while a
-                # policy dropped here is missing, until the policies come back.
-                rebuilt += [DropIndex(schema, index.name, online=False, replaced=True,
-                                          rebuilt_because=reason),
-                            CreateIndex(schema, name, index, online=True)]
-        for policy, found in _unchanged(table.policies, current.policies):
-            text = f"{found.using or ''} {found.with_check or ''}"
-            if (schema, name, found.name) not in dropped and (reason := because(text)):
-                rebuilt += [DropPolicy(schema, name, found, rebuilt_because=reason),
-                            CreatePolicy(schema, name, policy, rebuilt=True)]
-        for trigger, found in _unchanged(table.triggers, current.triggers):
-            text = f"{found.function_name} {found.when or ''}"
-            if (schema, name, found.name) not in dropped and (reason := because(text)):
-                rebuilt += [DropTrigger(schema, name, found.name, replaced=True,
-                                            rebuilt_because=reason),
-                            CreateTrigger(schema, name, trigger, rebuilt=True)]
+        for dependent in _dependents(table, current):
+            for disturbance in disturbances:
+                if reason := disturbance.reason(dependent):
+                    rebuilt += _rebuild(table, dependent, reason, disturbance.index_online)
+                    break
     return rebuilt
 
 
-def _unchanged(items, live_items) -> list[tuple]:
-    """The spec's items that the live table has as they are, each with its live twin."""
-    found = {item.name: item for item in live_items}
-    return [(item, found[item.name]) for item in items if found.get(item.name) == item]
-
-
-def rebuilt_around_type_changes(spec: Catalog, live: Catalog,
-                                operations: list[ops.Operation]) -> list[ops.Operation]:
-    """A drop and an add for each check and each index with an expression or a predicate
-    that the spec keeps as it is, on a column whose type the plan changes. They go before the
-    ALTER COLUMN TYPE and come back after it, from the spec's text (checks NOT VALID, then
-    validated; indexes CONCURRENTLY), rather than be re-created by PostgreSQL from its print.
-    Plain-column indexes and keys print back exactly, and are left to PostgreSQL."""
-    retyped = _retyped_columns(operations)
-    live_tables = live.tables_by_key()
-    # what an earlier pass already drops and makes again (around a re-created column)
-    dropped = {(o.schema, o.constraint.name) for o in operations
-               if isinstance(o, DropConstraint)} | {
-              (o.schema, o.name) for o in operations if isinstance(o, DropIndex)}
-    rebuilt: list[ops.Operation] = []
-    for table in spec.tables:
-        columns = retyped.get(table.key)
-        current = live_tables.get(table.key)
-        if not columns or current is None:
-            continue
-        schema, name = table.key
-        live_checks = {check.name: check for check in current.checks
-                       if (schema, check.name) not in dropped}
-        for check in table.checks:
-            found = live_checks.get(check.name)
-            if found == check and (reason := _retyped(columns, referenced_names(found.expression))):
-                rebuilt += [DropConstraint(schema, name, found, replaced=True,
-                                               rebuilt_because=reason),
-                            AddConstraint(schema, name, check, online=True)]
-        live_indexes = {index.name: index for index in current.indexes
-                        if (schema, index.name) not in dropped}
-        for index in table.indexes:
-            found = live_indexes.get(index.name)
-            if found != index or (found.where is None and _plain_columns(found) is not None):
-                continue  # changed (rebuilt anyway), or plain columns only
-            if reason := _retyped(columns, _index_names(found)):
-                rebuilt += [DropIndex(schema, index.name, online=True, replaced=True,
-                                          rebuilt_because=reason),
-                            CreateIndex(schema, name, index, online=True)]
-    return rebuilt
+def _rebuild(table: Table, dependent: _Dependent, because: str,
+             index_online: bool) -> list[ops.Operation]:
+    """The drop of an unchanged object and its making again, from the spec's text."""
+    schema, name = table.key
+    wanted, found = dependent.wanted, dependent.found
+    if dependent.kind == "check":  # NOT VALID, then validated
+        return [DropConstraint(schema, name, found, replaced=True, rebuilt_because=because),
+                AddConstraint(schema, name, wanted, online=True)]
+    if dependent.kind == "key":
+        return [DropConstraint(schema, name, found, replaced=True, rebuilt_because=because),
+                AddConstraint(schema, name, wanted)]
+    if dependent.kind == "foreign_key":
+        return [DropForeignKey(schema, name, found, replaced=True, rebuilt_because=because),
+                AddForeignKey(schema, name, wanted, online=True)]
+    if dependent.kind == "index":
+        return [DropIndex(schema, wanted.name, online=index_online, replaced=True,
+                          rebuilt_because=because),
+                CreateIndex(schema, name, wanted, online=True)]
+    if dependent.kind == "policy":
+        return [DropPolicy(schema, name, found, rebuilt_because=because),
+                CreatePolicy(schema, name, wanted, rebuilt=True)]
+    return [DropTrigger(schema, name, found.name, replaced=True, rebuilt_because=because),
+            CreateTrigger(schema, name, wanted, rebuilt=True)]
 
 
 def _retyped_columns(operations) -> dict[tuple[str, str], dict[str, str]]:
@@ -346,12 +329,6 @@ def _recreated_columns(operations) -> dict[tuple[str, str], set[str]]:
 def _index_names(index: Index) -> set[str]:
     """The names an index may refer to: in its keys, its predicate and its INCLUDE list."""
     return referenced_names(" ".join([*index.keys, index.where or ""])) | set(index.include)
-
-
-def _retyped(retyped, names: set[str]) -> str | None:
-    named = sorted(set(retyped) & names)
-    return (f"{', '.join(named)} changes type, and PostgreSQL would re-create it from its own "
-            "print") if named else None
 
 
 def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Operation]:
@@ -387,5 +364,4 @@ def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Oper
 
 
 __all__ = ["generated_columns_around_type_changes", "mark_reused_relation_names",
-           "rebuilt_around_recreated_columns",
-           "rebuilt_around_type_changes", "rebuilt_foreign_keys", "settle_dependencies"]
+           "rebuilt_around_changes", "rebuilt_foreign_keys", "settle_dependencies"]
