@@ -31,6 +31,7 @@ from strategies import (
 
 from pgwright import api
 from pgwright.sqlscript import read_script
+from tests.pgcatalog import catalog_snapshot as independent_snapshot
 
 # PGWRIGHT_PROPERTY_EXAMPLES=500 for a deeper hunt than the default quick run.
 PROPERTY_SETTINGS = settings(
@@ -276,14 +277,16 @@ def push_in_turn(database_url: str, directory, *spec_texts: str) -> None:
 
 def run_plan_twice(db, database_url: str, directory, start_text: str, target_text: str) -> None:
     """Push the start spec, then run the SQL planned for the target twice: the second run
-    must succeed (and change nothing)."""
+    must succeed and change nothing, by the independent reader of tests/pgcatalog.py."""
     start, target = directory / "start.yaml", directory / "target.yaml"
     start.write_text(start_text, encoding="utf-8")
     target.write_text(target_text, encoding="utf-8")
     push(start, database_url)
     script = api.plan(target, database_url).sql()
     run_script(db, script)
+    once = independent_snapshot(db)
     run_script(db, script)
+    assert independent_snapshot(db) == once, "the second run changed the catalog"
 
 
 # Fixed.
