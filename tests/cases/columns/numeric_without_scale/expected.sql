@@ -1,0 +1,3 @@
+CREATE TABLE IF NOT EXISTS public.t (
+    n numeric(5,0)
+);
