@@ -95,8 +95,9 @@ def orphans(spec_path: Path | str, database_url: str | None = None) -> list:
 
     Returns one :class:`pgwright.checks.Finding` per check, clean ones included (count 0).
     """
-    from pgwright.checks import checks_for_spec, run_all_checks
+    from pgwright.checks import checks_for_spec
     from pgwright.introspect.catalog import catalog_snapshot, read_catalog, read_user_types
+    from pgwright.introspect.violations import run_all_checks
     from pgwright.planning import build_spec_catalog
     from pgwright.spec.reading import managed_schemas
 
@@ -544,15 +545,9 @@ def apply(database_url: str | None = None, migrations_dir: Path | str = "migrati
             raise UnsafePlanError(f"pending migration(s) {names} have destructive steps (marked "
                                   "-- DESTRUCTIVE in the file); nothing was applied (pass "
                                   "--allow-destructive to apply them)")
-    try:
-        return apply_migrations(_project_url(database_url, migrations_dir), Path(migrations_dir),
-                                on_migration, lock_policy, on_statement)
-    except MigrationError as error:
-        from pgwright.checks import PREFLIGHT_PREFIX
-
-        if PREFLIGHT_PREFIX in str(error):
-            raise UnsafePlanError(str(error)) from error
-        raise
+    # A migration stopped by its preflight raises PreflightRefused, an UnsafePlanError.
+    return apply_migrations(_project_url(database_url, migrations_dir), Path(migrations_dir),
+                            on_migration, lock_policy, on_statement)
 
 
 def pending_sql(database_url: str | None = None, migrations_dir: Path | str = "migrations") -> str:

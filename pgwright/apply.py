@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pgwright.connect import plain_url, redact, sqlalchemy_url
-from pgwright.errors import MigrationError, RevisionConflictError
+from pgwright.errors import MigrationError, PreflightRefused, RevisionConflictError
 from pgwright.runner import (
     DEFAULT_LOCK_POLICY,
     SET_LOCK_TIMEOUT,
@@ -287,6 +287,17 @@ def run_migration_sql(revision_file: str) -> None:
                 progress.committed = start + 1
 
 
+def _stopped_by_preflight(error: Exception) -> bool:
+    """Whether the server error is a migration's preflight guard refusing (render/checks.py):
+    told by the error's SQLSTATE and primary message, never by a caller's text."""
+    from pgwright.render.checks import PREFLIGHT_PREFIX, PREFLIGHT_SQLSTATE
+
+    driver_error = getattr(error, "orig", None) or error
+    diagnostic = getattr(driver_error, "diag", None)
+    return getattr(driver_error, "sqlstate", None) == PREFLIGHT_SQLSTATE \
+        and (getattr(diagnostic, "message_primary", None) or "").startswith(PREFLIGHT_PREFIX)
+
+
 def _failure_message(migration: Migration, progress: MigrationProgress, error: Exception) -> str:
     cause = redact(str(getattr(error, "orig", None) or error)).strip()
     where = f"{migration.name} failed {progress.where()}: {cause}"
@@ -341,7 +352,10 @@ def apply_migrations(url: str, migrations_dir: Path,
     except Exception as error:  # the driver's error, with the failing statement
         if len(running) <= len(applied):
             raise
-        raise MigrationError(_failure_message(running[len(applied)], progress, error)) from error
+        message = _failure_message(running[len(applied)], progress, error)
+        if _stopped_by_preflight(error):
+            raise PreflightRefused(message) from error
+        raise MigrationError(message) from error
     finally:
         engine.dispose()
     return applied

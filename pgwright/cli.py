@@ -768,6 +768,7 @@ def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
     """
     from pgwright import api
     from pgwright.names import sql_comment
+    from pgwright.render.checks import count_sql
     from pgwright.render.plan import findings_json
 
     results = api.orphans(spec_path, _project(spec_path, database_url, migrations_dir).url())
@@ -784,7 +785,7 @@ def orphans(spec_path, database_url, migrations_dir, as_json) -> int:
             heading = f"{result.check.table} {result.check.constraint}: {status}" \
                 + (f" (e.g. {samples})" if samples else "")
             click.echo(f"{sql_comment(heading)}\n{sql_comment(result.check.description)}\n"
-                       f"{result.check.count_sql};\n")
+                       f"{count_sql(result.check)};\n")
         total = sum(r.count for r in results)
         clean = sum(1 for r in results if not r.count)
         _say(f"{len(results)} reference check(s): {clean} clean, {len(results) - clean} with "

@@ -80,6 +80,11 @@ class UnsafePlanError(PgwrightError):
         self.findings = tuple(findings)
 
 
+class PreflightRefused(UnsafePlanError):
+    """A migration stopped at its preflight guard: existing rows violate what it adds, and
+    nothing of it was applied."""
+
+
 class MigrationError(PgwrightError):
     """A migration failed to run, or the migrations folder is inconsistent."""
 

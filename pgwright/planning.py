@@ -9,7 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from pgwright.checks import Finding, run_checks, runnable_checks
+from pgwright.checks import Finding
 from pgwright.diff.preflight import checks_for_operations
 from pgwright.diff import diff
 from pgwright.diff.renames import apply_declared_renames
@@ -17,6 +17,7 @@ from pgwright.errors import PlanError, Problem
 from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
 from pgwright.introspect.extra import read_unmanaged
+from pgwright.introspect.violations import run_checks, runnable_checks
 from pgwright.introspect.catalog import (
     catalog_snapshot,
     read_catalog,

@@ -170,3 +170,18 @@ def test_generate_diffs_against_pending_migrations(tmp_path: Path, database_url:
     assert table_names(db) == []  # the replay was rolled back
     api.apply(database_url, migrations)
     assert api.check(spec, database_url).is_empty
+
+
+def test_a_failure_that_only_quotes_the_preflight_message_is_an_error_not_a_refusal(
+        tmp_path: Path, database_url: str):
+    # Apply tells a preflight refusal (exit 3) by the server error's SQLSTATE and primary
+    # message, not by the text of the failure, which quotes the failing statement.
+    migrations = tmp_path / "migrations"
+    write_migration(migrations, "quotes", "CREATE TABLE t (n integer CHECK (n > 0));\n"
+                    "INSERT INTO t VALUES (-1) /* pgwright preflight: 1 row(s) */;\n")
+
+    result = CliRunner().invoke(main, ["apply", "--db", database_url, "--migrations",
+                                       str(migrations)])
+
+    assert result.exit_code == 1, result.output
+    assert "violates check constraint" in result.output

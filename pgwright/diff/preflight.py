@@ -1,17 +1,17 @@
 """Which existing rows a plan's operations could find violating what they add: the data
 checks a plan runs before it changes anything. Pure: from operations and the live model; the
-checks' SQL is built by pgwright.checks, and they run in pgwright.planning."""
+checks' SQL is rendered by render/checks.py, and they run in introspect/violations.py."""
 
 from __future__ import annotations
 
 from pgwright.checks import (
-    SAMPLE_LIMIT,
     DataCheck,
     check_constraint_check,
     conversion_check,
     foreign_key_check,
     has_columns,
     length_check,
+    needs_value_check,
     not_null_check,
     row_key,
     unique_check,
@@ -21,7 +21,6 @@ from pgwright.kinds.constraint import AddConstraint
 from pgwright.kinds.foreign_key import AddForeignKey
 from pgwright.kinds.index import CreateIndex
 from pgwright.model import Catalog, CheckConstraint, PrimaryKey, Table, UniqueConstraint, as_written
-from pgwright.names import qualified
 
 
 def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
@@ -86,14 +85,7 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         column = operation.definition
         if not column.nullable and column.default is None and column.identity is None \
                 and column.generated is None and not column.serial:
-            relation = qualified(schema, name)
-            return [DataCheck(
-                code="rows-need-a-value", table=f"{schema}.{name}",
-                constraint=f"{column.name} NOT NULL", columns=(column.name,),
-                description=f"existing rows would get NULL in the new NOT NULL column "
-                            f"{column.name} (give it a default)",
-                count_sql=f"SELECT count(*) FROM {relation}",
-                sample_sql=f"SELECT {row_key(table)} FROM {relation} LIMIT {SAMPLE_LIMIT}")]
+            return [needs_value_check(schema, name, column.name, row_key(table))]
         return []
     if isinstance(operation, AddConstraint):
         constraint = operation.constraint

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pgwright.checks import conversion_check, guard_sql
+from pgwright.checks import conversion_check
 from pgwright.kinds.constraint import add_constraint_statements
 from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
@@ -21,6 +21,7 @@ from pgwright.names import (
 )
 from pgwright.normalize import explicit_conversion
 from pgwright.ops import Action, ObjectKey, Operation, TableOperation, column_key, relation_key
+from pgwright.render.checks import guard_sql
 from pgwright.render.ddl import (
     alter_table,
     collation_sql,

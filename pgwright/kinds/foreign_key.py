@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pgwright.checks import orphan_condition
 from pgwright.kinds.constraint import add_constraint_statements, drop_constraint_statements
 from pgwright.kinds.keyed import replace_by_name
 from pgwright.kinds.registry import Kind
 from pgwright.model import ForeignKey, Table
 from pgwright.names import qualified, quote_ident
 from pgwright.ops import Action, ObjectKey, Operation, TableOperation, constraint_key, relation_key
+from pgwright.render.checks import orphan_condition
 from pgwright.render.statements import Statement, rebuilt_note, render_operation
 
 

@@ -42,11 +42,12 @@ def read_live(connection, schemas: list[str] | None,
     """The live database's model (``schemas``, or every user schema as inspect picks them),
     the roles that bypass row-level security, and, given the spec, the results of its orphan
     checks (every foreign key and polymorphic reference it declares)."""
-    from pgwright.checks import checks_for_spec, run_all_checks
+    from pgwright.checks import checks_for_spec
 
     from pgwright.inspect import choose_schemas
     from pgwright.introspect.catalog import catalog_snapshot, read_catalog
     from pgwright.introspect.extra import read_candidate_schemas
+    from pgwright.introspect.violations import run_all_checks
 
     with catalog_snapshot(connection):
         if schemas is None:

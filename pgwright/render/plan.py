@@ -9,6 +9,7 @@ from pgwright import ops
 from pgwright.kinds import KINDS  # noqa: F401  (each kind registers its descriptions)
 from pgwright.kinds.foreign_key import AddForeignKey, DropForeignKey
 from pgwright.names import sql_comment
+from pgwright.render.checks import count_sql
 from pgwright.render.statements import describe, render_operation
 
 __all__ = ["describe", "plan_json", "reviewed_changes", "summary_lines"]
@@ -122,7 +123,7 @@ def findings_json(findings) -> list[dict]:
     return [{"code": f.check.code, "table": f.check.table, "constraint": f.check.constraint,
              "columns": list(f.check.columns), "count": f.count,
              "samples": [[str(value) for value in row] for row in f.samples],
-             "description": f.check.description, "sql": f.check.count_sql}
+             "description": f.check.description, "sql": count_sql(f.check)}
             for f in findings]
 
 

@@ -7,11 +7,11 @@ does not (constraints, enum types, identity).
 
 from __future__ import annotations
 
-from pgwright.checks import guard_sql
 from pgwright.kinds import KINDS  # noqa: F401  (each kind registers its renderers)
 from pgwright.kinds.function import CreateFunction
 from pgwright.names import escape_control_characters, sql_comment
 from pgwright.ops import AssertNoViolations
+from pgwright.render.checks import guard_sql
 from pgwright.render.statements import Statement, render_operation
 from pgwright.sqlscript import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
 
