@@ -61,9 +61,20 @@ class Access(str, _PyEnum):
 
 @dataclass(frozen=True)
 class Operation:
-    kind: ClassVar[str]  # one of diff/order.py's KINDS
+    """An operation's kind and action are given where it is declared:
+    ``class CreateIndex(TableOperation, kind="index", action=Action.CREATE)``."""
+
+    kind: ClassVar[str]  # a registered kind's name (pgwright.kinds.KINDS)
     action: ClassVar[Action]
     destructive: ClassVar[bool] = False
+
+    def __init_subclass__(cls, kind: str | None = None, action: Action | None = None,
+                          **options) -> None:
+        super().__init_subclass__(**options)
+        if kind is not None:
+            cls.kind = kind
+        if action is not None:
+            cls.action = action
 
     @property
     def security(self) -> Access | None:
@@ -136,11 +147,9 @@ class TableOperation(Operation):
 
 
 @dataclass(frozen=True)
-class AssertNoViolations(Operation):
+class AssertNoViolations(Operation, kind="data", action=Action.CHECK):
     """Stop before any change when existing rows would violate what the plan adds."""
 
-    kind = "data"
-    action = Action.CHECK
     check: DataCheck
 
     @property

@@ -34,8 +34,7 @@ from pgwright.sqlscript import referenced_names
 
 
 @dataclass(frozen=True)
-class ColumnOperation(TableOperation):
-    kind = "column"
+class ColumnOperation(TableOperation, kind="column"):
     column: str
 
     @property
@@ -60,13 +59,12 @@ _COLUMN_CHANGES = ("DropColumn", "RenameColumn", "AddColumn", "AlterColumnType",
 
 
 @dataclass(frozen=True)
-class ColumnChange(ColumnOperation):
+class ColumnChange(ColumnOperation, action=Action.CHANGE):
     """A change to a column in place: what is computed from the column comes after it.
 
     See _column_order for the order of the changes to one table's columns.
     """
 
-    action = Action.CHANGE
 
     @property
     def provides(self) -> tuple[ObjectKey, ...]:
@@ -74,9 +72,7 @@ class ColumnChange(ColumnOperation):
 
 
 @dataclass(frozen=True)
-class AddColumn(TableOperation):
-    kind = "column"
-    action = Action.CREATE
+class AddColumn(TableOperation, kind="column", action=Action.CREATE):
     definition: Column
 
     @property
@@ -102,8 +98,7 @@ class AddColumn(TableOperation):
 
 
 @dataclass(frozen=True)
-class DropColumn(ColumnOperation):
-    action = Action.DROP
+class DropColumn(ColumnOperation, action=Action.DROP):
     # Dropped only to be added again (a generated column's new expression): its values are
     # computed again from the other columns, nothing is lost.
     replaced: bool = False
@@ -178,8 +173,7 @@ class SetColumnNullable(ColumnChange):
 
 
 @dataclass(frozen=True)
-class RenameColumn(ColumnOperation):
-    action = Action.RENAME
+class RenameColumn(ColumnOperation, action=Action.RENAME):
     new_name: str
 
     @property

@@ -13,15 +13,13 @@ from pgwright.render.statements import Statement, describe, render_operation
 
 
 @dataclass(frozen=True)
-class SetComment(Operation):
+class SetComment(Operation, kind="comment", action=Action.CHANGE):
     """COMMENT ON an object; ``comment`` None removes it.
 
     ``object_type`` is SCHEMA, TYPE, FUNCTION, TABLE or COLUMN; ``path`` the name parts
     (schema, table, column).
     """
 
-    kind = "comment"
-    action = Action.CHANGE
     object_type: str
     path: tuple[str, ...]
     comment: str | None

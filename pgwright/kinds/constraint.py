@@ -25,9 +25,7 @@ def _constraint_keys(schema: str, table: str, constraint) -> tuple[ObjectKey, ..
 
 
 @dataclass(frozen=True)
-class AddConstraint(TableOperation):
-    kind = "constraint"
-    action = Action.CREATE
+class AddConstraint(TableOperation, kind="constraint", action=Action.CREATE):
     constraint: KeyConstraint
     # A CHECK on an existing table: added NOT VALID, validated in its own step.
     online: bool = False
@@ -42,11 +40,9 @@ class AddConstraint(TableOperation):
 
 
 @dataclass(frozen=True)
-class DropConstraint(TableOperation):
+class DropConstraint(TableOperation, kind="constraint", action=Action.DROP):
     """Drop a key or check constraint: the one the database has, as the plan found it."""
 
-    kind = "constraint"
-    action = Action.DROP
     constraint: KeyConstraint
     # Dropped only to be added again with a new definition in the same plan.
     replaced: bool = False
@@ -71,9 +67,7 @@ class DropConstraint(TableOperation):
 
 
 @dataclass(frozen=True)
-class RenameConstraint(TableOperation):
-    kind = "constraint"
-    action = Action.RENAME
+class RenameConstraint(TableOperation, kind="constraint", action=Action.RENAME):
     name: str
     new_name: str
 

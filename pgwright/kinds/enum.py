@@ -17,9 +17,7 @@ from pgwright.render.statements import Statement, describe, render_operation
 
 
 @dataclass(frozen=True)
-class CreateEnum(Operation):
-    kind = "enum"
-    action = Action.CREATE
+class CreateEnum(Operation, kind="enum", action=Action.CREATE):
     enum: Enum
 
     @property
@@ -33,9 +31,7 @@ class CreateEnum(Operation):
 
 
 @dataclass(frozen=True)
-class AddEnumValue(Operation):
-    kind = "enum"
-    action = Action.CHANGE
+class AddEnumValue(Operation, kind="enum", action=Action.CHANGE):
     schema: str
     name: str
     value: str
@@ -58,9 +54,7 @@ class AddEnumValue(Operation):
 
 
 @dataclass(frozen=True)
-class DropEnum(Operation):
-    kind = "enum"
-    action = Action.DROP
+class DropEnum(Operation, kind="enum", action=Action.DROP):
     destructive = True
     schema: str
     name: str

@@ -15,9 +15,7 @@ from pgwright.render.statements import Statement, render_operation
 
 
 @dataclass(frozen=True)
-class CreateExtension(Operation):
-    kind = "extension"
-    action = Action.CREATE
+class CreateExtension(Operation, kind="extension", action=Action.CREATE):
     name: str
     schema: str | None = None
 
@@ -27,9 +25,7 @@ class CreateExtension(Operation):
 
 
 @dataclass(frozen=True)
-class DropExtension(Operation):
-    kind = "extension"
-    action = Action.DROP
+class DropExtension(Operation, kind="extension", action=Action.DROP):
     destructive = True
     name: str
 

@@ -16,9 +16,7 @@ from pgwright.render.statements import Statement, rebuilt_note, render_operation
 
 
 @dataclass(frozen=True)
-class AddForeignKey(TableOperation):
-    kind = "foreign_key"
-    action = Action.CREATE
+class AddForeignKey(TableOperation, kind="foreign_key", action=Action.CREATE):
     foreign_key: ForeignKey
     # On an existing table: added NOT VALID, validated in its own step, so writers are
     # blocked only for a moment.
@@ -40,11 +38,9 @@ class AddForeignKey(TableOperation):
 
 
 @dataclass(frozen=True)
-class DropForeignKey(TableOperation):
+class DropForeignKey(TableOperation, kind="foreign_key", action=Action.DROP):
     """Drop a foreign key: the one the database has, as the plan found it."""
 
-    kind = "foreign_key"
-    action = Action.DROP
     foreign_key: ForeignKey
     # Dropped only to be added again (with a new definition, or because what it stands on
     # changes) in the same plan.

@@ -17,10 +17,9 @@ from pgwright.render.statements import Statement, describe, render_operation
 
 
 @dataclass(frozen=True)
-class CreateFunction(Operation):
+class CreateFunction(Operation, kind="function"):
     """CREATE OR REPLACE FUNCTION: creates it, or replaces its body and attributes."""
 
-    kind = "function"
     function: Function
     replaces: bool = False  # an existing function gets a new definition
     # Made again after DropFunction(replaced_by=...) of its old signature.
@@ -57,9 +56,7 @@ class CreateFunction(Operation):
 
 
 @dataclass(frozen=True)
-class DropFunction(Operation):
-    kind = "function"
-    action = Action.DROP
+class DropFunction(Operation, kind="function", action=Action.DROP):
     schema: str
     name: str
     argument_types: tuple[str, ...]

@@ -16,9 +16,7 @@ from pgwright.render.statements import Statement, rebuilt_note, render_operation
 
 
 @dataclass(frozen=True)
-class CreateIndex(TableOperation):
-    kind = "index"
-    action = Action.CREATE
+class CreateIndex(TableOperation, kind="index", action=Action.CREATE):
     index: Index
     # On an existing table: CREATE INDEX CONCURRENTLY, outside the transaction.
     online: bool = False
@@ -33,9 +31,7 @@ class CreateIndex(TableOperation):
 
 
 @dataclass(frozen=True)
-class DropIndex(Operation):
-    kind = "index"
-    action = Action.DROP
+class DropIndex(Operation, kind="index", action=Action.DROP):
     schema: str
     name: str
     online: bool = False
@@ -60,9 +56,7 @@ class DropIndex(Operation):
 
 
 @dataclass(frozen=True)
-class RenameIndex(Operation):
-    kind = "index"
-    action = Action.RENAME
+class RenameIndex(Operation, kind="index", action=Action.RENAME):
     schema: str
     name: str
     new_name: str

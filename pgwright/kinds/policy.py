@@ -20,9 +20,7 @@ def _policy_key(schema: str, table: str, name: str) -> ObjectKey:
 
 
 @dataclass(frozen=True)
-class CreatePolicy(TableOperation):
-    kind = "policy"
-    action = Action.CREATE
+class CreatePolicy(TableOperation, kind="policy", action=Action.CREATE):
     policy: Policy
     # Created again as it was, after a drop the plan needs (see DropPolicy.rebuilt_because).
     rebuilt: bool = False
@@ -56,11 +54,9 @@ class CreatePolicy(TableOperation):
 
 
 @dataclass(frozen=True)
-class AlterPolicy(TableOperation):
+class AlterPolicy(TableOperation, kind="policy", action=Action.CHANGE):
     """ALTER POLICY: new roles, USING or WITH CHECK, in place (no moment without the policy)."""
 
-    kind = "policy"
-    action = Action.CHANGE
     policy: Policy
     previous: Policy
 
@@ -74,11 +70,9 @@ class AlterPolicy(TableOperation):
 
 
 @dataclass(frozen=True)
-class ReplacePolicy(TableOperation):
+class ReplacePolicy(TableOperation, kind="policy", action=Action.CHANGE):
     """DROP + CREATE in one transaction: for a new command or permissive/restrictive flag."""
 
-    kind = "policy"
-    action = Action.CHANGE
     policy: Policy
     previous: Policy
 
@@ -92,9 +86,7 @@ class ReplacePolicy(TableOperation):
 
 
 @dataclass(frozen=True)
-class DropPolicy(TableOperation):
-    kind = "policy"
-    action = Action.DROP
+class DropPolicy(TableOperation, kind="policy", action=Action.DROP):
     policy: Policy
     # Why an unchanged policy is dropped and created again in the same transaction (other
     # sessions never see it missing), for the reviewer; None for a real drop.

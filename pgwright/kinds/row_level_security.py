@@ -13,9 +13,7 @@ from pgwright.render.statements import Statement, describe, render_operation
 
 
 @dataclass(frozen=True)
-class SetRowLevelSecurity(TableOperation):
-    kind = "row_level_security"
-    action = Action.CHANGE
+class SetRowLevelSecurity(TableOperation, kind="row_level_security", action=Action.CHANGE):
     enabled: bool
 
     @property
@@ -24,11 +22,9 @@ class SetRowLevelSecurity(TableOperation):
 
 
 @dataclass(frozen=True)
-class SetForceRowLevelSecurity(TableOperation):
+class SetForceRowLevelSecurity(TableOperation, kind="row_level_security", action=Action.CHANGE):
     """FORCE makes the table owner subject to the policies too."""
 
-    kind = "row_level_security"
-    action = Action.CHANGE
     forced: bool
 
     @property

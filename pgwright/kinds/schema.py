@@ -15,9 +15,7 @@ from pgwright.render.statements import Statement, render_operation
 
 
 @dataclass(frozen=True)
-class CreateSchema(Operation):
-    kind = "schema"
-    action = Action.CREATE
+class CreateSchema(Operation, kind="schema", action=Action.CREATE):
     name: str
 
     @property

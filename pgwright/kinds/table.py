@@ -26,11 +26,9 @@ def _key_constraints(table: Table):
 
 
 @dataclass(frozen=True)
-class CreateTable(Operation):
+class CreateTable(Operation, kind="table", action=Action.CREATE):
     """Columns, primary key, unique and check constraints; FKs and indexes come later."""
 
-    kind = "table"
-    action = Action.CREATE
     table: Table
 
     @property
@@ -46,9 +44,7 @@ class CreateTable(Operation):
 
 
 @dataclass(frozen=True)
-class DropTable(TableOperation):
-    kind = "table"
-    action = Action.DROP
+class DropTable(TableOperation, kind="table", action=Action.DROP):
     destructive = True
     # The plan gives the name to an index (or a key constraint's): the table is dropped only
     # while the name is a table's, so that a second run cannot reach the index.
@@ -64,11 +60,9 @@ class DropTable(TableOperation):
 
 
 @dataclass(frozen=True)
-class RenameTable(TableOperation):
+class RenameTable(TableOperation, kind="table", action=Action.RENAME):
     """ALTER TABLE old RENAME TO new (``table`` is the old name): the rows stay."""
 
-    kind = "table"
-    action = Action.RENAME
     new_name: str
 
     @property

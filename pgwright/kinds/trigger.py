@@ -20,9 +20,7 @@ def _trigger_key(schema: str, table: str, name: str) -> ObjectKey:
 
 
 @dataclass(frozen=True)
-class CreateTrigger(TableOperation):
-    kind = "trigger"
-    action = Action.CREATE
+class CreateTrigger(TableOperation, kind="trigger", action=Action.CREATE):
     trigger: Trigger
     # Created again as it was, after a drop the plan needs (see DropTrigger.rebuilt_because).
     rebuilt: bool = False
@@ -50,9 +48,7 @@ class CreateTrigger(TableOperation):
 
 
 @dataclass(frozen=True)
-class DropTrigger(TableOperation):
-    kind = "trigger"
-    action = Action.DROP
+class DropTrigger(TableOperation, kind="trigger", action=Action.DROP):
     name: str
     replaced: bool = False  # dropped only to be created again with a new definition
     # Why an unchanged trigger is dropped and created again, for the reviewer.
