@@ -1,5 +1,6 @@
 """How tables relate, computed from the model alone: who references whom, who the tenant
-root is, and what deleting one row does once PostgreSQL has followed every foreign key.
+root is, what deleting one row does once PostgreSQL has followed every foreign key, and
+which columns look like references that no foreign key declares.
 
 Pure functions over a :class:`~pgwright.model.Catalog`; no database, no SQL text parsing.
 
