@@ -1,5 +1,6 @@
 """How tables relate, computed from the model alone: who references whom, who the tenant
-root is, and what deleting one row does once PostgreSQL has followed every foreign key.
+root is, what deleting one row does once PostgreSQL has followed every foreign key, and
+which columns look like references that no foreign key declares.
 
 Pure functions over a :class:`~pgwright.model.Catalog`; no database, no SQL text parsing.
 
@@ -22,11 +23,13 @@ What a delete does, as PostgreSQL runs it (and as :func:`blast_radius` predicts 
 from __future__ import annotations
 
 import math
+import re
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+from typing import NamedTuple
 
 from pgwright.model import Catalog, ForeignKey, PolymorphicReference, ReferentialAction, Table
 
@@ -557,3 +560,81 @@ def _named_tables(stem: str, by_name: Mapping[str, list[TableKey]]) -> list[Tabl
         for form in forms:
             found += sorted(by_name.get(form, ()))
     return list(dict.fromkeys(found))
+
+
+# ------------------------------------------------------------ reference hints for inspect
+
+
+class ReferenceHint(NamedTuple):
+    """A column named like a reference (``customer_id``) that has no foreign key."""
+
+    schema: str
+    table: str
+    column: str
+    target: str | None  # a likely ``references:`` value, when a table of that name exists
+    discriminator: str | None  # a sibling ``<prefix>_type`` (or Django's ``content_type_id``)
+
+
+_REFERENCE_LIKE = re.compile(r"^(?P<prefix>.+)_(?:id|uuid)$", re.IGNORECASE)
+# Django's GenericForeignKey: object_id beside content_type_id (to_object_id beside
+# to_content_type_id...), the row's model named by a row of django_content_type.
+_GENERIC_RELATION = re.compile(r"(?P<head>(?:.+_)?)object_id")
+
+
+def reference_hints(catalog: Catalog) -> list[ReferenceHint]:
+    """Columns named like references (``*_id``, ``*_uuid``) that no foreign key covers.
+
+    What ``pgwright inspect`` writes above such a column. Unlike
+    :func:`unlinked_reference_columns`, which judges a spec (its polymorphic declarations
+    included), it reads a database, which has none: every such column is named, with the
+    sibling column that makes it look polymorphic, if any.
+    """
+    tables = catalog.tables_by_key()
+    hints = []
+    for table in catalog.tables:
+        covered = {column for fk in table.foreign_keys for column in fk.columns}
+        names = [c.name for c in table.columns]
+        identifiers = {u.columns[0] for u in table.uniques if len(u.columns) == 1}
+        if table.primary_key is not None and len(table.primary_key.columns) == 1:
+            identifiers.add(table.primary_key.columns[0])
+        for column in table.columns:
+            match = _REFERENCE_LIKE.match(column.name)
+            if not match or column.name in covered:
+                continue
+            prefix = match.group("prefix")
+            if column.name in identifiers and _names_itself(table.name, prefix):
+                continue  # streams.stream_id is the stream's own id, not a reference
+            discriminator = next((f"{prefix}_{suffix}" for suffix in ("type", "kind", "table")
+                                  if f"{prefix}_{suffix}" in names), None)
+            generic = _GENERIC_RELATION.fullmatch(column.name)
+            if discriminator is None and generic and f"{generic['head']}content_type_id" in names:
+                discriminator = f"{generic['head']}content_type_id"  # Django's generic relation
+            hints.append(ReferenceHint(table.schema, table.name, column.name,
+                                       _likely_target(tables, table, prefix, catalog.schema_names),
+                                       discriminator))
+    return hints
+
+
+def _names_itself(table: str, prefix: str) -> bool:
+    table, prefix = table.lower(), prefix.lower()
+    return any(table == name or table.endswith("_" + name)
+               for name in (prefix, prefix + "s", prefix + "es"))
+
+
+def _likely_target(tables, table: Table, prefix: str, schemas: Sequence[str]) -> str | None:
+    """``customers.id`` for ``customer_id``, when such a table has a one-column key."""
+    last_word = prefix.rsplit("_", 1)[-1]
+    names = [prefix, prefix + "s", prefix + "es", last_word + "s", last_word]
+    if prefix.endswith("y"):
+        names.append(prefix[:-1] + "ies")
+    first = schemas[0] if schemas else table.schema
+    candidates = [(schema, name) for schema in dict.fromkeys([table.schema, first, *schemas])
+                  for name in names]
+    if prefix == "parent":  # parent_id: the row's parent, in the same table
+        candidates.insert(0, table.key)
+    for schema, name in candidates:
+        target = tables.get((schema, name))
+        if target is not None and target.primary_key and len(target.primary_key.columns) == 1:
+            qualified = name if schema == first else f"{schema}.{name}"
+            return f"{qualified}.{target.primary_key.columns[0]}"
+    return None

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pgwright.connect import connect, resolve_database_url
+from pgwright.connect import connect
+from pgwright.embedded import resolve_database_url
 from pgwright.errors import (
     MigrationError,
     PgwrightError,

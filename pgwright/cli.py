@@ -721,7 +721,7 @@ def inspect(database_url, output, schemas, force) -> int:
 
 
 def resolve_url(database_url: str | None) -> str:
-    from pgwright.connect import resolve_database_url
+    from pgwright.embedded import resolve_database_url
 
     return resolve_database_url(database_url, Path("."))
 
@@ -802,7 +802,8 @@ def psql(database_url, psql_args) -> int:
     """Open psql on the project's database; arguments go to psql (-c, -f, ...)."""
     import subprocess
 
-    from pgwright.connect import find_psql, psql_invocation, resolve_database_url
+    from pgwright.connect import find_psql, psql_invocation
+    from pgwright.embedded import resolve_database_url
 
     url = resolve_database_url(database_url, Path("."))
     # the password goes in psql's environment: its command line is visible to every user

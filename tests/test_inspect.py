@@ -23,16 +23,15 @@ from hypothesis import strategies as st
 
 from pgwright import api
 from pgwright.connect import with_database
-from pgwright.inspect import (
+from pgwright.inspect import inspect_database, readable_in_lists
+from pgwright.names import make_object_name
+from pgwright.spec.write import (
     UnsupportedObject,
     catalog_to_spec,
     default_value,
     dump_spec,
-    inspect_database,
-    readable_in_lists,
     unwrapped,
 )
-from pgwright.names import make_object_name
 from tests.pgcatalog import catalog_snapshot
 
 CORPUS = Path(__file__).parent / "corpus"

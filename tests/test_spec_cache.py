@@ -151,7 +151,10 @@ def test_the_cache_key_covers_every_module_the_spec_stage_imports():
 
     package = Path(pgwright.__file__).parent
     seen: set[str] = set()
-    waiting = [path.relative_to(package).as_posix() for path in (package / "spec").glob("*.py")]
+    # Every module of spec/ but write.py, which writes specs (pgwright inspect): reading one,
+    # the work whose result the cache keeps, never imports it.
+    waiting = [path.relative_to(package).as_posix() for path in (package / "spec").glob("*.py")
+               if path.name != "write.py"]
     while waiting:
         name = waiting.pop()
         if name in seen:
