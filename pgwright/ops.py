@@ -66,7 +66,6 @@ class Operation:
 
     kind: ClassVar[str]  # a registered kind's name (pgwright.kinds.KINDS)
     action: ClassVar[Action]
-    destructive: ClassVar[bool] = False
 
     def __init_subclass__(cls, kind: str | None = None, action: Action | None = None,
                           **options) -> None:
@@ -81,13 +80,20 @@ class Operation:
         """Set on operations that change row-level security; reviewers see these first."""
         return None
 
-    # Each operation has ``path``: the name parts of what it is about, ("public", "orders",
-    # "total"). (A field of SetComment's, so not declared here.)
+    @property
+    def target(self) -> ObjectKey:
+        """The object it acts on, as a key: ("relation", "public", "orders_total_idx")."""
+        raise NotImplementedError
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The name parts of what it is about: ("public", "orders", "total")."""
+        return self.target[1:]
 
     @property
     def subject(self) -> str:
         """What the operation is about, for people: ``public.orders.total``."""
-        return ".".join(self.path)  # type: ignore[attr-defined]
+        return ".".join(self.path)
 
     @property
     def order_within_kind(self) -> tuple:
@@ -108,11 +114,25 @@ class Operation:
 
     @property
     def provides(self) -> tuple[ObjectKey, ...]:
-        return ()
+        """By default, what it makes or changes (its target), or the new name it gives."""
+        if self.action is Action.RENAME:
+            return (self.renamed_target,)
+        return (self.target,) if self.action in (Action.CREATE, Action.CHANGE) else ()
 
     @property
     def removes(self) -> tuple[ObjectKey, ...]:
-        return ()
+        """By default, what it drops or renames: its target."""
+        return (self.target,) if self.action in (Action.DROP, Action.RENAME) else ()
+
+    @property
+    def renamed_target(self) -> ObjectKey:
+        """A rename's target under its new name."""
+        raise NotImplementedError
+
+    @property
+    def destructive(self) -> bool:
+        """Whether it can lose data: a drop, unless the plan makes the object again."""
+        return self.action is Action.DROP and not self.replaced
 
     @property
     def releases(self) -> tuple[ObjectKey, ...]:
@@ -134,16 +154,39 @@ class Operation:
 
 @dataclass(frozen=True)
 class TableOperation(Operation):
+    """An operation on a table or a part of it: it needs the table, unless it drops."""
+
     schema: str
     table: str
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table)
+    def target(self) -> ObjectKey:
+        return relation_key(self.schema, self.table)
 
     @property
     def uses(self) -> tuple[ObjectKey, ...]:
-        return (relation_key(self.schema, self.table),)
+        return () if self.action is Action.DROP else (relation_key(self.schema, self.table),)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rebuildable:
+    """What a drop of a part of a table carries when the object may be made again."""
+
+    replaced: bool = False  # dropped only to be made again in the same plan
+    # Why an unchanged object is dropped and made again, for the reviewer.
+    rebuilt_because: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Restorable:
+    """What the making of a part of a table carries when it may be made again as it was,
+    after a drop the plan needs around another change (see Operation.restores)."""
+
+    rebuilt: bool = False
+
+    @property
+    def restores(self) -> bool:
+        return self.rebuilt
 
 
 @dataclass(frozen=True)
@@ -153,5 +196,5 @@ class AssertNoViolations(Operation, kind="data", action=Action.CHECK):
     check: DataCheck
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.check.table, self.check.constraint)
+    def target(self) -> ObjectKey:
+        return ("data", self.check.table, self.check.constraint)

@@ -38,8 +38,8 @@ class ColumnOperation(TableOperation, kind="column"):
     column: str
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.column)
+    def target(self) -> ObjectKey:
+        return column_key(self.schema, self.table, self.column)
 
     @property
     def order_within_kind(self) -> tuple:
@@ -66,18 +66,13 @@ class ColumnChange(ColumnOperation, action=Action.CHANGE):
     """
 
 
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (column_key(self.schema, self.table, self.column),)
-
-
 @dataclass(frozen=True)
 class AddColumn(TableOperation, kind="column", action=Action.CREATE):
     definition: Column
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.definition.name)
+    def target(self) -> ObjectKey:
+        return column_key(self.schema, self.table, self.definition.name)
 
     @property
     def order_within_kind(self) -> tuple:
@@ -91,10 +86,6 @@ class AddColumn(TableOperation, kind="column", action=Action.CREATE):
         return (relation_key(self.schema, self.table),
                 *(column_key(self.schema, self.table, name) for name in sorted(computed_from)
                   if name != self.definition.name))
-
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (column_key(self.schema, self.table, self.definition.name),)
 
 
 @dataclass(frozen=True)
@@ -111,14 +102,6 @@ class DropColumn(ColumnOperation, action=Action.DROP):
     # A generated column: the columns it is computed from, which PostgreSQL refuses to drop
     # while it is there.
     computed_from: tuple[str, ...] = ()
-
-    @property
-    def destructive(self) -> bool:  # type: ignore[override]
-        return not self.replaced
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (column_key(self.schema, self.table, self.column),)
 
     @property
     def releases(self) -> tuple[ObjectKey, ...]:
@@ -177,12 +160,8 @@ class RenameColumn(ColumnOperation, action=Action.RENAME):
     new_name: str
 
     @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (column_key(self.schema, self.table, self.column),)
-
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (column_key(self.schema, self.table, self.new_name),)
+    def renamed_target(self) -> ObjectKey:
+        return column_key(self.schema, self.table, self.new_name)
 
 
 def compare_columns(spec: Table, live: Table) -> Iterator[Operation]:

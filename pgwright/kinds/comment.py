@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pgwright.kinds.registry import Kind
 from pgwright.model import Table
 from pgwright.names import quote_ident, quote_literal
-from pgwright.ops import Action, Operation
+from pgwright.ops import Action, ObjectKey, Operation
 from pgwright.render.statements import Statement, describe, render_operation
 
 
@@ -16,14 +16,22 @@ from pgwright.render.statements import Statement, describe, render_operation
 class SetComment(Operation, kind="comment", action=Action.CHANGE):
     """COMMENT ON an object; ``comment`` None removes it.
 
-    ``object_type`` is SCHEMA, TYPE, FUNCTION, TABLE or COLUMN; ``path`` the name parts
-    (schema, table, column).
+    ``object_type`` is SCHEMA, TYPE, FUNCTION, TABLE or COLUMN; ``names`` the name parts
+    of the object (schema, table, column).
     """
 
     object_type: str
-    path: tuple[str, ...]
+    names: tuple[str, ...]
     comment: str | None
     arguments: tuple[str, ...] | None = None  # argument types, for COMMENT ON FUNCTION
+
+    @property
+    def target(self) -> ObjectKey:
+        return ("comment", self.object_type, *self.names)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.names
 
     @property
     def order_within_kind(self) -> tuple:

@@ -9,7 +9,15 @@ from pgwright.kinds.keyed import replace_by_name
 from pgwright.kinds.registry import Kind
 from pgwright.model import CheckConstraint, ForeignKey, PrimaryKey, Table, UniqueConstraint
 from pgwright.names import qualified, quote_ident, quote_literal
-from pgwright.ops import Action, ObjectKey, Operation, TableOperation, constraint_key, relation_key
+from pgwright.ops import (
+    Action,
+    ObjectKey,
+    Operation,
+    Rebuildable,
+    TableOperation,
+    constraint_key,
+    relation_key,
+)
 from pgwright.render.ddl import alter_table, constraint_clause, constraint_exists, guarded
 from pgwright.render.statements import Statement, rebuilt_note, render_operation
 
@@ -31,8 +39,8 @@ class AddConstraint(TableOperation, kind="constraint", action=Action.CREATE):
     online: bool = False
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.constraint.name)
+    def target(self) -> ObjectKey:
+        return constraint_key(self.schema, self.table, self.constraint.name)
 
     @property
     def provides(self) -> tuple[ObjectKey, ...]:
@@ -40,26 +48,18 @@ class AddConstraint(TableOperation, kind="constraint", action=Action.CREATE):
 
 
 @dataclass(frozen=True)
-class DropConstraint(TableOperation, kind="constraint", action=Action.DROP):
+class DropConstraint(Rebuildable, TableOperation, kind="constraint", action=Action.DROP):
     """Drop a key or check constraint: the one the database has, as the plan found it."""
 
     constraint: KeyConstraint
-    # Dropped only to be added again with a new definition in the same plan.
-    replaced: bool = False
-    # Why an unchanged constraint is dropped and added again, for the reviewer.
-    rebuilt_because: str | None = None
 
     @property
     def name(self) -> str:
         return self.constraint.name
 
     @property
-    def destructive(self) -> bool:  # type: ignore[override]
-        return not self.replaced
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.name)
+    def target(self) -> ObjectKey:
+        return constraint_key(self.schema, self.table, self.name)
 
     @property
     def removes(self) -> tuple[ObjectKey, ...]:
@@ -72,8 +72,12 @@ class RenameConstraint(TableOperation, kind="constraint", action=Action.RENAME):
     new_name: str
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.name)
+    def target(self) -> ObjectKey:
+        return constraint_key(self.schema, self.table, self.name)
+
+    @property
+    def renamed_target(self) -> ObjectKey:
+        return constraint_key(self.schema, self.table, self.new_name)
 
 
 def compare_primary_key(spec: Table, live: Table) -> Iterator[Operation]:

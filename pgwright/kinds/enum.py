@@ -21,8 +21,8 @@ class CreateEnum(Operation, kind="enum", action=Action.CREATE):
     enum: Enum
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.enum.schema, self.enum.name)
+    def target(self) -> ObjectKey:
+        return ("enum", self.enum.schema, self.enum.name)
 
     @property
     def provides(self) -> tuple[ObjectKey, ...]:
@@ -39,8 +39,12 @@ class AddEnumValue(Operation, kind="enum", action=Action.CHANGE):
     before: str | None = None
 
     @property
+    def target(self) -> ObjectKey:
+        return enum_value_key(self.schema, self.name, self.value)
+
+    @property
     def path(self) -> tuple[str, ...]:
-        return (self.schema, self.name)
+        return (self.schema, self.name)  # the enum's
 
     @property
     def uses(self) -> tuple[ObjectKey, ...]:
@@ -48,20 +52,15 @@ class AddEnumValue(Operation, kind="enum", action=Action.CHANGE):
         neighbour = self.after if self.after is not None else self.before
         return () if neighbour is None else (enum_value_key(self.schema, self.name, neighbour),)
 
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (enum_value_key(self.schema, self.name, self.value),)
-
 
 @dataclass(frozen=True)
 class DropEnum(Operation, kind="enum", action=Action.DROP):
-    destructive = True
     schema: str
     name: str
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.name)
+    def target(self) -> ObjectKey:
+        return ("enum", self.schema, self.name)
 
 
 def _enum_value_additions(spec: Enum, live: Enum) -> list[AddEnumValue]:

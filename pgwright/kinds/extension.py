@@ -9,7 +9,7 @@ from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
 from pgwright.model import Catalog
 from pgwright.names import quote_ident
-from pgwright.ops import Action, Operation
+from pgwright.ops import Action, ObjectKey, Operation
 from pgwright.render.ddl import create_extension_sql
 from pgwright.render.statements import Statement, render_operation
 
@@ -20,18 +20,17 @@ class CreateExtension(Operation, kind="extension", action=Action.CREATE):
     schema: str | None = None
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.name,)
+    def target(self) -> ObjectKey:
+        return ("extension", self.name)
 
 
 @dataclass(frozen=True)
 class DropExtension(Operation, kind="extension", action=Action.DROP):
-    destructive = True
     name: str
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.name,)
+    def target(self) -> ObjectKey:
+        return ("extension", self.name)
 
 
 def compare_extensions(spec: Catalog, live: Catalog) -> Iterator[Operation]:

@@ -10,7 +10,15 @@ from pgwright.kinds.keyed import replace_by_name
 from pgwright.kinds.registry import Kind
 from pgwright.model import ForeignKey, Table
 from pgwright.names import qualified, quote_ident
-from pgwright.ops import Action, ObjectKey, Operation, TableOperation, constraint_key, relation_key
+from pgwright.ops import (
+    Action,
+    ObjectKey,
+    Operation,
+    Rebuildable,
+    TableOperation,
+    constraint_key,
+    relation_key,
+)
 from pgwright.render.checks import orphan_condition
 from pgwright.render.statements import Statement, rebuilt_note, render_operation
 
@@ -23,8 +31,8 @@ class AddForeignKey(TableOperation, kind="foreign_key", action=Action.CREATE):
     online: bool = False
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.foreign_key.name)
+    def target(self) -> ObjectKey:
+        return constraint_key(self.schema, self.table, self.foreign_key.name)
 
     @property
     def uses(self) -> tuple[ObjectKey, ...]:
@@ -32,41 +40,21 @@ class AddForeignKey(TableOperation, kind="foreign_key", action=Action.CREATE):
         return (relation_key(self.schema, self.table),
                 relation_key(fk.target_schema, fk.target_table))
 
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (constraint_key(self.schema, self.table, self.foreign_key.name),)
-
 
 @dataclass(frozen=True)
-class DropForeignKey(TableOperation, kind="foreign_key", action=Action.DROP):
-    """Drop a foreign key: the one the database has, as the plan found it."""
+class DropForeignKey(Rebuildable, TableOperation, kind="foreign_key", action=Action.DROP):
+    """Drop a foreign key: the one the database has, as the plan found it (replaced: with a
+    new definition, or because what it stands on changes)."""
 
     foreign_key: ForeignKey
-    # Dropped only to be added again (with a new definition, or because what it stands on
-    # changes) in the same plan.
-    replaced: bool = False
-    # Why an unchanged foreign key is dropped and added again, for the reviewer.
-    rebuilt_because: str | None = None
 
     @property
     def name(self) -> str:
         return self.foreign_key.name
 
     @property
-    def destructive(self) -> bool:  # type: ignore[override]
-        return not self.replaced
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.name)
-
-    @property
-    def uses(self) -> tuple[ObjectKey, ...]:
-        return ()
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (constraint_key(self.schema, self.table, self.name),)
+    def target(self) -> ObjectKey:
+        return constraint_key(self.schema, self.table, self.name)
 
 
 def compare_foreign_keys(spec: Table, live: Table) -> Iterator[Operation]:

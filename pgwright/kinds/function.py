@@ -30,6 +30,10 @@ class CreateFunction(Operation, kind="function"):
         return Action.CHANGE if self.replaces or self.recreates else Action.CREATE
 
     @property
+    def target(self) -> ObjectKey:
+        return function_key(*self.function.key)
+
+    @property
     def path(self) -> tuple[str, ...]:
         return (self.function.signature,)
 
@@ -44,10 +48,6 @@ class CreateFunction(Operation, kind="function"):
             if parsed is not None and not parsed.builtin:
                 tables.append(relation_key(parsed.schema, parsed.name))
         return tuple(tables)
-
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (function_key(*self.function.key),)
 
     @property
     def security(self) -> Access | None:
@@ -70,16 +70,12 @@ class DropFunction(Operation, kind="function", action=Action.DROP):
         return self.replaced_by is not None
 
     @property
-    def destructive(self) -> bool:  # type: ignore[override]
-        return self.replaced_by is None
+    def target(self) -> ObjectKey:
+        return function_key(self.schema, self.name, self.argument_types)
 
     @property
     def path(self) -> tuple[str, ...]:
         return (f"{self.schema}.{self.name}({', '.join(self.argument_types)})",)
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (function_key(self.schema, self.name, self.argument_types),)
 
 
 def compare_functions(spec: Catalog, live: Catalog) -> Iterator[Operation]:

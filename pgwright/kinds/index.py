@@ -10,7 +10,7 @@ from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
 from pgwright.model import Index, Table
 from pgwright.names import qualified, quote_ident, quote_literal
-from pgwright.ops import Action, ObjectKey, Operation, TableOperation, relation_key
+from pgwright.ops import Action, ObjectKey, Operation, Rebuildable, TableOperation, relation_key
 from pgwright.render.ddl import create_index_sql, guarded
 from pgwright.render.statements import Statement, rebuilt_note, render_operation
 
@@ -22,37 +22,22 @@ class CreateIndex(TableOperation, kind="index", action=Action.CREATE):
     online: bool = False
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.index.name)
-
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (relation_key(self.schema, self.index.name),)
+    def target(self) -> ObjectKey:
+        return relation_key(self.schema, self.index.name)
 
 
 @dataclass(frozen=True)
-class DropIndex(Operation, kind="index", action=Action.DROP):
+class DropIndex(Rebuildable, Operation, kind="index", action=Action.DROP):
     schema: str
     name: str
     online: bool = False
-    replaced: bool = False  # dropped only to be built again with a new definition
-    # Why an unchanged index is dropped and built again, for the reviewer.
-    rebuilt_because: str | None = None
     # The plan gives the name to a table or a key constraint (its index takes the name): the
     # index is moved aside first, so that a second run cannot reach the new object by name.
     name_reused: bool = False
 
     @property
-    def destructive(self) -> bool:  # type: ignore[override]
-        return not self.replaced
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.name)
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (relation_key(self.schema, self.name),)
+    def target(self) -> ObjectKey:
+        return relation_key(self.schema, self.name)
 
 
 @dataclass(frozen=True)
@@ -62,8 +47,12 @@ class RenameIndex(Operation, kind="index", action=Action.RENAME):
     new_name: str
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.name)
+    def target(self) -> ObjectKey:
+        return relation_key(self.schema, self.name)
+
+    @property
+    def renamed_target(self) -> ObjectKey:
+        return relation_key(self.schema, self.new_name)
 
 
 def compare_indexes(spec: Table, live: Table) -> Iterator[Operation]:

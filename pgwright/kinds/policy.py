@@ -9,7 +9,7 @@ from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
 from pgwright.model import Policy, Table
 from pgwright.names import qualified, quote_ident, quote_literal
-from pgwright.ops import Access, Action, ObjectKey, Operation, TableOperation, column_key
+from pgwright.ops import Access, Action, ObjectKey, Operation, Restorable, TableOperation, column_key
 from pgwright.render.ddl import create_policy_sql, guarded, policy_clauses, regclass_literal
 from pgwright.render.statements import Statement, describe, rebuilt_note, render_operation
 from pgwright.sqlscript import referenced_names
@@ -20,18 +20,12 @@ def _policy_key(schema: str, table: str, name: str) -> ObjectKey:
 
 
 @dataclass(frozen=True)
-class CreatePolicy(TableOperation, kind="policy", action=Action.CREATE):
+class CreatePolicy(Restorable, TableOperation, kind="policy", action=Action.CREATE):
     policy: Policy
-    # Created again as it was, after a drop the plan needs (see DropPolicy.rebuilt_because).
-    rebuilt: bool = False
 
     @property
-    def restores(self) -> bool:
-        return self.rebuilt
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.policy.name)
+    def target(self) -> ObjectKey:
+        return _policy_key(self.schema, self.table, self.policy.name)
 
     @property
     def uses(self) -> tuple[ObjectKey, ...]:
@@ -41,10 +35,6 @@ class CreatePolicy(TableOperation, kind="policy", action=Action.CREATE):
         names = referenced_names(f"{self.policy.using or ''} {self.policy.with_check or ''}")
         return (*super().uses,
                 *(column_key(self.schema, self.table, name) for name in sorted(names)))
-
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (_policy_key(self.schema, self.table, self.policy.name),)
 
     @property
     def security(self) -> Access | None:
@@ -61,8 +51,8 @@ class AlterPolicy(TableOperation, kind="policy", action=Action.CHANGE):
     previous: Policy
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.policy.name)
+    def target(self) -> ObjectKey:
+        return _policy_key(self.schema, self.table, self.policy.name)
 
     @property
     def security(self) -> Access:
@@ -70,19 +60,8 @@ class AlterPolicy(TableOperation, kind="policy", action=Action.CHANGE):
 
 
 @dataclass(frozen=True)
-class ReplacePolicy(TableOperation, kind="policy", action=Action.CHANGE):
+class ReplacePolicy(AlterPolicy):
     """DROP + CREATE in one transaction: for a new command or permissive/restrictive flag."""
-
-    policy: Policy
-    previous: Policy
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.policy.name)
-
-    @property
-    def security(self) -> Access:
-        return Access.CHANGES
 
 
 @dataclass(frozen=True)
@@ -97,20 +76,8 @@ class DropPolicy(TableOperation, kind="policy", action=Action.DROP):
         return self.rebuilt_because is not None
 
     @property
-    def destructive(self) -> bool:  # type: ignore[override]
-        return self.rebuilt_because is None
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.policy.name)
-
-    @property
-    def uses(self) -> tuple[ObjectKey, ...]:
-        return ()
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (_policy_key(self.schema, self.table, self.policy.name),)
+    def target(self) -> ObjectKey:
+        return _policy_key(self.schema, self.table, self.policy.name)
 
     @property
     def security(self) -> Access | None:
@@ -176,6 +143,11 @@ def _(operation: ReplacePolicy) -> list[Statement]:
 def _(operation: DropPolicy) -> list[Statement]:
     return [Statement(_drop_policy_sql(operation.schema, operation.table, operation.policy.name),
                       destructive=operation.destructive, comment=rebuilt_note(operation))]
+
+
+@describe.register
+def _(operation: ReplacePolicy) -> str:
+    return f"replace policy {operation.subject}"
 
 
 @describe.register

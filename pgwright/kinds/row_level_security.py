@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pgwright.kinds.registry import Kind
 from pgwright.model import Table
-from pgwright.ops import Access, Action, Operation, TableOperation
+from pgwright.ops import Access, Action, ObjectKey, Operation, TableOperation
 from pgwright.render.ddl import alter_table
 from pgwright.render.statements import Statement, describe, render_operation
 
@@ -15,6 +15,10 @@ from pgwright.render.statements import Statement, describe, render_operation
 @dataclass(frozen=True)
 class SetRowLevelSecurity(TableOperation, kind="row_level_security", action=Action.CHANGE):
     enabled: bool
+
+    @property
+    def target(self) -> ObjectKey:
+        return ("row level security", self.schema, self.table)
 
     @property
     def security(self) -> Access:
@@ -26,6 +30,14 @@ class SetForceRowLevelSecurity(TableOperation, kind="row_level_security", action
     """FORCE makes the table owner subject to the policies too."""
 
     forced: bool
+
+    @property
+    def target(self) -> ObjectKey:
+        return ("row level security", self.schema, self.table, "forced")
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return (self.schema, self.table)
 
     @property
     def security(self) -> Access:

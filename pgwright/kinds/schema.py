@@ -9,7 +9,7 @@ from pgwright.kinds.comment import SetComment
 from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
 from pgwright.model import Catalog
-from pgwright.ops import Action, Operation
+from pgwright.ops import Action, ObjectKey, Operation
 from pgwright.render.ddl import create_schema_sql
 from pgwright.render.statements import Statement, render_operation
 
@@ -19,8 +19,8 @@ class CreateSchema(Operation, kind="schema", action=Action.CREATE):
     name: str
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return (self.name,)
+    def target(self) -> ObjectKey:
+        return ("schema", self.name)
 
 
 def compare_schemas(spec: Catalog, live: Catalog) -> Iterator[Operation]:

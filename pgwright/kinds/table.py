@@ -32,8 +32,8 @@ class CreateTable(Operation, kind="table", action=Action.CREATE):
     table: Table
 
     @property
-    def path(self) -> tuple[str, ...]:
-        return self.table.key
+    def target(self) -> ObjectKey:
+        return relation_key(*self.table.key)
 
     @property
     def provides(self) -> tuple[ObjectKey, ...]:
@@ -45,18 +45,9 @@ class CreateTable(Operation, kind="table", action=Action.CREATE):
 
 @dataclass(frozen=True)
 class DropTable(TableOperation, kind="table", action=Action.DROP):
-    destructive = True
     # The plan gives the name to an index (or a key constraint's): the table is dropped only
     # while the name is a table's, so that a second run cannot reach the index.
     name_reused: bool = False
-
-    @property
-    def uses(self) -> tuple[ObjectKey, ...]:
-        return ()
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (relation_key(self.schema, self.table),)
 
 
 @dataclass(frozen=True)
@@ -66,16 +57,8 @@ class RenameTable(TableOperation, kind="table", action=Action.RENAME):
     new_name: str
 
     @property
-    def uses(self) -> tuple[ObjectKey, ...]:
-        return ()
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (relation_key(self.schema, self.table),)
-
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (relation_key(self.schema, self.new_name),)
+    def renamed_target(self) -> ObjectKey:
+        return relation_key(self.schema, self.new_name)
 
 
 def create_table_operations(table: Table) -> Iterator[Operation]:

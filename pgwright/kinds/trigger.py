@@ -9,7 +9,16 @@ from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
 from pgwright.model import Table, Trigger
 from pgwright.names import qualified, quote_ident, quote_literal
-from pgwright.ops import Action, ObjectKey, Operation, TableOperation, column_key, function_key
+from pgwright.ops import (
+    Action,
+    ObjectKey,
+    Operation,
+    Rebuildable,
+    Restorable,
+    TableOperation,
+    column_key,
+    function_key,
+)
 from pgwright.render.ddl import create_trigger_sql, guarded, regclass_literal
 from pgwright.render.statements import Statement, rebuilt_note, render_operation
 from pgwright.sqlscript import referenced_names
@@ -20,18 +29,12 @@ def _trigger_key(schema: str, table: str, name: str) -> ObjectKey:
 
 
 @dataclass(frozen=True)
-class CreateTrigger(TableOperation, kind="trigger", action=Action.CREATE):
+class CreateTrigger(Restorable, TableOperation, kind="trigger", action=Action.CREATE):
     trigger: Trigger
-    # Created again as it was, after a drop the plan needs (see DropTrigger.rebuilt_because).
-    rebuilt: bool = False
 
     @property
-    def restores(self) -> bool:
-        return self.rebuilt
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.trigger.name)
+    def target(self) -> ObjectKey:
+        return _trigger_key(self.schema, self.table, self.trigger.name)
 
     @property
     def uses(self) -> tuple[ObjectKey, ...]:
@@ -42,33 +45,14 @@ class CreateTrigger(TableOperation, kind="trigger", action=Action.CREATE):
         names = {*trigger.columns, *referenced_names(trigger.when or "")}
         return (*used, *(column_key(self.schema, self.table, name) for name in sorted(names)))
 
-    @property
-    def provides(self) -> tuple[ObjectKey, ...]:
-        return (_trigger_key(self.schema, self.table, self.trigger.name),)
-
 
 @dataclass(frozen=True)
-class DropTrigger(TableOperation, kind="trigger", action=Action.DROP):
+class DropTrigger(Rebuildable, TableOperation, kind="trigger", action=Action.DROP):
     name: str
-    replaced: bool = False  # dropped only to be created again with a new definition
-    # Why an unchanged trigger is dropped and created again, for the reviewer.
-    rebuilt_because: str | None = None
 
     @property
-    def destructive(self) -> bool:  # type: ignore[override]
-        return not self.replaced
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return (self.schema, self.table, self.name)
-
-    @property
-    def uses(self) -> tuple[ObjectKey, ...]:
-        return ()
-
-    @property
-    def removes(self) -> tuple[ObjectKey, ...]:
-        return (_trigger_key(self.schema, self.table, self.name),)
+    def target(self) -> ObjectKey:
+        return _trigger_key(self.schema, self.table, self.name)
 
 
 def compare_triggers(spec: Table, live: Table) -> Iterator[Operation]:
