@@ -151,6 +151,23 @@ class Index:
     # expressions to compare: what the plan runs (see introspect/canonical.py).
     written: Index | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def columns(self) -> tuple[str, ...] | None:
+        """The columns of an index whose every key is a plain column, or None (a key that is
+        an expression, or names an operator class, a collation or an ordering)."""
+        from pgwright.sqlscript import IDENTIFIER
+
+        columns = []
+        for key in self.keys:
+            if len(key) > 1 and key.startswith('"') and key.endswith('"') \
+                    and '"' not in key[1:-1].replace('""', ""):
+                columns.append(key[1:-1].replace('""', '"'))
+            elif IDENTIFIER.fullmatch(key):
+                columns.append(key)
+            else:
+                return None
+        return tuple(columns)
+
 
 @dataclass(frozen=True)
 class PolymorphicReference:
@@ -274,6 +291,21 @@ class Table:
 
     def column(self, name: str) -> Column | None:
         return self._columns_by_name.get(name)
+
+    def unique_keys(self) -> tuple[tuple[str, ...], ...]:
+        """The column lists whose values the table keeps unique, as a foreign key may
+        reference them: its primary key, its unique constraints, and its unique indexes on
+        plain columns without a predicate."""
+        keys = [self.primary_key.columns] if self.primary_key is not None else []
+        keys += [unique.columns for unique in self.uniques]
+        keys += [index.columns for index in self.indexes
+                 if index.unique and index.where is None and index.columns is not None]
+        return tuple(keys)
+
+    def has_unique_key(self, columns) -> bool:
+        """Whether a unique key of the table is on exactly ``columns`` (in any order)."""
+        wanted = sorted(columns)
+        return any(sorted(key) == wanted for key in self.unique_keys())
 
     @cached_property
     def _columns_by_name(self) -> dict[str, Column]:

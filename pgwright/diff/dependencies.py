@@ -39,7 +39,7 @@ from pgwright.kinds.policy import CreatePolicy, DropPolicy
 from pgwright.kinds.table import CreateTable, DropTable
 from pgwright.kinds.trigger import CreateTrigger, DropTrigger
 from pgwright.model import Catalog, Index, PrimaryKey, Table, UniqueConstraint
-from pgwright.sqlscript import IDENTIFIER, referenced_names
+from pgwright.sqlscript import referenced_names
 
 
 def settle_dependencies(spec: Catalog, live: Catalog,
@@ -146,24 +146,9 @@ def _dropped_keys(live: Catalog, operations) -> dict[tuple[str, str], set[frozen
 
 def _referenceable_columns(index: Index) -> frozenset[str] | None:
     """The columns of a unique index a foreign key may rest on: plain columns, no predicate."""
-    if not index.unique or index.where is not None:
+    if not index.unique or index.where is not None or index.columns is None:
         return None
-    columns = _plain_columns(index)
-    return None if columns is None else frozenset(columns)
-
-
-def _plain_columns(index: Index) -> list[str] | None:
-    """The columns of an index whose keys are plain columns, or None (an expression, an
-    operator class, an ordering)."""
-    columns = []
-    for key in index.keys:
-        if key.startswith('"') and key.endswith('"') and len(key) > 1:
-            columns.append(key[1:-1].replace('""', '"'))
-        elif IDENTIFIER.fullmatch(key):
-            columns.append(key)
-        else:
-            return None
-    return columns
+    return frozenset(index.columns)
 
 
 # What rests on what: the objects of a table that refer to a column or a function by name,
@@ -215,7 +200,7 @@ class _Disturbance:
         if dependent.kind not in self.rebuilds:
             return None
         if dependent.kind == "index" and not self.plain_indexes \
-                and dependent.found.where is None and _plain_columns(dependent.found) is not None:
+                and dependent.found.where is None and dependent.found.columns is not None:
             return None
         named = sorted(self.names & dependent.names)
         return self.because.format(", ".join(named)) if named else None

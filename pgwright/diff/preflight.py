@@ -100,9 +100,8 @@ def _checks_for(operation, table: Table, live_tables) -> list[DataCheck]:
         if isinstance(constraint, CheckConstraint):
             return [check_constraint_check(schema, name, constraint, row_key(table))]
     if isinstance(operation, CreateIndex) and operation.index.unique:
-        keys = operation.index.keys
-        plain = [k.strip('"') for k in keys]
-        if all(table.column(c) is not None for c in plain):
-            return [unique_check(schema, name, plain, operation.index.name,
+        columns = operation.index.columns
+        if columns is not None and has_columns(table, columns):
+            return [unique_check(schema, name, columns, operation.index.name,
                                  as_written(operation.index).where)]
     return []

@@ -422,10 +422,7 @@ def _short_type(site: _Site, type_text: str) -> str:
 def _is_unique_on(table: Table, columns: tuple[str, ...]) -> bool:
     """True when the values of ``columns`` are unique in ``table`` (a key within them)."""
     wanted = set(columns)
-    keys = [table.primary_key.columns] if table.primary_key else []
-    keys += [u.columns for u in table.uniques]
-    keys += [tuple(k.strip('"') for k in i.keys) for i in table.indexes if i.unique and i.where is None]
-    return any(key and set(key) <= wanted for key in keys)
+    return any(key and set(key) <= wanted for key in table.unique_keys())
 
 
 def _relationships(site: _Site) -> list[_Relationship]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -320,7 +320,7 @@ class _SpecWriter:
                 if own and other and own.type != other.type and not comparable_types(own.type,
                                                                                  other.type):
                     return f"{mine} is {own.type} but {fk.target_table}.{theirs} is {other.type}"
-            if not _is_unique_key(target, fk.target_columns):
+            if not target.has_unique_key(fk.target_columns):
                 return "its target columns are unique only through an expression or partial index"
         return None
 
@@ -364,7 +364,9 @@ class _SpecWriter:
             return None
         if not index.valid:
             self.note("invalid index", name)
-        columns = _plain_columns(index.keys, {c.name for c in table.columns})
+        columns = index.columns
+        if columns is not None and any(table.column(c) is None for c in columns):
+            columns = None
         entry: dict = {"name": index.name}
         if columns is not None:
             entry["columns"] = _FlowList(columns)
@@ -448,30 +450,6 @@ def _in_schema_order(objects, schemas: list[str]) -> list:
     position = {name: number for number, name in enumerate(schemas)}
     return sorted(objects, key=lambda o: (position.get(o.schema, len(schemas)), o.schema,
                                           o.name.casefold(), o.name))
-
-
-def _is_unique_key(table: Table, columns: tuple[str, ...]) -> bool:
-    """As the validator sees it: a primary key, unique constraint or plain unique index."""
-    candidates = [u.columns for u in table.uniques]
-    if table.primary_key is not None:
-        candidates.append(table.primary_key.columns)
-    names = {c.name for c in table.columns}
-    candidates += [keys for index in table.indexes
-                   if index.unique and index.where is None
-                   and (keys := _plain_columns(index.keys, names)) is not None]
-    return any(sorted(candidate) == sorted(columns) for candidate in candidates)
-
-
-def _plain_columns(keys: Sequence[str], column_names: Collection[str]) -> tuple[str, ...] | None:
-    """The column names, when every index key is a bare column (no expression, operator
-    class, collation or ordering); None otherwise."""
-    names = []
-    for key in keys:
-        name = key[1:-1].replace('""', '"') if key.startswith('"') and key.endswith('"') else key
-        if name not in column_names or key not in (name, '"' + name.replace('"', '""') + '"'):
-            return None
-        names.append(name)
-    return tuple(names)
 
 
 _ONE_LINE = 100
