@@ -37,6 +37,7 @@ from pgwright.model import (
     ForeignKey,
     PrimaryKey,
     ReferentialAction,
+    Schema,
     Table,
     UniqueConstraint,
 )
@@ -352,14 +353,31 @@ def test_lint_findings_replace_the_guess():
 # --------------------------------------------------------------------------------- mermaid
 
 
+# Columns named as Mermaid's keywords: only pk, fk and uk are keywords inside a block.
+KEYWORD_COLUMNS = Catalog(schemas=(Schema("public"),), tables=(Table(
+    "public", "books", columns=tuple(Column(name, "text") for name in (
+        "id", "title", "end", "direction", "pk", "fk", "UK")),
+    primary_key=PrimaryKey("books_pkey", ("id",))),))
+
+
 def _mermaid_blocks() -> list[tuple[str, str]]:
     blocks = []
-    specs = [EXAMPLE_SPEC] + [_spec(case) for case in CASES]
-    for spec in specs:
-        for name, text in render_docs(load_spec(spec)).items():
+    catalogs = [(spec.parent.name, load_spec(spec))
+                for spec in [EXAMPLE_SPEC] + [_spec(case) for case in CASES]]
+    for where, catalog in catalogs + [("keyword columns", KEYWORD_COLUMNS)]:
+        for name, text in render_docs(catalog).items():
             for diagram in re.findall(r"```mermaid\n(.*?)\n```", text, re.S):
-                blocks.append((f"{spec.parent.name}/{name}", diagram))
+                blocks.append((f"{where}/{name}", diagram))
     return blocks
+
+
+def test_a_column_named_title_keeps_its_name_in_the_diagram_and_only_pk_fk_uk_change():
+    diagram = "\n".join(diagram for where, diagram in _mermaid_blocks()
+                        if where.startswith("keyword columns"))
+    for kept in ("title", "end", "direction"):
+        assert f"    text {kept}\n" in diagram + "\n"
+    for changed in ("pk_", "fk_", "UK_"):
+        assert f"    text {changed}\n" in diagram + "\n"
 
 
 # The subset of erDiagram syntax the renderer keeps to, which older Mermaid versions (and

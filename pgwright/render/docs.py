@@ -64,6 +64,10 @@ _MERMAID_KEYWORDS = frozenset("""
     erdiagram style classdef class subgraph end one only many zero to optionally u o
     title acctitle accdescr direction pk fk uk
 """.split())
+# Inside an entity's block, Mermaid's lexer reads only these words (in any case) as keywords:
+# a column or a type named so is written with a trailing underscore. The other keywords above
+# matter only outside blocks, where entities are named.
+_MERMAID_ATTRIBUTE_KEYWORDS = frozenset({"pk", "fk", "uk"})
 _MERMAID_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MERMAID_LABEL_KEEP = frozenset(" _.,:='()/-&#")
 
@@ -384,13 +388,13 @@ def _mermaid_label(text: str) -> str:
 
 def _mermaid_word(text: str) -> str:
     """An attribute name or type as the erDiagram lexer accepts it: ``numeric(12,2)`` ->
-    ``numeric_12_2_``, ``text[]`` -> ``text_array``, ``pk`` -> ``pk_``."""
+    ``numeric_12_2_``, ``text[]`` -> ``text_array``, ``pk`` -> ``pk_``; ``title`` stays."""
     while text.endswith("[]"):
         text = text[:-2] + "_array"
     word = re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", text))
     if not word or not (word[0].isalpha() or word[0] == "_"):
         word = "_" + word
-    if word.lower() in _MERMAID_KEYWORDS:
+    if word.lower() in _MERMAID_ATTRIBUTE_KEYWORDS:
         word += "_"
     return word
 
