@@ -51,10 +51,32 @@ def quoted_end(text: str, start: int) -> int | None:
 
 
 def referenced_names(sql: str) -> set[str]:
-    """The names an expression may refer to, outside string literals (bare ones folded to
-    lower case, as PostgreSQL does): a column, a function, a keyword. A caller looking for
-    what rests on a column takes a word that is no column for one, which costs at most a
-    rebuild that was not needed."""
+    """The names an expression may refer to (bare ones folded to lower case, as PostgreSQL
+    does): its identifiers and the keywords that may name a column, read by PostgreSQL's own
+    scanner (pglast). A caller looking for what rests on a column takes a name that is no
+    column (a function's) for one, which costs at most a rebuild that was not needed."""
+    if not sql:
+        return set()
+    from pglast.parser import ParseError, scan
+
+    try:
+        tokens = scan(sql)
+    except ParseError:  # text the scanner refuses (an unterminated string): read it plainly
+        return _plain_names(sql)
+    found: set[str] = set()
+    for token in tokens:
+        if token.name == "IDENT" or token.kind in _NAMING_KEYWORDS:
+            text = sql[token.start:token.end + 1]
+            found.add(text[1:-1].replace('""', '"') if text.startswith('"') else text.lower())
+    return found
+
+
+# The keywords PostgreSQL accepts as a bare column or function name (reserved ones it does not).
+_NAMING_KEYWORDS = frozenset({"UNRESERVED_KEYWORD", "COL_NAME_KEYWORD", "TYPE_FUNC_NAME_KEYWORD"})
+
+
+def _plain_names(sql: str) -> set[str]:
+    """Every word outside string literals, and every quoted name."""
     found: set[str] = set()
     index = 0
     while index < len(sql):
