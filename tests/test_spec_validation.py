@@ -359,14 +359,16 @@ def _yaml_spec_texts() -> list:
 
 @pytest.mark.parametrize("text", [pytest.param(REPEATED_FAULTY_ENTRIES, id="repeated_faulty_entries"),
                                   *_yaml_spec_texts()])
-def test_checking_each_distinct_entry_once_gives_yamale_s_own_messages(text):
+def test_the_shape_check_accepts_exactly_what_yamale_accepts(text):
+    """pgwright words its own shape problems, walking the validators yamale parsed from
+    shape.yaml; on whether a spec has the shape at all, it agrees with yamale itself."""
     import yamale
 
-    from pgwright.spec.validate import _shape_schema, _yamale_messages
+    from pgwright.spec.shape import check_shape, shape_schema
 
-    data = parse_spec_text(text, "schema.yaml").data
-    whole = yamale.validate(_shape_schema(), [(data, "schema.yaml")], _raise_error=False)
-    assert sorted(_yamale_messages(data, "schema.yaml")) == sorted(whole[0].errors)
+    document = parse_spec_text(text, "schema.yaml")
+    [result] = yamale.validate(shape_schema(), [(document.data, "schema.yaml")], _raise_error=False)
+    assert (check_shape(document).problems == []) == result.isValid()
 
 
 def test_anchors_aliases_and_merge_keys_read_as_yaml_defines_them_with_each_key_s_own_line():

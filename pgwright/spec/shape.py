@@ -1,0 +1,468 @@
+"""The spec's shape: which keys it may have and what each takes, as ``shape.yaml`` declares it.
+
+yamale parses shape.yaml into its validator objects (``str()``, ``enum(...)``, ``list(...)``,
+``include('column')``...); this module walks those objects over the spec's data itself, so
+each problem is worded here, with its key path and a suggestion, whatever yamale's own
+messages say. yamale's validators decide what a scalar is (``str()``, ``int()``); which keys
+a mapping has, which are required and what a list or mapping holds is read from their
+arguments.
+
+A shape problem does not hide the meaning problems of the rest of the file: a misspelt key
+is read under the name suggested, a mistyped optional key is set aside, and the meaning is
+checked on what remains (provided what remains has a valid shape).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from pgwright.errors import Problem
+from pgwright.spec.document import KeyPath, SpecDocument
+
+# Past this many shape problems, the first ones (in file order) are reported and the meaning
+# is not checked: a spec that broken is not worth reading further.
+MAX_SHAPE_PROBLEMS = 100
+
+
+@cache
+def shape_schema():
+    """shape.yaml, parsed by yamale: a Schema whose ``includes`` are the named shapes."""
+    import yamale
+
+    text = resources.files("pgwright.spec").joinpath("shape.yaml").read_text()
+    return yamale.make_schema(content=text)
+
+
+@cache
+def _validator_classes():
+    from yamale.schema import Schema
+    from yamale.validators import Any, Boolean, Enum, Include, Integer, List, Map, Number, String
+
+    return Schema, Any, Boolean, Enum, Include, Integer, List, Map, Number, String
+
+
+def _accepts_none(validator) -> bool:
+    """An optional key (or item) whose value may be left empty (``comment:``)."""
+    Schema, Any, _, _, Include, *_ = _validator_classes()
+    if isinstance(validator, Schema):
+        return False
+    if validator.is_optional and validator.can_be_none:
+        return True
+    if isinstance(validator, Any):
+        return any(_accepts_none(inner) for inner in validator.validators)
+    return False
+
+
+def _leaves(validators) -> tuple:
+    """The alternatives a value may take: ``any(...)`` flattened, each ``include`` replaced
+    by what it names (a Schema of keys, or a single validator)."""
+    key = tuple(map(id, validators))
+    leaves = _LEAVES.get(key)
+    if leaves is None:  # the validators live as long as shape_schema(), so their ids stay theirs
+        leaves = _LEAVES[key] = _leaves_of(tuple(validators))
+    return leaves
+
+
+_LEAVES: dict[tuple[int, ...], tuple] = {}
+
+
+def _leaves_of(validators: tuple) -> tuple:
+    Schema, Any, _, _, Include, *_ = _validator_classes()
+    result: list = []
+    for validator in validators:
+        if isinstance(validator, Any):
+            result += _leaves_of(tuple(validator.validators)) if validator.validators \
+                else [validator]  # any(): whatever the value
+        elif isinstance(validator, Include):
+            included = shape_schema().includes[validator.include_name]
+            if isinstance(included.dict, dict):
+                result.append(included)
+            else:  # an include of one validator, such as referential_action: enum(...)
+                result += _leaves_of((_parsed_validator(included.dict),))
+        else:
+            result.append(validator)
+    return tuple(result)
+
+
+def _keys_of(schema) -> dict:
+    """The keys of a Schema of keys, each with its validator (in shape.yaml's order)."""
+    return schema.dict
+
+
+@cache
+def _parsed_validator(expression: str):
+    from yamale import syntax
+    from yamale.validators import DefaultValidators
+
+    return syntax.parse(expression, DefaultValidators)
+
+
+# What a walk returns for a value it cannot keep: the caller sets it aside, or gives up.
+_FAULTY = object()
+
+
+@dataclass
+class _Finding:
+    path: KeyPath
+    message: str
+    suggestion: str | None = None
+    at_start: bool = False  # a key missing at the top: reported at the document's first line
+
+
+@dataclass
+class ShapeCheck:
+    """What checking the shape found: its problems, and the data to check the meaning of."""
+
+    problems: list[Problem]
+    checkable: SpecDocument | None
+    set_aside: set[KeyPath] = field(default_factory=set)
+
+
+def check_shape(document: SpecDocument) -> ShapeCheck:
+    """The problems with the spec's shape (keys, value types, allowed values), and the
+    document whose meaning can be checked: the given one when its shape is valid, else one
+    whose data has the faulty keys set aside or read under the name suggested; None when
+    what remains would not have a valid shape."""
+    data = document.data
+    first_line = min(document.lines.values(), default=1)
+    if data is None:
+        return ShapeCheck([Problem("the spec is empty; it needs 'version: 1' and 'tables:'",
+                                   path="", line=1, file=document.file)], None)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else describe_value(data)
+        return ShapeCheck([Problem(f"the spec must be a mapping with 'version' and 'tables', "
+                                   f"not {kind}", line=first_line, file=document.file)], None)
+    walk = _Walk(document)
+    repaired = walk.mapping(shape_schema(), data, ())
+    lines = _renamed_lines(document.lines, walk.renames)
+    located = SpecDocument(data=document.data, file=document.file, lines=lines)
+    problems = []
+    for finding in walk.findings:
+        problem = located.problem(finding.path, finding.message, finding.suggestion)
+        if problem.line is None or finding.at_start:
+            problem = Problem(problem.message, problem.path, first_line, problem.file,
+                              problem.suggestion)
+        problems.append(problem)
+    if not problems:
+        return ShapeCheck([], document)
+    if len(problems) > MAX_SHAPE_PROBLEMS:
+        problems = sorted(problems, key=lambda p: p.line or 0)[:MAX_SHAPE_PROBLEMS]
+        problems.append(Problem(
+            f"the spec has more than {MAX_SHAPE_PROBLEMS} problems with its shape; only the "
+            "first ones are reported", line=first_line, file=document.file,
+            suggestion="fix these, then validate again"))
+        return ShapeCheck(problems, None, walk.set_aside)
+    if not walk.repairable or repaired is _FAULTY:
+        return ShapeCheck(problems, None, walk.set_aside)
+    return ShapeCheck(problems, SpecDocument(data=repaired, file=document.file, lines=lines),
+                      walk.set_aside)
+
+
+class _Walk:
+    """One walk over the data: the findings, and the data as it reads once they are fixed."""
+
+    def __init__(self, document: SpecDocument) -> None:
+        self.document = document
+        self.findings: list[_Finding] = []
+        self.renames: list[tuple[KeyPath, KeyPath]] = []
+        self.set_aside: set[KeyPath] = set()
+        self.repairable = True
+
+    def problem(self, path: KeyPath, message: str, suggestion: str | None = None,
+                repairable: bool = True, at_start: bool = False) -> None:
+        self.findings.append(_Finding(path, message, suggestion, at_start))
+        self.repairable &= repairable
+
+    def value(self, validators, value: object, path: KeyPath) -> object:
+        """``value`` checked against the alternatives ``validators``; _FAULTY when it is none
+        of them (a mismatch, reported here), else the value, repaired."""
+        Schema, Any, _, _, _, _, List, Map, *_ = _validator_classes()
+        if value is None and any(_accepts_none(v) for v in validators):
+            return value
+        leaves = _leaves(validators)
+        if isinstance(value, dict):
+            kind = (Schema, Map)
+        elif isinstance(value, list):
+            kind = (List,)
+        else:
+            kind = None
+        candidates = []
+        for leaf in leaves:
+            if isinstance(leaf, Any):  # any(): whatever the value
+                return value
+            if kind is None:
+                if not isinstance(leaf, Schema | List | Map) and value is not None \
+                        and leaf.is_valid(value):
+                    return value
+            elif isinstance(leaf, kind) and (not isinstance(leaf, Schema)
+                                             or isinstance(leaf.dict, dict)):
+                candidates.append(leaf)
+        if not candidates:
+            self.mismatch(path, value, leaves)
+            return _FAULTY
+        if len(candidates) > 1:  # two shapes of one kind: the first that fits wins
+            for candidate in candidates:
+                trial = _Walk(self.document)
+                result = trial.container(candidate, value, path)
+                if not trial.findings:
+                    return result
+        return self.container(candidates[0], value, path)
+
+    def container(self, leaf, value, path: KeyPath) -> object:
+        Schema, _, _, _, _, _, List, *_ = _validator_classes()
+        if isinstance(leaf, Schema):
+            return self.mapping(leaf, value, path)
+        if isinstance(leaf, List):
+            return self.list(leaf, value, path)
+        return self.map(leaf, value, path)
+
+    def mapping(self, schema, value: dict, path: KeyPath) -> object:
+        """A mapping of fixed keys (an included shape, or the spec itself)."""
+        keys = _keys_of(schema)
+        mapping = value
+        for key in [key for key in value if key not in keys or not isinstance(key, str)]:
+            if mapping is value:
+                mapping = dict(value)
+            self.unknown_key(mapping, key, keys, path)
+        for key, validator in keys.items():
+            if key not in mapping:
+                if validator.is_required:
+                    hint = "add 'version: 1' at the top" if path + (key,) == ("version",) \
+                        else None
+                    self.problem(path + (key,), f"required key '{key}' is missing", hint,
+                                 repairable=False, at_start=not path)
+                continue
+            child = mapping[key]
+            checked = self.value((validator,), child, path + (key,))
+            if checked is _FAULTY:
+                if validator.is_required:
+                    self.repairable = False
+                    continue
+                checked = None
+                self.set_aside.add(path + (key,))
+            if checked is not child:
+                if mapping is value:
+                    mapping = dict(value)
+                if path + (key,) in self.set_aside:
+                    del mapping[key]
+                else:
+                    mapping[key] = checked
+        return mapping
+
+    def unknown_key(self, mapping: dict, key: object, keys: dict, path: KeyPath) -> None:
+        """Report a key the shape does not have; read its value under the name suggested,
+        so that the rest of the spec reads as it will once the name is fixed."""
+        written = self.written_key(path, key)
+        key_path = path + (written,)
+        split = _split_by_flow_comma(mapping, written)
+        if split is not None:
+            sibling, whole = split
+            del mapping[key]
+            mapping[sibling] = whole
+            self.problem(key_path, f"'{written}' is the end of {sibling}: {whole}, cut off by "
+                         "the comma", f"inside {{...}} a comma ends the value; quote it: "
+                         f"{sibling}: \"{whole}\"")
+            return
+        known = list(keys)
+        matches = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
+        value = mapping.pop(key)
+        if matches and matches[0] not in mapping:
+            mapping[matches[0]] = value
+            self.renames.append((key_path, path + (matches[0],)))
+        else:
+            self.set_aside.add(key_path)
+        hint = f"did you mean '{matches[0]}'?" if matches \
+            else "the keys here are: " + ", ".join(known) if known else None
+        self.problem(key_path, f"unknown key '{written}'", hint)
+
+    def written_key(self, path: KeyPath, key: object) -> str:
+        """How the file spells ``key``: a bare yes is loaded as True."""
+        if isinstance(key, str):
+            return key
+        return dict(_non_string_keys_of(self.document, path)).get(key, str(key))
+
+    def list(self, validator, value: list, path: KeyPath) -> object:
+        minimum = validator.kwargs.get("min")
+        if minimum is not None and len(value) < minimum:
+            self.problem(path, f"the list is empty; it needs at least {minimum} "
+                         f"item{'s' if minimum != 1 else ''}", repairable=False)
+        if not validator.validators:
+            return value
+        items = value
+        for index, item in enumerate(value):
+            checked = self.value(validator.validators, item, path + (index,))
+            if checked is _FAULTY:
+                self.repairable = False
+            elif checked is not item:
+                if items is value:
+                    items = list(value)
+                items[index] = checked
+        return items
+
+    def map(self, validator, value: dict, path: KeyPath) -> object:
+        """A mapping of names to entries (``tables:``, ``columns:``)."""
+        key_validator = validator.kwargs.get("key")
+        if key_validator is not None and not all(key_validator.is_valid(k) for k in value):
+            spelt = _non_string_keys_of(self.document, path)
+            for written, key in spelt:
+                self.problem(path + (written,), f"YAML reads the name {written} as "
+                             f"{describe_value(key)}", f'quote it: "{written}"', repairable=False)
+            if not spelt:
+                self.problem(path, "every key here must be a name", repairable=False)
+            return value
+        if not validator.validators:
+            return value
+        mapping = value
+        for key, item in value.items():
+            checked = self.value(validator.validators, item, path + (key,))
+            if checked is _FAULTY:
+                self.repairable = False
+            elif checked is not item:
+                if mapping is value:
+                    mapping = dict(value)
+                mapping[key] = checked
+        return mapping
+
+    def mismatch(self, path: KeyPath, value: object, leaves) -> None:
+        _, _, Boolean, Enum, *_ = _validator_classes()
+        expected = expected_words(leaves)
+        key = path[-1] if path and isinstance(path[-1], str) else None
+        if value is None:
+            self.problem(path, f"the value is empty; expected {_either(expected)}")
+            return
+        if leaves and all(isinstance(leaf, Boolean | Enum) for leaf in leaves):
+            message = f"{describe_value(value)} is not one of: {', '.join(expected)}"
+        else:
+            shown = f"the string {describe_value(value)}" if isinstance(value, str) \
+                else describe_value(value)
+            message = f"expected {_either(expected)}, not {shown}"
+        self.problem(path, message, _mismatch_hint(path, key, value, leaves, expected))
+
+
+def _split_by_flow_comma(mapping: dict, key: str) -> tuple[str, str] | None:
+    """``{type: numeric(12,2)}`` reads as ``type: numeric(12`` plus a key ``2)``."""
+    if mapping.get(key) is not None or not key.endswith(")"):
+        return None
+    for sibling, value in mapping.items():
+        if isinstance(value, str) and value.count("(") > value.count(")"):
+            return sibling, f"{value},{key}"
+    return None
+
+
+def _non_string_keys_of(document: SpecDocument, path: KeyPath) -> list[tuple[str, object]]:
+    """(spelling in the file, key as loaded) of each key that YAML did not load as a string."""
+    mapping = document.data
+    for part in path:
+        mapping = mapping.get(part) if isinstance(mapping, dict) else \
+            mapping[part] if isinstance(mapping, list) and isinstance(part, int) \
+            and part < len(mapping) else None
+    if not isinstance(mapping, dict) or all(isinstance(key, str) for key in mapping):
+        return []
+    spelt = [child[-1] for child in document.lines
+             if child[:-1] == path and child[-1] not in mapping]
+    return list(zip(spelt, [key for key in mapping if not isinstance(key, str)], strict=False))
+
+
+def _renamed_lines(lines: dict[KeyPath, int], renames: list[tuple[KeyPath, KeyPath]]):
+    """The lines, with each renamed key (and what is under it) known by its new path too."""
+    if not renames:
+        return lines
+    new_path = dict(renames)
+    lengths = sorted({len(old) for old in new_path})
+    result = dict(lines)
+    for path, line in lines.items():
+        for length in lengths:
+            if path[:length] in new_path:
+                result[new_path[path[:length]] + path[length:]] = line
+                break
+    return result
+
+
+_YAML_TRUE = {"yes", "y", "true", "on", "1"}
+_YAML_FALSE = {"no", "n", "false", "off", "0"}
+
+
+def _mismatch_hint(path: KeyPath, key: str | None, value: object, leaves,
+                   expected: list[str]) -> str | None:
+    _, _, Boolean, _, _, Integer, _, _, _, String = _validator_classes()
+    kinds = {type(leaf) for leaf in leaves}
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if Boolean in kinds and word in _YAML_TRUE | _YAML_FALSE:
+            meant = "true" if word in _YAML_TRUE else "false"
+            return f"write {key}: {meant}, without quotes"
+        if Integer in kinds and word.isdigit():
+            return f"write {key}: {word}, without quotes"
+        choices = [word for word in expected if not word.startswith(("a ", "an "))]
+        matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6) if choices else []
+        return f"did you mean '{matches[0]}'?" if matches else None
+    if Boolean in kinds and value in (0, 1) and not isinstance(value, bool):
+        return f"write {key}: {'true' if value else 'false'}"
+    if Integer in kinds and isinstance(value, float) and value.is_integer():
+        return f"write {key}: {int(value)}"
+    if isinstance(value, datetime.date):
+        if key == "default":
+            return f"YAML reads it as a date; for a SQL date write default: \"'{value}'\""
+        return f'YAML reads it as a date; quote it: "{value}"'
+    if String in kinds and isinstance(value, bool):
+        return "YAML reads a bare yes, no, on, off, true or false as a boolean; quote the word"
+    if String in kinds and isinstance(value, int | float):
+        return f'quote it: "{value}"'
+    if String in kinds and isinstance(value, list) and len(path) >= 2 and path[-2] == "columns" \
+            and len(value) == 1 and isinstance(value[0], str):
+        return f"an array type is written as a string: did you mean '{value[0]}[]'?"
+    return None
+
+
+def expected_words(leaves) -> list[str]:
+    """What the alternatives take, for people: ``["a string", "true", "false"]``."""
+    Schema, _, Boolean, Enum, _, Integer, List, Map, Number, String = _validator_classes()
+    words: list[str] = []
+    for leaf in leaves:
+        if isinstance(leaf, Boolean):
+            words += ["true", "false"]
+        elif isinstance(leaf, Enum):
+            words += [str(value) for value in leaf.enums]
+        elif isinstance(leaf, Integer):
+            words.append("an integer")
+        elif isinstance(leaf, Number):
+            words.append("a number")
+        elif isinstance(leaf, String):
+            words.append("a string")
+        elif isinstance(leaf, List):
+            inner = _leaves(leaf.validators)
+            only_strings = len(inner) == 1 and isinstance(inner[0], String)
+            words.append("a list of strings" if only_strings else "a list")
+        elif isinstance(leaf, Map | Schema):
+            keys = list(leaf.dict)[:3] if isinstance(leaf, Schema) else []
+            words.append(f"a mapping ({', '.join(keys)}, ...)" if keys else "a mapping")
+    if "a number" in words and "an integer" in words:
+        words.remove("an integer")
+    return list(dict.fromkeys(words)) or ["something else"]
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def describe_value(value: object) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, datetime.date):
+        return f"the date {value}"
+    return type(value).__name__
