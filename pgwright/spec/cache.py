@@ -32,7 +32,7 @@ _SUFFIX = ".spec.pickle"
 # from it: everything spec/ imports from the package (a test keeps the two in step).
 _SOURCES = ("errors.py", "gcpause.py", "names.py", "normalize.py", "sqlscript.py", "model.py",
             "spec/__init__.py", "spec/document.py",
-            "spec/load.py", "spec/reading.py", "spec/security.py", "spec/validate.py",
+            "spec/load.py", "spec/reading.py", "spec/security.py", "spec/shape.py", "spec/validate.py",
             "spec/shape.yaml", "spec/to_model.py", "spec/cache.py")
 
 

@@ -101,6 +101,77 @@ def _parsed_validator(expression: str):
     return syntax.parse(expression, DefaultValidators)
 
 
+class _Alternatives:
+    """What a value may be, sorted by the kind of value each alternative takes, so that the
+    walk over a large spec asks a type and a set, not each validator in turn."""
+
+    __slots__ = ("leaves", "accepts_none", "anything", "text", "integer", "number", "boolean",
+                 "choices", "others", "mappings", "lists")
+
+    def __init__(self, validators: tuple) -> None:
+        Schema, Any, Boolean, Enum, _, Integer, List, Map, Number, String = _validator_classes()
+        self.leaves = _leaves(validators)
+        self.accepts_none = any(_accepts_none(v) for v in validators)
+        self.anything = any(isinstance(leaf, Any) for leaf in self.leaves)
+        # no min=, max=...: whatever the value of the leaf's type
+        plain = [leaf for leaf in self.leaves if not getattr(leaf, "kwargs", None)]
+        self.text = any(type(leaf) is String for leaf in plain)
+        self.integer = any(type(leaf) is Integer for leaf in plain)
+        self.number = any(type(leaf) is Number for leaf in plain)
+        self.boolean = any(type(leaf) is Boolean for leaf in plain)
+        self.choices = frozenset(value for leaf in self.leaves if type(leaf) is Enum
+                                 for value in leaf.enums)
+        self.mappings = tuple(leaf for leaf in self.leaves if isinstance(leaf, Schema | Map))
+        self.lists = tuple(leaf for leaf in self.leaves if isinstance(leaf, List))
+        self.others = tuple(leaf for leaf in self.leaves
+                            if not isinstance(leaf, Schema | Map | List | Any | Enum)
+                            and (leaf.kwargs or type(leaf) not in (String, Integer, Number,
+                                                                   Boolean)))
+
+    def takes_scalar(self, value: object) -> bool:
+        kind = type(value)
+        if kind is str:
+            if self.text or value in self.choices:
+                return True
+        elif kind is bool:
+            if self.boolean:
+                return True
+        elif kind is int:
+            if self.integer or self.number:
+                return True
+        elif kind is float:
+            if self.number:
+                return True
+        return any(leaf.is_valid(value) for leaf in self.others)
+
+
+_COMPILED: dict[tuple[int, ...], _Alternatives] = {}
+
+
+def _alternatives(validators) -> _Alternatives:
+    """The compiled alternatives of ``validators`` (kept by identity: the validators live
+    as long as shape_schema())."""
+    key = tuple(map(id, validators))
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = _Alternatives(tuple(validators))
+    return compiled
+
+
+_PLANS: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
+def _plan(schema) -> tuple[dict, tuple[str, ...]]:
+    """A Schema of keys: each key's compiled alternatives and optionality, and the required keys."""
+    plan = _PLANS.get(id(schema))
+    if plan is None:
+        keys = {key: (_alternatives((validator,)), validator.is_required)
+                for key, validator in _keys_of(schema).items()}
+        plan = _PLANS[id(schema)] = (keys, tuple(key for key, (_, required) in keys.items()
+                                                 if required))
+    return plan
+
+
 # What a walk returns for a value it cannot keep: the caller sets it aside, or gives up.
 _FAULTY = object()
 
@@ -177,32 +248,25 @@ class _Walk:
         self.findings.append(_Finding(path, message, suggestion, at_start))
         self.repairable &= repairable
 
-    def value(self, validators, value: object, path: KeyPath) -> object:
-        """``value`` checked against the alternatives ``validators``; _FAULTY when it is none
-        of them (a mismatch, reported here), else the value, repaired."""
-        Schema, Any, _, _, _, _, List, Map, *_ = _validator_classes()
-        if value is None and any(_accepts_none(v) for v in validators):
-            return value
-        leaves = _leaves(validators)
-        if isinstance(value, dict):
-            kind = (Schema, Map)
-        elif isinstance(value, list):
-            kind = (List,)
-        else:
-            kind = None
-        candidates = []
-        for leaf in leaves:
-            if isinstance(leaf, Any):  # any(): whatever the value
+    def value(self, alternatives: _Alternatives, value: object, path: KeyPath) -> object:
+        """``value`` checked against the alternatives; _FAULTY when it is none of them (a
+        mismatch, reported here), else the value, repaired."""
+        if value is None:
+            if alternatives.accepts_none or alternatives.anything:
                 return value
-            if kind is None:
-                if not isinstance(leaf, Schema | List | Map) and value is not None \
-                        and leaf.is_valid(value):
-                    return value
-            elif isinstance(leaf, kind) and (not isinstance(leaf, Schema)
-                                             or isinstance(leaf.dict, dict)):
-                candidates.append(leaf)
+            candidates: tuple = ()
+        elif alternatives.anything:
+            return value
+        elif type(value) is dict:
+            candidates = alternatives.mappings
+        elif type(value) is list:
+            candidates = alternatives.lists
+        else:
+            if alternatives.takes_scalar(value):
+                return value
+            candidates = ()
         if not candidates:
-            self.mismatch(path, value, leaves)
+            self.mismatch(path, value, alternatives.leaves)
             return _FAULTY
         if len(candidates) > 1:  # two shapes of one kind: the first that fits wins
             for candidate in candidates:
@@ -222,35 +286,33 @@ class _Walk:
 
     def mapping(self, schema, value: dict, path: KeyPath) -> object:
         """A mapping of fixed keys (an included shape, or the spec itself)."""
-        keys = _keys_of(schema)
+        keys, required = _plan(schema)
         mapping = value
-        for key in [key for key in value if key not in keys or not isinstance(key, str)]:
+        unknown = [key for key in value if key not in keys]
+        if unknown:
+            mapping = dict(value)
+            for key in unknown:
+                self.unknown_key(mapping, key, keys, path)
+        for key in required:
+            if key not in mapping:
+                hint = "add 'version: 1' at the top" if not path and key == "version" else None
+                self.problem(path + (key,), f"required key '{key}' is missing", hint,
+                             repairable=False, at_start=not path)
+        for key, child in (list(mapping.items()) if unknown else value.items()):
+            alternatives, is_required = keys[key]
+            checked = self.value(alternatives, child, path + (key,))
+            if checked is child:
+                continue
             if mapping is value:
                 mapping = dict(value)
-            self.unknown_key(mapping, key, keys, path)
-        for key, validator in keys.items():
-            if key not in mapping:
-                if validator.is_required:
-                    hint = "add 'version: 1' at the top" if path + (key,) == ("version",) \
-                        else None
-                    self.problem(path + (key,), f"required key '{key}' is missing", hint,
-                                 repairable=False, at_start=not path)
-                continue
-            child = mapping[key]
-            checked = self.value((validator,), child, path + (key,))
             if checked is _FAULTY:
-                if validator.is_required:
+                if is_required:
                     self.repairable = False
-                    continue
-                checked = None
-                self.set_aside.add(path + (key,))
-            if checked is not child:
-                if mapping is value:
-                    mapping = dict(value)
-                if path + (key,) in self.set_aside:
-                    del mapping[key]
                 else:
-                    mapping[key] = checked
+                    self.set_aside.add(path + (key,))
+                    del mapping[key]
+            else:
+                mapping[key] = checked
         return mapping
 
     def unknown_key(self, mapping: dict, key: object, keys: dict, path: KeyPath) -> None:
@@ -292,9 +354,10 @@ class _Walk:
                          f"item{'s' if minimum != 1 else ''}", repairable=False)
         if not validator.validators:
             return value
+        alternatives = _alternatives(validator.validators)
         items = value
         for index, item in enumerate(value):
-            checked = self.value(validator.validators, item, path + (index,))
+            checked = self.value(alternatives, item, path + (index,))
             if checked is _FAULTY:
                 self.repairable = False
             elif checked is not item:
@@ -306,7 +369,8 @@ class _Walk:
     def map(self, validator, value: dict, path: KeyPath) -> object:
         """A mapping of names to entries (``tables:``, ``columns:``)."""
         key_validator = validator.kwargs.get("key")
-        if key_validator is not None and not all(key_validator.is_valid(k) for k in value):
+        if key_validator is not None and not all(
+                map(_alternatives((key_validator,)).takes_scalar, value)):
             spelt = _non_string_keys_of(self.document, path)
             for written, key in spelt:
                 self.problem(path + (written,), f"YAML reads the name {written} as "
@@ -316,9 +380,10 @@ class _Walk:
             return value
         if not validator.validators:
             return value
+        alternatives = _alternatives(validator.validators)
         mapping = value
         for key, item in value.items():
-            checked = self.value(validator.validators, item, path + (key,))
+            checked = self.value(alternatives, item, path + (key,))
             if checked is _FAULTY:
                 self.repairable = False
             elif checked is not item:

@@ -31,23 +31,17 @@ from pgwright.normalize import (
 )
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
 from pgwright.spec.reading import (
-    RawForeignKey,
-    column_entries,
-    enum_entries,
-    extension_entries_with_paths,
-    managed_schemas,
+    ForeignKeyEntry,
+    FunctionEntry,
+    SpecEntries,
+    TableEntry,
     parse_reference,
     primary_key_entry,
     relation_names,
     split_key,
     unique_entries,
 )
-from pgwright.spec.security import (
-    POLYMORPHIC_TYPES,
-    RESULT_ONLY_TYPES,
-    function_entries,
-    function_type_sql,
-)
+from pgwright.spec.security import POLYMORPHIC_TYPES, RESULT_ONLY_TYPES, function_type_sql
 from pgwright.spec.shape import MAX_SHAPE_PROBLEMS, check_shape
 from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
 
@@ -86,6 +80,7 @@ SUGGESTION_BUDGET = 10_000
 @dataclass
 class _Context:
     document: SpecDocument
+    spec: SpecEntries
     schemas: list[str]
     # Keys whose faulty values were set aside: what they would have said is unknown, so
     # checks that their absence could fail (a unique key, an index's columns) are skipped.
@@ -131,16 +126,17 @@ class _Context:
 
 def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()) -> list[Problem]:
     """The meaning problems of a spec whose shape is valid."""
-    data = document.data
-    context = _Context(document=document, schemas=managed_schemas(data), set_aside=set(set_aside))
-    if data.get("version") != 1:
-        context.error(("version",), f"unsupported spec version {data.get('version')!r}",
+    spec = document.entries
+    context = _Context(document=document, spec=spec, schemas=spec.schema_names,
+                       set_aside=set(set_aside))
+    if spec.version != 1:
+        context.error(("version",), f"unsupported spec version {spec.version!r}",
                       "this pgwright reads version: 1")
     _check_names(context)
     tables = {}
-    for entry in document.tables:
+    for entry in spec.tables:
         tables.setdefault(entry.key, entry)  # a table declared twice is reported by _check_names
-    enums = {entry.key: entry for entry in enum_entries(data, context.schemas)}
+    enums = {entry.key: entry for entry in spec.enums}
     _check_enums(context, enums)
     column_types: dict[tuple[str, str, str], str | None] = {}
     for table in tables.values():
@@ -185,41 +181,38 @@ def _check_key_parts(context: _Context, path: KeyPath, key: str, what: str) -> N
 
 
 def _check_names(context: _Context) -> None:
-    data = context.document.data
-    schemas = data.get("schemas")
-    for index, schema in enumerate(context.schemas):
-        path = ("schemas", schema) if isinstance(schemas, dict) else ("schemas", index)
-        _check_identifier(context, path, schema, "schema name")
-        if schema.startswith("pg_") or schema == "information_schema":
-            context.error(path, f"'{schema}' is a system schema and cannot be managed")
-    for key, entry in (data.get("enums") or {}).items():
-        _check_key_parts(context, ("enums", key), key, "enum")
-        values = entry if isinstance(entry, list) else entry.get("values") or []
-        values_path = ("enums", key) if isinstance(entry, list) else ("enums", key, "values")
-        for index, value in enumerate(values):
-            _check_identifier(context, values_path + (index,), value, "enum value")
+    spec = context.spec
+    for schema in spec.schemas:
+        _check_identifier(context, schema.path, schema.name, "schema name")
+        if schema.name.startswith("pg_") or schema.name == "information_schema":
+            context.error(schema.path, f"'{schema.name}' is a system schema and cannot be managed")
+    for entry in spec.enums:
+        _check_key_parts(context, entry.path, entry.path[-1], "enum")
+        for index, value in enumerate(entry.values):
+            _check_identifier(context, entry.values_path + (index,), value, "enum value")
     seen: dict[tuple[str, str], str] = {}
-    for key, raw in (data.get("tables") or {}).items():
-        path = ("tables", key)
-        _check_key_parts(context, path, key, "table")
-        schema, _, name = key.partition(".") if "." in key else (context.schemas[0], "", key)
-        if schema not in context.schemas:
-            context.error(path, f"schema '{schema}' is not managed by this spec",
-                          _unmanaged_schema_hint(context, schema, name))
-        if (schema, name) in seen:
-            context.error(path, f"table '{schema}.{name}' is declared twice "
-                          f"(also as '{seen[(schema, name)]}')", "remove one of them")
+    for table in spec.tables:
+        key = table.path[-1]
+        _check_key_parts(context, table.path, key, "table")
+        if table.schema not in context.schemas:
+            context.error(table.path, f"schema '{table.schema}' is not managed by this spec",
+                          _unmanaged_schema_hint(context, table.schema, table.name))
+        if table.key in seen:
+            context.error(table.path, f"table '{table.schema}.{table.name}' is declared twice "
+                          f"(also as '{seen[table.key]}')", "remove one of them")
         else:
-            seen[(schema, name)] = key
-        for column in raw.get("columns") or {}:
-            _check_identifier(context, path + ("columns", column), column, "column name")
-        for check in raw.get("checks") or {}:
-            _check_identifier(context, path + ("checks", check), check, "check name")
-        for kind in ("unique", "foreign_keys", "indexes"):
-            for index, item in enumerate(raw.get(kind) or []):
-                if isinstance(item, dict) and item.get("name") is not None:
-                    _check_identifier(context, path + (kind, index, "name"), item["name"],
-                                      "index name" if kind == "indexes" else "constraint name")
+            seen[table.key] = key
+        for column in table.columns:
+            _check_identifier(context, column.path, column.name, "column name")
+        for check in table.checks:
+            _check_identifier(context, check.path, check.name, "check name")
+        named = [(unique.path, unique.name, "constraint name") for unique in table.uniques]
+        named += [(fk.path, fk.written_name, "constraint name") for fk in table.foreign_keys
+                  if fk.path[-1] != "references"]
+        named += [(index.path, index.name, "index name") for index in table.indexes]
+        for path, name, what in named:
+            if name is not None:
+                _check_identifier(context, path + ("name",), name, what)
 
 
 def _unmanaged_schema_hint(context: _Context, schema: str, name: str) -> str:
@@ -236,8 +229,7 @@ def _check_enums(context: _Context, enums) -> None:
                           _unmanaged_schema_hint(context, entry.schema, entry.name))
         if not entry.values:
             context.error(entry.path, "an enum needs at least one value")
-        raw = context.document.data["enums"][entry.path[-1]]
-        values_path = entry.path if isinstance(raw, list) else entry.path + ("values",)
+        values_path = entry.values_path
         first_index: dict[str, int] = {}
         for index, value in enumerate(entry.values):
             if value in first_index:
@@ -339,7 +331,7 @@ def _check_type_modifiers(context: _Context, path: KeyPath, written: str, parsed
 
 
 def _check_table(context: _Context, table, enums, column_types) -> None:
-    columns = column_entries(table)  # none is allowed: PostgreSQL has tables of no column
+    columns = table.columns  # none is allowed: PostgreSQL has tables of no column
     column_names = [c.name for c in columns]
     for column in columns:
         parsed = parse_type(column.type)
@@ -399,44 +391,42 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
                       "use the table's primary_key: [a, b] for a composite key")
     for index, name in enumerate(table.primary_key or []):
         _check_column_exists(context, table.path + ("primary_key", index), name, column_names)
-    for index, unique in enumerate(table.raw.get("unique") or []):
-        path = table.path + ("unique", index)
-        names = unique if isinstance(unique, list) else unique.get("columns", [])
-        if not names:
-            context.error(path, "a unique constraint needs at least one column")
-        for name in names:
-            _check_column_exists(context, path, name, column_names)
-    for name, expression in (table.raw.get("checks") or {}).items():
-        _check_expression(context, table.path + ("checks", name), expression, "check")
-    for index, entry in enumerate(table.raw.get("indexes") or []):
-        path = table.path + ("indexes", index)
-        has_columns, has_expression = "columns" in entry, "expression" in entry
+    for unique in table.uniques:
+        if not unique.columns:
+            context.error(unique.path, "a unique constraint needs at least one column")
+        for name in unique.columns:
+            _check_column_exists(context, unique.path, name, column_names)
+    for check in table.checks:
+        _check_expression(context, check.path, check.expression, "check")
+    for index in table.indexes:
+        path = index.path
+        has_columns, has_expression = index.columns is not None, index.expression is not None
         if has_columns == has_expression and not context.is_uncertain(path):
             context.error(path, "an index needs exactly one of 'columns' or 'expression'",
                           "split it into two indexes" if has_columns else None)
-        elif has_columns and not entry["columns"]:
+        elif has_columns and not index.columns:
             context.error(path + ("columns",), "an index needs at least one column")
-        for name in entry.get("columns") or []:
+        for name in index.columns or ():
             _check_column_exists(context, path + ("columns",), name, column_names)
-        for name in entry.get("include") or []:
+        for name in index.include:
             _check_column_exists(context, path + ("include",), name, column_names)
-        for key in ("expression", "where"):
-            if key in entry:
-                _check_expression(context, path + (key,), entry[key], key)
-    for column_name, entry in (table.raw.get("polymorphic") or {}).items():
-        path = table.path + ("polymorphic", column_name)
+        for key, expression in (("expression", index.expression), ("where", index.where)):
+            if expression is not None:
+                _check_expression(context, path + (key,), expression, key)
+    for entry in table.polymorphic:
+        path, column_name = entry.path, entry.column
         if column_name not in column_names:
             context.error(path, f"'{column_name}' is not a column of {table.name}",
                           context.suggest(column_name, column_names))
-        discriminator = entry.get("discriminator")
+        discriminator = entry.discriminator
         if discriminator and discriminator not in column_names:
             context.error(path + ("discriminator",),
                           f"discriminator '{discriminator}' is not a column of {table.name}",
                           context.suggest(discriminator, _discriminator_candidates(
                               context, column_name, column_names)))
-        if not entry.get("targets"):
+        if not entry.targets:
             context.error(path + ("targets",), "a polymorphic reference needs at least one target")
-        if not str(entry.get("reason", "")).strip():
+        if not entry.reason.strip():
             context.error(path + ("reason",), "say why this reference has no foreign key")
 
 
@@ -564,15 +554,16 @@ def _check_column_exists(context: _Context, path: KeyPath, name: str, names: lis
 
 
 def _check_relations(context: _Context, table, tables, column_types) -> None:
-    own_columns = {c.name: c for c in column_entries(table)}
+    own_columns = {c.name: c for c in table.columns}
     for fk in table.foreign_keys:
         _check_foreign_key(context, table, fk, tables, own_columns, column_types)
-    for column_name, entry in (table.raw.get("polymorphic") or {}).items():
-        for value, target in (entry.get("targets") or {}).items():
-            path = table.path + ("polymorphic", column_name, "targets", value)
-            reference = parse_reference(target, context.schemas[0], dotted=True)
+    for entry in table.polymorphic:
+        column_name = entry.column
+        for target in entry.targets:
+            path = target.path
+            reference = parse_reference(target.reference, context.schemas[0], dotted=True)
             if reference is None:
-                context.error(path, f"'{target}' is not a table.column reference")
+                context.error(path, f"'{target.reference}' is not a table.column reference")
                 continue
             schema, name, target_columns = reference
             _check_target(context, path, schema, name, target_columns, tables)
@@ -600,7 +591,7 @@ def _check_target(context, path, schema, name, target_columns, tables) -> bool:
         candidates = [n for s, n in tables if s == schema]
         context.error(path, f"unknown table '{shown}'", context.suggest(name, candidates))
         return False
-    target_names = [c.name for c in column_entries(target)]
+    target_names = [c.name for c in target.columns]
     ok = True
     for column in target_columns:
         if column not in target_names:
@@ -610,17 +601,11 @@ def _check_target(context, path, schema, name, target_columns, tables) -> bool:
     return ok
 
 
-def _action_path(fk: RawForeignKey, action_key: str) -> KeyPath:
-    """Where ``on_delete`` of a key stands: beside a column's ``references``, or in the entry."""
-    owner = fk.path[:-1] if fk.path[-1] == "references" else fk.path
-    return owner + (action_key,)
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, column_types):
+def _check_foreign_key(context, table, fk: ForeignKeyEntry, tables, own_columns, column_types):
     if fk.target is None:
         context.error(fk.path, f"'{fk.references}' is not a valid reference",
                       "write table.column on a column, or table(col, ...) in foreign_keys")
@@ -652,17 +637,17 @@ def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, c
                    f"{name}.{theirs} is {target_type}",
                    f"declare {mine} as {target_type}")
     for action_key in ("on_delete", "on_update"):
-        if fk.actions.get(action_key) == "set null":
+        if getattr(fk, action_key) == "set null":
             not_null = [c for c in fk.columns if own_columns[c].not_null]
             if not_null:
                 # A warning: PostgreSQL accepts the key (real databases hold such keys, and
                 # inspect must reproduce them); it fails only at the first such change.
-                context.warn(_action_path(fk, action_key),
+                context.warn(fk.actions_path + (action_key,),
                               f"{action_key} is set null, but {', '.join(not_null)} "
                               f"{'is' if len(not_null) == 1 else 'are'} NOT NULL: the first "
                               "such change would fail",
                               "make the column nullable, or use cascade or restrict")
-    if fk.actions.get("orphans") == "set_null":
+    if fk.orphans == "set_null":
         not_null = [c for c in fk.columns if own_columns[c].not_null]
         if not_null:
             context.error(fk.path, f"orphans: set_null, but {', '.join(not_null)} "
@@ -688,7 +673,7 @@ def _check_constraint_names(context: _Context, table) -> None:
         seen[primary[0]] = table.path + ("primary_key",)
     for name, _, path in unique_entries(table):
         seen.setdefault(name, path)
-    others = [(name, table.path + ("checks", name)) for name in table.raw.get("checks") or {}]
+    others = [(check.name, check.path) for check in table.checks]
     others += [(fk.name, fk.path) for fk in table.foreign_keys]
     for name, path in others:
         if name in seen:
@@ -702,7 +687,7 @@ def _check_relation_names(context: _Context, tables) -> None:
     """Tables, indexes and key constraints share one namespace per schema in PostgreSQL."""
     seen: dict[tuple[str, str], KeyPath] = {}
     for table in tables.values():
-        for name, path in relation_names(table, context.schemas):
+        for name, path in relation_names(table):
             key = (table.schema, name)
             if key in seen and seen[key] != path:
                 context.error(path, f"name '{name}' is already used by {format_path(seen[key])}",
@@ -717,76 +702,72 @@ def _check_relation_names(context: _Context, tables) -> None:
 _ROLE_KEYWORDS = frozenset({"public", "current_user", "current_role", "session_user"})
 
 
-def _check_functions(context: _Context) -> dict[tuple[str, str], list[dict]]:
+def _check_functions(context: _Context) -> dict[tuple[str, str], list[FunctionEntry]]:
     """Check the declared functions' names and overloads; return them by (schema, name)."""
-    functions: dict[tuple[str, str], list[dict]] = {}
-    for key, value in (context.document.data.get("functions") or {}).items():
-        path = ("functions", key)
+    by_key: dict[str, list[FunctionEntry]] = {}
+    for entry in context.spec.functions:
+        by_key.setdefault(entry.key, []).append(entry)
+    functions: dict[tuple[str, str], list[FunctionEntry]] = {}
+    for key, path, _ in context.spec.function_keys:
         _check_key_parts(context, path, key, "function")
         schema, name = split_key(key, context.schemas[0])
         if schema not in context.schemas:
             context.error(path, f"schema '{schema}' is not managed by this spec",
                           _unmanaged_schema_hint(context, schema, name))
-        overloads = value if isinstance(value, list) else [value]
         signatures: dict[tuple[str, ...], int] = {}
-        for number, raw in enumerate(overloads):
-            raw_path = path + (number,) if isinstance(value, list) else path
-            for index, argument in enumerate(raw.get("args") or []):
-                if argument.get("name"):
-                    _check_identifier(context, raw_path + ("args", index, "name"),
-                                      argument["name"], "argument name")
+        for number, entry in enumerate(by_key[key]):
+            for argument in entry.args:
+                if argument.name:
+                    _check_identifier(context, argument.path + ("name",), argument.name,
+                                      "argument name")
             # overloads differ in their argument types, as PostgreSQL compares them
-            signature = tuple(canonical_type(str(a.get("type")), lambda key: key)
-                              or str(a.get("type")) for a in raw.get("args") or [])
+            signature = tuple(canonical_type(a.type, lambda key: key) or a.type
+                              for a in entry.args)
             if signature in signatures:
-                context.error(raw_path + ("args",), f"function '{key}' has two overloads with "
-                              f"the argument types ({', '.join(signature)}): "
+                context.error(entry.path + ("args",), f"function '{key}' has two overloads "
+                              f"with the argument types ({', '.join(signature)}): "
                               f"[{signatures[signature]}] and [{number}]",
                               "overloads of one name differ in their argument types")
             signatures.setdefault(signature, number)
-        functions[(schema, name)] = overloads
+        functions[(schema, name)] = by_key[key]
     return functions
 
 
-def _check_row_level_security(context: _Context, table) -> None:
-    rls = table.raw.get("rls") or {}
-    policies = rls.get("policies") or {}
-    if policies and not rls.get("enabled"):
+def _check_row_level_security(context: _Context, table: TableEntry) -> None:
+    if table.policies and not table.rls_enabled:
         context.warn(table.path + ("rls",), "the table has policies, but row level security is "
                      "not enabled, so they restrict nothing", "add enabled: true")
-    roles = [str(role) for role in context.document.data.get("roles") or []]
-    for name, policy in policies.items():
-        path = table.path + ("rls", "policies", name)
-        _check_identifier(context, path, name, "policy name")
-        command = policy.get("command", "all")
+    roles = [role.name for role in context.spec.roles]
+    for policy in table.policies:
+        path, command = policy.path, policy.command
+        _check_identifier(context, path, policy.name, "policy name")
         # PostgreSQL rejects these: a select or delete policy writes no rows to check, and
         # an insert policy reads no existing rows to filter.
-        if command in ("select", "delete") and "with_check" in policy:
+        if command in ("select", "delete") and policy.with_check is not None:
             context.error(path + ("with_check",), f"a {command} policy cannot have with_check",
                           "use using, which filters the rows it sees")
-        if command == "insert" and "using" in policy:
+        if command == "insert" and policy.using is not None:
             context.error(path + ("using",), "an insert policy cannot have using",
                           "use with_check, which checks the rows it writes")
-        for key in ("using", "with_check"):
-            if key in policy:
-                _check_expression(context, path + (key,), policy[key])
-        for index, role in enumerate(policy.get("roles") or []):
+        for key, expression in (("using", policy.using), ("with_check", policy.with_check)):
+            if expression is not None:
+                _check_expression(context, path + (key,), expression)
+        for index, role in enumerate(policy.roles):
             if role.lower() not in _ROLE_KEYWORDS and role not in roles:
                 context.error(path + ("roles", index), f"role '{role}' is not declared under roles",
                               context.suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
 
 
-def _check_triggers(context: _Context, table,
-                    functions: dict[tuple[str, str], list[dict]]) -> None:
-    column_names = [c.name for c in column_entries(table)]
-    for name, trigger in (table.raw.get("triggers") or {}).items():
-        path = table.path + ("triggers", name)
-        _check_identifier(context, path, name, "trigger name")
-        function = str(trigger["function"])
+def _check_triggers(context: _Context, table: TableEntry,
+                    functions: dict[tuple[str, str], list[FunctionEntry]]) -> None:
+    column_names = [c.name for c in table.columns]
+    for trigger in table.triggers:
+        path, function = trigger.path, trigger.function
+        _check_identifier(context, path, trigger.name, "trigger name")
         schema, function_name = split_key(function, context.schemas[0])
         overloads = functions.get((schema, function_name))
         # a trigger calls the overload without arguments (its own go to TG_ARGV)
-        declared = next((raw for raw in overloads or [] if not raw.get("args")), None)
+        declared = next((entry for entry in overloads or [] if not entry.args), None)
         if schema in context.schemas and overloads is None:
             candidates = [n for s, n in functions if s == schema]
             context.error(path + ("function",), f"unknown function '{function}'",
@@ -796,25 +777,24 @@ def _check_triggers(context: _Context, table,
                           "a trigger calls its function without any",
                           "declare it with args: []; a trigger's own arguments arrive in "
                           "TG_ARGV")
-        elif declared is not None and str(declared.get("returns")).strip().lower() != "trigger":
+        elif declared is not None and str(declared.returns).strip().lower() != "trigger":
             context.error(path + ("function",), f"function '{function}' returns "
-                          f"{declared.get('returns')}, not trigger",
+                          f"{declared.returns}, not trigger",
                           "a trigger calls a function declared with returns: trigger")
-        events = trigger.get("events") or []
-        level = trigger.get("level", "row")
-        if trigger.get("columns") and "update" not in events:
+        events = trigger.events
+        if trigger.columns and "update" not in events:
             context.error(path + ("columns",), "columns (UPDATE OF ...) need the update event",
                           "add update to events, or remove columns")
-        for column in trigger.get("columns") or []:
+        for column in trigger.columns:
             _check_column_exists(context, path + ("columns",), column, column_names)
-        if "truncate" in events and level == "row":
+        if "truncate" in events and trigger.level == "row":
             context.error(path + ("events",), "a truncate trigger cannot fire for each row",
                           "make it level: statement")
-        if trigger.get("timing") == "instead_of":
+        if trigger.timing == "instead_of":
             context.error(path + ("timing",), "instead_of triggers are for views, not tables",
                           "use before or after")
-        if "when" in trigger:
-            _check_expression(context, path + ("when",), trigger["when"], "when")
+        if trigger.when is not None:
+            _check_expression(context, path + ("when",), trigger.when, "when")
 
 
 # ------------------------------------------------------------ values that reach SQL as names
@@ -826,14 +806,15 @@ def _check_triggers(context: _Context, table,
 def _check_values_reaching_sql(context: _Context, enums) -> None:
     _check_roles(context)
     _check_extensions(context)
-    for _, _, raw, path in function_entries(context.document.data, context.schemas):
-        for index, argument in enumerate(raw.get("args") or []):
-            _check_function_type(context, path + ("args", index, "type"), argument.get("type"),
-                                 enums, result=False)
-        if "returns" in raw:
-            _check_function_type(context, path + ("returns",), raw["returns"], enums, result=True)
-        if "search_path" in raw:
-            _check_search_path(context, path + ("search_path",), str(raw["search_path"]))
+    for entry in context.spec.functions:
+        for argument in entry.args:
+            _check_function_type(context, argument.path + ("type",), argument.type, enums,
+                                 result=False)
+        if entry.returns is not None:
+            _check_function_type(context, entry.path + ("returns",), entry.returns, enums,
+                                 result=True)
+        if entry.search_path is not None:
+            _check_search_path(context, entry.path + ("search_path",), entry.search_path)
     _check_nul_characters(context, context.document.data, ())
 
 
@@ -846,8 +827,8 @@ def _report_control_characters(context: _Context, path: KeyPath, name: str, what
 
 
 def _check_roles(context: _Context) -> None:
-    for index, role in enumerate(context.document.data.get("roles") or []):
-        _check_identifier(context, ("roles", index), str(role), "role name")
+    for role in context.spec.roles:
+        _check_identifier(context, role.path, role.name, "role name")
 
 
 # As PostgreSQL checks an extension's name (check_valid_extension_name) and as the names of
@@ -857,7 +838,8 @@ _PLAIN_SCHEMA_NAME = re.compile(r"[^\W\d][\w$]*")
 
 
 def _check_extensions(context: _Context) -> None:
-    for name, schema, path in extension_entries_with_paths(context.document.data):
+    for extension in context.spec.extensions:
+        name, schema, path = extension.name, extension.schema, extension.path
         if not _EXTENSION_NAME.fullmatch(name) or "--" in name:
             context.error(path, f"'{escape_control_characters(name)}' is not an extension name",
                           "write the name as pg_available_extensions lists it, such as "
