@@ -27,6 +27,8 @@ class _ExplainingLoader(yaml.SafeLoader):
     Used only to describe a spec that failed to parse."""
 
 
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
@@ -79,7 +81,7 @@ class _EventBuilder:
         self.lines: dict[KeyPath, int] = {}
         self._anchors: dict[str, _Anchor] = {}
         self._scalars: dict[tuple[str, str], object] = {}
-        self._tags: dict[tuple[str, tuple], str] = {}
+        self._plain_tags: dict[str, str] = {}  # the tag of each plain scalar's text
         self._last_count = 1
         self._alias_values = 0
         # The path and line of the explicitly tagged collection being built, if any: all
@@ -151,16 +153,23 @@ class _EventBuilder:
         return value
 
     def tag_of(self, event) -> str:
-        """The tag of a scalar written without one, resolved once per distinct text."""
-        tag = self._tags[(event.value, event.implicit)] = self.loader.resolve(
-            yaml.ScalarNode, event.value, event.implicit)
+        """The tag of a scalar written without one (or with ``!``); a plain one's is
+        resolved once per distinct text (no path resolver is registered: the tag depends on
+        nothing else)."""
+        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if event.tag is None and event.implicit == (True, False):
+            self._plain_tags[event.value] = tag
         return tag
 
     def scalar(self, event, tag: str | None = None) -> object:
         if tag is None:
             tag = event.tag
-            if tag is None or tag == "!":
-                tag = self._tags.get((event.value, event.implicit)) or self.tag_of(event)
+            if tag is None and event.implicit[0]:
+                tag = self._plain_tags.get(event.value) or self.tag_of(event)
+            elif tag is None:
+                tag = _STR
+            elif tag == "!":
+                tag = self.tag_of(event)
         if tag == _STR:
             return event.value
         if tag == _NULL:
@@ -189,21 +198,24 @@ class _EventBuilder:
 
     def mapping(self, path: KeyPath) -> tuple[dict, int]:
         """The mapping whose start event was just read, and how many values it stands for."""
-        get, lines, tags = self.loader.get_event, self.lines, self._tags
+        get, lines, plain = self.loader.get_event, self.lines, self._plain_tags
         mapping: dict = {}
         merged: list[tuple[dict, list[tuple[KeyPath, int]], int]] = []
         count = 1
         while True:
             key_event = get()
             kind = type(key_event)
-            if kind is yaml.MappingEndEvent:
+            if kind is _MAPPING_END:
                 break
             line = key_event.start_mark.line + 1
-            if kind is yaml.ScalarEvent:
+            if kind is _SCALAR:
                 written = key_event.value
                 key_tag = key_event.tag
-                if key_tag is None or key_tag == "!":
-                    key_tag = tags.get((written, key_event.implicit)) or self.tag_of(key_event)
+                if key_tag is None:
+                    key_tag = (plain.get(written) or self.tag_of(key_event)) \
+                        if key_event.implicit[0] else _STR
+                elif key_tag == "!":
+                    key_tag = self.tag_of(key_event)
                 if key_tag == _STR or key_tag == _VALUE:
                     key = written
                 elif key_tag == _MERGE:
@@ -220,7 +232,7 @@ class _EventBuilder:
                 if key_event.anchor is not None:
                     anchor = self._anchors[key_event.anchor] = _Anchor()
                     anchor.value, anchor.open = key, False
-            elif kind is yaml.AliasEvent and _is_scalar_anchor(
+            elif kind is _ALIAS and _is_scalar_anchor(
                     self._anchors.get(key_event.anchor)):
                 key = self._anchors[key_event.anchor].value
                 written = str(key)
@@ -237,11 +249,14 @@ class _EventBuilder:
             child = path + (written,)
             lines[child] = line
             event = get()
-            if type(event) is yaml.ScalarEvent and event.anchor is None \
+            if type(event) is _SCALAR and event.anchor is None \
                     and self._expanding is None:
                 tag = event.tag
-                if tag is None or tag == "!":
-                    tag = tags.get((event.value, event.implicit)) or self.tag_of(event)
+                if tag is None:
+                    tag = (plain.get(event.value) or self.tag_of(event)) \
+                        if event.implicit[0] else _STR
+                elif tag == "!":
+                    tag = self.tag_of(event)
                 mapping[key] = event.value if tag == _STR else self.scalar(event, tag)
                 count += 1
             else:
@@ -319,7 +334,7 @@ class _EventBuilder:
         count = 1
         while True:
             event = get()
-            if type(event) is yaml.SequenceEndEvent:
+            if type(event) is _SEQUENCE_END:
                 break
             child = path + (len(items),)
             lines[child] = event.start_mark.line + 1

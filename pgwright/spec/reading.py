@@ -255,6 +255,14 @@ class TableEntry:
         return (self.schema, self.name)
 
     @cached_property
+    def primary_key_constraint(self) -> tuple[str, list[str]] | None:
+        columns = [c.name for c in self.columns if c.primary_key] or self.primary_key
+        if not columns:
+            return None
+        name = self.primary_key_name or default_constraint_name(self.name, (), "pkey")
+        return truncate_identifier(name), list(columns)
+
+    @cached_property
     def unique_column_sets(self) -> frozenset[tuple[str, ...]]:
         """The column lists, sorted, that a foreign key may reference: the primary key,
         each unique constraint, each unique index without a where. Asked once per key
@@ -421,27 +429,29 @@ def _table(key: str, raw: dict, default_schema: str, lines: _Lines) -> TableEntr
     )
 
 
+# A long-form column's keys that are the entry's fields as written (others are converted).
+_COLUMN_TEXT_KEYS = frozenset({"default", "references", "on_delete", "on_update", "identity",
+                               "generated", "comment", "using", "orphans", "collation"})
+
+
 def _columns(raw_columns: dict, table_path: KeyPath, pk_columns: set[str], lines: _Lines):
     for name, raw in raw_columns.items():
         path = table_path + ("columns", name)
         if isinstance(raw, str):
             yield ColumnEntry(name, raw, path, lines.get(path), nullable=name not in pk_columns)
             continue
+        # only the keys written are read: a column mapping has a few of its sixteen
+        fields = {key: value for key, value in raw.items() if key in _COLUMN_TEXT_KEYS}
         primary = bool(raw.get("primary_key"))
         # PostgreSQL makes key and identity columns NOT NULL whatever the spec says.
         # Only an explicit `nullable: false` makes a column NOT NULL; an empty value does not.
         nullable = (raw.get("nullable") is not False and not primary and name not in pk_columns
-                    and not raw.get("identity"))
-        yield ColumnEntry(
-            name=name, type=str(raw.get("type", "")), path=path, line=lines.get(path),
-            long_form=True, nullable=bool(nullable), default=raw.get("default"),
-            primary_key=primary, unique=bool(raw.get("unique")),
-            references=raw.get("references"), on_delete=raw.get("on_delete"),
-            on_update=raw.get("on_update"), identity=raw.get("identity"),
-            generated=raw.get("generated"), comment=raw.get("comment"),
-            renamed_from=as_names(raw.get("renamed_from")), using=raw.get("using"),
-            orphans=raw.get("orphans"), collation=raw.get("collation"),
-        )
+                    and not fields.get("identity"))
+        if "renamed_from" in raw:
+            fields["renamed_from"] = as_names(raw["renamed_from"])
+        yield ColumnEntry(name, str(raw.get("type", "")), path, lines.get(path), True,
+                          bool(nullable), primary_key=primary, unique=bool(raw.get("unique")),
+                          **fields)
 
 
 def _foreign_keys(table_name: str, columns: tuple[ColumnEntry, ...], written: list,
@@ -562,11 +572,8 @@ def unique_entries(table: TableEntry) -> list[tuple[str, list[str], KeyPath]]:
 
 
 def primary_key_entry(table: TableEntry) -> tuple[str, list[str]] | None:
-    columns = [c.name for c in table.columns if c.primary_key] or table.primary_key
-    if not columns:
-        return None
-    name = table.primary_key_name or default_constraint_name(table.name, (), "pkey")
-    return truncate_identifier(name), list(columns)
+    """(name, columns) of the table's primary key, declared on its columns or on the table."""
+    return table.primary_key_constraint
 
 
 def index_name(table: TableEntry, index: IndexEntry | Mapping) -> str:

@@ -920,6 +920,8 @@ def _check_nul_characters(context: _Context, value: object, path: KeyPath,
     """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body...
     A name with one has its own problem already (``reported``: the paths of those)."""
     if reported is None:
+        if "\\x00" not in repr(value):  # the repr of a text holding a NUL writes it \x00
+            return
         reported = {problem.path for problem in context.problems}
     if isinstance(value, str):
         if "\x00" in value and format_path(path) not in reported:
