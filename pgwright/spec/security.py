@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from pgwright.errors import Problem, SpecError
@@ -14,9 +13,10 @@ from pgwright.model import (
     RowLevelSecurity,
     Trigger,
 )
-from pgwright.normalize import parse_search_path, type_sql
+from pgwright.normalize import parse_search_path
 from pgwright.spec.document import KeyPath
 from pgwright.spec.reading import FunctionEntry, TableEntry, split_key
+from pgwright.spec.sql_types import function_type_sql
 
 COMMANDS = {"all": PolicyCommand.ALL, "select": PolicyCommand.SELECT,
             "insert": PolicyCommand.INSERT, "update": PolicyCommand.UPDATE,
@@ -32,37 +32,6 @@ def read_search_path(text: str, origin: str | None = None) -> tuple[str, ...]:
     if schemas is None:  # validation reports it with a suggestion; never left out silently
         raise SpecError([Problem(f"'{text}' is not a list of schema names", path=origin or "")])
     return schemas
-
-
-# Pseudo-types a function may take or return besides the real types; the server prints them
-# bare. A result may also be void or trigger, or a set: setof <type>.
-POLYMORPHIC_TYPES = frozenset("""
-    anyelement anyarray anynonarray anyenum anyrange anymultirange anycompatible
-    anycompatiblearray anycompatiblenonarray anycompatiblerange anycompatiblemultirange record
-""".split())
-RESULT_ONLY_TYPES = frozenset({"void", "trigger"})
-_SETOF = re.compile(r"setof\s+", re.IGNORECASE)
-
-
-def function_type_sql(text: str, resolve: Callable[[str], str | None],
-                      result: bool = False) -> str | None:
-    """The SQL of a function's argument type (or, with ``result``, its result type), built
-    from its parsed form as a column's type is; None when ``text`` is not such a type.
-
-    >>> function_type_sql("setof varchar(20)", lambda name: None, result=True)
-    'SETOF character varying(20)'
-    >>> function_type_sql("integer LANGUAGE sql AS $x$ select 1 $x$", lambda name: None) is None
-    True
-    """
-    text = str(text).strip()
-    word = text.lower()
-    if word in POLYMORPHIC_TYPES or (result and word in RESULT_ONLY_TYPES):
-        return word
-    setof = _SETOF.match(text)
-    if result and setof:
-        element = function_type_sql(text[setof.end():], resolve)
-        return None if element is None else f"SETOF {element}"
-    return type_sql(text, resolve)
 
 
 def read_function(entry: FunctionEntry, resolve: Callable[[str], str | None],

@@ -13,27 +13,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 from pgwright.errors import Problem
-from pgwright.names import MAX_IDENTIFIER_BYTES, control_characters, escape_control_characters, quote_ident
-from pgwright.normalize import (
-    EXTENSION_TYPES,
-    INTEGER_TYPES,
-    PG_CATALOG_TYPES,
-    TYPE_ALIASES,
-    canonical_type,
-    comparable_types,
-    embedding_problem,
-    parse_search_path,
-    parse_type,
-)
+from pgwright.names import escape_control_characters, quote_ident
+from pgwright.normalize import EXTENSION_TYPES, INTEGER_TYPES, canonical_type, comparable_types, parse_type
+from pgwright.spec.context import Context, check_column_exists, check_identifier
 from pgwright.spec.document import KeyPath, SpecDocument, format_path
+from pgwright.spec.expressions import check_bare_word_default, check_expression, check_nul_characters
 from pgwright.spec.reading import (
     ForeignKeyEntry,
     FunctionEntry,
-    SpecEntries,
     TableEntry,
     parse_reference,
     primary_key_entry,
@@ -41,9 +31,16 @@ from pgwright.spec.reading import (
     split_key,
     unique_entries,
 )
-from pgwright.spec.security import POLYMORPHIC_TYPES, RESULT_ONLY_TYPES, function_type_sql
 from pgwright.spec.shape import MAX_SHAPE_PROBLEMS, check_shape
-from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
+from pgwright.spec.sql_types import (
+    COLLATABLE_BASES,
+    PLAIN_SCHEMA_NAME,
+    check_function_type,
+    check_search_path,
+    check_type_modifiers,
+    resolve_spec_type,
+    suggest_type,
+)
 
 __all__ = ["MAX_SHAPE_PROBLEMS", "resolve_spec_type", "suggest", "validate_spec"]
 
@@ -72,62 +69,10 @@ def validate_spec(document: SpecDocument) -> list[Problem]:
 # ---------------------------------------------------------------------------------- meaning
 
 
-# Candidates compared, in all, when looking for what a misspelt name meant: well under a
-# second, even for names alike enough that each comparison is a full one (40 µs).
-SUGGESTION_BUDGET = 10_000
-
-
-@dataclass
-class _Context:
-    document: SpecDocument
-    spec: SpecEntries
-    schemas: list[str]
-    # Keys whose faulty values were set aside: what they would have said is unknown, so
-    # checks that their absence could fail (a unique key, an index's columns) are skipped.
-    set_aside: set[KeyPath] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
-    # type text -> its canonical type (resolve_spec_type): a spec repeats a few types
-    resolved_types: dict[str, str | None] = field(default_factory=dict)
-    # How many more candidates suggestions may compare a word with (see close_match).
-    comparisons_left: int = SUGGESTION_BUDGET
-    suggested_types: dict[str, str | None] = field(default_factory=dict)
-
-    def close_match(self, word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-        """The candidate closest to ``word``, if one is close enough. Each comparison costs
-        up to 40 µs, and a hostile spec can ask for thousands of words among thousands of
-        names: past SUGGESTION_BUDGET comparisons in all, there is no suggestion."""
-        if not isinstance(candidates, Collection):
-            candidates = list(candidates)
-        if len(candidates) > self.comparisons_left:
-            return None
-        self.comparisons_left -= len(candidates)
-        matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
-        return matches[0] if matches else None
-
-    def suggest(self, word: str, candidates: Iterable[str]) -> str | None:
-        """'did you mean ...' for the closest candidate, if any is close (see close_match)."""
-        match = self.close_match(word, candidates)
-        return f"did you mean '{match}'?" if match else None
-
-    def canonical_type(self, type_text: str, enums) -> str | None:
-        if type_text not in self.resolved_types:
-            self.resolved_types[type_text] = resolve_spec_type(type_text, self.schemas, enums)
-        return self.resolved_types[type_text]
-
-    def is_uncertain(self, path: KeyPath) -> bool:
-        return any(removed[: len(path)] == path for removed in self.set_aside)
-
-    def error(self, path: KeyPath, message: str, suggestion: str | None = None) -> None:
-        self.problems.append(self.document.problem(path, message, suggestion))
-
-    def warn(self, path: KeyPath, message: str, suggestion: str | None = None) -> None:
-        self.problems.append(self.document.problem(path, message, suggestion, severity="warning"))
-
-
 def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()) -> list[Problem]:
     """The meaning problems of a spec whose shape is valid."""
     spec = document.entries
-    context = _Context(document=document, spec=spec, schemas=spec.schema_names,
+    context = Context(document=document, spec=spec, schemas=spec.schema_names,
                        set_aside=set(set_aside))
     if spec.version != 1:
         context.error(("version",), f"unsupported spec version {spec.version!r}",
@@ -152,44 +97,27 @@ def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()
     return context.problems
 
 
-def _check_identifier(context: _Context, path: KeyPath, name: str, what: str) -> None:
-    """``what`` is 'table name', 'enum value'...: names and enum labels share PostgreSQL's
-    limits. Quotes, semicolons and the like are fine: every name is quoted where needed."""
-    if not name:
-        if what.endswith("name"):  # PostgreSQL accepts an empty enum label, not an empty name
-            context.error(path, f"the {what} is empty")
-    elif "\x00" in name:
-        context.error(path, f"the {what} contains a NUL character, which PostgreSQL does not allow",
-                      "remove the NUL character (\\0)")
-    elif what.endswith("name") and (controls := control_characters(name)):
-        _report_control_characters(context, path, name, what, controls)
-    elif (size := len(name.encode())) > MAX_IDENTIFIER_BYTES:
-        limit = "cuts names at" if what.endswith("name") else "allows at most"
-        context.error(path, f"the {what} is {size} bytes long; PostgreSQL {limit} "
-                      f"{MAX_IDENTIFIER_BYTES} bytes", "shorten it")
-
-
-def _check_key_parts(context: _Context, path: KeyPath, key: str, what: str) -> None:
+def _check_key_parts(context: Context, path: KeyPath, key: str, what: str) -> None:
     """Check a table, enum or function key: ``name`` or ``schema.name``, split at the first
     dot, so a name that holds a dot is written qualified (``public.line.items``)."""
     schema, dot, name = key.partition(".")
     if dot:
-        _check_identifier(context, path, schema, "schema name")
-        _check_identifier(context, path, name, f"{what} name")
+        check_identifier(context, path, schema, "schema name")
+        check_identifier(context, path, name, f"{what} name")
     else:
-        _check_identifier(context, path, key, f"{what} name")
+        check_identifier(context, path, key, f"{what} name")
 
 
-def _check_names(context: _Context) -> None:
+def _check_names(context: Context) -> None:
     spec = context.spec
     for schema in spec.schemas:
-        _check_identifier(context, schema.path, schema.name, "schema name")
+        check_identifier(context, schema.path, schema.name, "schema name")
         if schema.name.startswith("pg_") or schema.name == "information_schema":
             context.error(schema.path, f"'{schema.name}' is a system schema and cannot be managed")
     for entry in spec.enums:
         _check_key_parts(context, entry.path, entry.path[-1], "enum")
         for index, value in enumerate(entry.values):
-            _check_identifier(context, entry.values_path + (index,), value, "enum value")
+            check_identifier(context, entry.values_path + (index,), value, "enum value")
     seen: dict[tuple[str, str], str] = {}
     for table in spec.tables:
         key = table.path[-1]
@@ -203,26 +131,26 @@ def _check_names(context: _Context) -> None:
         else:
             seen[table.key] = key
         for column in table.columns:
-            _check_identifier(context, column.path, column.name, "column name")
+            check_identifier(context, column.path, column.name, "column name")
         for check in table.checks:
-            _check_identifier(context, check.path, check.name, "check name")
+            check_identifier(context, check.path, check.name, "check name")
         named = [(unique.path, unique.name, "constraint name") for unique in table.uniques]
         named += [(fk.path, fk.written_name, "constraint name") for fk in table.foreign_keys
                   if fk.path[-1] != "references"]
         named += [(index.path, index.name, "index name") for index in table.indexes]
         for path, name, what in named:
             if name is not None:
-                _check_identifier(context, path + ("name",), name, what)
+                check_identifier(context, path + ("name",), name, what)
 
 
-def _unmanaged_schema_hint(context: _Context, schema: str, name: str) -> str:
+def _unmanaged_schema_hint(context: Context, schema: str, name: str) -> str:
     close = difflib.get_close_matches(schema, context.schemas, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}.{name}'?"
     return f"add it to schemas: [{', '.join(context.schemas + [schema])}]"
 
 
-def _check_enums(context: _Context, enums) -> None:
+def _check_enums(context: Context, enums) -> None:
     for entry in enums.values():
         if entry.schema not in context.schemas:
             context.error(entry.path, f"schema '{entry.schema}' is not managed by this spec",
@@ -237,100 +165,7 @@ def _check_enums(context: _Context, enums) -> None:
                               f"(first at [{first_index[value]}])", "remove one of them")
             first_index.setdefault(value, index)
 
-
-# Type names from other languages and databases, and the PostgreSQL type they mean.
-_FOREIGN_TYPE_NAMES = {
-    "string": "text", "str": "text", "longtext": "text", "clob": "text", "nvarchar": "varchar",
-    "datetime": "timestamptz", "int32": "integer", "int64": "bigint", "long": "bigint",
-    "tinyint": "smallint", "double": "double precision", "float64": "double precision",
-    "blob": "bytea", "binary": "bytea", "dict": "jsonb", "object": "jsonb",
-}
-
-
-def _suggest_type(context: _Context, name: str, enums) -> str | None:
-    if name not in context.suggested_types:  # a spec repeats its misspelt types
-        context.suggested_types[name] = _suggested_type(context, name, enums)
-    return context.suggested_types[name]
-
-
-def _suggested_type(context: _Context, name: str, enums) -> str | None:
-    known = set(TYPE_ALIASES) | PG_CATALOG_TYPES | set(EXTENSION_TYPES) \
-        | {enum_name for _, enum_name in enums}
-    match = context.close_match(name, sorted(known | set(_FOREIGN_TYPE_NAMES)))
-    if match is None:
-        return None
-    if match in _FOREIGN_TYPE_NAMES and match not in known:
-        return f"did you mean '{_FOREIGN_TYPE_NAMES[match]}'?"
-    return f"did you mean '{match}'?"
-
-
-def resolve_spec_type(type_text: str, schemas: list[str], enums) -> str | None:
-    """The canonical type of a spec column, or None when only the database can tell."""
-    from pgwright.normalize import canonical_type, qualified_type_name, split_qualified
-
-    def resolve(name: str) -> str | None:
-        if "." in name:
-            schema, base = split_qualified(name, schemas[0])
-            if (schema, base) in enums:
-                return qualified_type_name(schema, base)
-            return None
-        for schema in schemas:
-            if (schema, name) in enums:
-                return qualified_type_name(schema, name)
-        return None
-
-    return canonical_type(type_text, resolve)
-
-
-# What PostgreSQL accepts between the parentheses of its built-in types: a length, a
-# precision (numeric's scale, since PostgreSQL 15, may be negative or exceed it), or a count
-# of fractional digits of seconds. Any other built-in type takes none.
-_LENGTHS = {"character varying": 10_485_760, "character": 10_485_760,
-            "bit": 83_886_080, "bit varying": 83_886_080}
-_NUMERIC_PRECISION, _NUMERIC_SCALE = range(1, 1001), range(-1000, 1001)
-_SECONDS_PRECISION = range(0, 7)
-_UNLIMITED = {"character varying": "text", "character": "text", "bit": "bit varying",
-              "bit varying": "bit varying"}
-
-
-# The built-in types a COLLATE applies to (user types: domains over text, citext, are left
-# to the server).
-_COLLATABLE_BASES = frozenset({"text", "character varying", "character", "name"})
-
-
-def _check_type_modifiers(context: _Context, path: KeyPath, written: str, parsed) -> None:
-    """The modifiers of a built-in type (``varchar(99999999999)``) are in PostgreSQL's range."""
-    base = parsed.base
-    modifiers = parsed.args.split(",")
-    if not all(re.fullmatch(r"[+-]?\d+", modifier) for modifier in modifiers):
-        context.error(path, f"the modifiers of {base} in '{written}' must be whole numbers")
-        return
-    numbers = [int(modifier) for modifier in modifiers]
-    seconds = base.startswith(("time", "interval"))
-    if base not in _LENGTHS and base != "numeric" and not seconds:
-        context.error(path, f"{base} takes no modifier, as in '{written}'",
-                      f"write {base} without the parentheses")
-    elif len(numbers) > (2 if base == "numeric" else 1):
-        context.error(path, f"{base} takes {'two modifiers' if base == 'numeric' else 'one'}, "
-                      f"not {len(numbers)} as in '{written}'")
-    elif base in _LENGTHS and not 1 <= numbers[0] <= _LENGTHS[base]:
-        context.error(path, f"the length {numbers[0]} of {base} is out of range: PostgreSQL "
-                      f"allows 1 to {_LENGTHS[base]:,}",
-                      f"for no limit, write {_UNLIMITED[base]}")
-    elif base == "numeric" and numbers[0] not in _NUMERIC_PRECISION:
-        context.error(path, f"the precision {numbers[0]} of numeric is out of range: "
-                      "PostgreSQL allows 1 to 1,000 digits",
-                      "for any number of digits, write numeric without a precision")
-    elif base == "numeric" and len(numbers) == 2 and numbers[1] not in _NUMERIC_SCALE:
-        context.error(path, f"the scale {numbers[1]} of numeric is out of range: PostgreSQL "
-                      "allows -1,000 to 1,000", "write the number of digits after the point")
-    elif seconds and numbers[0] not in _SECONDS_PRECISION:
-        context.error(path, f"the precision {numbers[0]} of {base} is out of range: "
-                      "PostgreSQL keeps 0 to 6 digits of fractional seconds",
-                      f"write {written.split('(')[0].strip()}(6), or leave the precision out")
-
-
-def _check_table(context: _Context, table, enums, column_types) -> None:
+def _check_table(context: Context, table, enums, column_types) -> None:
     columns = table.columns  # none is allowed: PostgreSQL has tables of no column
     column_names = [c.name for c in columns]
     for column in columns:
@@ -349,16 +184,16 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         elif canonical is None and not parsed.builtin and "." not in parsed.base \
                 and parsed.base.lower() not in EXTENSION_TYPES:
             context.error(type_path, f"unknown type '{column.type}'",
-                          _suggest_type(context, parsed.base.lower(), enums)
+                          suggest_type(context, parsed.base.lower(), enums)
                           or "declare it under enums:, or write a PostgreSQL type (integer, "
                           "text, uuid, ...)")
         if parsed is not None and parsed.builtin and parsed.args is not None:
-            _check_type_modifiers(context, type_path, column.type, parsed)
+            check_type_modifiers(context, type_path, column.type, parsed)
         if column.collation is not None:
-            _check_identifier(context, column.path + ("collation",), str(column.collation),
+            check_identifier(context, column.path + ("collation",), str(column.collation),
                               "collation name")
         if column.collation is not None and parsed is not None and parsed.builtin \
-                and parsed.base not in _COLLATABLE_BASES:
+                and parsed.base not in COLLATABLE_BASES:
             context.error(column.path + ("collation",),
                           f"a collation applies to text types, not '{column.type}'",
                           "remove collation:, or give the column a text type (text, varchar)")
@@ -377,9 +212,9 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         for key, expression in (("default", column.default), ("generated", column.generated),
                                 ("using", column.using)):
             if isinstance(expression, str):
-                _check_expression(context, column.path + (key,), expression, key)
+                check_expression(context, column.path + (key,), expression, key)
         if parsed is not None:
-            _check_bare_word_default(context, column, parsed, canonical, enums)
+            check_bare_word_default(context, column, parsed, canonical, enums)
     pk_columns = [c.name for c in columns if c.primary_key]
     if pk_columns and table.primary_key is not None:
         context.error(table.path + ("primary_key",),
@@ -390,14 +225,14 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
                       f"several columns say primary_key: true ({', '.join(pk_columns)})",
                       "use the table's primary_key: [a, b] for a composite key")
     for index, name in enumerate(table.primary_key or []):
-        _check_column_exists(context, table.path + ("primary_key", index), name, column_names)
+        check_column_exists(context, table.path + ("primary_key", index), name, column_names)
     for unique in table.uniques:
         if not unique.columns:
             context.error(unique.path, "a unique constraint needs at least one column")
         for name in unique.columns:
-            _check_column_exists(context, unique.path, name, column_names)
+            check_column_exists(context, unique.path, name, column_names)
     for check in table.checks:
-        _check_expression(context, check.path, check.expression, "check")
+        check_expression(context, check.path, check.expression, "check")
     for index in table.indexes:
         path = index.path
         has_columns, has_expression = index.columns is not None, index.expression is not None
@@ -407,12 +242,12 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         elif has_columns and not index.columns:
             context.error(path + ("columns",), "an index needs at least one column")
         for name in index.columns or ():
-            _check_column_exists(context, path + ("columns",), name, column_names)
+            check_column_exists(context, path + ("columns",), name, column_names)
         for name in index.include:
-            _check_column_exists(context, path + ("include",), name, column_names)
+            check_column_exists(context, path + ("include",), name, column_names)
         for key, expression in (("expression", index.expression), ("where", index.where)):
             if expression is not None:
-                _check_expression(context, path + (key,), expression, key)
+                check_expression(context, path + (key,), expression, key)
     for entry in table.polymorphic:
         path, column_name = entry.path, entry.column
         if column_name not in column_names:
@@ -430,7 +265,7 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
             context.error(path + ("reason",), "say why this reference has no foreign key")
 
 
-def _discriminator_candidates(context: _Context, column_name: str,
+def _discriminator_candidates(context: Context, column_name: str,
                               column_names: list[str]) -> list[str]:
     """The columns that may be the discriminator: not the id column itself, nor its likely
     spelling when it is misspelt."""
@@ -439,121 +274,7 @@ def _discriminator_candidates(context: _Context, column_name: str,
 
 
 # Words that are values in SQL without quotes; anything else bare is read as a column name.
-_SQL_VALUE_WORDS = frozenset({
-    "true", "false", "null", "default", "current_date", "current_time", "current_timestamp",
-    "localtime", "localtimestamp", "current_user", "current_role", "session_user", "user",
-    "current_schema", "current_catalog",
-})
-_BARE_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def _check_bare_word_default(context: _Context, column, parsed, canonical, enums) -> None:
-    """``default: draft`` is SQL for the column draft; ``default: "'draft'"`` is the text."""
-    word = column.default
-    if not isinstance(word, str) or not _BARE_WORD.match(word) \
-            or word.lower() in _SQL_VALUE_WORDS or parsed.dimensions:
-        return
-    is_enum = canonical is not None and not parsed.builtin
-    textual = canonical in ("text", "name") or (canonical or "").startswith("character") \
-        or parsed.base.lower() == "citext"
-    if not (is_enum or textual):
-        return
-    meant = f"'{word}'"
-    if is_enum:
-        values = _enum_values(parsed.base, context.schemas, enums)
-        if word not in values and (close := context.close_match(word, values)):
-            meant = f"'{close}'"
-    context.warn(column.path + ("default",),
-                 f"default {word} is read as SQL, where a bare word is a column name, not a value",
-                 f"for the value {meant}, write default: \"{meant}\"")
-
-
-def _enum_values(type_name: str, schemas: list[str], enums) -> list[str]:
-    from pgwright.normalize import split_qualified
-
-    if "." in type_name:
-        entry = enums.get(split_qualified(type_name, schemas[0]))
-    else:
-        entry = next((enums[(s, type_name)] for s in schemas if (s, type_name) in enums), None)
-    return entry.values if entry else []
-
-
-_EXPRESSION_HINTS = {
-    "comments": "use a YAML comment (# ...) instead",
-    "';'": "an expression cannot carry a second statement",
-    "unbalanced": "check the parentheses",
-    "unterminated": "close the quote",
-}
-
-
-# Where PostgreSQL refuses a subquery ("cannot use subquery in DEFAULT expression"), as the
-# spec's reader knows the place, and what to write instead.
-_NO_SUBQUERY = {
-    "default": ("a default", "put the query in a function and call it: default: next_code()"),
-    "generated": ("a generated column", "a generated column reads its own row only"),
-    "using": ("a column's using", "convert with an expression over the column's own value"),
-    "check": ("a check", "a check sees one row; reach other rows through a foreign key or a "
-                         "trigger"),
-    "expression": ("an index expression", "index the columns, or an expression over them"),
-    "where": ("an index's where", "write the condition over the row's own columns"),
-    "when": ("a trigger's when", "test the rows in the trigger's function instead"),
-}
-_QUERY_WORDS = frozenset({"select", "with", "values", "table"})
-
-
-def _check_expression(context: _Context, path: KeyPath, expression: str,
-                      refuses_subquery: str | None = None) -> None:
-    """``expression`` must be one SQL expression; where ``refuses_subquery`` names a key of
-    _NO_SUBQUERY, without a subquery as well."""
-    text = embedding_problem(str(expression))
-    if text is None:
-        if refuses_subquery is not None and _has_subquery(str(expression)):
-            place, hint = _NO_SUBQUERY[refuses_subquery]
-            context.error(path, f"{place} cannot hold a subquery: PostgreSQL refuses it", hint)
-        return
-    hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text),
-                "write one SQL expression, as it would follow CHECK or DEFAULT")
-    if text == "empty expression":
-        context.error(path, "the expression is empty", "write the expression, or remove the key")
-    else:
-        context.error(path, f"not a single SQL expression: {text}", hint)
-
-
-def _has_subquery(expression: str) -> bool:
-    """True when ``expression`` holds a query: select, with, values or table, first in the
-    expression or first inside a parenthesis, outside quotes (``exists (select 1 ...)``,
-    ``(select max(n) from t)``, ``array(select ...)``)."""
-    index, length, at_start = 0, len(expression), True
-    while index < length:
-        char = expression[index]
-        if char.isspace():
-            index += 1
-            continue
-        if char in ("'", '"'):
-            index = quoted_end(expression, index) or length
-        elif char == "$" and (tag := DOLLAR_TAG.match(expression, index)):
-            closing = expression.find(tag.group(0), tag.end())
-            index = length if closing < 0 else closing + len(tag.group(0))
-        elif match := IDENTIFIER.match(expression, index):
-            if at_start and match.group(0).lower() in _QUERY_WORDS:
-                return True
-            index = match.end()
-        else:
-            index += 1
-            at_start = char == "("
-            continue
-        at_start = False
-    return False
-
-
-def _check_column_exists(context: _Context, path: KeyPath, name: str, names: list[str]) -> bool:
-    if name in names:
-        return True
-    context.error(path, f"unknown column '{name}'", context.suggest(name, names))
-    return False
-
-
-def _check_relations(context: _Context, table, tables, column_types) -> None:
+def _check_relations(context: Context, table, tables, column_types) -> None:
     own_columns = {c.name: c for c in table.columns}
     for fk in table.foreign_keys:
         _check_foreign_key(context, table, fk, tables, own_columns, column_types)
@@ -664,7 +385,7 @@ def _is_unique_key(table, columns: tuple[str, ...]) -> bool:
     return tuple(sorted(columns)) in table.unique_column_sets
 
 
-def _check_constraint_names(context: _Context, table) -> None:
+def _check_constraint_names(context: Context, table) -> None:
     """Constraints share one namespace per table; checks and foreign keys are not in the
     schema-wide relation namespace that ``_check_relation_names`` covers."""
     seen: dict[str, KeyPath] = {}
@@ -683,7 +404,7 @@ def _check_constraint_names(context: _Context, table) -> None:
             seen[name] = path
 
 
-def _check_relation_names(context: _Context, tables) -> None:
+def _check_relation_names(context: Context, tables) -> None:
     """Tables, indexes and key constraints share one namespace per schema in PostgreSQL."""
     seen: dict[tuple[str, str], KeyPath] = {}
     for table in tables.values():
@@ -702,7 +423,7 @@ def _check_relation_names(context: _Context, tables) -> None:
 _ROLE_KEYWORDS = frozenset({"public", "current_user", "current_role", "session_user"})
 
 
-def _check_functions(context: _Context) -> dict[tuple[str, str], list[FunctionEntry]]:
+def _check_functions(context: Context) -> dict[tuple[str, str], list[FunctionEntry]]:
     """Check the declared functions' names and overloads; return them by (schema, name)."""
     by_key: dict[str, list[FunctionEntry]] = {}
     for entry in context.spec.functions:
@@ -718,7 +439,7 @@ def _check_functions(context: _Context) -> dict[tuple[str, str], list[FunctionEn
         for number, entry in enumerate(by_key[key]):
             for argument in entry.args:
                 if argument.name:
-                    _check_identifier(context, argument.path + ("name",), argument.name,
+                    check_identifier(context, argument.path + ("name",), argument.name,
                                       "argument name")
             # overloads differ in their argument types, as PostgreSQL compares them
             signature = tuple(canonical_type(a.type, lambda key: key) or a.type
@@ -733,14 +454,14 @@ def _check_functions(context: _Context) -> dict[tuple[str, str], list[FunctionEn
     return functions
 
 
-def _check_row_level_security(context: _Context, table: TableEntry) -> None:
+def _check_row_level_security(context: Context, table: TableEntry) -> None:
     if table.policies and not table.rls_enabled:
         context.warn(table.path + ("rls",), "the table has policies, but row level security is "
                      "not enabled, so they restrict nothing", "add enabled: true")
     roles = [role.name for role in context.spec.roles]
     for policy in table.policies:
         path, command = policy.path, policy.command
-        _check_identifier(context, path, policy.name, "policy name")
+        check_identifier(context, path, policy.name, "policy name")
         # PostgreSQL rejects these: a select or delete policy writes no rows to check, and
         # an insert policy reads no existing rows to filter.
         if command in ("select", "delete") and policy.with_check is not None:
@@ -751,19 +472,19 @@ def _check_row_level_security(context: _Context, table: TableEntry) -> None:
                           "use with_check, which checks the rows it writes")
         for key, expression in (("using", policy.using), ("with_check", policy.with_check)):
             if expression is not None:
-                _check_expression(context, path + (key,), expression)
+                check_expression(context, path + (key,), expression)
         for index, role in enumerate(policy.roles):
             if role.lower() not in _ROLE_KEYWORDS and role not in roles:
                 context.error(path + ("roles", index), f"role '{role}' is not declared under roles",
                               context.suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
 
 
-def _check_triggers(context: _Context, table: TableEntry,
+def _check_triggers(context: Context, table: TableEntry,
                     functions: dict[tuple[str, str], list[FunctionEntry]]) -> None:
     column_names = [c.name for c in table.columns]
     for trigger in table.triggers:
         path, function = trigger.path, trigger.function
-        _check_identifier(context, path, trigger.name, "trigger name")
+        check_identifier(context, path, trigger.name, "trigger name")
         schema, function_name = split_key(function, context.schemas[0])
         overloads = functions.get((schema, function_name))
         # a trigger calls the overload without arguments (its own go to TG_ARGV)
@@ -786,7 +507,7 @@ def _check_triggers(context: _Context, table: TableEntry,
             context.error(path + ("columns",), "columns (UPDATE OF ...) need the update event",
                           "add update to events, or remove columns")
         for column in trigger.columns:
-            _check_column_exists(context, path + ("columns",), column, column_names)
+            check_column_exists(context, path + ("columns",), column, column_names)
         if "truncate" in events and trigger.level == "row":
             context.error(path + ("events",), "a truncate trigger cannot fire for each row",
                           "make it level: statement")
@@ -794,7 +515,7 @@ def _check_triggers(context: _Context, table: TableEntry,
             context.error(path + ("timing",), "instead_of triggers are for views, not tables",
                           "use before or after")
         if trigger.when is not None:
-            _check_expression(context, path + ("when",), trigger.when, "when")
+            check_expression(context, path + ("when",), trigger.when, "when")
 
 
 # ------------------------------------------------------------ values that reach SQL as names
@@ -803,41 +524,32 @@ def _check_triggers(context: _Context, table: TableEntry,
 # one, or it is refused here, with its line, before a statement is built from it.
 
 
-def _check_values_reaching_sql(context: _Context, enums) -> None:
+def _check_values_reaching_sql(context: Context, enums) -> None:
     _check_roles(context)
     _check_extensions(context)
     for entry in context.spec.functions:
         for argument in entry.args:
-            _check_function_type(context, argument.path + ("type",), argument.type, enums,
+            check_function_type(context, argument.path + ("type",), argument.type, enums,
                                  result=False)
         if entry.returns is not None:
-            _check_function_type(context, entry.path + ("returns",), entry.returns, enums,
+            check_function_type(context, entry.path + ("returns",), entry.returns, enums,
                                  result=True)
         if entry.search_path is not None:
-            _check_search_path(context, entry.path + ("search_path",), entry.search_path)
-    _check_nul_characters(context, context.document.data, ())
+            check_search_path(context, entry.path + ("search_path",), entry.search_path)
+    check_nul_characters(context, context.document.data, ())
 
 
-def _report_control_characters(context: _Context, path: KeyPath, name: str, what: str,
-                               controls: list[str]) -> None:
-    shown = ", ".join(escape_control_characters(char) for char in controls)
-    context.error(path, f"the {what} '{escape_control_characters(name)}' holds a control "
-                  f"character ({shown}): names are printed in migration comments and messages, "
-                  "where it would break the line", "rename it without control characters")
-
-
-def _check_roles(context: _Context) -> None:
+def _check_roles(context: Context) -> None:
     for role in context.spec.roles:
-        _check_identifier(context, role.path, role.name, "role name")
+        check_identifier(context, role.path, role.name, "role name")
 
 
 # As PostgreSQL checks an extension's name (check_valid_extension_name) and as the names of
 # real extensions go: pgcrypto, pg_trgm, uuid-ossp, postgis_topology.
 _EXTENSION_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?")
-_PLAIN_SCHEMA_NAME = re.compile(r"[^\W\d][\w$]*")
 
 
-def _check_extensions(context: _Context) -> None:
+def _check_extensions(context: Context) -> None:
     for extension in context.spec.extensions:
         name, schema, path = extension.name, extension.schema, extension.path
         if not _EXTENSION_NAME.fullmatch(name) or "--" in name:
@@ -848,88 +560,11 @@ def _check_extensions(context: _Context) -> None:
             continue
         schema_path = path + ("schema",)
         problems = len(context.problems)
-        _check_identifier(context, schema_path, schema, "schema name")
+        check_identifier(context, schema_path, schema, "schema name")
         if len(context.problems) == problems and schema not in context.schemas \
-                and not _PLAIN_SCHEMA_NAME.fullmatch(schema):
+                and not PLAIN_SCHEMA_NAME.fullmatch(schema):
             # A schema the spec does not manage must exist already, under a name as plain as
             # the ones extensions go into; any other name is a schema for pgwright to create.
             context.error(schema_path, f"schema '{schema}' of extension {name} is not managed "
                           "by this spec, and is not a plain name",
                           "check the name, or add it to schemas: so that pgwright creates it")
-
-
-def _check_function_type(context: _Context, path: KeyPath, text: object, enums,
-                         result: bool) -> None:
-    """A function's argument or result type: parsed as a column's type is (see
-    :func:`~pgwright.spec.security.function_type_sql`), never pasted as written."""
-    text = str(text).strip()
-    what = "result type" if result else "argument type"
-    others = "setof <type>, void or trigger" if result else "a polymorphic type (anyelement)"
-
-    def resolve(key: str) -> str | None:
-        return context.canonical_type(key, enums) if key else None
-
-    if function_type_sql(text, lambda key: None, result) is None:
-        shown = escape_control_characters(text if len(text) <= 60 else text[:57] + "...")
-        hint = f"write a type as for a column (integer, text[], app.status), or {others}"
-        if result and text.lower().startswith("table"):
-            hint = "returns: table(...) is not supported; return setof a composite type"
-        context.error(path, f"the {what} '{shown}' is not a type", hint)
-        return
-    word = text.lower()
-    element = re.sub(r"(?i)^setof\s+", "", text) if result else text
-    if word in POLYMORPHIC_TYPES or (result and word in RESULT_ONLY_TYPES) \
-            or element.lower() in POLYMORPHIC_TYPES:
-        return
-    parsed = parse_type(element)
-    if parsed.builtin and parsed.args is not None:
-        _check_type_modifiers(context, path, element, parsed)
-    if parsed.builtin or resolve(element) is not None:
-        return
-    if parsed.schema is None and "." in (parsed.name or ""):
-        context.error(path, f"the type name {element} holds a dot, so it must be qualified",
-                      f"write {quote_ident(context.schemas[0])}.{element}")
-    elif parsed.schema is None and parsed.base.lower() not in EXTENSION_TYPES:
-        context.error(path, f"unknown {what} '{element}'",
-                      _suggest_type(context, parsed.base.lower(), enums)
-                      or "declare it under enums, or qualify it with its schema")
-
-
-def _check_search_path(context: _Context, path: KeyPath, text: str) -> None:
-    """A search_path is a list of schema names: each one is quoted where it is rendered,
-    so it has to be a name, not SQL (``public AS $x$ ...; DROP TABLE victim``)."""
-    schemas = parse_search_path(text)
-    if schemas is None:
-        context.error(path, f"'{escape_control_characters(text)}' is not a list of schema names",
-                      'separate schemas with commas, and close the double quotes of a quoted '
-                      'name: public, "my schema"')
-        return
-    for schema in schemas:
-        written_quoted = '"' + schema.replace('"', '""') + '"' in text
-        if written_quoted or schema == "$user" or _PLAIN_SCHEMA_NAME.fullmatch(schema):
-            _check_identifier(context, path, schema, "schema name")
-        else:
-            shown = escape_control_characters(schema if len(schema) <= 60 else schema[:57] + "...")
-            context.error(path, f"'{shown}' is not a schema name",
-                          "separate schemas with commas; write a name that holds spaces or "
-                          'other signs in double quotes: public, "my schema"')
-
-
-def _check_nul_characters(context: _Context, value: object, path: KeyPath,
-                          reported: set[str] | None = None) -> None:
-    """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body...
-    A name with one has its own problem already (``reported``: the paths of those)."""
-    if reported is None:
-        if "\\x00" not in repr(value):  # the repr of a text holding a NUL writes it \x00
-            return
-        reported = {problem.path for problem in context.problems}
-    if isinstance(value, str):
-        if "\x00" in value and format_path(path) not in reported:
-            context.error(path, "the value contains a NUL character, which PostgreSQL text "
-                          "cannot hold", "remove the \\0")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_nul_characters(context, item, path + (key,), reported)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_nul_characters(context, item, path + (index,), reported)
