@@ -371,6 +371,45 @@ def test_the_shape_check_accepts_exactly_what_yamale_accepts(text):
     assert (check_shape(document).problems == []) == result.isValid()
 
 
+def test_shape_problems_do_not_depend_on_how_yamale_words_its_messages(monkeypatch):
+    """A yamale release that rewords its messages changes nothing pgwright reports."""
+    import yamale.schema.schema
+    import yamale.validators
+
+    path = BAD_SPECS_DIR / "several_problems.yaml"
+    before = [str(problem) for problem in spec_errors(path)]
+    monkeypatch.setattr(yamale.validators.Validator, "fail", lambda self, value: "reworded")
+    monkeypatch.setattr(yamale.validators.Enum, "fail", lambda self, value: "reworded")
+    monkeypatch.setattr(yamale.schema.schema.Schema, "_validate_static_map_list",
+                        lambda *arguments: ["reworded: too"])
+    assert [str(problem) for problem in spec_errors(path)] == before
+
+
+def test_the_spec_is_decoded_into_entries_with_named_fields_and_lines():
+    from dataclasses import FrozenInstanceError
+
+    document = parse_spec_text(
+        "version: 1\n"
+        "tables:\n"
+        "  orders:\n"
+        "    columns:\n"
+        "      id: uuid\n"
+        "      total: {type: 'numeric(12,2)', nullable: false, default: 0}\n"
+        "    indexes:\n"
+        "      - {columns: [total], where: total > 0}\n",
+        "schema.yaml",
+    )
+    [table] = document.entries.tables
+    short, total = table.columns
+    assert (short.name, short.type, short.long_form, short.nullable) == ("id", "uuid", False, True)
+    assert (total.type, total.nullable, total.default, total.line) == ("numeric(12,2)", False, 0, 6)
+    [index] = table.indexes
+    assert (index.columns, index.where, index.using, index.line) == (("total",), "total > 0", "btree", 8)
+    assert index.path == ("tables", "orders", "indexes", 0)
+    with pytest.raises(FrozenInstanceError):
+        total.nullable = True
+
+
 def test_anchors_aliases_and_merge_keys_read_as_yaml_defines_them_with_each_key_s_own_line():
     document = parse_spec_text(
         "version: 1\n"

@@ -1,4 +1,5 @@
-"""Check a parsed spec: first its shape (yamale), then its meaning. Every problem is reported.
+"""Check a parsed spec: first its shape (spec/shape.py), then its meaning, read from its typed
+entries (spec/reading.py). Every problem is reported.
 
 No database is needed: references into schemas the spec does not manage are left for plan
 time, when the live catalog can answer.
