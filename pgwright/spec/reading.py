@@ -150,47 +150,58 @@ def _table(key: str, raw: dict, default_schema: str, lines: _Lines) -> TableEntr
     primary = raw.get("primary_key")
     table_primary = primary.get("columns") if isinstance(primary, dict) else primary
     columns = tuple(_columns(raw.get("columns") or {}, path, set(table_primary or ()), lines))
-    uniques = tuple(
-        UniqueEntry(None, tuple(unique), path + ("unique", index)) if isinstance(unique, list)
-        else UniqueEntry(unique.get("name"), tuple(unique.get("columns") or ()),
-                         path + ("unique", index))
-        for index, unique in enumerate(raw.get("unique") or []))
-    indexes = tuple(IndexEntry(
-        name=index.get("name"),
-        columns=None if index.get("columns") is None else tuple(index["columns"]),
-        expression=index.get("expression"), unique=bool(index.get("unique")),
-        using=index.get("using", "btree"), where=index.get("where"),
-        include=tuple(index.get("include") or ()), path=path + ("indexes", position),
-        line=lines.get(path + ("indexes", position)))
-        for position, index in enumerate(raw.get("indexes") or []))
-    rls = raw.get("rls") or {}
-    return TableEntry(
-        schema=schema, name=name, path=path, line=lines.get(path), default_schema=default_schema,
-        comment=raw.get("comment"), group=raw.get("group"), columns=columns,
-        primary_key=None if table_primary is None else tuple(table_primary),
-        primary_key_name=primary.get("name") if isinstance(primary, dict) else None,
-        uniques=uniques,
-        checks=tuple(CheckEntry(name, str(expression), path + ("checks", name))
-                     for name, expression in (raw.get("checks") or {}).items()),
-        foreign_keys=tuple(_foreign_keys(name, columns, raw.get("foreign_keys") or [], path,
-                                         default_schema, lines)),
-        indexes=indexes,
-        polymorphic=tuple(PolymorphicEntry(
+    # only what the table writes is decoded: most tables have columns and little else
+    fields: dict = {written: raw[written] for written in ("comment", "group", "outlives")
+                    if written in raw}
+    if table_primary is not None:
+        fields["primary_key"] = tuple(table_primary)
+    if isinstance(primary, dict):
+        fields["primary_key_name"] = primary.get("name")
+    if raw.get("unique"):
+        fields["uniques"] = tuple(
+            UniqueEntry(None, tuple(unique), path + ("unique", index))
+            if isinstance(unique, list)
+            else UniqueEntry(unique.get("name"), tuple(unique.get("columns") or ()),
+                             path + ("unique", index))
+            for index, unique in enumerate(raw["unique"]))
+    if raw.get("checks"):
+        fields["checks"] = tuple(CheckEntry(name, str(expression), path + ("checks", name))
+                                 for name, expression in raw["checks"].items())
+    if raw.get("foreign_keys") or any(column.references for column in columns):
+        fields["foreign_keys"] = tuple(_foreign_keys(name, columns, raw.get("foreign_keys") or [],
+                                                     path, default_schema, lines))
+    if raw.get("indexes"):
+        fields["indexes"] = tuple(IndexEntry(
+            name=index.get("name"),
+            columns=None if index.get("columns") is None else tuple(index["columns"]),
+            expression=index.get("expression"), unique=bool(index.get("unique")),
+            using=index.get("using", "btree"), where=index.get("where"),
+            include=tuple(index.get("include") or ()), path=path + ("indexes", position),
+            line=lines.get(path + ("indexes", position)))
+            for position, index in enumerate(raw["indexes"]))
+    if raw.get("polymorphic"):
+        fields["polymorphic"] = tuple(PolymorphicEntry(
             column=column, discriminator=entry.get("discriminator"),
             targets=tuple(PolymorphicTarget(str(value), target,
                                             path + ("polymorphic", column, "targets", value))
                           for value, target in (entry.get("targets") or {}).items()),
             reason=str(entry.get("reason", "")), path=path + ("polymorphic", column))
-            for column, entry in (raw.get("polymorphic") or {}).items()),
-        rls_enabled=bool(rls.get("enabled", False)), rls_forced=bool(rls.get("force", False)),
-        policies=tuple(_policy(policy_name, policy or {}, path + ("rls", "policies", policy_name),
-                               lines)
-                       for policy_name, policy in (rls.get("policies") or {}).items()),
-        triggers=tuple(_trigger(trigger_name, trigger, path + ("triggers", trigger_name), lines)
-                       for trigger_name, trigger in (raw.get("triggers") or {}).items()),
-        renamed_from=as_names(raw.get("renamed_from")),
-        outlives=raw.get("outlives"),
-    )
+            for column, entry in raw["polymorphic"].items())
+    if raw.get("rls"):
+        rls = raw["rls"]
+        fields["rls_enabled"] = bool(rls.get("enabled", False))
+        fields["rls_forced"] = bool(rls.get("force", False))
+        fields["policies"] = tuple(
+            _policy(policy_name, policy or {}, path + ("rls", "policies", policy_name), lines)
+            for policy_name, policy in (rls.get("policies") or {}).items())
+    if raw.get("triggers"):
+        fields["triggers"] = tuple(
+            _trigger(trigger_name, trigger, path + ("triggers", trigger_name), lines)
+            for trigger_name, trigger in raw["triggers"].items())
+    if "renamed_from" in raw:
+        fields["renamed_from"] = as_names(raw["renamed_from"])
+    return TableEntry(schema, name, path, lines.get(path), default_schema, columns=columns,
+                      **fields)
 
 
 # A long-form column's keys that are the entry's fields as written (others are converted).

@@ -21,8 +21,8 @@ from pgwright.names import escape_control_characters, quote_ident
 from pgwright.normalize import EXTENSION_TYPES, INTEGER_TYPES, canonical_type, parse_type
 from pgwright.spec.context import Context, check_column_exists, check_identifier
 from pgwright.spec.document import KeyPath, SpecDocument
-from pgwright.spec.expressions import check_bare_word_default, check_expression, check_nul_characters
 from pgwright.spec.entries import FunctionEntry, TableEntry
+from pgwright.spec.expressions import check_bare_word_default, check_expression, check_nul_characters
 from pgwright.spec.reading import split_key
 from pgwright.spec.relations import check_constraint_names, check_relation_names, check_relations
 from pgwright.spec.shape import MAX_SHAPE_PROBLEMS, check_shape
