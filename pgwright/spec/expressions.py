@@ -4,6 +4,7 @@ predicates, policies' using and with_check, triggers' when; and of texts Postgre
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pgwright.normalize import embedding_problem
 from pgwright.spec.context import Context
@@ -91,6 +92,7 @@ def check_expression(context: Context, path: KeyPath, expression: str,
         context.error(path, f"not a single SQL expression: {text}", hint)
 
 
+@lru_cache(maxsize=8192)  # defaults and checks repeat across tables (now(), amount >= 0)
 def _has_subquery(expression: str) -> bool:
     """True when ``expression`` holds a query: select, with, values or table, first in the
     expression or first inside a parenthesis, outside quotes (``exists (select 1 ...)``,

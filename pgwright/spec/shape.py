@@ -308,6 +308,10 @@ class _Walk:
                              repairable=False, at_start=not path)
         for key, child in (list(mapping.items()) if unknown else value.items()):
             alternatives, is_required = keys[key]
+            kind = type(child)
+            if kind is str and (alternatives.text or child in alternatives.choices) \
+                    or kind is bool and alternatives.boolean:
+                continue  # most values: a text where a text goes, or a boolean
             checked = self.value(alternatives, child, path + (key,))
             if checked is child:
                 continue
