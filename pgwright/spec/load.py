@@ -82,10 +82,12 @@ class _EventBuilder:
         self._anchors: dict[str, _Anchor] = {}
         self._scalars: dict[tuple[str, str], object] = {}
         self._plain_tags: dict[str, str] = {}  # the tag of each plain scalar's text
+        # How many values the value built last stands for: what an alias of the collection
+        # holding it costs (read by that collection as it is built).
         self._last_count = 1
         self._alias_values = 0
-        # The path and line of the explicitly tagged collection being built, if any: all
-        # it holds counts against the budget, as if an alias had brought it in.
+        # The path and line of the explicitly tagged collection (or merge key) being built,
+        # if any: all it holds counts against the budget, as if an alias had brought it in.
         self._expanding: tuple[KeyPath, int] | None = None
 
     def document(self) -> object:
@@ -308,9 +310,8 @@ class _EventBuilder:
                                         [(child, line) for child, line in anchor.lines],
                                         anchor.count - 1)
         if type(event) is not yaml.MappingStartEvent:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", None,
-                "expected a mapping or list of mappings for merging", event.start_mark)
+            raise _merge_error("a list" if type(event) is yaml.SequenceStartEvent
+                               else "a single value", event.start_mark)
         lines_before = len(self.lines)
         value, count = self.mapping(where)
         added = len(self.lines) - lines_before
@@ -323,9 +324,8 @@ class _EventBuilder:
     @staticmethod
     def merge_source_of(value, event, lines, count):
         if not isinstance(value, dict):
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", None,
-                "expected a mapping or list of mappings for merging", event.start_mark)
+            raise _merge_error("a list" if isinstance(value, list) else "a single value",
+                               event.start_mark)
         return value, lines, count
 
     def sequence(self, path: KeyPath) -> tuple[list, int]:
@@ -354,6 +354,12 @@ class _EventBuilder:
                 f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values in all; this one "
                 "is where the count ran out", where, _LineMark(line - 1),
                 "write the repeated part out, or alias fewer large lists and mappings")
+
+
+def _merge_error(found: str, mark) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(
+        "while constructing a mapping", None,
+        f"expected a mapping or list of mappings for merging, but found {found}", mark)
 
 
 def _is_scalar_anchor(anchor: _Anchor | None) -> bool:
