@@ -359,14 +359,55 @@ def _yaml_spec_texts() -> list:
 
 @pytest.mark.parametrize("text", [pytest.param(REPEATED_FAULTY_ENTRIES, id="repeated_faulty_entries"),
                                   *_yaml_spec_texts()])
-def test_checking_each_distinct_entry_once_gives_yamale_s_own_messages(text):
+def test_the_shape_check_accepts_exactly_what_yamale_accepts(text):
+    """pgwright words its own shape problems, walking the validators yamale parsed from
+    shape.yaml; on whether a spec has the shape at all, it agrees with yamale itself."""
     import yamale
 
-    from pgwright.spec.validate import _shape_schema, _yamale_messages
+    from pgwright.spec.shape import check_shape, shape_schema
 
-    data = parse_spec_text(text, "schema.yaml").data
-    whole = yamale.validate(_shape_schema(), [(data, "schema.yaml")], _raise_error=False)
-    assert sorted(_yamale_messages(data, "schema.yaml")) == sorted(whole[0].errors)
+    document = parse_spec_text(text, "schema.yaml")
+    [result] = yamale.validate(shape_schema(), [(document.data, "schema.yaml")], _raise_error=False)
+    assert (check_shape(document).problems == []) == result.isValid()
+
+
+def test_shape_problems_do_not_depend_on_how_yamale_words_its_messages(monkeypatch):
+    """A yamale release that rewords its messages changes nothing pgwright reports."""
+    import yamale.schema.schema
+    import yamale.validators
+
+    path = BAD_SPECS_DIR / "several_problems.yaml"
+    before = [str(problem) for problem in spec_errors(path)]
+    monkeypatch.setattr(yamale.validators.Validator, "fail", lambda self, value: "reworded")
+    monkeypatch.setattr(yamale.validators.Enum, "fail", lambda self, value: "reworded")
+    monkeypatch.setattr(yamale.schema.schema.Schema, "_validate_static_map_list",
+                        lambda *arguments: ["reworded: too"])
+    assert [str(problem) for problem in spec_errors(path)] == before
+
+
+def test_the_spec_is_decoded_into_entries_with_named_fields_and_lines():
+    from dataclasses import FrozenInstanceError
+
+    document = parse_spec_text(
+        "version: 1\n"
+        "tables:\n"
+        "  orders:\n"
+        "    columns:\n"
+        "      id: uuid\n"
+        "      total: {type: 'numeric(12,2)', nullable: false, default: 0}\n"
+        "    indexes:\n"
+        "      - {columns: [total], where: total > 0}\n",
+        "schema.yaml",
+    )
+    [table] = document.entries.tables
+    short, total = table.columns
+    assert (short.name, short.type, short.long_form, short.nullable) == ("id", "uuid", False, True)
+    assert (total.type, total.nullable, total.default, total.line) == ("numeric(12,2)", False, 0, 6)
+    [index] = table.indexes
+    assert (index.columns, index.where, index.using, index.line) == (("total",), "total > 0", "btree", 8)
+    assert index.path == ("tables", "orders", "indexes", 0)
+    with pytest.raises(FrozenInstanceError):
+        total.nullable = True
 
 
 def test_anchors_aliases_and_merge_keys_read_as_yaml_defines_them_with_each_key_s_own_line():

@@ -31,9 +31,10 @@ _SUFFIX = ".spec.pickle"
 # The modules whose code decides what a spec parses and validates to, and the model built
 # from it: everything spec/ imports from the package (a test keeps the two in step).
 _SOURCES = ("errors.py", "gcpause.py", "names.py", "normalize.py", "sqlscript.py", "model.py",
-            "spec/__init__.py", "spec/document.py",
-            "spec/load.py", "spec/reading.py", "spec/security.py", "spec/validate.py",
-            "spec/shape.yaml", "spec/to_model.py", "spec/cache.py")
+            "spec/__init__.py", "spec/document.py", "spec/load.py", "spec/shape.py",
+            "spec/shape.yaml", "spec/entries.py", "spec/reading.py", "spec/context.py",
+            "spec/sql_types.py", "spec/expressions.py", "spec/relations.py", "spec/security.py",
+            "spec/validate.py", "spec/to_model.py", "spec/cache.py")
 
 
 def cache_dir() -> Path | None:

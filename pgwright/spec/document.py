@@ -17,7 +17,7 @@ from pgwright.errors import Problem, SpecError
 from pgwright.names import escape_control_characters
 
 if TYPE_CHECKING:
-    from pgwright.spec.reading import TableEntry
+    from pgwright.spec.reading import SpecEntries
 
 KeyPath = tuple[str | int, ...]
 
@@ -33,15 +33,16 @@ class SpecDocument:
     digest: str | None = field(default=None, compare=False)
 
     @cached_property
-    def tables(self) -> list[TableEntry]:
-        """The spec's tables as validation and the model read them: read once, for both.
-        Only for data of a valid shape; not kept in pickles (see ``__getstate__``)."""
-        from pgwright.spec.reading import managed_schemas, table_entries
+    def entries(self) -> SpecEntries:
+        """The spec decoded into typed entries, as validation and the model read them: read
+        once, for both. Only for data of a valid shape (spec/shape.py); not kept in pickles
+        (see ``__getstate__``)."""
+        from pgwright.spec.reading import decode_entries
 
-        return table_entries(self.data, managed_schemas(self.data))
+        return decode_entries(self.data, self.file, self.lines)
 
     def __getstate__(self) -> dict:
-        return {name: value for name, value in self.__dict__.items() if name != "tables"}
+        return {name: value for name, value in self.__dict__.items() if name != "entries"}
 
     def line_of(self, path: KeyPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -71,10 +72,8 @@ def format_path(path: KeyPath) -> str:
 
 
 # The largest spec read, in bytes: a 3,000-table spec is about 3 MB. A bigger file is refused
-# before it is parsed, so a runaway or hostile file costs no time and no memory.
-# A 3,000-table spec is about 3 MB. At the limit, a spec with one mistake takes about 2.5 s
-# and 250 MB to be refused (issue 11 asks 2 s and 200 MB): the YAML node tree is built
-# whole before the data (tests/test_hostile_input.py keeps that gap as a strict xfail).
+# before it is parsed, so a runaway or hostile file costs no time and no memory. At the limit,
+# a spec with one mistake is refused in under 2 s and 200 MB (tests/test_hostile_input.py).
 DEFAULT_MAX_SPEC_BYTES = 4 * 1024 * 1024
 MAX_SPEC_BYTES_VARIABLE = "PGWRIGHT_MAX_SPEC_BYTES"
 

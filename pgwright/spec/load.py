@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import yaml
@@ -18,21 +19,7 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _UniqueKeyLoader(_BaseLoader):
-    """A safe loader that rejects duplicate mapping keys instead of keeping the last one."""
-
-    def __init__(self, stream) -> None:
-        super().__init__(stream)
-        self._resolved: dict[tuple, str] = {}
-
-    def resolve(self, kind, value, implicit) -> str:
-        # A spec repeats the same few plain words (uuid, text, true, cascade) thousands of
-        # times; each is matched against the resolver's patterns once. The tag depends on
-        # nothing else, as no path resolver is registered.
-        key = (kind, value, implicit)
-        tag = self._resolved.get(key)
-        if tag is None:
-            tag = self._resolved[key] = super().resolve(kind, value, implicit)
-        return tag
+    """libyaml's safe loader (duplicate keys are refused by the builder below)."""
 
 
 class _ExplainingLoader(yaml.SafeLoader):
@@ -40,49 +27,17 @@ class _ExplainingLoader(yaml.SafeLoader):
     Used only to describe a spec that failed to parse."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    _check_unique_keys(loader, node)
-    return loader.construct_mapping(node, deep=deep)
-
-
-def _check_unique_keys(loader, node: yaml.MappingNode) -> None:
-    seen: dict[object, int] = {}
-    for key_node, _ in node.value:
-        if key_node.tag in _SPECIAL_KEYS:
-            continue  # `<<: *defaults` may repeat; what it merges is the mapping's own business
-        key = _key(loader, key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None,
-                f"duplicate key {key!r} (first defined on line {seen[key] + 1})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line
-
-
-for _loader in (_UniqueKeyLoader, _ExplainingLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-# Keys that make a mapping more than its pairs: `<<: *defaults` and the rare `=`.
-_SPECIAL_KEYS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
-
-
-def _key(loader, key_node: yaml.Node) -> object:
-    if key_node.tag == _STR:
-        return key_node.value
-    key = loader.construct_object(key_node, deep=True)
-    try:
-        hash(key)
-    except TypeError:
-        raise yaml.constructor.ConstructorError(
-            None, None, "a key must be a single value, not a mapping or a list",
-            key_node.start_mark) from None
-    return key
+_MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"
+# Explicitly tagged collections a safe loader builds, and how, from their plain form.
+_TAGGED_COLLECTIONS = {"tag:yaml.org,2002:omap": "pairs", "tag:yaml.org,2002:pairs": "pairs",
+                       "tag:yaml.org,2002:set": "set", _MAP: "map", _SEQ: "seq"}
 
 
 # What a spec may cost to build, whatever its bytes say. A real spec is a few levels deep
@@ -94,157 +49,352 @@ ALIAS_VALUE_BUDGET = 200_000
 _SHOWN_DEPTH = 6  # the start of the path to a node nested too deep: where it went wrong
 
 
-class _DocumentBuilder:
-    """Builds the data of a composed document, recording the line of each key and item.
+class _Anchor:
+    """What an anchor names, once built: its value, how many values it stands for (what
+    each alias of it costs) and the lines under it, relative to it."""
 
-    What the loader's constructor returns, built in the same walk that takes the line
-    numbers, and three times faster: a spec is nearly all plain mappings, lists and strings,
-    which are built here. Other scalars (numbers, booleans) and explicitly tagged nodes are
-    left to the constructor. An alias is built again where it is used, so that its keys
-    have lines under each path that reaches them; merged keys (``<<: *defaults``) have the
-    lines where they are defined. Every value an alias expands to, or a merge key brings in,
-    counts against ``ALIAS_VALUE_BUDGET``, and nesting against ``MAX_DEPTH``: past either, a
-    ConstructorError names the line, before the walk costs more time or memory.
+    __slots__ = ("value", "count", "lines", "open")
+
+    def __init__(self) -> None:
+        self.value: object = None
+        self.count = 1
+        self.lines: list[tuple[KeyPath, int]] = []
+        self.open = True  # still being built: an alias to it is a cycle
+
+
+class _EventBuilder:
+    """Builds the data of the single document of a YAML stream from the parser's events,
+    recording the line of each key and item, with no node tree in between (a 4 MiB spec's
+    tree alone took 250 MB).
+
+    A spec is nearly all plain mappings, lists and strings, built here; other scalars
+    (numbers, booleans) go through the loader's constructor, once per distinct text. An
+    alias is a copy of what its anchor built, its lines placed under each path that reaches
+    it; merged keys (``<<: *defaults``) have the lines where they are defined. Every value
+    an alias stands for, or a merge key brings in, counts against ``ALIAS_VALUE_BUDGET``, and
+    nesting against ``MAX_DEPTH``: past either, a _LimitExceeded names the line before the
+    walk costs more time or memory.
     """
 
     def __init__(self, loader) -> None:
         self.loader = loader
         self.lines: dict[KeyPath, int] = {}
-        self._open_nodes: set[int] = set()   # collections being built: an alias to one is a cycle
-        self._built_nodes: set[int] = set()  # collections built once: met again, through an alias
-        # mappings whose merge keys (<<:) were resolved: how many pairs, first, they brought in
-        self._merged_pairs: dict[int, int] = {}
+        self._anchors: dict[str, _Anchor] = {}
+        self._scalars: dict[tuple[str, str], object] = {}
+        self._plain_tags: dict[str, str] = {}  # the tag of each plain scalar's text
+        # How many values the value built last stands for: what an alias of the collection
+        # holding it costs (read by that collection as it is built).
+        self._last_count = 1
         self._alias_values = 0
-        # The path and line of the outermost alias (or merge) being expanded, if any.
-        self._expanding: tuple[KeyPath, int | None] | None = None
+        # The path and line of the explicitly tagged collection (or merge key) being built,
+        # if any: all it holds counts against the budget, as if an alias had brought it in.
+        self._expanding: tuple[KeyPath, int] | None = None
 
-    def build(self, node: yaml.Node, path: KeyPath = ()) -> object:
-        if self._expanding is not None:
-            self._count_alias_value(node)
-        tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
-            if tag == _STR:
-                return node.value
-            return None if tag == _NULL else self.loader.construct_object(node, deep=True)
+    def document(self) -> object:
+        """The data of the stream's single document (None for an empty stream)."""
+        get, check = self.loader.get_event, self.loader.check_event
+        get()  # StreamStartEvent
+        if check(yaml.StreamEndEvent):
+            return None
+        get()  # DocumentStartEvent
+        data = self.build(get(), ())
+        get()  # DocumentEndEvent
+        if not check(yaml.StreamEndEvent):
+            event = get()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", None,
+                "but found another document", event.start_mark)
+        return data
+
+    def build(self, event, path: KeyPath) -> object:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            value = self.scalar(event)
+            self._count(1, event)
+            if event.anchor is not None:
+                anchor = self._anchors[event.anchor] = _Anchor()
+                anchor.value, anchor.open = value, False
+            return value
+        if kind is yaml.AliasEvent:
+            return self.alias(event, path)
         if len(path) >= MAX_DEPTH:
             raise _LimitExceeded(f"the spec nests deeper than {MAX_DEPTH} levels",
-                                 path[:_SHOWN_DEPTH], node.start_mark, _NESTING_HINT)
-        if id(node) in self._open_nodes:
-            raise yaml.constructor.ConstructorError(
-                None, None, "an alias refers to a node that contains it", node.start_mark)
-        outermost_alias = self._expanding is None and id(node) in self._built_nodes
-        if outermost_alias:
-            self._expanding = (path, self._line_of_alias(path))
-            self._count_alias_value(node)
-        self._open_nodes.add(id(node))
+                                 path[:_SHOWN_DEPTH], event.start_mark, _NESTING_HINT)
+        anchor = None
+        if event.anchor is not None:
+            anchor = self._anchors[event.anchor] = _Anchor()
+            lines_before = len(self.lines)
+        tag = event.tag
+        tagged = tag not in (None, "!", _MAP, _SEQ)
+        outermost = tagged and self._expanding is None
+        if tagged:
+            if tag not in _TAGGED_COLLECTIONS:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"could not determine a constructor for the tag {tag!r}",
+                    event.start_mark)
+            if outermost:
+                self._expanding = (path, event.start_mark.line + 1)
+            self._count(1, event)
         try:
-            return self._build_collection(node, path)
-        finally:
-            self._open_nodes.discard(id(node))
-            self._built_nodes.add(id(node))
-            if outermost_alias:
-                self._expanding = None
-
-    def _count_alias_value(self, node: yaml.Node) -> None:
-        self._alias_values += 1
-        if self._alias_values > ALIAS_VALUE_BUDGET:
-            path, line = self._expanding or ((), None)
-            raise _LimitExceeded(
-                f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values in all; this one "
-                "is where the count ran out", path,
-                _LineMark(line - 1) if line else node.start_mark,
-                "write the repeated part out, or alias fewer large lists and mappings")
-
-    def _line_of_alias(self, path: KeyPath) -> int | None:
-        # An alias's node is its anchor's, and carries the anchor's position. The line of the
-        # key that holds the alias is where it is written; of an item, the line of its list.
-        if path and isinstance(path[-1], int):
-            path = path[:-1]
-        return self.lines.get(path) if path else None
-
-    def _build_collection(self, node: yaml.Node, path: KeyPath) -> object:
-        tag = node.tag
-        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                child = path + (index,)
-                self.lines[child] = item.start_mark.line + 1
-                items.append(self.build(item, child))
-            return items
-        if tag == _MAP and isinstance(node, yaml.MappingNode):
-            mapping = self._build_mapping(node, path, self._merged_pairs.get(id(node)))
-            if mapping is None:
-                _check_unique_keys(self.loader, node)
-                own = sum(key.tag not in _SPECIAL_KEYS for key, _ in node.value)
-                # Merged pairs go first, so the mapping's own win. The node keeps them: when an
-                # alias builds it again, its keys may repeat (a merged one, then its own).
-                self.loader.flatten_mapping(node)
-                self._merged_pairs[id(node)] = len(node.value) - own
-                mapping = self._build_mapping(node, path, self._merged_pairs[id(node)])
-            return mapping
-        self._record_lines(node, path)
-        return self.loader.construct_object(node, deep=True)
-
-    def _record_lines(self, node: yaml.Node, path: KeyPath) -> None:
-        """The lines under a collection the constructor builds (an explicit tag: ``!!omap``,
-        ``!!set``). The walk follows each alias wherever it is used, so every node it meets
-        counts against the budget, as if an alias had brought it in."""
-        if len(path) >= MAX_DEPTH:
-            raise _LimitExceeded(f"the spec nests deeper than {MAX_DEPTH} levels",
-                                 path[:_SHOWN_DEPTH], node.start_mark, _NESTING_HINT)
-        outermost = self._expanding is None
-        if outermost:
-            self._expanding = (path, node.start_mark.line + 1)
-        try:
-            self._count_alias_value(node)
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    # a key that is a collection is not printed: through aliases, its text
-                    # may be as large as a bomb's
-                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-                    child = path + (key,)
-                    self.lines[child] = key_node.start_mark.line + 1
-                    self._record_lines(value_node, child)
-            elif isinstance(node, yaml.SequenceNode):
-                for index, item in enumerate(node.value):
-                    child = path + (index,)
-                    self.lines[child] = item.start_mark.line + 1
-                    self._record_lines(item, child)
+            if kind is yaml.MappingStartEvent:
+                value, count = self.mapping(path)
+            else:
+                value, count = self.sequence(path)
         finally:
             if outermost:
                 self._expanding = None
+        if tagged:
+            value = _construct_tagged(_TAGGED_COLLECTIONS[tag], value, event.start_mark)
+        if anchor is not None:
+            anchor.value, anchor.open, anchor.count = value, False, count
+            added = len(self.lines) - lines_before
+            depth = len(path)
+            anchor.lines = [(child[depth:], line) for child, line
+                            in islice(reversed(self.lines.items()), added)][::-1]
+        self._last_count = count
+        return value
 
-    def _build_mapping(self, node: yaml.MappingNode, path: KeyPath,
-                       merged: int | None) -> dict | None:
-        """The mapping's data; None if it has merge keys still to be flattened. Once they are,
-        its first ``merged`` pairs are those they brought in, and a key may repeat: the last
-        one, the mapping's own, wins."""
-        mapping = {}
-        for position, (key_node, value_node) in enumerate(node.value):
-            if key_node.tag == _STR:
-                key = key_node.value
-            elif key_node.tag in _SPECIAL_KEYS:
-                return None
-            else:
-                key = _key(self.loader, key_node)
-            if key in mapping and merged is None:
-                _check_unique_keys(self.loader, node)  # raises, naming the first one's line
-            child = path + (str(key_node.value),)
-            self.lines[child] = key_node.start_mark.line + 1
-            if merged and position < merged and self._expanding is None:
-                mapping[key] = self._build_merged(value_node, child, node.start_mark.line + 1)
-            else:
-                mapping[key] = self.build(value_node, child)
-        return mapping
+    def tag_of(self, event) -> str:
+        """The tag of a scalar written without one (or with ``!``); a plain one's is
+        resolved once per distinct text (no path resolver is registered: the tag depends on
+        nothing else)."""
+        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if event.tag is None and event.implicit == (True, False):
+            self._plain_tags[event.value] = tag
+        return tag
 
-    def _build_merged(self, node: yaml.Node, path: KeyPath, line: int) -> object:
-        """A value a merge key brought into the mapping at ``line``: what it costs counts as
-        an alias's (a chain of mappings, each merging the one before, is quadratic)."""
-        self._expanding = (path, line)
+    def scalar(self, event, tag: str | None = None) -> object:
+        if tag is None:
+            tag = event.tag
+            if tag is None and event.implicit[0]:
+                tag = self._plain_tags.get(event.value) or self.tag_of(event)
+            elif tag is None:
+                tag = _STR
+            elif tag == "!":
+                tag = self.tag_of(event)
+        if tag == _STR:
+            return event.value
+        if tag == _NULL:
+            return None
+        key = (tag, event.value)
+        if key not in self._scalars:
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                   style=event.style)
+            self._scalars[key] = self.loader.construct_object(node, deep=True)
+            self.loader.constructed_objects.clear()
+        return self._scalars[key]
+
+    def alias(self, event, path: KeyPath) -> object:
+        anchor = self._anchors.get(event.anchor)
+        if anchor is None:
+            raise yaml.composer.ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+        if anchor.open:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to a node that contains it", event.start_mark)
+        self._count(anchor.count, event, path)
+        for child, line in anchor.lines:
+            self.lines[path + child] = line
+        self._last_count = anchor.count
+        return _copy(anchor.value)
+
+    def mapping(self, path: KeyPath) -> tuple[dict, int]:
+        """The mapping whose start event was just read, and how many values it stands for."""
+        get, lines, plain = self.loader.get_event, self.lines, self._plain_tags
+        mapping: dict = {}
+        merged: list[tuple[dict, list[tuple[KeyPath, int]], int]] = []
+        count = 1
+        while True:
+            key_event = get()
+            kind = type(key_event)
+            if kind is _MAPPING_END:
+                break
+            line = key_event.start_mark.line + 1
+            if kind is _SCALAR:
+                written = key_event.value
+                key_tag = key_event.tag
+                if key_tag is None:
+                    key_tag = (plain.get(written) or self.tag_of(key_event)) \
+                        if key_event.implicit[0] else _STR
+                elif key_tag == "!":
+                    key_tag = self.tag_of(key_event)
+                if key_tag == _STR or key_tag == _VALUE:
+                    key = written
+                elif key_tag == _MERGE:
+                    merged += self.merge(get(), path, line)
+                    continue
+                else:
+                    key = self.scalar(key_event)
+                    try:
+                        hash(key)
+                    except TypeError:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, "a key must be a single value, not a mapping or a "
+                            "list", key_event.start_mark) from None
+                if key_event.anchor is not None:
+                    anchor = self._anchors[key_event.anchor] = _Anchor()
+                    anchor.value, anchor.open = key, False
+            elif kind is _ALIAS and _is_scalar_anchor(
+                    self._anchors.get(key_event.anchor)):
+                key = self._anchors[key_event.anchor].value
+                written = str(key)
+            else:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a single value, not a mapping or a list",
+                    key_event.start_mark)
+            if key in mapping:
+                first = lines.get(path + (key if isinstance(key, str) else str(key),))
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}" + (
+                        f" (first defined on line {first})" if first else ""),
+                    key_event.start_mark)
+            child = path + (written,)
+            lines[child] = line
+            event = get()
+            if type(event) is _SCALAR and event.anchor is None \
+                    and self._expanding is None:
+                tag = event.tag
+                if tag is None:
+                    tag = (plain.get(event.value) or self.tag_of(event)) \
+                        if event.implicit[0] else _STR
+                elif tag == "!":
+                    tag = self.tag_of(event)
+                mapping[key] = event.value if tag == _STR else self.scalar(event, tag)
+                count += 1
+            else:
+                self._last_count = 1
+                mapping[key] = self.build(event, child)
+                count += self._last_count
+        if merged:
+            # merged pairs come first, in the order PyYAML gives them, so the mapping's own
+            # keys win; their lines are where they are defined
+            result: dict = {}
+            for values, merged_lines, _ in merged:
+                for key, value in values.items():
+                    result.setdefault(key, value)
+                for child, line in merged_lines:
+                    lines.setdefault(path + child, line)
+            for key in mapping:
+                result.pop(key, None)
+            result.update(mapping)
+            count += sum(merged_count for _, _, merged_count in merged)
+            return result, count
+        return mapping, count
+
+    def merge(self, event, path: KeyPath, line: int
+              ) -> list[tuple[dict, list[tuple[KeyPath, int]], int]]:
+        """What ``<<:`` brings in: (values, relative lines, count) of each mapping merged,
+        the first to win first. What it brings in counts as an alias's cost (a chain of
+        mappings, each merging the one before, is quadratic)."""
+        where = path + ("<<",)
+        saved, self._expanding = self._expanding, self._expanding or (where, line)
         try:
-            return self.build(node, path)
+            if type(event) is yaml.SequenceStartEvent:
+                sources = []
+                while not self.loader.check_event(yaml.SequenceEndEvent):
+                    sources.append(self.merge_source(self.loader.get_event(), where, line))
+                self.loader.get_event()
+            else:
+                sources = [self.merge_source(event, where, line)]
         finally:
-            self._expanding = None
+            self._expanding = saved
+        return sources
+
+    def merge_source(self, event, where: KeyPath, line: int):
+        if type(event) is yaml.AliasEvent:
+            anchor = self._anchors.get(event.anchor)
+            if anchor is None or anchor.open:
+                return self.merge_source_of(self.alias(event, where), event, [], 1)
+            self._count(anchor.count - 1, event, where)
+            return self.merge_source_of(_copy(anchor.value), event,
+                                        [(child, line) for child, line in anchor.lines],
+                                        anchor.count - 1)
+        if type(event) is not yaml.MappingStartEvent:
+            raise _merge_error("a list" if type(event) is yaml.SequenceStartEvent
+                               else "a single value", event.start_mark)
+        lines_before = len(self.lines)
+        value, count = self.mapping(where)
+        added = len(self.lines) - lines_before
+        lines = [(child[len(where):], line) for child, line
+                 in islice(reversed(self.lines.items()), added)][::-1]
+        for child, _ in lines:
+            del self.lines[where + child]
+        return self.merge_source_of(value, event, lines, count - 1)
+
+    @staticmethod
+    def merge_source_of(value, event, lines, count):
+        if not isinstance(value, dict):
+            raise _merge_error("a list" if isinstance(value, list) else "a single value",
+                               event.start_mark)
+        return value, lines, count
+
+    def sequence(self, path: KeyPath) -> tuple[list, int]:
+        get, lines = self.loader.get_event, self.lines
+        items: list = []
+        count = 1
+        while True:
+            event = get()
+            if type(event) is _SEQUENCE_END:
+                break
+            child = path + (len(items),)
+            lines[child] = event.start_mark.line + 1
+            self._last_count = 1
+            items.append(self.build(event, child))
+            count += self._last_count
+        return items, count
+
+    def _count(self, values: int, event, path: KeyPath | None = None) -> None:
+        """Count what an alias (at ``path``) or a tagged collection brings in."""
+        if path is None and self._expanding is None:
+            return
+        self._alias_values += values
+        if self._alias_values > ALIAS_VALUE_BUDGET:
+            where, line = self._expanding or (path, event.start_mark.line + 1)
+            raise _LimitExceeded(
+                f"aliases expand to more than {ALIAS_VALUE_BUDGET:,} values in all; this one "
+                "is where the count ran out", where, _LineMark(line - 1),
+                "write the repeated part out, or alias fewer large lists and mappings")
+
+
+def _merge_error(found: str, mark) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(
+        "while constructing a mapping", None,
+        f"expected a mapping or list of mappings for merging, but found {found}", mark)
+
+
+def _is_scalar_anchor(anchor: _Anchor | None) -> bool:
+    return anchor is not None and not anchor.open \
+        and not isinstance(anchor.value, dict | list | set)
+
+
+def _copy(value: object) -> object:
+    """A copy of built data, each mapping and list its own (an alias is a value of its own)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def _construct_tagged(how: str, value: object, mark) -> object:
+    """An explicitly tagged collection (``!!omap``, ``!!set``) as PyYAML's safe loader
+    builds it."""
+    if how == "pairs":
+        if not isinstance(value, list) or not all(isinstance(item, dict) and len(item) == 1
+                                                  for item in value):
+            raise yaml.constructor.ConstructorError(
+                "while constructing an ordered map", None,
+                "expected a sequence of mappings of length 1", mark)
+        return [next(iter(item.items())) for item in value]
+    if how == "set":
+        if not isinstance(value, dict):
+            raise yaml.constructor.ConstructorError(
+                "while constructing a set", None, "expected a mapping", mark)
+        return set(value)
+    if how == "map" and not isinstance(value, dict) or how == "seq" and not isinstance(value, list):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"expected a {'mapping' if how == 'map' else 'sequence'}", mark)
+    return value
 
 
 class _LimitExceeded(yaml.constructor.ConstructorError):
@@ -264,12 +414,18 @@ class _LineMark(yaml.Mark):
 
 
 def _parse(text: str, loader_class) -> tuple[object, dict[KeyPath, int]]:
-    """The data of the single document in ``text``, and the line of each key path."""
+    """The data of the single document in ``text``, and the line of each key path. When
+    the data cannot be built (a duplicate key, a limit), the rest of the text is still
+    parsed: a YAML syntax error anywhere is the one reported."""
     loader = loader_class(text)
-    builder = _DocumentBuilder(loader)
+    builder = _EventBuilder(loader)
     try:
-        node = loader.get_single_node()
-        return (None if node is None else builder.build(node)), builder.lines
+        try:
+            return builder.document(), builder.lines
+        except yaml.constructor.ConstructorError:
+            while loader.check_event() and not loader.check_event(yaml.StreamEndEvent):
+                loader.get_event()  # raises the syntax error further on, if there is one
+            raise
     finally:
         loader.dispose()
 

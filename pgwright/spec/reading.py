@@ -1,14 +1,14 @@
-"""Uniform views over the raw spec data, shared by validation and model building.
+"""Decode the spec's data, once its shape is valid, into its typed entries (spec/entries.py).
 
 The YAML allows shorthands (a column as a bare type string, a reference on a column, a list
-or a mapping of schemas); this module expands them once so nothing else has to.
+or a mapping of schemas); they are expanded here once, so validation and model building read
+named fields, never the data again. Each entry keeps its key path and line. The keys and
+what each takes are declared once, in shape.yaml (checked by spec/shape.py before this runs).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-from typing import NamedTuple
+from collections.abc import Mapping
 
 from pgwright.names import default_constraint_name, truncate_identifier
 from pgwright.normalize import (
@@ -18,6 +18,33 @@ from pgwright.normalize import (
     split_top_level,
 )
 from pgwright.spec.document import KeyPath
+from pgwright.spec.entries import (
+    ArgumentEntry,
+    CheckEntry,
+    ColumnEntry,
+    EnumEntry,
+    ExtensionEntry,
+    ForeignKeyEntry,
+    FunctionEntry,
+    IndexEntry,
+    PolicyEntry,
+    PolymorphicEntry,
+    PolymorphicTarget,
+    RoleEntry,
+    SchemaEntry,
+    SpecEntries,
+    TableEntry,
+    TriggerEntry,
+    UniqueEntry,
+)
+
+# The entries are spec/entries.py's; they are named here too, where the spec is read.
+__all__ = ["ColumnEntry", "EnumEntry", "ForeignKeyEntry", "FunctionEntry", "IndexEntry",
+           "SpecEntries", "TableEntry", "as_names", "decode_entries", "enum_entries",
+           "extension_entries_with_paths", "index_name", "managed_schemas", "parse_reference",
+           "primary_key_entry", "relation_names", "role_paths", "split_key", "unique_entries"]
+
+_Lines = Mapping[KeyPath, int]
 
 
 def managed_schemas(data: dict) -> list[str]:
@@ -25,20 +52,6 @@ def managed_schemas(data: dict) -> list[str]:
     if isinstance(schemas, dict):
         return list(schemas) or ["public"]
     return list(schemas or ["public"])
-
-
-def schema_comments(data: dict) -> dict[str, str | None]:
-    schemas = data.get("schemas")
-    if isinstance(schemas, dict):
-        return {name: (entry or {}).get("comment") for name, entry in schemas.items()}
-    return {}
-
-
-def extension_entries(data: dict) -> list[tuple[str, str | None]]:
-    extensions = data.get("extensions") or []
-    if isinstance(extensions, dict):
-        return [(name, (entry or {}).get("schema")) for name, entry in extensions.items()]
-    return [(name, None) for name in extensions]
 
 
 def extension_entries_with_paths(data: dict) -> list[tuple[str, str | None, KeyPath]]:
@@ -71,117 +84,6 @@ def split_key(key: str, default_schema: str) -> tuple[str, str]:
     return default_schema, key
 
 
-@dataclass(frozen=True)
-class EnumEntry:
-    schema: str
-    name: str
-    values: list[str]
-    comment: str | None
-    path: KeyPath
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.schema, self.name)
-
-
-def enum_entries(data: dict, schemas: list[str]) -> list[EnumEntry]:
-    entries = []
-    for key, entry in (data.get("enums") or {}).items():
-        schema, name = split_key(key, schemas[0])
-        values = entry if isinstance(entry, list) else entry.get("values", [])
-        comment = None if isinstance(entry, list) else entry.get("comment")
-        entries.append(EnumEntry(schema, name, [str(v) for v in values], comment, ("enums", key)))
-    return entries
-
-
-@dataclass(frozen=True)
-class TableEntry:
-    schema: str
-    name: str
-    raw: dict
-    path: KeyPath
-    default_schema: str = "public"  # the spec's first schema, for unqualified references
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.schema, self.name)
-
-    @property
-    def primary_key(self) -> list[str] | None:
-        """The table-level primary key's columns: ``primary_key: [a, b]`` or
-        ``primary_key: {name: ..., columns: [a, b]}``."""
-        value = self.raw.get("primary_key")
-        return value.get("columns") if isinstance(value, dict) else value
-
-    @property
-    def primary_key_name(self) -> str | None:
-        value = self.raw.get("primary_key")
-        return value.get("name") if isinstance(value, dict) else None
-
-    @cached_property
-    def columns(self) -> tuple[ColumnEntry, ...]:
-        """The columns with their shorthands expanded; computed once, since validation and
-        model building ask for them many times per table."""
-        return tuple(_expand_columns(self))
-
-    @cached_property
-    def unique_column_sets(self) -> frozenset[tuple[str, ...]]:
-        """The column lists, sorted, that a foreign key may reference: the primary key,
-        each unique constraint, each unique index without a where. Asked once per key
-        referencing the table, answered once."""
-        candidates: list[tuple[str, ...]] = []
-        primary = [column.name for column in self.columns if column.primary_key] \
-            or list(self.primary_key or [])
-        if primary:
-            candidates.append(tuple(primary))
-        candidates += [(column.name,) for column in self.columns if column.unique]
-        for unique in self.raw.get("unique") or []:
-            candidates.append(tuple(unique if isinstance(unique, list)
-                                    else unique.get("columns", [])))
-        for index in self.raw.get("indexes") or []:
-            if index.get("unique") and index.get("columns") and not index.get("where"):
-                candidates.append(tuple(index["columns"]))
-        return frozenset(tuple(sorted(candidate)) for candidate in candidates)
-
-    @cached_property
-    def foreign_keys(self) -> tuple[RawForeignKey, ...]:
-        """Its column references and ``foreign_keys`` entries, read once."""
-        return tuple(_foreign_key_entries(self))
-
-
-def table_entries(data: dict, schemas: list[str]) -> list[TableEntry]:
-    return [TableEntry(*split_key(key, schemas[0]), raw or {}, ("tables", key), schemas[0])
-            for key, raw in (data.get("tables") or {}).items()]
-
-
-class ColumnEntry(NamedTuple):
-    """One column of the spec, its shorthand expanded. A named tuple rather than a frozen
-    dataclass: a 3,000-table spec has 27,000 of them, built four times faster."""
-
-    name: str
-    type: str
-    nullable: bool
-    default: object
-    primary_key: bool
-    unique: bool
-    references: str | None
-    on_delete: str | None
-    on_update: str | None
-    identity: str | None
-    generated: str | None
-    comment: str | None
-    path: KeyPath
-    long_form: bool
-    renamed_from: tuple[str, ...] = ()
-    using: str | None = None
-    orphans: str | None = None
-    collation: str | None = None
-
-    @property
-    def not_null(self) -> bool:
-        return self.primary_key or not self.nullable
-
-
 def as_names(value) -> tuple[str, ...]:
     """``renamed_from: old`` or ``renamed_from: [older, old]`` -> a tuple of names."""
     if value is None:
@@ -189,34 +91,203 @@ def as_names(value) -> tuple[str, ...]:
     return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
-def column_entries(table: TableEntry) -> tuple[ColumnEntry, ...]:
-    return table.columns
+# ------------------------------------------------------------------------------ decoding
 
 
-def _expand_columns(table: TableEntry) -> list[ColumnEntry]:
+def decode_entries(data: dict, file: str, lines: _Lines) -> SpecEntries:
+    """The entries of spec data whose shape is valid (spec/shape.py)."""
+    schemas = managed_schemas(data)
+    raw_schemas = data.get("schemas")
+    if isinstance(raw_schemas, dict):
+        schema_entries = tuple(SchemaEntry(name, (entry or {}).get("comment"), ("schemas", name))
+                               for name, entry in raw_schemas.items())
+    else:
+        schema_entries = tuple(SchemaEntry(name, None, ("schemas", index))
+                               for index, name in enumerate(raw_schemas or []))
+    functions: list[FunctionEntry] = []
+    function_keys = []
+    for key, value in (data.get("functions") or {}).items():
+        overloads = value if isinstance(value, list) else [value]
+        function_keys.append((key, ("functions", key), len(overloads)))
+        for number, raw in enumerate(overloads):
+            path = ("functions", key, number) if isinstance(value, list) else ("functions", key)
+            functions.append(_function(key, raw or {}, path, number if isinstance(value, list)
+                                       else None, schemas[0], lines))
+    return SpecEntries(
+        file=file,
+        version=data.get("version"),
+        schemas=schema_entries,
+        schemas_listed=not isinstance(raw_schemas, dict),
+        extensions=tuple(ExtensionEntry(name, schema, path) for name, schema, path
+                         in extension_entries_with_paths(data)),
+        enums=tuple(enum_entries(data, schemas)),
+        tables=tuple(_table(key, raw or {}, schemas[0], lines)
+                     for key, raw in (data.get("tables") or {}).items()),
+        roles=tuple(RoleEntry(str(role), ("roles", index))
+                    for index, role in enumerate(data.get("roles") or [])),
+        functions=tuple(functions),
+        function_keys=tuple(function_keys),
+        tenant_roots=as_names((data.get("tenancy") or {}).get("root")),
+    )
+
+
+def enum_entries(data: dict, schemas: list[str]) -> list[EnumEntry]:
     entries = []
-    pk_columns = set(table.primary_key or [])
-    for name, raw in (table.raw.get("columns") or {}).items():
-        path = table.path + ("columns", name)
+    for key, entry in (data.get("enums") or {}).items():
+        schema, name = split_key(key, schemas[0])
+        listed = isinstance(entry, list)
+        values = entry if listed else entry.get("values", [])
+        comment = None if listed else entry.get("comment")
+        path = ("enums", key)
+        entries.append(EnumEntry(schema, name, [str(v) for v in values], comment, path,
+                                 path if listed else path + ("values",)))
+    return entries
+
+
+def _table(key: str, raw: dict, default_schema: str, lines: _Lines) -> TableEntry:
+    schema, name = split_key(key, default_schema)
+    path = ("tables", key)
+    primary = raw.get("primary_key")
+    table_primary = primary.get("columns") if isinstance(primary, dict) else primary
+    columns = tuple(_columns(raw.get("columns") or {}, path, set(table_primary or ()), lines))
+    # only what the table writes is decoded: most tables have columns and little else
+    fields: dict = {written: raw[written] for written in ("comment", "group", "outlives")
+                    if written in raw}
+    if table_primary is not None:
+        fields["primary_key"] = tuple(table_primary)
+    if isinstance(primary, dict):
+        fields["primary_key_name"] = primary.get("name")
+    if raw.get("unique"):
+        fields["uniques"] = tuple(
+            UniqueEntry(None, tuple(unique), path + ("unique", index))
+            if isinstance(unique, list)
+            else UniqueEntry(unique.get("name"), tuple(unique.get("columns") or ()),
+                             path + ("unique", index))
+            for index, unique in enumerate(raw["unique"]))
+    if raw.get("checks"):
+        fields["checks"] = tuple(CheckEntry(name, str(expression), path + ("checks", name))
+                                 for name, expression in raw["checks"].items())
+    if raw.get("foreign_keys") or any(column.references for column in columns):
+        fields["foreign_keys"] = tuple(_foreign_keys(name, columns, raw.get("foreign_keys") or [],
+                                                     path, default_schema, lines))
+    if raw.get("indexes"):
+        fields["indexes"] = tuple(IndexEntry(
+            name=index.get("name"),
+            columns=None if index.get("columns") is None else tuple(index["columns"]),
+            expression=index.get("expression"), unique=bool(index.get("unique")),
+            using=index.get("using", "btree"), where=index.get("where"),
+            include=tuple(index.get("include") or ()), path=path + ("indexes", position),
+            line=lines.get(path + ("indexes", position)))
+            for position, index in enumerate(raw["indexes"]))
+    if raw.get("polymorphic"):
+        fields["polymorphic"] = tuple(PolymorphicEntry(
+            column=column, discriminator=entry.get("discriminator"),
+            targets=tuple(PolymorphicTarget(str(value), target,
+                                            path + ("polymorphic", column, "targets", value))
+                          for value, target in (entry.get("targets") or {}).items()),
+            reason=str(entry.get("reason", "")), path=path + ("polymorphic", column))
+            for column, entry in raw["polymorphic"].items())
+    if raw.get("rls"):
+        rls = raw["rls"]
+        fields["rls_enabled"] = bool(rls.get("enabled", False))
+        fields["rls_forced"] = bool(rls.get("force", False))
+        fields["policies"] = tuple(
+            _policy(policy_name, policy or {}, path + ("rls", "policies", policy_name), lines)
+            for policy_name, policy in (rls.get("policies") or {}).items())
+    if raw.get("triggers"):
+        fields["triggers"] = tuple(
+            _trigger(trigger_name, trigger, path + ("triggers", trigger_name), lines)
+            for trigger_name, trigger in raw["triggers"].items())
+    if "renamed_from" in raw:
+        fields["renamed_from"] = as_names(raw["renamed_from"])
+    return TableEntry(schema, name, path, lines.get(path), default_schema, columns=columns,
+                      **fields)
+
+
+# A long-form column's keys that are the entry's fields as written (others are converted).
+_COLUMN_TEXT_KEYS = frozenset({"default", "references", "on_delete", "on_update", "identity",
+                               "generated", "comment", "using", "orphans", "collation"})
+
+
+def _columns(raw_columns: dict, table_path: KeyPath, pk_columns: set[str], lines: _Lines):
+    for name, raw in raw_columns.items():
+        path = table_path + ("columns", name)
         if isinstance(raw, str):
-            entries.append(ColumnEntry(name, raw, name not in pk_columns, None, False, False,
-                                       None, None, None, None, None, None, path, False))
+            yield ColumnEntry(name, raw, path, lines.get(path), nullable=name not in pk_columns)
             continue
+        # only the keys written are read: a column mapping has a few of its sixteen
+        fields = {key: value for key, value in raw.items() if key in _COLUMN_TEXT_KEYS}
         primary = bool(raw.get("primary_key"))
         # PostgreSQL makes key and identity columns NOT NULL whatever the spec says.
         # Only an explicit `nullable: false` makes a column NOT NULL; an empty value does not.
         nullable = (raw.get("nullable") is not False and not primary and name not in pk_columns
-                    and not raw.get("identity"))
-        entries.append(ColumnEntry(
-            name=name, type=str(raw.get("type", "")), nullable=bool(nullable),
-            default=raw.get("default"), primary_key=primary, unique=bool(raw.get("unique")),
-            references=raw.get("references"), on_delete=raw.get("on_delete"),
-            on_update=raw.get("on_update"), identity=raw.get("identity"),
-            generated=raw.get("generated"), comment=raw.get("comment"), path=path,
-            long_form=True, renamed_from=as_names(raw.get("renamed_from")),
-            using=raw.get("using"), orphans=raw.get("orphans"), collation=raw.get("collation"),
-        ))
-    return entries
+                    and not fields.get("identity"))
+        if "renamed_from" in raw:
+            fields["renamed_from"] = as_names(raw["renamed_from"])
+        yield ColumnEntry(name, str(raw.get("type", "")), path, lines.get(path), True,
+                          bool(nullable), primary_key=primary, unique=bool(raw.get("unique")),
+                          **fields)
+
+
+def _foreign_keys(table_name: str, columns: tuple[ColumnEntry, ...], written: list,
+                  table_path: KeyPath, default_schema: str, lines: _Lines):
+    for column in columns:
+        if column.references:
+            path = column.path + ("references",)
+            yield ForeignKeyEntry(
+                name=default_constraint_name(table_name, (column.name,), "fkey"),
+                columns=(column.name,), references=column.references,
+                target=parse_reference(column.references, default_schema, dotted=True),
+                on_delete=column.on_delete, on_update=column.on_update, orphans=column.orphans,
+                deferrable=False, path=path, line=lines.get(path))
+    for index, raw in enumerate(written):
+        columns_written = tuple(raw.get("columns") or ())
+        path = table_path + ("foreign_keys", index)
+        yield ForeignKeyEntry(
+            name=raw.get("name") or default_constraint_name(table_name, columns_written, "fkey"),
+            columns=columns_written, references=raw.get("references", ""),
+            target=parse_reference(raw.get("references", ""), default_schema),
+            on_delete=raw.get("on_delete"), on_update=raw.get("on_update"),
+            orphans=raw.get("orphans"), deferrable=raw.get("deferrable", False), path=path,
+            line=lines.get(path), written_name=raw.get("name"))
+
+
+def _policy(name: str, raw: dict, path: KeyPath, lines: _Lines) -> PolicyEntry:
+    return PolicyEntry(
+        name=name, command=str(raw.get("command", "all")).lower(),
+        roles=tuple(str(role) for role in raw.get("roles") or ()),
+        permissive=raw.get("as", "permissive") == "permissive",
+        using=raw.get("using"), with_check=raw.get("with_check"), path=path,
+        line=lines.get(path))
+
+
+def _trigger(name: str, raw: dict, path: KeyPath, lines: _Lines) -> TriggerEntry:
+    return TriggerEntry(
+        name=name, timing=str(raw.get("timing", "before")),
+        events=tuple(str(event).lower() for event in raw.get("events") or ()),
+        level=str(raw.get("level", "row")), function=str(raw.get("function", "")),
+        when=raw.get("when"), columns=tuple(raw.get("columns") or ()), path=path,
+        line=lines.get(path))
+
+
+def _function(key: str, raw: dict, path: KeyPath, overload: int | None, default_schema: str,
+              lines: _Lines) -> FunctionEntry:
+    schema, name = split_key(key, default_schema)
+    return FunctionEntry(
+        key=key, schema=schema, name=name, overload=overload,
+        returns=None if raw.get("returns") is None else str(raw["returns"]),
+        language=str(raw.get("language", "sql")).lower(),
+        volatility=str(raw.get("volatility", "volatile")).lower(),
+        security=str(raw.get("security", "invoker")),
+        search_path=None if raw.get("search_path") is None else str(raw["search_path"]),
+        args=tuple(ArgumentEntry(str(argument.get("name") or ""), str(argument.get("type")),
+                                 path + ("args", index))
+                   for index, argument in enumerate(raw.get("args") or [])),
+        body=str(raw.get("body", "")), comment=raw.get("comment"), path=path,
+        line=lines.get(path))
+
+
+# ------------------------------------------------------------ what the entries imply
 
 
 def parse_reference(text: str, default_schema: str, dotted: bool = False):
@@ -266,82 +337,43 @@ def _call_opening(text: str) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class RawForeignKey:
-    name: str
-    columns: list[str]
-    references: str
-    target: tuple[str, str, list[str]] | None
-    actions: dict
-    deferrable: object
-    path: KeyPath
-
-
-def _foreign_key_entries(table: TableEntry) -> list[RawForeignKey]:
-    default_schema = table.default_schema
-    entries = []
-    for column in column_entries(table):
-        if column.references:
-            target = parse_reference(column.references, default_schema, dotted=True)
-            entries.append(RawForeignKey(
-                name=default_constraint_name(table.name, (column.name,), "fkey"),
-                columns=[column.name], references=column.references, target=target,
-                actions={"on_delete": column.on_delete, "on_update": column.on_update,
-                         "orphans": column.orphans},
-                deferrable=False, path=column.path + ("references",),
-            ))
-    for index, raw in enumerate(table.raw.get("foreign_keys") or []):
-        columns = list(raw.get("columns") or [])
-        target = parse_reference(raw.get("references", ""), default_schema)
-        name = raw.get("name") or default_constraint_name(table.name, tuple(columns), "fkey")
-        entries.append(RawForeignKey(
-            name=name, columns=columns, references=raw.get("references", ""), target=target,
-            actions={"on_delete": raw.get("on_delete"), "on_update": raw.get("on_update"),
-                     "orphans": raw.get("orphans")},
-            deferrable=raw.get("deferrable", False), path=table.path + ("foreign_keys", index),
-        ))
-    return entries
-
-
 def unique_entries(table: TableEntry) -> list[tuple[str, list[str], KeyPath]]:
-    entries = []
-    for column in column_entries(table):
-        if column.unique:
-            entries.append((default_constraint_name(table.name, (column.name,), "key"),
-                            [column.name], column.path + ("unique",)))
-    for index, raw in enumerate(table.raw.get("unique") or []):
-        columns = raw if isinstance(raw, list) else list(raw.get("columns") or [])
-        name = (None if isinstance(raw, list) else raw.get("name")) \
-            or default_constraint_name(table.name, tuple(columns), "key")
-        entries.append((name, columns, table.path + ("unique", index)))
+    """(name, columns, path) of each unique constraint: a column's unique:, then unique:."""
+    entries = [(default_constraint_name(table.name, (column.name,), "key"), [column.name],
+                column.path + ("unique",)) for column in table.columns if column.unique]
+    entries += [(unique.name or default_constraint_name(table.name, unique.columns, "key"),
+                 list(unique.columns), unique.path) for unique in table.uniques]
     return entries
 
 
 def primary_key_entry(table: TableEntry) -> tuple[str, list[str]] | None:
-    columns = [c.name for c in column_entries(table) if c.primary_key] or table.primary_key
-    if not columns:
-        return None
-    name = table.primary_key_name or default_constraint_name(table.name, (), "pkey")
-    return truncate_identifier(name), list(columns)
+    """(name, columns) of the table's primary key, declared on its columns or on the table."""
+    return table.primary_key_constraint
 
 
-def index_name(table: TableEntry, raw: dict) -> str:
-    if raw.get("name"):
-        return truncate_identifier(raw["name"])
-    if raw.get("columns"):
-        return default_constraint_name(table.name, tuple(raw["columns"]), "idx")
+def index_name(table: TableEntry, index: IndexEntry | Mapping) -> str:
+    """The index's name: as written, else the default PostgreSQL would give it. ``index``
+    may also be a mapping of an index's keys, as the spec writer builds one."""
+    if isinstance(index, Mapping):
+        name, columns, expression = index.get("name"), index.get("columns"), \
+            index.get("expression")
+    else:
+        name, columns, expression = index.name, index.columns, index.expression
+    if name:
+        return truncate_identifier(name)
+    if columns:
+        return default_constraint_name(table.name, tuple(columns), "idx")
     labels = tuple(expression_index_label(element)
-                   for element in split_top_level(raw.get("expression", "")))
+                   for element in split_top_level(expression or ""))
     return default_constraint_name(table.name, labels, "idx")
 
 
-def relation_names(table: TableEntry, schemas: list[str]) -> list[tuple[str, KeyPath]]:
+def relation_names(table: TableEntry) -> list[tuple[str, KeyPath]]:
     """Every name this table puts into its schema's relation namespace."""
     names: list[tuple[str, KeyPath]] = [(table.name, table.path)]
     primary = primary_key_entry(table)
     if primary:
         names.append((primary[0], table.path + ("primary_key",)))
     names += [(name, path) for name, _, path in unique_entries(table)]
-    for index, raw in enumerate(table.raw.get("indexes") or []):
-        names.append((index_name(table, raw), table.path + ("indexes", index)))
+    names += [(index_name(table, index), index.path) for index in table.indexes]
     return names

@@ -37,21 +37,17 @@ from pgwright.normalize import (
 )
 from pgwright.spec.document import SpecDocument, format_path
 from pgwright.spec.reading import (
-    as_names,
-    column_entries,
+    TableEntry,
     enum_entries,
-    extension_entries,
+    extension_entries_with_paths,
     index_name,
     managed_schemas,
     parse_reference,
     primary_key_entry,
-    schema_comments,
     split_key,
     unique_entries,
 )
 from pgwright.spec.security import (
-    declared_roles,
-    function_entries,
     read_function,
     read_policies,
     read_row_level_security,
@@ -73,7 +69,8 @@ def default_type_resolver(data: dict) -> TypeResolver:
     """
     schemas = managed_schemas(data)
     enums = {entry.key for entry in enum_entries(data, schemas)}
-    extension_schema = {name: schema or schemas[0] for name, schema in extension_entries(data)}
+    extension_schema = {name: schema or schemas[0]
+                        for name, schema, _ in extension_entries_with_paths(data)}
 
     def resolve(name: str) -> str | None:
         if "." in name:  # the key of a qualified name, its parts unquoted (parse_type)
@@ -115,28 +112,26 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
     from pgwright.spec import with_lines
 
     document = with_lines(document)
-    data = document.data
-    schemas = managed_schemas(data)
-    resolve = resolve_type or default_type_resolver(data)
-    comments = schema_comments(data)
+    spec = document.entries
+    schemas = spec.schema_names
+    resolve = resolve_type or default_type_resolver(document.data)
     enums = tuple(
         Enum(schema=e.schema, name=e.name, values=tuple(e.values), comment=e.comment or None,
              origin=_origin(document, e.path))
-        for e in enum_entries(data, schemas)
+        for e in spec.enums
     )
-    tables = tuple(_table(document, entry, schemas, resolve) for entry in document.tables)
-    functions = tuple(
-        read_function(schema, name, raw, resolve, _origin(document, path))
-        for schema, name, raw, path in function_entries(data, schemas))
+    tables = tuple(_table(document, entry, resolve) for entry in spec.tables)
+    functions = tuple(read_function(entry, resolve, _origin(document, entry.path))
+                      for entry in spec.functions)
     return Catalog(
-        schemas=tuple(Schema(name, comments.get(name) or None) for name in schemas),
-        extensions=tuple(Extension(name, schema) for name, schema in extension_entries(data)),
+        schemas=tuple(Schema(entry.name, entry.comment or None) for entry in spec.schemas)
+        or (Schema("public", None),),
+        extensions=tuple(Extension(entry.name, entry.schema) for entry in spec.extensions),
         enums=tuple(sorted(enums, key=lambda e: e.key)),
         functions=tuple(sorted(functions, key=lambda f: f.key)),
         tables=tuple(sorted(tables, key=lambda t: t.key)),
-        roles=tuple(declared_roles(data)),
-        tenant_roots=tuple(split_key(name, schemas[0])
-                           for name in as_names((data.get("tenancy") or {}).get("root"))),
+        roles=tuple(role.name for role in spec.roles),
+        tenant_roots=tuple(split_key(name, schemas[0]) for name in spec.tenant_roots),
     )
 
 
@@ -168,53 +163,46 @@ def _column(document, table_name: str, schema: str, entry, resolve: TypeResolver
     )
 
 
-def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResolver) -> Table:
-    raw = entry.raw
+def _table(document: SpecDocument, entry: TableEntry, resolve: TypeResolver) -> Table:
     columns = tuple(_column(document, entry.name, entry.schema, c, resolve)
-                    for c in column_entries(entry))
+                    for c in entry.columns)
     primary = primary_key_entry(entry)
     foreign_keys = []
     for fk in entry.foreign_keys:
         target_schema, target_table, target_columns = fk.target
-        deferrable = fk.deferrable
         foreign_keys.append(ForeignKey(
             name=fk.name,
-            columns=tuple(fk.columns),
+            columns=fk.columns,
             target_schema=target_schema,
             target_table=target_table,
             target_columns=tuple(target_columns),
-            on_delete=ReferentialAction.from_spec(fk.actions.get("on_delete") or "no action"),
-            on_update=ReferentialAction.from_spec(fk.actions.get("on_update") or "no action"),
-            deferrable=bool(deferrable),
-            initially_deferred=deferrable == "initially_deferred",
-            orphans=fk.actions.get("orphans"),
+            on_delete=ReferentialAction.from_spec(fk.on_delete or "no action"),
+            on_update=ReferentialAction.from_spec(fk.on_update or "no action"),
+            deferrable=bool(fk.deferrable),
+            initially_deferred=fk.deferrable == "initially_deferred",
+            orphans=fk.orphans,
             origin=_origin(document, fk.path),
         ))
-    indexes = []
-    for position, index in enumerate(raw.get("indexes") or []):
-        if index.get("columns"):
-            keys = tuple(quote_ident(c) for c in index["columns"])
-        else:
-            keys = tuple(split_top_level(index["expression"]))
-        indexes.append(Index(
-            name=index_name(entry, index),
-            keys=keys,
-            unique=bool(index.get("unique")),
-            method=index.get("using", "btree"),
-            where=index.get("where"),
-            include=tuple(index.get("include") or ()),
-            origin=_origin(document, entry.path + ("indexes", position)),
-        ))
+    indexes = [Index(
+        name=index_name(entry, index),
+        keys=tuple(quote_ident(c) for c in index.columns) if index.columns
+        else tuple(split_top_level(index.expression)),
+        unique=index.unique,
+        method=index.using,
+        where=index.where,
+        include=index.include,
+        origin=_origin(document, index.path),
+    ) for index in entry.indexes]
     polymorphic = []
-    for column_name, poly in (raw.get("polymorphic") or {}).items():
+    for poly in entry.polymorphic:
         targets = []
-        for value, target in (poly.get("targets") or {}).items():
-            reference = parse_reference(target, schemas[0], dotted=True)
+        for target in poly.targets:
+            reference = parse_reference(target.reference, entry.default_schema, dotted=True)
             if reference:
-                targets.append((str(value), reference[0], reference[1], reference[2][0]))
+                targets.append((target.value, reference[0], reference[1], reference[2][0]))
         polymorphic.append(PolymorphicReference(
-            column=column_name, targets=tuple(targets), reason=str(poly.get("reason", "")),
-            discriminator=poly.get("discriminator"),
+            column=poly.column, targets=tuple(targets), reason=poly.reason,
+            discriminator=poly.discriminator,
         ))
     return Table(
         schema=entry.schema,
@@ -223,19 +211,18 @@ def _table(document: SpecDocument, entry, schemas: list[str], resolve: TypeResol
         primary_key=PrimaryKey(primary[0], tuple(primary[1])) if primary else None,
         uniques=tuple(sorted((UniqueConstraint(name, tuple(cols)) for name, cols, _ in
                               unique_entries(entry)), key=lambda u: u.name)),
-        checks=tuple(sorted((CheckConstraint(name, str(expression),
-                                             origin=_origin(document, entry.path + ("checks", name)))
-                             for name, expression in (raw.get("checks") or {}).items()),
-                            key=lambda c: c.name)),
+        checks=tuple(sorted((CheckConstraint(check.name, check.expression,
+                                             origin=_origin(document, check.path))
+                             for check in entry.checks), key=lambda c: c.name)),
         foreign_keys=tuple(sorted(foreign_keys, key=lambda f: f.name)),
         indexes=tuple(sorted(indexes, key=lambda i: i.name)),
-        comment=raw.get("comment") or None,
-        row_level_security=read_row_level_security(raw),
-        policies=read_policies(raw, lambda path: _origin(document, entry.path + path)),
-        triggers=read_triggers(raw, schemas, lambda path: _origin(document, entry.path + path)),
+        comment=entry.comment or None,
+        row_level_security=read_row_level_security(entry),
+        policies=read_policies(entry, lambda path: _origin(document, path)),
+        triggers=read_triggers(entry, lambda path: _origin(document, path)),
         polymorphic=tuple(polymorphic),
-        group=raw.get("group"),
-        renamed_from=as_names(raw.get("renamed_from")),
-        outlives=raw.get("outlives"),
+        group=entry.group,
+        renamed_from=entry.renamed_from,
+        outlives=entry.outlives,
         origin=_origin(document, entry.path),
     )

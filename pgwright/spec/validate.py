@@ -1,4 +1,5 @@
-"""Check a parsed spec: first its shape (yamale), then its meaning. Every problem is reported.
+"""Check a parsed spec: first its shape (spec/shape.py), then its meaning, read from its typed
+entries (spec/reading.py). Every problem is reported.
 
 No database is needed: references into schemas the spec does not manage are left for plan
 time, when the live catalog can answer.
@@ -11,47 +12,31 @@ valid shape. Only a spec whose structure is broken stops at the shape.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+from collections.abc import Iterable
 
 from pgwright.errors import Problem
-from pgwright.names import MAX_IDENTIFIER_BYTES, control_characters, escape_control_characters, quote_ident
-from pgwright.normalize import (
-    EXTENSION_TYPES,
-    INTEGER_TYPES,
-    PG_CATALOG_TYPES,
-    TYPE_ALIASES,
-    canonical_type,
-    comparable_types,
-    embedding_problem,
-    parse_search_path,
-    parse_type,
+from pgwright.names import escape_control_characters, quote_ident
+from pgwright.normalize import EXTENSION_TYPES, INTEGER_TYPES, canonical_type, parse_type
+from pgwright.spec.context import Context, check_column_exists, check_identifier
+from pgwright.spec.document import KeyPath, SpecDocument
+from pgwright.spec.entries import FunctionEntry, TableEntry
+from pgwright.spec.expressions import check_bare_word_default, check_expression, check_nul_characters
+from pgwright.spec.reading import split_key
+from pgwright.spec.relations import check_constraint_names, check_relation_names, check_relations
+from pgwright.spec.shape import MAX_SHAPE_PROBLEMS, check_shape
+from pgwright.spec.sql_types import (
+    COLLATABLE_BASES,
+    PLAIN_SCHEMA_NAME,
+    check_function_type,
+    check_search_path,
+    check_type_modifiers,
+    resolve_spec_type,
+    suggest_type,
 )
-from pgwright.spec.document import KeyPath, SpecDocument, format_path
-from pgwright.spec.reading import (
-    RawForeignKey,
-    column_entries,
-    enum_entries,
-    extension_entries_with_paths,
-    managed_schemas,
-    parse_reference,
-    primary_key_entry,
-    relation_names,
-    split_key,
-    unique_entries,
-)
-from pgwright.spec.security import (
-    POLYMORPHIC_TYPES,
-    RESULT_ONLY_TYPES,
-    function_entries,
-    function_type_sql,
-)
-from pgwright.sqlscript import DOLLAR_TAG, IDENTIFIER, quoted_end
+
+__all__ = ["MAX_SHAPE_PROBLEMS", "resolve_spec_type", "suggest", "validate_spec"]
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
@@ -68,833 +53,105 @@ def validate_spec(document: SpecDocument) -> list[Problem]:
     >>> [str(problem) for problem in validate_spec(document)]
     ["s.yaml:4: tables.t.columns.id: unknown type 'uuidd' (did you mean 'uuid'?)"]
     """
-    problems, checkable, set_aside = _check_shape(document)
-    if checkable is not None:
-        problems += _check_meaning(checkable, set_aside)
+    shape = check_shape(document)
+    problems = shape.problems
+    if shape.checkable is not None:
+        problems += _check_meaning(shape.checkable, shape.set_aside)
     return sorted(problems, key=lambda p: (p.line or 0, p.path))
-
-
-# ------------------------------------------------------------------------------------ shape
-
-
-@cache
-def _shape_schema():
-    import yamale
-
-    text = resources.files("pgwright.spec").joinpath("shape.yaml").read_text()
-    return yamale.make_schema(content=text)
-
-
-def check_shape(document: SpecDocument) -> list[Problem]:
-    """The problems with the spec's shape (keys, value types, allowed values), worded for people."""
-    return _check_shape(document)[0]
-
-
-@dataclass(frozen=True)
-class _Finding:
-    """One yamale message, taken apart."""
-
-    path: KeyPath
-    kind: str  # "unknown" key, "missing" key, "mismatch" (type or value), "key" (non-string), "other"
-    text: str
-
-
-def _yamale_messages(data: object, file: str) -> list[str]:
-    """yamale's messages about ``data``, as it words them (``tables.t.columns.id.colour:
-    Unexpected element``).
-
-    Columns, indexes and foreign keys are most of a spec, and their shapes repeat across
-    tables (the key, the tenant column and its index, the timestamps), so each distinct
-    entry is checked once, on its own, and what is found is reported at every entry that
-    has it. An entry's shape depends on nothing around it: the messages are the same as
-    those of one pass over the whole spec. Entries are distinct by their shape signature:
-    two columns that differ only in their comment, or their type, are checked once.
-    """
-    import yamale
-    from yamale.schema import Schema
-
-    shape = _shape_schema()
-    rest, entries = _entries_set_apart(data)
-    results = yamale.validate(shape, [(rest, file)], _raise_error=False)
-    messages = [message for result in results for message in result.errors]
-    for key, distinct in entries.items():
-        entry_shape = Schema({_ENTRY: _ENTRY_SHAPES[key][1]}, file, includes=shape.includes)
-        for entry, paths in distinct.values():
-            found = entry_shape.validate({_ENTRY: entry}, file, True).errors
-            messages += [path + message[len(_ENTRY):] for message in found for path in paths]
-    return messages
-
-
-# Table keys whose entries are checked once per distinct entry: the container shape.yaml's
-# `table` gives them (a mapping or a list), and the yamale validator of one entry.
-_ENTRY_SHAPES = {"columns": (dict, "include('column_entry')"),
-                 "indexes": (list, "include('index')"),
-                 "foreign_keys": (list, "include('foreign_key')")}
-_ENTRY = "entry"
-
-_Distinct = dict[str, tuple[object, list[str]]]  # repr -> (entry, yamale's path of each)
-
-
-def _entries_set_apart(data: object) -> tuple[object, dict[str, _Distinct]]:
-    """``data`` without the entries of _ENTRY_SHAPES, and those entries, distinct by their
-    repr (equal reprs, equal values), each with the path, as yamale writes it, of every
-    entry that has it. What is not of the expected container stays for yamale to report,
-    and so does a mapping with a key that is not a string: yamale reports the key and does
-    not look inside."""
-    tables = data.get("tables") if isinstance(data, dict) else None
-    if not isinstance(tables, dict):
-        return data, {}
-    set_apart: dict[str, _Distinct] = {key: {} for key in _ENTRY_SHAPES}
-    free_text = {key: _free_text_keys(shape) for key, (_, shape) in _ENTRY_SHAPES.items()}
-    rest = {}
-    for table_key, table in tables.items():
-        if isinstance(table, dict):
-            table = dict(table)
-            for key, (container, _) in _ENTRY_SHAPES.items():
-                value = table.get(key)
-                if type(value) is not container or (
-                        container is dict and not all(isinstance(name, str) for name in value)):
-                    continue
-                for name, entry in value.items() if container is dict else enumerate(value):
-                    signature = _shape_signature(entry, *free_text[key])
-                    _, paths = set_apart[key].setdefault(signature, (entry, []))
-                    paths.append(f"tables.{table_key}.{key}.{name}")
-                table[key] = container()
-        rest[table_key] = table
-    return {**data, "tables": rest}, set_apart
-
-
-_TEXT = "<any text>"  # in a shape signature: a string where any string passes
-
-
-def _shape_signature(entry: object, free_strings: frozenset[str],
-                     free_string_lists: frozenset[str]) -> str:
-    """What decides whether ``entry`` has its shape, as a string: its repr, with each string
-    (or list of strings) that its key takes whatever it says written as _TEXT."""
-    if not isinstance(entry, dict):
-        return repr(entry)
-    parts = []
-    for key, value in entry.items():
-        if isinstance(value, str) and key in free_strings:
-            value = _TEXT
-        elif isinstance(value, list) and key in free_string_lists \
-                and all(isinstance(item, str) for item in value):
-            value = [_TEXT]
-        parts.append((key, value))
-    return repr(parts)
-
-
-@cache
-def _free_text_keys(entry_shape: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The keys of an entry of ``entry_shape`` (shape.yaml's validator of one entry) that
-    take any string, and those that take any list of strings."""
-    from yamale.validators import List, String
-
-    def plain(validator) -> bool:
-        return not validator.args and not validator.kwargs
-
-    strings, string_lists = set(), set()
-    for node in _expanded([_parsed_validator(entry_shape)]):
-        if not _is_schema(node) or not isinstance(node.dict, dict):
-            continue
-        for key, validator in node.dict.items():
-            leaves = _expanded([validator])
-            if any(isinstance(leaf, String) and plain(leaf) for leaf in leaves):
-                strings.add(key)
-            if any(isinstance(leaf, List) and not leaf.kwargs and leaf.validators
-                   and all(isinstance(inner, String) and plain(inner)
-                           for inner in _expanded(leaf.validators))
-                   for leaf in leaves):
-                string_lists.add(key)
-    return frozenset(strings), frozenset(string_lists)
-
-
-def _first_line(document: SpecDocument) -> int:
-    return min(document.lines.values(), default=1)
-
-
-# A repaired key can uncover faults yamale could not see before (the keys of a misspelt
-# 'colums:'), so what a repair changed is checked again, a few times at most.
-_SHAPE_ROUNDS = 4
-# Past this many shape problems, the first ones (in file order) are reported and the meaning
-# is not checked: a spec that broken is not worth reading further, and each problem costs.
-MAX_SHAPE_PROBLEMS = 100
-
-
-def _check_shape(document: SpecDocument) -> tuple[list[Problem], SpecDocument | None, set[KeyPath]]:
-    """The shape problems, the document to check the meaning of (None when it cannot be),
-    and the paths of the keys set aside in it.
-
-    That document is the given one when its shape is valid; else its data has the faulty
-    keys set aside or read under the name suggested, as long as what remains has a valid shape.
-    """
-    data = document.data
-    if data is None:
-        return [Problem("the spec is empty; it needs 'version: 1' and 'tables:'", path="",
-                        line=1, file=document.file)], None, set()
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else _describe_value(data)
-        return [Problem(f"the spec must be a mapping with 'version' and 'tables', not {kind}",
-                        line=_first_line(document), file=document.file)], None, set()
-    problems: list[Problem] = []
-    seen: set[Problem] = set()
-    set_aside: set[KeyPath] = set()
-    checkable: SpecDocument | None = document
-    to_check = data
-    for _ in range(_SHAPE_ROUNDS):
-        messages = _yamale_messages(to_check, checkable.file)
-        if not messages:
-            return problems, checkable, set_aside
-        found, checkable, removed, changed = _repaired(checkable, messages)
-        new = [problem for problem in found if problem not in seen]
-        problems += new
-        seen.update(new)
-        set_aside |= removed
-        if checkable is None or not new or not changed:
-            # broken, a repair that changed nothing, or one that only set keys aside: what
-            # remains was checked already
-            return problems, checkable if not changed and checkable is not None and new \
-                else None, set_aside
-        to_check = _parts_changed(checkable.data, changed)
-    return problems, None, set_aside
-
-
-def _parts_changed(data: dict, changed: list[KeyPath]) -> dict:
-    """``data`` with only the tables a repair changed, when it changed nothing else: an
-    entry's shape depends on nothing around it, and the rest was checked already."""
-    tables = data.get("tables")
-    if not isinstance(tables, dict) or not all(
-            len(path) > 2 and path[0] == "tables" and path[1] in tables for path in changed):
-        return data
-    return {**data, "tables": {path[1]: tables[path[1]] for path in changed}}
-
-
-def _repaired(document: SpecDocument, messages: list[str]
-              ) -> tuple[list[Problem], SpecDocument | None, set[KeyPath], list[KeyPath]]:
-    """The problems yamale's messages describe, the document with them set aside (None if
-    that cannot be done), the paths of the faulty values removed, and the paths of the
-    values a repair put under another key (to be checked again there)."""
-    findings = _noise_removed([_finding(document, message) for message in messages])
-    too_many = len(findings) > MAX_SHAPE_PROBLEMS
-    if too_many:
-        findings = sorted(findings, key=lambda finding: document.line_of(finding.path) or 0)
-        findings = findings[:MAX_SHAPE_PROBLEMS]
-    # Unknown keys first: a misspelt key may be the required key reported missing.
-    findings.sort(key=lambda finding: finding.kind != "unknown")
-    data = _CopyOnWrite(document.data)
-    problems: list[Problem] = []
-    renames: list[tuple[KeyPath, KeyPath]] = []
-    changed: list[KeyPath] = []
-    removed: set[KeyPath] = set()
-    repairable = not too_many
-    for finding in findings:
-        if finding.kind == "unknown":
-            problem, rename, moved_to = _unknown_key(document, finding,
-                                                     data.mutable(finding.path[:-1]))
-            problems.append(problem)
-            if rename:
-                renames.append(rename)
-            else:
-                removed.add(finding.path)
-            if moved_to:
-                changed.append(moved_to)
-        elif finding.kind == "mismatch":
-            problems.append(_mismatch(document, finding))
-            repairable &= _set_aside(data.mutable(finding.path[:-1]), finding.path)
-            removed.add(finding.path)
-        elif finding.kind == "missing":
-            if finding.path not in {new for _, new in renames}:
-                problems.append(_missing(document, finding.path))
-                repairable = False
-        elif finding.kind == "key":
-            problems += _non_string_keys(document, finding.path)
-            repairable = False
-        else:
-            problems.append(document.problem(finding.path, finding.text.rstrip(".")))
-            repairable = False
-    if too_many:
-        problems.append(Problem(
-            f"the spec has more than {MAX_SHAPE_PROBLEMS} problems with its shape; only the "
-            "first ones are reported", line=_first_line(document), file=document.file,
-            suggestion="fix these, then validate again"))
-    if not repairable:
-        return problems, None, removed, changed
-    return problems, SpecDocument(data=data.root, file=document.file,
-                                  lines=_renamed_lines(document.lines, renames)), removed, changed
-
-
-class _CopyOnWrite:
-    """Data to repair, copied only along the paths that are changed: the rest is shared
-    with the document, which a deep copy of a large spec spent seconds on."""
-
-    def __init__(self, data: object) -> None:
-        self.root = _shallow_copy(data)
-        self._copies = {id(self.root)}
-
-    def mutable(self, path: KeyPath) -> object:
-        """The value at ``path``, a copy of its own (as is every container above it), or
-        None when there is nothing there."""
-        value = self.root
-        for part in path:
-            if isinstance(value, dict) and part in value:
-                child = value[part]
-            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-                child = value[part]
-            else:
-                return None
-            if isinstance(child, dict | list) and id(child) not in self._copies:
-                child = value[part] = _shallow_copy(child)
-                self._copies.add(id(child))
-            value = child
-        return value
-
-
-def _shallow_copy(value: object) -> object:
-    return dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) \
-        else value
-
-
-def _renamed_lines(lines: dict[KeyPath, int], renames: list[tuple[KeyPath, KeyPath]]):
-    """The lines, with each renamed key (and what is under it) known by its new path."""
-    if not renames:
-        return lines
-    new_path = dict(renames)
-    lengths = sorted({len(old) for old in new_path})
-    result = {}
-    for path, line in lines.items():
-        for length in lengths:
-            if path[:length] in new_path:
-                path = new_path[path[:length]] + path[length:]
-                break
-        result[path] = line
-    return result
-
-
-_REQUIRED = "Required field missing"
-_UNEXPECTED = "Unexpected element"
-_KEY_ERROR = re.compile(r"^Key error - '.*' is not a str\.?$", re.DOTALL)
-_MISMATCH = re.compile(r"^'.*'( is not an? \w+\.?| not in \(.*\))$", re.DOTALL)
-
-
-def _finding(document: SpecDocument, message: str) -> _Finding:
-    # yamale writes "<dotted path>: <text>", or "<dotted path> : <text>" under an include,
-    # joining keys with '.', which is ambiguous for qualified table names: the longest
-    # dotted form of a path the data really has wins.
-    if message.endswith(": " + _REQUIRED):
-        dotted = message[: -len(_REQUIRED) - 2].strip()
-        return _Finding(_missing_key_path(document, dotted), "missing", _REQUIRED)
-    for end in sorted((match.start() for match in _SEPARATOR.finditer(message)), reverse=True):
-        path = _path_of_dotted(document.data, message[:end])
-        if path is not None:
-            text = message[end:].lstrip(" ")[2:]
-            return _Finding(path, _finding_kind(text), text)
-    # A key the file has under another spelling: a bare yes is loaded as True.
-    dotted, _, text = message.partition(": ")
-    path = _missing_key_path(document, dotted.strip())
-    for written, key in _non_string_keys_of(document, path[:-1]):
-        if str(key) == path[-1]:
-            path = path[:-1] + (written,)
-    return _Finding(path, _finding_kind(text), text)
-
-
-# Where a dotted path may end in a message: before ": " or " : " (overlapping: " : " holds ": ").
-_SEPARATOR = re.compile(r"(?= ?: )")
-
-
-def _path_of_dotted(data: object, dotted: str) -> KeyPath | None:
-    """The key path of the value that ``dotted`` (yamale's ``tables.app.orders.columns.id``)
-    names in ``data``; None when there is none. A key may hold dots: each split is tried."""
-    if isinstance(data, list):
-        head, dot, rest = dotted.partition(".")
-        if not head.isdigit() or int(head) >= len(data):
-            return None
-        if not dot:
-            return (int(head),)
-        below = _path_of_dotted(data[int(head)], rest)
-        return None if below is None else (int(head),) + below
-    if not isinstance(data, dict):
-        return None
-    if dotted in data:
-        return (dotted,)
-    end = dotted.find(".")
-    while end >= 0:
-        key = dotted[:end]
-        if key in data:
-            below = _path_of_dotted(data[key], dotted[end + 1:])
-            if below is not None:
-                return (key,) + below
-        end = dotted.find(".", end + 1)
-    return None
-
-
-def _non_string_keys_of(document: SpecDocument, path: KeyPath) -> list[tuple[str, object]]:
-    """(spelling in the file, key as loaded) of each key that YAML did not load as a string."""
-    mapping = _value_at(document.data, path)
-    if not isinstance(mapping, dict) or all(isinstance(key, str) for key in mapping):
-        return []
-    spelt = [child[-1] for child in document.lines
-             if child[:-1] == path and child[-1] not in mapping]
-    return list(zip(spelt, [key for key in mapping if not isinstance(key, str)], strict=False))
-
-
-def _finding_kind(text: str) -> str:
-    if text == _UNEXPECTED:
-        return "unknown"
-    if _KEY_ERROR.match(text):
-        return "key"
-    if _MISMATCH.match(text):
-        return "mismatch"
-    return "other"
-
-
-def _missing_key_path(document: SpecDocument, dotted: str) -> KeyPath:
-    """The path of a key yamale names that the data lacks: under the longest dotted prefix
-    the data has."""
-    end = dotted.rfind(".")
-    while end > 0:
-        parent = _path_of_dotted(document.data, dotted[:end])
-        if parent is not None:
-            return parent + (dotted[end + 1:],)
-        end = dotted.rfind(".", 0, end)
-    return (dotted,)
-
-
-def _noise_removed(findings: list[_Finding]) -> list[_Finding]:
-    """Drop what yamale's alternatives add: for ``any(str(), include('column'))`` it reports
-    the failed str() branch as well as the real fault deeper down, and one mismatch per
-    alternative that failed."""
-    kept: list[_Finding] = []
-    seen: set[tuple[KeyPath, str]] = set()
-    above_others = {finding.path[:length] for finding in findings
-                    for length in range(len(finding.path))}
-    for finding in findings:
-        if finding.kind == "mismatch" and finding.path in above_others:
-            continue
-        if finding.kind in ("mismatch", "key") and (finding.path, finding.kind) in seen:
-            continue
-        seen.add((finding.path, finding.kind))
-        kept.append(finding)
-    return kept
-
-
-def _shapes_at(path: KeyPath) -> list:
-    """The yamale validators (or included schemas) that may apply to the value at ``path``."""
-    from yamale.validators import List, Map
-
-    nodes = _expanded([_shape_schema()])
-    for part in path:
-        following = []
-        for node in nodes:
-            if _is_schema(node) and isinstance(node.dict, dict) and part in node.dict:
-                following.append(node.dict[part])
-            elif (isinstance(node, Map) and isinstance(part, str)) \
-                    or (isinstance(node, List) and isinstance(part, int)):
-                following += node.validators
-        nodes = _expanded(following)
-    return nodes
-
-
-def _expanded(nodes: list) -> list:
-    from yamale.validators import Any, Include
-
-    result = []
-    for node in nodes:
-        if isinstance(node, Any):
-            result += _expanded(node.validators)
-        elif isinstance(node, Include):
-            included = _shape_schema().includes[node.include_name]
-            if isinstance(included.dict, dict):
-                result.append(included)
-            else:  # an include of one validator, such as referential_action: enum(...)
-                result += _expanded([_parsed_validator(included.dict)])
-        else:
-            result.append(node)
-    return result
-
-
-@cache
-def _parsed_validator(expression: str):
-    from yamale import syntax
-    from yamale.validators import DefaultValidators
-
-    return syntax.parse(expression, DefaultValidators)
-
-
-def _is_schema(node) -> bool:
-    from yamale.schema import Schema
-
-    return isinstance(node, Schema)
-
-
-def _known_keys(path: KeyPath) -> list[str]:
-    """The keys a mapping at ``path`` may have."""
-    keys: list[str] = []
-    for node in _shapes_at(path):
-        if _is_schema(node) and isinstance(node.dict, dict):
-            keys += [key for key in node.dict if key not in keys]
-    return keys
-
-
-def _is_optional_key(path: KeyPath) -> bool:
-    """True when ``path`` names an optional key of a fixed mapping (not an entry of a map)."""
-    if not path or not isinstance(path[-1], str):
-        return False
-    shapes = [node.dict[path[-1]] for node in _shapes_at(path[:-1])
-              if _is_schema(node) and isinstance(node.dict, dict) and path[-1] in node.dict]
-    return bool(shapes) and all(not shape.is_required for shape in shapes)
-
-
-def _value_at(data: object, path: KeyPath) -> object:
-    for part in path:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
-def _set_aside(parent: object, path: KeyPath) -> bool:
-    """Remove an optional key whose value is faulty from ``parent``, the mapping that holds
-    it; False when that cannot be done safely."""
-    if not _is_optional_key(path) or not isinstance(parent, dict):
-        return False
-    parent.pop(path[-1], None)
-    return True
-
-
-def _unknown_key(document: SpecDocument, finding: _Finding, parent: object
-                 ) -> tuple[Problem, tuple[KeyPath, KeyPath] | None, KeyPath | None]:
-    """The problem for an unexpected key, (old, new) when its value is read under the
-    name suggested, so that the rest of the spec reads as it will once the name is fixed,
-    and the path of the value that changed then. ``parent`` holds the key, and is changed."""
-    path, key = finding.path, str(finding.path[-1])
-    known = _known_keys(path[:-1])
-    split = _split_by_flow_comma(parent, key)
-    if split is not None:
-        sibling, whole = split
-        parent.pop(key, None)
-        parent[sibling] = whole
-        return document.problem(
-            path, f"'{key}' is the end of {sibling}: {whole}, cut off by the comma",
-            f"inside {{...}} a comma ends the value; quote it: {sibling}: \"{whole}\""), \
-            None, path[:-1] + (sibling,)
-    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    rename = None
-    if isinstance(parent, dict):
-        loaded = dict(_non_string_keys_of(document, path[:-1])).get(path[-1], path[-1])
-        value = parent.pop(loaded, None)
-        if matches and matches[0] not in parent:
-            parent[matches[0]] = value
-            rename = (path, path[:-1] + (matches[0],))
-    if matches:
-        hint = f"did you mean '{matches[0]}'?"
-    else:
-        hint = "the keys here are: " + ", ".join(known) if known else None
-    return document.problem(path, f"unknown key '{key}'", hint), rename, rename and rename[1]
-
-
-def _split_by_flow_comma(parent: object, key: str) -> tuple[str, str] | None:
-    """``{type: numeric(12,2)}`` reads as ``type: numeric(12`` plus a key ``2)``."""
-    if not isinstance(parent, dict) or parent.get(key) is not None or not key.endswith(")"):
-        return None
-    for sibling, value in parent.items():
-        if isinstance(value, str) and value.count("(") > value.count(")"):
-            return sibling, f"{value},{key}"
-    return None
-
-
-def _missing(document: SpecDocument, path: KeyPath) -> Problem:
-    key = str(path[-1])
-    hint = "add 'version: 1' at the top" if path == ("version",) else None
-    problem = document.problem(path, f"required key '{key}' is missing", hint)
-    if problem.line is None:  # a top-level key: point at the start of the document
-        problem = Problem(problem.message, problem.path, _first_line(document), problem.file,
-                          problem.suggestion)
-    return problem
-
-
-def _non_string_keys(document: SpecDocument, path: KeyPath) -> list[Problem]:
-    problems = [document.problem(path + (written,),
-                                 f"YAML reads the name {written} as {_describe_value(key)}",
-                                 f'quote it: "{written}"')
-                for written, key in _non_string_keys_of(document, path)]
-    return problems or [document.problem(path, "every key here must be a name")]
-
-
-def _mismatch(document: SpecDocument, finding: _Finding) -> Problem:
-    path = finding.path
-    value = _value_at(document.data, path)
-    shapes = _shapes_at(path)
-    expected = _expected_words(shapes)
-    key = path[-1] if path and isinstance(path[-1], str) else None
-    if value is None:
-        return document.problem(path, f"the value is empty; expected {_either(expected)}")
-    if shapes and all(_is_choice(shape) for shape in shapes):
-        message = f"{_describe_value(value)} is not one of: {', '.join(expected)}"
-    else:
-        shown = f"the string {_describe_value(value)}" if isinstance(value, str) \
-            else _describe_value(value)
-        message = f"expected {_either(expected)}, not {shown}"
-    return document.problem(path, message, _mismatch_hint(path, key, value, shapes, expected))
-
-
-def _is_choice(shape) -> bool:
-    from yamale.validators import Boolean, Enum
-
-    return isinstance(shape, (Boolean, Enum))
-
-
-_YAML_TRUE = {"yes", "y", "true", "on", "1"}
-_YAML_FALSE = {"no", "n", "false", "off", "0"}
-
-
-def _mismatch_hint(path: KeyPath, key: str | None, value: object, shapes: list,
-                   expected: list[str]) -> str | None:
-    from yamale.validators import Boolean, Integer, String
-
-    kinds = {type(shape) for shape in shapes}
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if Boolean in kinds and word in _YAML_TRUE | _YAML_FALSE:
-            meant = "true" if word in _YAML_TRUE else "false"
-            return f"write {key}: {meant}, without quotes"
-        if Integer in kinds and word.isdigit():
-            return f"write {key}: {word}, without quotes"
-        choices = [word for word in expected if not word.startswith(("a ", "an "))]
-        return suggest(word, choices) if choices else None
-    if Boolean in kinds and value in (0, 1) and not isinstance(value, bool):
-        return f"write {key}: {'true' if value else 'false'}"
-    if Integer in kinds and isinstance(value, float) and value.is_integer():
-        return f"write {key}: {int(value)}"
-    if isinstance(value, datetime.date):
-        if key == "default":
-            return f"YAML reads it as a date; for a SQL date write default: \"'{value}'\""
-        return f'YAML reads it as a date; quote it: "{value}"'
-    if String in kinds and isinstance(value, bool):
-        return "YAML reads a bare yes, no, on, off, true or false as a boolean; quote the word"
-    if String in kinds and isinstance(value, int | float):
-        return f'quote it: "{value}"'
-    if String in kinds and isinstance(value, list) and len(path) >= 2 and path[-2] == "columns" \
-            and len(value) == 1 and isinstance(value[0], str):
-        return f"an array type is written as a string: did you mean '{value[0]}[]'?"
-    return None
-
-
-def _expected_words(shapes: list) -> list[str]:
-    from yamale.validators import Boolean, Enum, Integer, List, Map, Number, String
-
-    words: list[str] = []
-    for shape in shapes:
-        if isinstance(shape, Boolean):
-            words += ["true", "false"]
-        elif isinstance(shape, Enum):
-            words += [str(value) for value in shape.enums]
-        elif isinstance(shape, Integer):
-            words.append("an integer")
-        elif isinstance(shape, Number):
-            words.append("a number")
-        elif isinstance(shape, String):
-            words.append("a string")
-        elif isinstance(shape, List):
-            inner = _expanded(shape.validators)
-            only_strings = len(inner) == 1 and isinstance(inner[0], String)
-            words.append("a list of strings" if only_strings else "a list")
-        elif isinstance(shape, Map) or _is_schema(shape):
-            keys = list(shape.dict)[:3] if _is_schema(shape) else []
-            words.append(f"a mapping ({', '.join(keys)}, ...)" if keys else "a mapping")
-    if "a number" in words and "an integer" in words:
-        words.remove("an integer")
-    return list(dict.fromkeys(words)) or ["something else"]
-
-
-def _either(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _describe_value(value: object) -> str:
-    if value is None:
-        return "an empty value"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"'{shown}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, datetime.date):
-        return f"the date {value}"
-    return type(value).__name__
 
 
 # ---------------------------------------------------------------------------------- meaning
 
 
-# Candidates compared, in all, when looking for what a misspelt name meant: well under a
-# second, even for names alike enough that each comparison is a full one (40 µs).
-SUGGESTION_BUDGET = 10_000
-
-
-@dataclass
-class _Context:
-    document: SpecDocument
-    schemas: list[str]
-    # Keys whose faulty values were set aside: what they would have said is unknown, so
-    # checks that their absence could fail (a unique key, an index's columns) are skipped.
-    set_aside: set[KeyPath] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
-    # type text -> its canonical type (resolve_spec_type): a spec repeats a few types
-    resolved_types: dict[str, str | None] = field(default_factory=dict)
-    # How many more candidates suggestions may compare a word with (see close_match).
-    comparisons_left: int = SUGGESTION_BUDGET
-    suggested_types: dict[str, str | None] = field(default_factory=dict)
-
-    def close_match(self, word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-        """The candidate closest to ``word``, if one is close enough. Each comparison costs
-        up to 40 µs, and a hostile spec can ask for thousands of words among thousands of
-        names: past SUGGESTION_BUDGET comparisons in all, there is no suggestion."""
-        if not isinstance(candidates, Collection):
-            candidates = list(candidates)
-        if len(candidates) > self.comparisons_left:
-            return None
-        self.comparisons_left -= len(candidates)
-        matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
-        return matches[0] if matches else None
-
-    def suggest(self, word: str, candidates: Iterable[str]) -> str | None:
-        """'did you mean ...' for the closest candidate, if any is close (see close_match)."""
-        match = self.close_match(word, candidates)
-        return f"did you mean '{match}'?" if match else None
-
-    def canonical_type(self, type_text: str, enums) -> str | None:
-        if type_text not in self.resolved_types:
-            self.resolved_types[type_text] = resolve_spec_type(type_text, self.schemas, enums)
-        return self.resolved_types[type_text]
-
-    def is_uncertain(self, path: KeyPath) -> bool:
-        return any(removed[: len(path)] == path for removed in self.set_aside)
-
-    def error(self, path: KeyPath, message: str, suggestion: str | None = None) -> None:
-        self.problems.append(self.document.problem(path, message, suggestion))
-
-    def warn(self, path: KeyPath, message: str, suggestion: str | None = None) -> None:
-        self.problems.append(self.document.problem(path, message, suggestion, severity="warning"))
-
-
 def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()) -> list[Problem]:
     """The meaning problems of a spec whose shape is valid."""
-    data = document.data
-    context = _Context(document=document, schemas=managed_schemas(data), set_aside=set(set_aside))
-    if data.get("version") != 1:
-        context.error(("version",), f"unsupported spec version {data.get('version')!r}",
+    spec = document.entries
+    context = Context(document=document, spec=spec, schemas=spec.schema_names,
+                       set_aside=set(set_aside))
+    if spec.version != 1:
+        context.error(("version",), f"unsupported spec version {spec.version!r}",
                       "this pgwright reads version: 1")
     _check_names(context)
     tables = {}
-    for entry in document.tables:
+    for entry in spec.tables:
         tables.setdefault(entry.key, entry)  # a table declared twice is reported by _check_names
-    enums = {entry.key: entry for entry in enum_entries(data, context.schemas)}
+    enums = {entry.key: entry for entry in spec.enums}
     _check_enums(context, enums)
     column_types: dict[tuple[str, str, str], str | None] = {}
     for table in tables.values():
         _check_table(context, table, enums, column_types)
     functions = _check_functions(context)
     for table in tables.values():
-        _check_relations(context, table, tables, column_types)
-        _check_constraint_names(context, table)
+        check_relations(context, table, tables, column_types)
+        check_constraint_names(context, table)
         _check_row_level_security(context, table)
         _check_triggers(context, table, functions)
-    _check_relation_names(context, tables)
+    check_relation_names(context, tables)
     _check_values_reaching_sql(context, enums)
     return context.problems
 
 
-def _check_identifier(context: _Context, path: KeyPath, name: str, what: str) -> None:
-    """``what`` is 'table name', 'enum value'...: names and enum labels share PostgreSQL's
-    limits. Quotes, semicolons and the like are fine: every name is quoted where needed."""
-    if not name:
-        if what.endswith("name"):  # PostgreSQL accepts an empty enum label, not an empty name
-            context.error(path, f"the {what} is empty")
-    elif "\x00" in name:
-        context.error(path, f"the {what} contains a NUL character, which PostgreSQL does not allow",
-                      "remove the NUL character (\\0)")
-    elif what.endswith("name") and (controls := control_characters(name)):
-        _report_control_characters(context, path, name, what, controls)
-    elif (size := len(name.encode())) > MAX_IDENTIFIER_BYTES:
-        limit = "cuts names at" if what.endswith("name") else "allows at most"
-        context.error(path, f"the {what} is {size} bytes long; PostgreSQL {limit} "
-                      f"{MAX_IDENTIFIER_BYTES} bytes", "shorten it")
-
-
-def _check_key_parts(context: _Context, path: KeyPath, key: str, what: str) -> None:
+def _check_key_parts(context: Context, path: KeyPath, key: str, what: str) -> None:
     """Check a table, enum or function key: ``name`` or ``schema.name``, split at the first
     dot, so a name that holds a dot is written qualified (``public.line.items``)."""
     schema, dot, name = key.partition(".")
     if dot:
-        _check_identifier(context, path, schema, "schema name")
-        _check_identifier(context, path, name, f"{what} name")
+        check_identifier(context, path, schema, "schema name")
+        check_identifier(context, path, name, f"{what} name")
     else:
-        _check_identifier(context, path, key, f"{what} name")
+        check_identifier(context, path, key, f"{what} name")
 
 
-def _check_names(context: _Context) -> None:
-    data = context.document.data
-    schemas = data.get("schemas")
-    for index, schema in enumerate(context.schemas):
-        path = ("schemas", schema) if isinstance(schemas, dict) else ("schemas", index)
-        _check_identifier(context, path, schema, "schema name")
-        if schema.startswith("pg_") or schema == "information_schema":
-            context.error(path, f"'{schema}' is a system schema and cannot be managed")
-    for key, entry in (data.get("enums") or {}).items():
-        _check_key_parts(context, ("enums", key), key, "enum")
-        values = entry if isinstance(entry, list) else entry.get("values") or []
-        values_path = ("enums", key) if isinstance(entry, list) else ("enums", key, "values")
-        for index, value in enumerate(values):
-            _check_identifier(context, values_path + (index,), value, "enum value")
+def _check_names(context: Context) -> None:
+    spec = context.spec
+    for schema in spec.schemas:
+        check_identifier(context, schema.path, schema.name, "schema name")
+        if schema.name.startswith("pg_") or schema.name == "information_schema":
+            context.error(schema.path, f"'{schema.name}' is a system schema and cannot be managed")
+    for entry in spec.enums:
+        _check_key_parts(context, entry.path, entry.path[-1], "enum")
+        for index, value in enumerate(entry.values):
+            check_identifier(context, entry.values_path + (index,), value, "enum value")
     seen: dict[tuple[str, str], str] = {}
-    for key, raw in (data.get("tables") or {}).items():
-        path = ("tables", key)
-        _check_key_parts(context, path, key, "table")
-        schema, _, name = key.partition(".") if "." in key else (context.schemas[0], "", key)
-        if schema not in context.schemas:
-            context.error(path, f"schema '{schema}' is not managed by this spec",
-                          _unmanaged_schema_hint(context, schema, name))
-        if (schema, name) in seen:
-            context.error(path, f"table '{schema}.{name}' is declared twice "
-                          f"(also as '{seen[(schema, name)]}')", "remove one of them")
+    for table in spec.tables:
+        key = table.path[-1]
+        _check_key_parts(context, table.path, key, "table")
+        if table.schema not in context.schemas:
+            context.error(table.path, f"schema '{table.schema}' is not managed by this spec",
+                          _unmanaged_schema_hint(context, table.schema, table.name))
+        if table.key in seen:
+            context.error(table.path, f"table '{table.schema}.{table.name}' is declared twice "
+                          f"(also as '{seen[table.key]}')", "remove one of them")
         else:
-            seen[(schema, name)] = key
-        for column in raw.get("columns") or {}:
-            _check_identifier(context, path + ("columns", column), column, "column name")
-        for check in raw.get("checks") or {}:
-            _check_identifier(context, path + ("checks", check), check, "check name")
-        for kind in ("unique", "foreign_keys", "indexes"):
-            for index, item in enumerate(raw.get(kind) or []):
-                if isinstance(item, dict) and item.get("name") is not None:
-                    _check_identifier(context, path + (kind, index, "name"), item["name"],
-                                      "index name" if kind == "indexes" else "constraint name")
+            seen[table.key] = key
+        for column in table.columns:
+            check_identifier(context, column.path, column.name, "column name")
+        for check in table.checks:
+            check_identifier(context, check.path, check.name, "check name")
+        named = [(unique.path, unique.name, "constraint name") for unique in table.uniques]
+        named += [(fk.path, fk.written_name, "constraint name") for fk in table.foreign_keys
+                  if fk.path[-1] != "references"]
+        named += [(index.path, index.name, "index name") for index in table.indexes]
+        for path, name, what in named:
+            if name is not None:
+                check_identifier(context, path + ("name",), name, what)
 
 
-def _unmanaged_schema_hint(context: _Context, schema: str, name: str) -> str:
+def _unmanaged_schema_hint(context: Context, schema: str, name: str) -> str:
     close = difflib.get_close_matches(schema, context.schemas, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}.{name}'?"
     return f"add it to schemas: [{', '.join(context.schemas + [schema])}]"
 
 
-def _check_enums(context: _Context, enums) -> None:
+def _check_enums(context: Context, enums) -> None:
     for entry in enums.values():
         if entry.schema not in context.schemas:
             context.error(entry.path, f"schema '{entry.schema}' is not managed by this spec",
                           _unmanaged_schema_hint(context, entry.schema, entry.name))
         if not entry.values:
             context.error(entry.path, "an enum needs at least one value")
-        raw = context.document.data["enums"][entry.path[-1]]
-        values_path = entry.path if isinstance(raw, list) else entry.path + ("values",)
+        values_path = entry.values_path
         first_index: dict[str, int] = {}
         for index, value in enumerate(entry.values):
             if value in first_index:
@@ -902,101 +159,8 @@ def _check_enums(context: _Context, enums) -> None:
                               f"(first at [{first_index[value]}])", "remove one of them")
             first_index.setdefault(value, index)
 
-
-# Type names from other languages and databases, and the PostgreSQL type they mean.
-_FOREIGN_TYPE_NAMES = {
-    "string": "text", "str": "text", "longtext": "text", "clob": "text", "nvarchar": "varchar",
-    "datetime": "timestamptz", "int32": "integer", "int64": "bigint", "long": "bigint",
-    "tinyint": "smallint", "double": "double precision", "float64": "double precision",
-    "blob": "bytea", "binary": "bytea", "dict": "jsonb", "object": "jsonb",
-}
-
-
-def _suggest_type(context: _Context, name: str, enums) -> str | None:
-    if name not in context.suggested_types:  # a spec repeats its misspelt types
-        context.suggested_types[name] = _suggested_type(context, name, enums)
-    return context.suggested_types[name]
-
-
-def _suggested_type(context: _Context, name: str, enums) -> str | None:
-    known = set(TYPE_ALIASES) | PG_CATALOG_TYPES | set(EXTENSION_TYPES) \
-        | {enum_name for _, enum_name in enums}
-    match = context.close_match(name, sorted(known | set(_FOREIGN_TYPE_NAMES)))
-    if match is None:
-        return None
-    if match in _FOREIGN_TYPE_NAMES and match not in known:
-        return f"did you mean '{_FOREIGN_TYPE_NAMES[match]}'?"
-    return f"did you mean '{match}'?"
-
-
-def resolve_spec_type(type_text: str, schemas: list[str], enums) -> str | None:
-    """The canonical type of a spec column, or None when only the database can tell."""
-    from pgwright.normalize import canonical_type, qualified_type_name, split_qualified
-
-    def resolve(name: str) -> str | None:
-        if "." in name:
-            schema, base = split_qualified(name, schemas[0])
-            if (schema, base) in enums:
-                return qualified_type_name(schema, base)
-            return None
-        for schema in schemas:
-            if (schema, name) in enums:
-                return qualified_type_name(schema, name)
-        return None
-
-    return canonical_type(type_text, resolve)
-
-
-# What PostgreSQL accepts between the parentheses of its built-in types: a length, a
-# precision (numeric's scale, since PostgreSQL 15, may be negative or exceed it), or a count
-# of fractional digits of seconds. Any other built-in type takes none.
-_LENGTHS = {"character varying": 10_485_760, "character": 10_485_760,
-            "bit": 83_886_080, "bit varying": 83_886_080}
-_NUMERIC_PRECISION, _NUMERIC_SCALE = range(1, 1001), range(-1000, 1001)
-_SECONDS_PRECISION = range(0, 7)
-_UNLIMITED = {"character varying": "text", "character": "text", "bit": "bit varying",
-              "bit varying": "bit varying"}
-
-
-# The built-in types a COLLATE applies to (user types: domains over text, citext, are left
-# to the server).
-_COLLATABLE_BASES = frozenset({"text", "character varying", "character", "name"})
-
-
-def _check_type_modifiers(context: _Context, path: KeyPath, written: str, parsed) -> None:
-    """The modifiers of a built-in type (``varchar(99999999999)``) are in PostgreSQL's range."""
-    base = parsed.base
-    modifiers = parsed.args.split(",")
-    if not all(re.fullmatch(r"[+-]?\d+", modifier) for modifier in modifiers):
-        context.error(path, f"the modifiers of {base} in '{written}' must be whole numbers")
-        return
-    numbers = [int(modifier) for modifier in modifiers]
-    seconds = base.startswith(("time", "interval"))
-    if base not in _LENGTHS and base != "numeric" and not seconds:
-        context.error(path, f"{base} takes no modifier, as in '{written}'",
-                      f"write {base} without the parentheses")
-    elif len(numbers) > (2 if base == "numeric" else 1):
-        context.error(path, f"{base} takes {'two modifiers' if base == 'numeric' else 'one'}, "
-                      f"not {len(numbers)} as in '{written}'")
-    elif base in _LENGTHS and not 1 <= numbers[0] <= _LENGTHS[base]:
-        context.error(path, f"the length {numbers[0]} of {base} is out of range: PostgreSQL "
-                      f"allows 1 to {_LENGTHS[base]:,}",
-                      f"for no limit, write {_UNLIMITED[base]}")
-    elif base == "numeric" and numbers[0] not in _NUMERIC_PRECISION:
-        context.error(path, f"the precision {numbers[0]} of numeric is out of range: "
-                      "PostgreSQL allows 1 to 1,000 digits",
-                      "for any number of digits, write numeric without a precision")
-    elif base == "numeric" and len(numbers) == 2 and numbers[1] not in _NUMERIC_SCALE:
-        context.error(path, f"the scale {numbers[1]} of numeric is out of range: PostgreSQL "
-                      "allows -1,000 to 1,000", "write the number of digits after the point")
-    elif seconds and numbers[0] not in _SECONDS_PRECISION:
-        context.error(path, f"the precision {numbers[0]} of {base} is out of range: "
-                      "PostgreSQL keeps 0 to 6 digits of fractional seconds",
-                      f"write {written.split('(')[0].strip()}(6), or leave the precision out")
-
-
-def _check_table(context: _Context, table, enums, column_types) -> None:
-    columns = column_entries(table)  # none is allowed: PostgreSQL has tables of no column
+def _check_table(context: Context, table, enums, column_types) -> None:
+    columns = table.columns  # none is allowed: PostgreSQL has tables of no column
     column_names = [c.name for c in columns]
     for column in columns:
         parsed = parse_type(column.type)
@@ -1014,16 +178,16 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         elif canonical is None and not parsed.builtin and "." not in parsed.base \
                 and parsed.base.lower() not in EXTENSION_TYPES:
             context.error(type_path, f"unknown type '{column.type}'",
-                          _suggest_type(context, parsed.base.lower(), enums)
+                          suggest_type(context, parsed.base.lower(), enums)
                           or "declare it under enums:, or write a PostgreSQL type (integer, "
                           "text, uuid, ...)")
         if parsed is not None and parsed.builtin and parsed.args is not None:
-            _check_type_modifiers(context, type_path, column.type, parsed)
+            check_type_modifiers(context, type_path, column.type, parsed)
         if column.collation is not None:
-            _check_identifier(context, column.path + ("collation",), str(column.collation),
+            check_identifier(context, column.path + ("collation",), str(column.collation),
                               "collation name")
         if column.collation is not None and parsed is not None and parsed.builtin \
-                and parsed.base not in _COLLATABLE_BASES:
+                and parsed.base not in COLLATABLE_BASES:
             context.error(column.path + ("collation",),
                           f"a collation applies to text types, not '{column.type}'",
                           "remove collation:, or give the column a text type (text, varchar)")
@@ -1042,9 +206,9 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
         for key, expression in (("default", column.default), ("generated", column.generated),
                                 ("using", column.using)):
             if isinstance(expression, str):
-                _check_expression(context, column.path + (key,), expression, key)
+                check_expression(context, column.path + (key,), expression, key)
         if parsed is not None:
-            _check_bare_word_default(context, column, parsed, canonical, enums)
+            check_bare_word_default(context, column, parsed, canonical, enums)
     pk_columns = [c.name for c in columns if c.primary_key]
     if pk_columns and table.primary_key is not None:
         context.error(table.path + ("primary_key",),
@@ -1055,49 +219,47 @@ def _check_table(context: _Context, table, enums, column_types) -> None:
                       f"several columns say primary_key: true ({', '.join(pk_columns)})",
                       "use the table's primary_key: [a, b] for a composite key")
     for index, name in enumerate(table.primary_key or []):
-        _check_column_exists(context, table.path + ("primary_key", index), name, column_names)
-    for index, unique in enumerate(table.raw.get("unique") or []):
-        path = table.path + ("unique", index)
-        names = unique if isinstance(unique, list) else unique.get("columns", [])
-        if not names:
-            context.error(path, "a unique constraint needs at least one column")
-        for name in names:
-            _check_column_exists(context, path, name, column_names)
-    for name, expression in (table.raw.get("checks") or {}).items():
-        _check_expression(context, table.path + ("checks", name), expression, "check")
-    for index, entry in enumerate(table.raw.get("indexes") or []):
-        path = table.path + ("indexes", index)
-        has_columns, has_expression = "columns" in entry, "expression" in entry
+        check_column_exists(context, table.path + ("primary_key", index), name, column_names)
+    for unique in table.uniques:
+        if not unique.columns:
+            context.error(unique.path, "a unique constraint needs at least one column")
+        for name in unique.columns:
+            check_column_exists(context, unique.path, name, column_names)
+    for check in table.checks:
+        check_expression(context, check.path, check.expression, "check")
+    for index in table.indexes:
+        path = index.path
+        has_columns, has_expression = index.columns is not None, index.expression is not None
         if has_columns == has_expression and not context.is_uncertain(path):
             context.error(path, "an index needs exactly one of 'columns' or 'expression'",
                           "split it into two indexes" if has_columns else None)
-        elif has_columns and not entry["columns"]:
+        elif has_columns and not index.columns:
             context.error(path + ("columns",), "an index needs at least one column")
-        for name in entry.get("columns") or []:
-            _check_column_exists(context, path + ("columns",), name, column_names)
-        for name in entry.get("include") or []:
-            _check_column_exists(context, path + ("include",), name, column_names)
-        for key in ("expression", "where"):
-            if key in entry:
-                _check_expression(context, path + (key,), entry[key], key)
-    for column_name, entry in (table.raw.get("polymorphic") or {}).items():
-        path = table.path + ("polymorphic", column_name)
+        for name in index.columns or ():
+            check_column_exists(context, path + ("columns",), name, column_names)
+        for name in index.include:
+            check_column_exists(context, path + ("include",), name, column_names)
+        for key, expression in (("expression", index.expression), ("where", index.where)):
+            if expression is not None:
+                check_expression(context, path + (key,), expression, key)
+    for entry in table.polymorphic:
+        path, column_name = entry.path, entry.column
         if column_name not in column_names:
             context.error(path, f"'{column_name}' is not a column of {table.name}",
                           context.suggest(column_name, column_names))
-        discriminator = entry.get("discriminator")
+        discriminator = entry.discriminator
         if discriminator and discriminator not in column_names:
             context.error(path + ("discriminator",),
                           f"discriminator '{discriminator}' is not a column of {table.name}",
                           context.suggest(discriminator, _discriminator_candidates(
                               context, column_name, column_names)))
-        if not entry.get("targets"):
+        if not entry.targets:
             context.error(path + ("targets",), "a polymorphic reference needs at least one target")
-        if not str(entry.get("reason", "")).strip():
+        if not entry.reason.strip():
             context.error(path + ("reason",), "say why this reference has no foreign key")
 
 
-def _discriminator_candidates(context: _Context, column_name: str,
+def _discriminator_candidates(context: Context, column_name: str,
                               column_names: list[str]) -> list[str]:
     """The columns that may be the discriminator: not the id column itself, nor its likely
     spelling when it is misspelt."""
@@ -1106,344 +268,78 @@ def _discriminator_candidates(context: _Context, column_name: str,
 
 
 # Words that are values in SQL without quotes; anything else bare is read as a column name.
-_SQL_VALUE_WORDS = frozenset({
-    "true", "false", "null", "default", "current_date", "current_time", "current_timestamp",
-    "localtime", "localtimestamp", "current_user", "current_role", "session_user", "user",
-    "current_schema", "current_catalog",
-})
-_BARE_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def _check_bare_word_default(context: _Context, column, parsed, canonical, enums) -> None:
-    """``default: draft`` is SQL for the column draft; ``default: "'draft'"`` is the text."""
-    word = column.default
-    if not isinstance(word, str) or not _BARE_WORD.match(word) \
-            or word.lower() in _SQL_VALUE_WORDS or parsed.dimensions:
-        return
-    is_enum = canonical is not None and not parsed.builtin
-    textual = canonical in ("text", "name") or (canonical or "").startswith("character") \
-        or parsed.base.lower() == "citext"
-    if not (is_enum or textual):
-        return
-    meant = f"'{word}'"
-    if is_enum:
-        values = _enum_values(parsed.base, context.schemas, enums)
-        if word not in values and (close := context.close_match(word, values)):
-            meant = f"'{close}'"
-    context.warn(column.path + ("default",),
-                 f"default {word} is read as SQL, where a bare word is a column name, not a value",
-                 f"for the value {meant}, write default: \"{meant}\"")
-
-
-def _enum_values(type_name: str, schemas: list[str], enums) -> list[str]:
-    from pgwright.normalize import split_qualified
-
-    if "." in type_name:
-        entry = enums.get(split_qualified(type_name, schemas[0]))
-    else:
-        entry = next((enums[(s, type_name)] for s in schemas if (s, type_name) in enums), None)
-    return entry.values if entry else []
-
-
-_EXPRESSION_HINTS = {
-    "comments": "use a YAML comment (# ...) instead",
-    "';'": "an expression cannot carry a second statement",
-    "unbalanced": "check the parentheses",
-    "unterminated": "close the quote",
-}
-
-
-# Where PostgreSQL refuses a subquery ("cannot use subquery in DEFAULT expression"), as the
-# spec's reader knows the place, and what to write instead.
-_NO_SUBQUERY = {
-    "default": ("a default", "put the query in a function and call it: default: next_code()"),
-    "generated": ("a generated column", "a generated column reads its own row only"),
-    "using": ("a column's using", "convert with an expression over the column's own value"),
-    "check": ("a check", "a check sees one row; reach other rows through a foreign key or a "
-                         "trigger"),
-    "expression": ("an index expression", "index the columns, or an expression over them"),
-    "where": ("an index's where", "write the condition over the row's own columns"),
-    "when": ("a trigger's when", "test the rows in the trigger's function instead"),
-}
-_QUERY_WORDS = frozenset({"select", "with", "values", "table"})
-
-
-def _check_expression(context: _Context, path: KeyPath, expression: str,
-                      refuses_subquery: str | None = None) -> None:
-    """``expression`` must be one SQL expression; where ``refuses_subquery`` names a key of
-    _NO_SUBQUERY, without a subquery as well."""
-    text = embedding_problem(str(expression))
-    if text is None:
-        if refuses_subquery is not None and _has_subquery(str(expression)):
-            place, hint = _NO_SUBQUERY[refuses_subquery]
-            context.error(path, f"{place} cannot hold a subquery: PostgreSQL refuses it", hint)
-        return
-    hint = next((hint for key, hint in _EXPRESSION_HINTS.items() if key in text),
-                "write one SQL expression, as it would follow CHECK or DEFAULT")
-    if text == "empty expression":
-        context.error(path, "the expression is empty", "write the expression, or remove the key")
-    else:
-        context.error(path, f"not a single SQL expression: {text}", hint)
-
-
-def _has_subquery(expression: str) -> bool:
-    """True when ``expression`` holds a query: select, with, values or table, first in the
-    expression or first inside a parenthesis, outside quotes (``exists (select 1 ...)``,
-    ``(select max(n) from t)``, ``array(select ...)``)."""
-    index, length, at_start = 0, len(expression), True
-    while index < length:
-        char = expression[index]
-        if char.isspace():
-            index += 1
-            continue
-        if char in ("'", '"'):
-            index = quoted_end(expression, index) or length
-        elif char == "$" and (tag := DOLLAR_TAG.match(expression, index)):
-            closing = expression.find(tag.group(0), tag.end())
-            index = length if closing < 0 else closing + len(tag.group(0))
-        elif match := IDENTIFIER.match(expression, index):
-            if at_start and match.group(0).lower() in _QUERY_WORDS:
-                return True
-            index = match.end()
-        else:
-            index += 1
-            at_start = char == "("
-            continue
-        at_start = False
-    return False
-
-
-def _check_column_exists(context: _Context, path: KeyPath, name: str, names: list[str]) -> bool:
-    if name in names:
-        return True
-    context.error(path, f"unknown column '{name}'", context.suggest(name, names))
-    return False
-
-
-def _check_relations(context: _Context, table, tables, column_types) -> None:
-    own_columns = {c.name: c for c in column_entries(table)}
-    for fk in table.foreign_keys:
-        _check_foreign_key(context, table, fk, tables, own_columns, column_types)
-    for column_name, entry in (table.raw.get("polymorphic") or {}).items():
-        for value, target in (entry.get("targets") or {}).items():
-            path = table.path + ("polymorphic", column_name, "targets", value)
-            reference = parse_reference(target, context.schemas[0], dotted=True)
-            if reference is None:
-                context.error(path, f"'{target}' is not a table.column reference")
-                continue
-            schema, name, target_columns = reference
-            _check_target(context, path, schema, name, target_columns, tables)
-            if own_columns.get(column_name) and (schema, name) in tables:
-                mine = column_types.get((table.schema, table.name, column_name))
-                theirs = column_types.get((schema, name, target_columns[0]))
-                if mine and theirs and mine != theirs:
-                    context.warn(path, f"type {mine} of '{column_name}' differs from "
-                                 f"{theirs} of {name}.{target_columns[0]}")
-
-
-def _check_target(context, path, schema, name, target_columns, tables) -> bool:
-    shown = name if schema == context.schemas[0] else f"{schema}.{name}"
-    if schema not in context.schemas:
-        # An unmanaged schema (auth.users) is checked against the database at plan time;
-        # a name close to a managed schema is more likely a typo.
-        close = difflib.get_close_matches(schema, context.schemas, n=1, cutoff=0.75)
-        if close:
-            context.warn(path, f"schema '{schema}' is not managed by this spec, so "
-                         f"{shown} is left for the database to check",
-                         f"did you mean '{close[0]}.{name}'?")
-        return False
-    target = tables.get((schema, name))
-    if target is None:
-        candidates = [n for s, n in tables if s == schema]
-        context.error(path, f"unknown table '{shown}'", context.suggest(name, candidates))
-        return False
-    target_names = [c.name for c in column_entries(target)]
-    ok = True
-    for column in target_columns:
-        if column not in target_names:
-            context.error(path, f"table '{shown}' has no column '{column}'",
-                          context.suggest(column, target_names))
-            ok = False
-    return ok
-
-
-def _action_path(fk: RawForeignKey, action_key: str) -> KeyPath:
-    """Where ``on_delete`` of a key stands: beside a column's ``references``, or in the entry."""
-    owner = fk.path[:-1] if fk.path[-1] == "references" else fk.path
-    return owner + (action_key,)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
-def _check_foreign_key(context, table, fk: RawForeignKey, tables, own_columns, column_types):
-    if fk.target is None:
-        context.error(fk.path, f"'{fk.references}' is not a valid reference",
-                      "write table.column on a column, or table(col, ...) in foreign_keys")
-        return
-    if not fk.columns:
-        context.error(fk.path + ("columns",), "a foreign key needs at least one column")
-        return
-    unknown = [name for name in fk.columns if name not in own_columns]
-    for name in unknown:
-        context.error(fk.path + ("columns",), f"unknown column '{name}'",
-                      context.suggest(name, list(own_columns)))
-    if unknown:
-        return
-    schema, name, target_columns = fk.target
-    if len(target_columns) != len(fk.columns):
-        context.error(fk.path, f"{_plural(len(fk.columns), 'column')} ({', '.join(fk.columns)}) "
-                      f"cannot reference {_plural(len(target_columns), 'column')} of {name} "
-                      f"({', '.join(target_columns)})",
-                      "list as many referencing columns as referenced ones")
-        return
-    if not _check_target(context, fk.path, schema, name, target_columns, tables):
-        return
-    for mine, theirs in zip(fk.columns, target_columns, strict=True):
-        own_type = column_types.get((table.schema, table.name, mine))
-        target_type = column_types.get((schema, name, theirs))
-        if own_type and target_type and own_type != target_type:
-            report = context.warn if comparable_types(own_type, target_type) else context.error
-            report(fk.path, f"type mismatch: {mine} is {own_type} but "
-                   f"{name}.{theirs} is {target_type}",
-                   f"declare {mine} as {target_type}")
-    for action_key in ("on_delete", "on_update"):
-        if fk.actions.get(action_key) == "set null":
-            not_null = [c for c in fk.columns if own_columns[c].not_null]
-            if not_null:
-                # A warning: PostgreSQL accepts the key (real databases hold such keys, and
-                # inspect must reproduce them); it fails only at the first such change.
-                context.warn(_action_path(fk, action_key),
-                              f"{action_key} is set null, but {', '.join(not_null)} "
-                              f"{'is' if len(not_null) == 1 else 'are'} NOT NULL: the first "
-                              "such change would fail",
-                              "make the column nullable, or use cascade or restrict")
-    if fk.actions.get("orphans") == "set_null":
-        not_null = [c for c in fk.columns if own_columns[c].not_null]
-        if not_null:
-            context.error(fk.path, f"orphans: set_null, but {', '.join(not_null)} "
-                          f"{'is' if len(not_null) == 1 else 'are'} NOT NULL",
-                          "use orphans: delete, or make the column nullable")
-    target = tables[(schema, name)]
-    if not _is_unique_key(target, tuple(target_columns)) and not context.is_uncertain(target.path):
-        context.error(fk.path, f"{name}({', '.join(target_columns)}) is neither the primary key "
-                      "nor a unique constraint, so PostgreSQL cannot reference it",
-                      f"add unique: [[{', '.join(target_columns)}]] to table '{name}'")
-
-
-def _is_unique_key(table, columns: tuple[str, ...]) -> bool:
-    return tuple(sorted(columns)) in table.unique_column_sets
-
-
-def _check_constraint_names(context: _Context, table) -> None:
-    """Constraints share one namespace per table; checks and foreign keys are not in the
-    schema-wide relation namespace that ``_check_relation_names`` covers."""
-    seen: dict[str, KeyPath] = {}
-    primary = primary_key_entry(table)
-    if primary:
-        seen[primary[0]] = table.path + ("primary_key",)
-    for name, _, path in unique_entries(table):
-        seen.setdefault(name, path)
-    others = [(name, table.path + ("checks", name)) for name in table.raw.get("checks") or {}]
-    others += [(fk.name, fk.path) for fk in table.foreign_keys]
-    for name, path in others:
-        if name in seen:
-            context.error(path, f"constraint name '{name}' is already used by "
-                          f"{format_path(seen[name])}", "give one of them another name")
-        else:
-            seen[name] = path
-
-
-def _check_relation_names(context: _Context, tables) -> None:
-    """Tables, indexes and key constraints share one namespace per schema in PostgreSQL."""
-    seen: dict[tuple[str, str], KeyPath] = {}
-    for table in tables.values():
-        for name, path in relation_names(table, context.schemas):
-            key = (table.schema, name)
-            if key in seen and seen[key] != path:
-                context.error(path, f"name '{name}' is already used by {format_path(seen[key])}",
-                              "give one of them another name")
-            else:
-                seen[key] = path
-
-
 # -------------------------------------------------------------- row level security, triggers
 
 # What a policy may name besides the declared roles.
 _ROLE_KEYWORDS = frozenset({"public", "current_user", "current_role", "session_user"})
 
 
-def _check_functions(context: _Context) -> dict[tuple[str, str], list[dict]]:
+def _check_functions(context: Context) -> dict[tuple[str, str], list[FunctionEntry]]:
     """Check the declared functions' names and overloads; return them by (schema, name)."""
-    functions: dict[tuple[str, str], list[dict]] = {}
-    for key, value in (context.document.data.get("functions") or {}).items():
-        path = ("functions", key)
+    by_key: dict[str, list[FunctionEntry]] = {}
+    for entry in context.spec.functions:
+        by_key.setdefault(entry.key, []).append(entry)
+    functions: dict[tuple[str, str], list[FunctionEntry]] = {}
+    for key, path, _ in context.spec.function_keys:
         _check_key_parts(context, path, key, "function")
         schema, name = split_key(key, context.schemas[0])
         if schema not in context.schemas:
             context.error(path, f"schema '{schema}' is not managed by this spec",
                           _unmanaged_schema_hint(context, schema, name))
-        overloads = value if isinstance(value, list) else [value]
         signatures: dict[tuple[str, ...], int] = {}
-        for number, raw in enumerate(overloads):
-            raw_path = path + (number,) if isinstance(value, list) else path
-            for index, argument in enumerate(raw.get("args") or []):
-                if argument.get("name"):
-                    _check_identifier(context, raw_path + ("args", index, "name"),
-                                      argument["name"], "argument name")
+        for number, entry in enumerate(by_key[key]):
+            for argument in entry.args:
+                if argument.name:
+                    check_identifier(context, argument.path + ("name",), argument.name,
+                                      "argument name")
             # overloads differ in their argument types, as PostgreSQL compares them
-            signature = tuple(canonical_type(str(a.get("type")), lambda key: key)
-                              or str(a.get("type")) for a in raw.get("args") or [])
+            signature = tuple(canonical_type(a.type, lambda key: key) or a.type
+                              for a in entry.args)
             if signature in signatures:
-                context.error(raw_path + ("args",), f"function '{key}' has two overloads with "
-                              f"the argument types ({', '.join(signature)}): "
+                context.error(entry.path + ("args",), f"function '{key}' has two overloads "
+                              f"with the argument types ({', '.join(signature)}): "
                               f"[{signatures[signature]}] and [{number}]",
                               "overloads of one name differ in their argument types")
             signatures.setdefault(signature, number)
-        functions[(schema, name)] = overloads
+        functions[(schema, name)] = by_key[key]
     return functions
 
 
-def _check_row_level_security(context: _Context, table) -> None:
-    rls = table.raw.get("rls") or {}
-    policies = rls.get("policies") or {}
-    if policies and not rls.get("enabled"):
+def _check_row_level_security(context: Context, table: TableEntry) -> None:
+    if table.policies and not table.rls_enabled:
         context.warn(table.path + ("rls",), "the table has policies, but row level security is "
                      "not enabled, so they restrict nothing", "add enabled: true")
-    roles = [str(role) for role in context.document.data.get("roles") or []]
-    for name, policy in policies.items():
-        path = table.path + ("rls", "policies", name)
-        _check_identifier(context, path, name, "policy name")
-        command = policy.get("command", "all")
+    roles = [role.name for role in context.spec.roles]
+    for policy in table.policies:
+        path, command = policy.path, policy.command
+        check_identifier(context, path, policy.name, "policy name")
         # PostgreSQL rejects these: a select or delete policy writes no rows to check, and
         # an insert policy reads no existing rows to filter.
-        if command in ("select", "delete") and "with_check" in policy:
+        if command in ("select", "delete") and policy.with_check is not None:
             context.error(path + ("with_check",), f"a {command} policy cannot have with_check",
                           "use using, which filters the rows it sees")
-        if command == "insert" and "using" in policy:
+        if command == "insert" and policy.using is not None:
             context.error(path + ("using",), "an insert policy cannot have using",
                           "use with_check, which checks the rows it writes")
-        for key in ("using", "with_check"):
-            if key in policy:
-                _check_expression(context, path + (key,), policy[key])
-        for index, role in enumerate(policy.get("roles") or []):
+        for key, expression in (("using", policy.using), ("with_check", policy.with_check)):
+            if expression is not None:
+                check_expression(context, path + (key,), expression)
+        for index, role in enumerate(policy.roles):
             if role.lower() not in _ROLE_KEYWORDS and role not in roles:
                 context.error(path + ("roles", index), f"role '{role}' is not declared under roles",
                               context.suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
 
 
-def _check_triggers(context: _Context, table,
-                    functions: dict[tuple[str, str], list[dict]]) -> None:
-    column_names = [c.name for c in column_entries(table)]
-    for name, trigger in (table.raw.get("triggers") or {}).items():
-        path = table.path + ("triggers", name)
-        _check_identifier(context, path, name, "trigger name")
-        function = str(trigger["function"])
+def _check_triggers(context: Context, table: TableEntry,
+                    functions: dict[tuple[str, str], list[FunctionEntry]]) -> None:
+    column_names = [c.name for c in table.columns]
+    for trigger in table.triggers:
+        path, function = trigger.path, trigger.function
+        check_identifier(context, path, trigger.name, "trigger name")
         schema, function_name = split_key(function, context.schemas[0])
         overloads = functions.get((schema, function_name))
         # a trigger calls the overload without arguments (its own go to TG_ARGV)
-        declared = next((raw for raw in overloads or [] if not raw.get("args")), None)
+        declared = next((entry for entry in overloads or [] if not entry.args), None)
         if schema in context.schemas and overloads is None:
             candidates = [n for s, n in functions if s == schema]
             context.error(path + ("function",), f"unknown function '{function}'",
@@ -1453,25 +349,24 @@ def _check_triggers(context: _Context, table,
                           "a trigger calls its function without any",
                           "declare it with args: []; a trigger's own arguments arrive in "
                           "TG_ARGV")
-        elif declared is not None and str(declared.get("returns")).strip().lower() != "trigger":
+        elif declared is not None and str(declared.returns).strip().lower() != "trigger":
             context.error(path + ("function",), f"function '{function}' returns "
-                          f"{declared.get('returns')}, not trigger",
+                          f"{declared.returns}, not trigger",
                           "a trigger calls a function declared with returns: trigger")
-        events = trigger.get("events") or []
-        level = trigger.get("level", "row")
-        if trigger.get("columns") and "update" not in events:
+        events = trigger.events
+        if trigger.columns and "update" not in events:
             context.error(path + ("columns",), "columns (UPDATE OF ...) need the update event",
                           "add update to events, or remove columns")
-        for column in trigger.get("columns") or []:
-            _check_column_exists(context, path + ("columns",), column, column_names)
-        if "truncate" in events and level == "row":
+        for column in trigger.columns:
+            check_column_exists(context, path + ("columns",), column, column_names)
+        if "truncate" in events and trigger.level == "row":
             context.error(path + ("events",), "a truncate trigger cannot fire for each row",
                           "make it level: statement")
-        if trigger.get("timing") == "instead_of":
+        if trigger.timing == "instead_of":
             context.error(path + ("timing",), "instead_of triggers are for views, not tables",
                           "use before or after")
-        if "when" in trigger:
-            _check_expression(context, path + ("when",), trigger["when"], "when")
+        if trigger.when is not None:
+            check_expression(context, path + ("when",), trigger.when, "when")
 
 
 # ------------------------------------------------------------ values that reach SQL as names
@@ -1480,41 +375,34 @@ def _check_triggers(context: _Context, table,
 # one, or it is refused here, with its line, before a statement is built from it.
 
 
-def _check_values_reaching_sql(context: _Context, enums) -> None:
+def _check_values_reaching_sql(context: Context, enums) -> None:
     _check_roles(context)
     _check_extensions(context)
-    for _, _, raw, path in function_entries(context.document.data, context.schemas):
-        for index, argument in enumerate(raw.get("args") or []):
-            _check_function_type(context, path + ("args", index, "type"), argument.get("type"),
-                                 enums, result=False)
-        if "returns" in raw:
-            _check_function_type(context, path + ("returns",), raw["returns"], enums, result=True)
-        if "search_path" in raw:
-            _check_search_path(context, path + ("search_path",), str(raw["search_path"]))
-    _check_nul_characters(context, context.document.data, ())
+    for entry in context.spec.functions:
+        for argument in entry.args:
+            check_function_type(context, argument.path + ("type",), argument.type, enums,
+                                 result=False)
+        if entry.returns is not None:
+            check_function_type(context, entry.path + ("returns",), entry.returns, enums,
+                                 result=True)
+        if entry.search_path is not None:
+            check_search_path(context, entry.path + ("search_path",), entry.search_path)
+    check_nul_characters(context, context.document.data, ())
 
 
-def _report_control_characters(context: _Context, path: KeyPath, name: str, what: str,
-                               controls: list[str]) -> None:
-    shown = ", ".join(escape_control_characters(char) for char in controls)
-    context.error(path, f"the {what} '{escape_control_characters(name)}' holds a control "
-                  f"character ({shown}): names are printed in migration comments and messages, "
-                  "where it would break the line", "rename it without control characters")
-
-
-def _check_roles(context: _Context) -> None:
-    for index, role in enumerate(context.document.data.get("roles") or []):
-        _check_identifier(context, ("roles", index), str(role), "role name")
+def _check_roles(context: Context) -> None:
+    for role in context.spec.roles:
+        check_identifier(context, role.path, role.name, "role name")
 
 
 # As PostgreSQL checks an extension's name (check_valid_extension_name) and as the names of
 # real extensions go: pgcrypto, pg_trgm, uuid-ossp, postgis_topology.
 _EXTENSION_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?")
-_PLAIN_SCHEMA_NAME = re.compile(r"[^\W\d][\w$]*")
 
 
-def _check_extensions(context: _Context) -> None:
-    for name, schema, path in extension_entries_with_paths(context.document.data):
+def _check_extensions(context: Context) -> None:
+    for extension in context.spec.extensions:
+        name, schema, path = extension.name, extension.schema, extension.path
         if not _EXTENSION_NAME.fullmatch(name) or "--" in name:
             context.error(path, f"'{escape_control_characters(name)}' is not an extension name",
                           "write the name as pg_available_extensions lists it, such as "
@@ -1523,86 +411,11 @@ def _check_extensions(context: _Context) -> None:
             continue
         schema_path = path + ("schema",)
         problems = len(context.problems)
-        _check_identifier(context, schema_path, schema, "schema name")
+        check_identifier(context, schema_path, schema, "schema name")
         if len(context.problems) == problems and schema not in context.schemas \
-                and not _PLAIN_SCHEMA_NAME.fullmatch(schema):
+                and not PLAIN_SCHEMA_NAME.fullmatch(schema):
             # A schema the spec does not manage must exist already, under a name as plain as
             # the ones extensions go into; any other name is a schema for pgwright to create.
             context.error(schema_path, f"schema '{schema}' of extension {name} is not managed "
                           "by this spec, and is not a plain name",
                           "check the name, or add it to schemas: so that pgwright creates it")
-
-
-def _check_function_type(context: _Context, path: KeyPath, text: object, enums,
-                         result: bool) -> None:
-    """A function's argument or result type: parsed as a column's type is (see
-    :func:`~pgwright.spec.security.function_type_sql`), never pasted as written."""
-    text = str(text).strip()
-    what = "result type" if result else "argument type"
-    others = "setof <type>, void or trigger" if result else "a polymorphic type (anyelement)"
-
-    def resolve(key: str) -> str | None:
-        return context.canonical_type(key, enums) if key else None
-
-    if function_type_sql(text, lambda key: None, result) is None:
-        shown = escape_control_characters(text if len(text) <= 60 else text[:57] + "...")
-        hint = f"write a type as for a column (integer, text[], app.status), or {others}"
-        if result and text.lower().startswith("table"):
-            hint = "returns: table(...) is not supported; return setof a composite type"
-        context.error(path, f"the {what} '{shown}' is not a type", hint)
-        return
-    word = text.lower()
-    element = re.sub(r"(?i)^setof\s+", "", text) if result else text
-    if word in POLYMORPHIC_TYPES or (result and word in RESULT_ONLY_TYPES) \
-            or element.lower() in POLYMORPHIC_TYPES:
-        return
-    parsed = parse_type(element)
-    if parsed.builtin and parsed.args is not None:
-        _check_type_modifiers(context, path, element, parsed)
-    if parsed.builtin or resolve(element) is not None:
-        return
-    if parsed.schema is None and "." in (parsed.name or ""):
-        context.error(path, f"the type name {element} holds a dot, so it must be qualified",
-                      f"write {quote_ident(context.schemas[0])}.{element}")
-    elif parsed.schema is None and parsed.base.lower() not in EXTENSION_TYPES:
-        context.error(path, f"unknown {what} '{element}'",
-                      _suggest_type(context, parsed.base.lower(), enums)
-                      or "declare it under enums, or qualify it with its schema")
-
-
-def _check_search_path(context: _Context, path: KeyPath, text: str) -> None:
-    """A search_path is a list of schema names: each one is quoted where it is rendered,
-    so it has to be a name, not SQL (``public AS $x$ ...; DROP TABLE victim``)."""
-    schemas = parse_search_path(text)
-    if schemas is None:
-        context.error(path, f"'{escape_control_characters(text)}' is not a list of schema names",
-                      'separate schemas with commas, and close the double quotes of a quoted '
-                      'name: public, "my schema"')
-        return
-    for schema in schemas:
-        written_quoted = '"' + schema.replace('"', '""') + '"' in text
-        if written_quoted or schema == "$user" or _PLAIN_SCHEMA_NAME.fullmatch(schema):
-            _check_identifier(context, path, schema, "schema name")
-        else:
-            shown = escape_control_characters(schema if len(schema) <= 60 else schema[:57] + "...")
-            context.error(path, f"'{shown}' is not a schema name",
-                          "separate schemas with commas; write a name that holds spaces or "
-                          'other signs in double quotes: public, "my schema"')
-
-
-def _check_nul_characters(context: _Context, value: object, path: KeyPath,
-                          reported: set[str] | None = None) -> None:
-    """No text PostgreSQL stores may hold a NUL: a comment, a default, a function body...
-    A name with one has its own problem already (``reported``: the paths of those)."""
-    if reported is None:
-        reported = {problem.path for problem in context.problems}
-    if isinstance(value, str):
-        if "\x00" in value and format_path(path) not in reported:
-            context.error(path, "the value contains a NUL character, which PostgreSQL text "
-                          "cannot hold", "remove the \\0")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_nul_characters(context, item, path + (key,), reported)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_nul_characters(context, item, path + (index,), reported)
