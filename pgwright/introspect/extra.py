@@ -428,6 +428,14 @@ def read_extras(connection, schemas: Sequence[str]) -> InspectionExtras:
 def read_unmanaged(connection, schemas: Sequence[str]) -> tuple[tuple[str, str, str | None], ...]:
     """What ``schemas`` hold that the spec cannot express, as (kind, quoted name, detail):
     one query, the one `inspect` reports from."""
-    query = _unsupported_query(connection.info.server_version)
-    return tuple((kind, name, detail or None)
-                 for kind, name, detail in _rows(connection, query, {"schemas": list(schemas)}))
+    return unmanaged_objects(_rows(connection, *unmanaged_query(connection, schemas)))
+
+
+def unmanaged_query(connection, schemas: Sequence[str]) -> tuple[str, dict]:
+    """The query of :func:`read_unmanaged` and its parameters, to send in a pipeline."""
+    return _unsupported_query(connection.info.server_version), {"schemas": list(schemas)}
+
+
+def unmanaged_objects(rows) -> tuple[tuple[str, str, str | None], ...]:
+    """:func:`read_unmanaged` from the rows of :func:`unmanaged_query`."""
+    return tuple((kind, name, detail or None) for kind, name, detail in rows)
