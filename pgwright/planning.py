@@ -22,6 +22,7 @@ from pgwright.introspect.catalog import (
     PendingRows,
     catalog_snapshot,
     external_columns,
+    pipelined_transaction,
     external_columns_query,
     missing_roles,
     roles_query,
@@ -287,7 +288,7 @@ def _evaluate_checks(connection, checks: list) -> tuple[list, list[Finding]]:
     if not checks:
         return [], []
     try:
-        with connection.transaction(force_rollback=True):
+        with pipelined_transaction(connection, rollback=True):
             connection.execute(_CHECK_FUNCTION_SQL)
             evaluated = connection.execute(_EVALUATE_CHECKS_SQL, (
                 [check.setup_sql for check in checks],

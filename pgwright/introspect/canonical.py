@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pgwright.errors import PlanError
-from pgwright.introspect.catalog import pipelined, read_catalog
+from pgwright.introspect.catalog import pipelined_transaction, read_catalog
 from pgwright.model import Catalog, Column, Index, Table
 from pgwright.names import qualified, quote_ident, quote_literal
 from pgwright.render.ddl import (
@@ -394,8 +394,8 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
 def _printed_pipelined(connection, search_path: str, prerequisites: list[str],
                        stand_ins: list[str]) -> tuple[dict, str]:
     """The stand-ins built and read back in a transaction that is rolled back, every
-    statement pipelined: two round trips inside the transaction, whatever their number."""
-    with connection.transaction(force_rollback=True), pipelined(connection):
+    statement pipelined: three round trips, whatever their number."""
+    with pipelined_transaction(connection, rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
         connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
         for statement in [*prerequisites, *stand_ins]:

@@ -60,9 +60,8 @@ def catalog_snapshot(connection):
             f"reads the catalogs of PostgreSQL {OLDEST_SERVER_VERSION // 10000} and newer")
 
     outermost = connection.info.transaction_status == TransactionStatus.IDLE
-    with connection.transaction(), pipelined(connection):
-        if outermost:
-            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with pipelined_transaction(connection, first=(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY" if outermost else None)):
         # Catalog queries are cheap but look costly to the planner: JIT compiling them costs
         # more than running them (PostgreSQL 15's default jit = on).
         previous = connection.execute(
@@ -74,6 +73,43 @@ def catalog_snapshot(connection):
             # inside the caller's transaction a released savepoint keeps SET LOCAL: put it back
             connection.execute("SELECT pg_catalog.set_config('search_path', %s, true)",
                                (previous.fetchone()[0],))
+
+
+@contextmanager
+def pipelined_transaction(connection, first: str | None = None, rollback: bool = False):
+    """A transaction in pipeline mode, rolled back at the end when ``rollback``; ``first``
+    is its first statement (SET TRANSACTION ...).
+
+    On an idle autocommit connection its BEGIN and its COMMIT (or ROLLBACK) travel in the
+    pipeline with the statements, so a transaction whose results are waited for once costs
+    two round trips: psycopg's own transaction() waits for BEGIN, for the end of the
+    pipeline and for COMMIT, each. Inside the caller's transaction it is a savepoint, as
+    psycopg's transaction() makes it.
+    """
+    from psycopg import Pipeline
+    from psycopg.pq import TransactionStatus
+
+    if not (Pipeline.is_supported() and getattr(connection, "autocommit", False)
+            and connection.info.transaction_status == TransactionStatus.IDLE):
+        with connection.transaction(force_rollback=rollback), pipelined(connection):
+            if first:
+                connection.execute(first)
+            yield
+        return
+    with connection.pipeline() as pipeline:
+        connection.execute("BEGIN")
+        if first:
+            connection.execute(first)
+        try:
+            yield
+        except BaseException:
+            try:
+                pipeline.sync()  # out of the aborted pipeline, if a statement failed
+            except Exception:  # the error the caller is already handling, reported again
+                pass
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("ROLLBACK" if rollback else "COMMIT")
 
 
 def pipelined(connection):
