@@ -288,11 +288,7 @@ def _evaluate_checks(connection, checks: list) -> tuple[list, list[Finding]]:
     if not checks:
         return [], []
     try:
-        with pipelined_transaction(connection, rollback=True):
-            connection.execute(_CHECK_FUNCTION_SQL)
-            evaluated = connection.execute(_EVALUATE_CHECKS_SQL, (
-                [check.setup_sql for check in checks],
-                [check.count_sql for check in checks])).fetchall()
+        evaluated = _evaluated_checks(connection, checks)
     except Exception:  # the driver's error: no PL/pgSQL, say
         runnable = runnable_checks(connection, checks)
         return runnable, run_checks(connection, runnable)
@@ -300,6 +296,32 @@ def _evaluate_checks(connection, checks: list) -> tuple[list, list[Finding]]:
     violating = [check for check, (planned, counted) in zip(checks, evaluated, strict=True)
                  if planned and counted]
     return runnable, run_checks(connection, violating) if violating else []
+
+
+def _evaluated_checks(connection, checks: list) -> list[tuple[bool, int | None]]:
+    """(planned, counted) of each check, from a transaction rolled back at the end."""
+    from psycopg import ClientCursor
+    from psycopg.pq import TransactionStatus
+
+    parameters = ([check.setup_sql for check in checks], [check.count_sql for check in checks])
+    if not (getattr(connection, "autocommit", False)
+            and connection.info.transaction_status == TransactionStatus.IDLE):
+        with pipelined_transaction(connection, rollback=True):
+            connection.execute(_CHECK_FUNCTION_SQL)
+            return connection.execute(_EVALUATE_CHECKS_SQL, parameters).fetchall()
+    # The whole transaction in one message (the simple query protocol takes several
+    # statements; the client binds the parameters): one round trip.
+    cursor = ClientCursor(connection)
+    try:
+        cursor.execute(f"BEGIN; {_CHECK_FUNCTION_SQL}; {_EVALUATE_CHECKS_SQL}; ROLLBACK",
+                       parameters)
+    except Exception:
+        if connection.info.transaction_status != TransactionStatus.IDLE:
+            connection.execute("ROLLBACK")  # the statements after the failed one did not run
+        raise
+    cursor.nextset()  # past BEGIN
+    cursor.nextset()  # and CREATE FUNCTION
+    return cursor.fetchall()
 
 
 def _without_partitioned_tables(live: Catalog, unmanaged) -> tuple[Catalog, set[str]]:

@@ -5,36 +5,29 @@ round trips, not a few per table."""
 
 from __future__ import annotations
 
-from pgwright import api
+import psycopg
+import pytest
+
 from pgwright.introspect import introspect
 from pgwright.planning import plan_against
 from pgwright.spec import load_valid_spec
 
 
-class CountingConnection:
-    """A psycopg connection that counts the statements sent through it."""
+class CountingConnection(psycopg.Connection):
+    """A psycopg connection that counts the statements sent through its ``execute``."""
 
-    def __init__(self, connection):
-        self.connection = connection
-        self.statements: list[str] = []
+    statements: list[str]
 
-    def execute(self, query, params=None):
+    def execute(self, query, params=None, **kwargs):
         self.statements.append(str(query))
-        return self.connection.execute(query, params)
+        return super().execute(query, params, **kwargs)
 
-    def transaction(self, *args, **kwargs):
-        return self.connection.transaction(*args, **kwargs)
 
-    def pipeline(self):
-        return self.connection.pipeline()
-
-    @property
-    def info(self):
-        return self.connection.info
-
-    @property
-    def autocommit(self):
-        return self.connection.autocommit
+@pytest.fixture
+def counting(database_url):
+    with CountingConnection.connect(database_url, autocommit=True) as connection:
+        connection.statements = []
+        yield connection
 
 
 def _tables_sql(count: int, foreign_keys: bool = True) -> str:
@@ -67,20 +60,21 @@ def _spec(count: int) -> str:
             "      id: {type: integer, primary_key: true}\n" + tables)
 
 
-def _statements_of_introspection(db, count: int) -> list[str]:
+def _statements_of_introspection(db, counting, count: int) -> list[str]:
     db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     db.execute(_tables_sql(count))
-    counting = CountingConnection(db)
+    counting.statements = []
     catalog = introspect(counting, ["public"])
     assert len(catalog.tables) == count + 1
     return counting.statements
 
 
-def test_introspection_sends_the_same_queries_for_three_tables_and_for_thirty(db):
-    assert _statements_of_introspection(db, 3) == _statements_of_introspection(db, 30)
+def test_introspection_sends_the_same_queries_for_three_tables_and_for_thirty(db, counting):
+    assert _statements_of_introspection(db, counting, 3) \
+        == _statements_of_introspection(db, counting, 30)
 
 
-def _statements_of_a_plan(db, tmp_path, count: int) -> list[str]:
+def _statements_of_a_plan(db, counting, tmp_path, count: int) -> list[str]:
     db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     # Every table drifted the same way: its comment edited, its foreign key dropped (adding it
     # back is checked for orphaned rows first), and one orphaned row in the first table.
@@ -89,7 +83,7 @@ def _statements_of_a_plan(db, tmp_path, count: int) -> list[str]:
     spec = tmp_path / f"schema_{count}.yaml"
     spec.write_text(_spec(count))
     document, _ = load_valid_spec(spec)
-    counting = CountingConnection(db)
+    counting.statements = []
     plan = plan_against(counting, document)
     assert [(f.check.table, f.count, f.samples) for f in plan.findings] \
         == [("public.orders_0", 1, ((42,),))]
@@ -98,6 +92,45 @@ def _statements_of_a_plan(db, tmp_path, count: int) -> list[str]:
     return counting.statements
 
 
-def test_a_plan_sends_as_many_statements_for_thirty_drifted_tables_as_for_three(db, tmp_path):
-    assert len(_statements_of_a_plan(db, tmp_path, 3)) \
-        == len(_statements_of_a_plan(db, tmp_path, 30))
+def test_a_plan_sends_as_many_statements_for_thirty_drifted_tables_as_for_three(
+        db, counting, tmp_path):
+    assert len(_statements_of_a_plan(db, counting, tmp_path, 3)) \
+        == len(_statements_of_a_plan(db, counting, tmp_path, 30))
+
+
+def test_the_checks_evaluated_together_are_the_checks_evaluated_one_by_one(db):
+    from pgwright.checks import DataCheck, run_checks, runnable_checks
+    from pgwright.planning import _evaluate_checks
+
+    db.execute("CREATE TYPE mood AS ENUM ('calm');"
+               "CREATE TABLE notes (id integer PRIMARY KEY, body text, mood mood);"
+               "INSERT INTO notes VALUES (1, 'x', 'calm'), (2, NULL, 'calm'), (3, NULL, NULL)")
+
+    def check(name: str, condition: str, setup: str | None = None) -> DataCheck:
+        return DataCheck(code="failing-check", table="public.notes", constraint=name,
+                         columns=("body",), description=name,
+                         count_sql=f"SELECT count(*) FROM public.notes WHERE {condition}",
+                         sample_sql=f"SELECT id FROM public.notes WHERE {condition} "
+                                    "ORDER BY id LIMIT 5", setup_sql=setup)
+
+    checks = [
+        check("violated", "body IS NULL"),
+        check("clean", "id < 0"),
+        check("names a value the plan adds", "mood = 'angry'"),  # not runnable beforehand
+        check("fails as it runs", "1 / (id - 2) > 0"),  # runnable, but the count fails
+        check("with a setup", "NOT pg_temp.is_positive(id)",
+              "CREATE FUNCTION pg_temp.is_positive(value integer) RETURNS boolean "
+              "LANGUAGE sql AS 'SELECT value > 1'"),
+    ]
+    one_by_one = runnable_checks(db, checks)
+    assert [c.constraint for c in one_by_one] == [
+        "violated", "clean", "fails as it runs", "with a setup"]
+    together, findings = _evaluate_checks(db, checks)
+    assert together == one_by_one
+    with db.transaction():  # inside the caller's transaction: a savepoint, pipelined
+        assert _evaluate_checks(db, checks) == (together, findings)
+    assert findings == run_checks(db, one_by_one)
+    assert [(f.check.constraint, f.count, f.samples) for f in findings] == [
+        ("violated", 2, ((2,), (3,))), ("with a setup", 1, ((1,),))]
+    # nothing the checks made is left behind: the setup's function is gone
+    assert db.execute("SELECT to_regproc('pg_temp.is_positive')").fetchone()[0] is None

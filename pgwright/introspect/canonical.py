@@ -22,7 +22,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pgwright.errors import PlanError
-from pgwright.introspect.catalog import pipelined_transaction, read_catalog
+from pgwright.introspect.catalog import (
+    pipelined_transaction,
+    read_catalog,
+    send_temporary_schema_reads,
+)
 from pgwright.model import Catalog, Column, Index, Table
 from pgwright.names import qualified, quote_ident, quote_literal
 from pgwright.render.ddl import (
@@ -394,15 +398,16 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
 def _printed_pipelined(connection, search_path: str, prerequisites: list[str],
                        stand_ins: list[str]) -> tuple[dict, str]:
     """The stand-ins built and read back in a transaction that is rolled back, every
-    statement pipelined: three round trips, whatever their number."""
+    statement pipelined (the catalog queries find the temporary schema themselves): two round
+    trips, whatever their number."""
     with pipelined_transaction(connection, rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
         connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
         for statement in [*prerequisites, *stand_ins]:
             connection.execute(statement)
         connection.execute("SET LOCAL search_path = ''")
-        temp_schema = connection.execute(_TEMP_SCHEMA_SQL).fetchone()[0]
-        return read_catalog(connection, [temp_schema]).tables_by_key(), temp_schema
+        printed = send_temporary_schema_reads(connection).catalog()
+    return printed.tables_by_key(), printed.schema_names[0]
 
 
 _TEMP_SCHEMA_SQL = ("SELECT nspname FROM pg_catalog.pg_namespace "

@@ -178,17 +178,23 @@ CATALOG_QUERIES = ("SCHEMAS", "EXTENSIONS", "ENUMS", "TABLES", "COLUMNS", "CONST
 
 
 class PendingCatalog:
-    """The catalog queries of :func:`read_catalog`, sent and not yet waited for."""
+    """The catalog queries of :func:`read_catalog`, sent and not yet waited for; of the
+    session's temporary schema when ``schemas`` is None."""
 
-    def __init__(self, connection, schemas: list[str]):
+    def __init__(self, connection, schemas: list[str] | None):
         self.schemas = schemas
-        params = {"schemas": schemas}
-        self._pending = PendingRows(connection, [(getattr(queries, name), params)
-                                                 for name in CATALOG_QUERIES])
+        if schemas is None:
+            sent = [(_of_temporary_schema(getattr(queries, name)), {"schemas": []})
+                    for name in CATALOG_QUERIES]
+        else:
+            sent = [(getattr(queries, name), {"schemas": schemas}) for name in CATALOG_QUERIES]
+        self._pending = PendingRows(connection, sent)
 
     def catalog(self) -> Catalog:
         rows = dict(zip(CATALOG_QUERIES, self._pending.rows(), strict=True))
-        catalog = build_catalog(self.schemas, rows["SCHEMAS"], rows["EXTENSIONS"], rows["ENUMS"],
+        schemas = self.schemas if self.schemas is not None else [
+            name for name, _ in rows["SCHEMAS"]]
+        catalog = build_catalog(schemas, rows["SCHEMAS"], rows["EXTENSIONS"], rows["ENUMS"],
                                 rows["TABLES"], rows["COLUMNS"], rows["CONSTRAINTS"],
                                 rows["INDEXES"], rows["POLICIES"], rows["TRIGGERS"])
         return replace(catalog, functions=tuple(_function(row) for row in rows["FUNCTIONS"]))
@@ -198,6 +204,27 @@ def send_catalog_reads(connection, schemas: list[str]) -> PendingCatalog:
     """Send the catalog queries of ``schemas``; ``.catalog()`` waits for them and builds the
     model. In a :func:`catalog_snapshot` they travel together, with whatever is sent next."""
     return PendingCatalog(connection, list(schemas))
+
+
+def send_temporary_schema_reads(connection) -> PendingCatalog:
+    """Like :func:`send_catalog_reads`, for the session's temporary schema (pg_temp), whose
+    name the queries find themselves: they can be sent in the same round trip as the
+    statements that create its first table."""
+    return PendingCatalog(connection, None)
+
+
+_MANAGED_NAMESPACE = "n.nspname = ANY(%(schemas)s)"
+
+
+def _of_temporary_schema(sql: str) -> str:
+    """A catalog query of queries.py, over the session's temporary schema instead of the
+    managed ones (each query names the managed schemas' namespace ``n``, and no other's)."""
+    if sql is queries.EXTENSIONS:  # not by schema: build_catalog keeps the schemas' own
+        return sql
+    if sql.count(_MANAGED_NAMESPACE) != 1:
+        raise IntrospectionError("a catalog query does not select its schemas as "
+                                 f"'{_MANAGED_NAMESPACE}': {sql[:80]}")
+    return sql.replace(_MANAGED_NAMESPACE, "n.oid = pg_catalog.pg_my_temp_schema()")
 
 
 def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, column_rows,
