@@ -597,9 +597,12 @@ import sys, time
 from pgwright import api
 spec, url = sys.argv[1], sys.argv[2]
 api.plan(spec, url)  # warm-up: connection, first-use imports, the cache of validated specs
-start = time.perf_counter()
-api.plan(spec, url)
-print(time.perf_counter() - start)
+times = []
+for _ in range(3):
+    start = time.perf_counter()
+    api.plan(spec, url)
+    times.append(time.perf_counter() - start)
+print(min(times))  # the best of three: the least disturbed by other work on the machine
 """
 
 
