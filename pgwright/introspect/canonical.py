@@ -459,10 +459,10 @@ def _build_stand_ins(connection, prerequisites: list[str], stand_ins: list[str])
 
 
 def _rejection(connection, statements: list[str]) -> str | None:
-    """The first line of the server's error for ``statements``, run in a savepoint; None
-    when it accepts them."""
+    """The first line of the server's error for ``statements``, run in a savepoint that is
+    rolled back (so the next try can use the same stand-in name); None when it accepts them."""
     try:
-        with connection.transaction():
+        with connection.transaction(force_rollback=True):
             for statement in statements:
                 connection.execute(statement)
     except Exception as error:
