@@ -17,12 +17,11 @@ from pgwright.errors import PlanError, Problem
 from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
 from pgwright.introspect import queries
-from pgwright.introspect.violations import run_checks, runnable_checks
+from pgwright.introspect.violations import evaluate_checks
 from pgwright.introspect.catalog import (
     PendingRows,
     catalog_snapshot,
     external_columns,
-    pipelined_transaction,
     external_columns_query,
     missing_roles,
     roles_query,
@@ -235,93 +234,11 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     operations = diff(canonical, live)
     _refuse_partitioned_tables(operations, partitioned)
     _refuse_changes_under_views(connection, operations)
-    checks, findings = _evaluate_checks(connection, checks_for_operations(operations, live))
+    checks, findings = evaluate_checks(connection, checks_for_operations(operations, live))
     operations = [AssertNoViolations(check) for check in checks
                   if check.blocking and check.guard_first] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),
                 spec=canonical, live=live, findings=tuple(findings), unmanaged=unmanaged)
-
-
-# Each check, as runnable_checks and run_checks have it: planned (EXPLAIN) with its setup in a
-# subtransaction rolled back, then counted the same way; the server's error leaves
-# ``planned`` false, or ``counted`` null. Every subtransaction ends by an error raised on
-# purpose, so what it did (the setup, the locks it took) is undone at once.
-_CHECK_FUNCTION_SQL = """
-CREATE FUNCTION pg_temp.pgwright_evaluate_check(setup text, query text,
-                                                OUT planned boolean, OUT counted bigint)
-LANGUAGE plpgsql AS $evaluate$
-BEGIN
-  planned := false;
-  BEGIN
-    IF setup IS NOT NULL THEN EXECUTE setup; END IF;
-    EXECUTE 'EXPLAIN ' || query;
-    planned := true;
-    RAISE SQLSTATE 'PGW01';
-  EXCEPTION WHEN OTHERS THEN NULL;
-  END;
-  IF NOT planned THEN RETURN; END IF;
-  BEGIN
-    IF setup IS NOT NULL THEN EXECUTE setup; END IF;
-    EXECUTE query INTO counted;
-    RAISE SQLSTATE 'PGW01';
-  EXCEPTION WHEN SQLSTATE 'PGW01' THEN NULL;
-            WHEN OTHERS THEN counted := NULL;
-  END;
-END
-$evaluate$
-"""
-
-_EVALUATE_CHECKS_SQL = """
-SELECT result.planned, result.counted
-FROM ROWS FROM (pg_catalog.unnest(%s::text[]), pg_catalog.unnest(%s::text[]))
-     WITH ORDINALITY AS item(setup, query, position),
-     LATERAL pg_temp.pgwright_evaluate_check(item.setup, item.query) AS result
-ORDER BY item.position
-"""
-
-
-def _evaluate_checks(connection, checks: list) -> tuple[list, list[Finding]]:
-    """``runnable_checks`` and ``run_checks`` of the checks in one statement: the checks the
-    database can evaluate before the plan runs, and the findings (the checks with violating
-    rows, their samples read as run_checks reads them). One round trip for all the checks
-    instead of six for each; where the batch cannot run, each check on its own as before."""
-    if not checks:
-        return [], []
-    try:
-        evaluated = _evaluated_checks(connection, checks)
-    except Exception:  # the driver's error: no PL/pgSQL, say
-        runnable = runnable_checks(connection, checks)
-        return runnable, run_checks(connection, runnable)
-    runnable = [check for check, (planned, _) in zip(checks, evaluated, strict=True) if planned]
-    violating = [check for check, (planned, counted) in zip(checks, evaluated, strict=True)
-                 if planned and counted]
-    return runnable, run_checks(connection, violating) if violating else []
-
-
-def _evaluated_checks(connection, checks: list) -> list[tuple[bool, int | None]]:
-    """(planned, counted) of each check, from a transaction rolled back at the end."""
-    from psycopg import ClientCursor
-    from psycopg.pq import TransactionStatus
-
-    parameters = ([check.setup_sql for check in checks], [check.count_sql for check in checks])
-    if not (getattr(connection, "autocommit", False)
-            and connection.info.transaction_status == TransactionStatus.IDLE):
-        with pipelined_transaction(connection, rollback=True):
-            connection.execute(_CHECK_FUNCTION_SQL)
-            return connection.execute(_EVALUATE_CHECKS_SQL, parameters).fetchall()
-    # The whole transaction in one message (the simple query protocol takes several
-    # statements; the client binds the parameters): one round trip.
-    cursor = ClientCursor(connection)
-    try:
-        cursor.execute(f"BEGIN; {_CHECK_FUNCTION_SQL}; {_EVALUATE_CHECKS_SQL}; ROLLBACK",
-                       parameters)
-    except Exception:
-        if connection.info.transaction_status != TransactionStatus.IDLE:
-            connection.execute("ROLLBACK")  # the statements after the failed one did not run
-        raise
-    cursor.nextset()  # past BEGIN
-    cursor.nextset()  # and CREATE FUNCTION
-    return cursor.fetchall()
 
 
 def _without_partitioned_tables(live: Catalog, unmanaged) -> tuple[Catalog, set[str]]:

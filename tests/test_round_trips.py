@@ -99,38 +99,36 @@ def test_a_plan_sends_as_many_statements_for_thirty_drifted_tables_as_for_three(
 
 
 def test_the_checks_evaluated_together_are_the_checks_evaluated_one_by_one(db):
-    from pgwright.checks import DataCheck, run_checks, runnable_checks
-    from pgwright.planning import _evaluate_checks
+    from pgwright.checks import DataCheck, FailingCheck, NotConvertible
+    from pgwright.introspect.violations import evaluate_checks, run_checks, runnable_checks
 
     db.execute("CREATE TYPE mood AS ENUM ('calm');"
                "CREATE TABLE notes (id integer PRIMARY KEY, body text, mood mood);"
-               "INSERT INTO notes VALUES (1, 'x', 'calm'), (2, NULL, 'calm'), (3, NULL, NULL)")
+               "INSERT INTO notes VALUES (1, 'x', 'calm'), (2, NULL, 'calm'), (3, '7', NULL)")
 
-    def check(name: str, condition: str, setup: str | None = None) -> DataCheck:
+    def check(name: str, rows) -> DataCheck:
         return DataCheck(code="failing-check", table="public.notes", constraint=name,
-                         columns=("body",), description=name,
-                         count_sql=f"SELECT count(*) FROM public.notes WHERE {condition}",
-                         sample_sql=f"SELECT id FROM public.notes WHERE {condition} "
-                                    "ORDER BY id LIMIT 5", setup_sql=setup)
+                         columns=("body",), description=name, rows=rows)
+
+    def failing(expression: str) -> FailingCheck:
+        return FailingCheck("public", "notes", expression, row_key=("id",))
 
     checks = [
-        check("violated", "body IS NULL"),
-        check("clean", "id < 0"),
-        check("names a value the plan adds", "mood = 'angry'"),  # not runnable beforehand
-        check("fails as it runs", "1 / (id - 2) > 0"),  # runnable, but the count fails
-        check("with a setup", "NOT pg_temp.is_positive(id)",
-              "CREATE FUNCTION pg_temp.is_positive(value integer) RETURNS boolean "
-              "LANGUAGE sql AS 'SELECT value > 1'"),
+        check("violated", failing("body IS NOT NULL")),
+        check("clean", failing("id > 0")),
+        check("names a value the plan adds", failing("mood <> 'angry'")),  # not runnable
+        check("fails as it runs", failing("1 / (id - 2) > 0")),  # runnable; the count fails
+        check("with a setup", NotConvertible("public", "notes", "body", "integer")),
     ]
     one_by_one = runnable_checks(db, checks)
     assert [c.constraint for c in one_by_one] == [
         "violated", "clean", "fails as it runs", "with a setup"]
-    together, findings = _evaluate_checks(db, checks)
+    together, findings = evaluate_checks(db, checks)
     assert together == one_by_one
     with db.transaction():  # inside the caller's transaction: a savepoint, pipelined
-        assert _evaluate_checks(db, checks) == (together, findings)
+        assert evaluate_checks(db, checks) == (together, findings)
     assert findings == run_checks(db, one_by_one)
     assert [(f.check.constraint, f.count, f.samples) for f in findings] == [
-        ("violated", 2, ((2,), (3,))), ("with a setup", 1, ((1,),))]
+        ("violated", 1, ((2,),)), ("with a setup", 1, (("x",),))]
     # nothing the checks made is left behind: the setup's function is gone
-    assert db.execute("SELECT to_regproc('pg_temp.is_positive')").fetchone()[0] is None
+    assert db.execute("SELECT to_regproc('pg_temp.pgwright_converts')").fetchone()[0] is None
