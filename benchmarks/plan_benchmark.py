@@ -15,10 +15,14 @@ measures:
     (f) import time           python -c "import pgwright.cli"
     (g) pgwright inspect      the CLI as a subprocess (wall time, peak memory), and
                               api.inspect() in-process, on the undrifted database
+    (h) plan over a network   (c) through a TCP proxy adding 0, 5, 20, 50 ms each way
+    (i) before / after        with --baseline-checkout DIR: (h) and api.plan() in-process
+                              of another checkout of pgwright, alternated run by run
 
     python benchmarks/plan_benchmark.py                      # 1000 tables, local server
     python benchmarks/plan_benchmark.py --tables 1000 3000 --url postgresql://root@127.0.0.1/postgres
     python benchmarks/plan_benchmark.py --embedded           # the embedded PostgreSQL instead
+    python benchmarks/plan_benchmark.py --baseline-checkout ../pgwright-before
 
 See benchmarks/README.md for what each figure means.
 """
@@ -26,6 +30,7 @@ See benchmarks/README.md for what each figure means.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import secrets
@@ -44,6 +49,7 @@ from urllib.parse import quote, urlsplit
 import psycopg
 import yaml
 from _common import DEFAULT_URL, milliseconds, progress, server_label
+from _proxy import DelayingProxy, through
 
 from pgwright import api
 from pgwright.connect import connect, redact
@@ -65,10 +71,13 @@ DEFAULT_EMBEDDED_DIR = Path("~/.cache/pgwright-benchmarks/embedded")
 SCHEMA = "public"
 
 # The performance targets: the verdict line compares the figures with these.
-TARGET_PLAN_SECONDS = {1000: 1.0, 3000: 2.5}
+TARGET_PLAN_SECONDS = {1000: 0.6, 3000: 1.2}  # issue 18 (the earlier ones: 1.0 and 2.5 s)
 TARGET_PLAN_MEGABYTES = {1000: 150}
 TARGET_INSPECT_SECONDS = {1000: 2.0}
 TARGET_INTROSPECTION_RATIO = 1.5
+TARGET_LATENCY_RATIO = (20, 1.5)  # plan at 20 ms each way within 1.5x of its local time
+DEFAULT_DELAYS = (0, 5, 20, 50)  # ms each way; 0: straight to the server
+REPOSITORY = Path(__file__).resolve().parent.parent  # the checkout this benchmark belongs to
 
 NOUNS = ("accounts", "invoices", "orders", "payments", "shipments", "tickets", "projects",
          "tasks", "documents", "contacts", "vendors", "contracts")
@@ -311,6 +320,11 @@ class TimedConnection:
     def transaction(self, *args, **kwargs):
         return _TimedTransaction(self, self.connection.transaction(*args, **kwargs))
 
+    def pipeline(self):
+        # Not pipelined: each statement is waited for, so that its round trip has a time.
+        # (d) thereby splits canonicalize into server and Python; plan itself pipelines.
+        return contextlib.nullcontext()
+
 
 class _TimedTransaction:
     def __init__(self, owner: TimedConnection, transaction):
@@ -431,9 +445,14 @@ def _plan_in_stages(spec_path: Path, url: str) -> Breakdown:
     render_script(render_statements(operations))
     lap("render", start)
     breakdown.canonical_server = canonical_server_time(timed.statements)
-    batch = next((sql for sql, _ in timed.statements if "CREATE TEMP TABLE" in sql), "")
-    breakdown.stand_ins = batch.count("CREATE TEMP TABLE")
-    breakdown.stand_in_indexes = batch.count("CREATE INDEX")
+    # the first printing's stand-ins: the statements before its read-back starts
+    first = []
+    for sql, _ in timed.statements:
+        if "pg_my_temp_schema" in sql:
+            break
+        first.append(sql)
+    breakdown.stand_ins = sum(sql.count("CREATE TEMP TABLE") for sql in first)
+    breakdown.stand_in_indexes = sum(sql.count("CREATE INDEX") for sql in first)
     return breakdown
 
 
@@ -543,6 +562,108 @@ def import_shares(module: str) -> list[tuple[str, float]]:
     return totals.most_common()
 
 
+# --------------------------------------------------------------------------- (h) and (i)
+
+@dataclass(frozen=True)
+class Checkout:
+    """A checkout of pgwright whose code a subprocess runs (``PYTHONPATH``), with a cache of
+    validated specs of its own: two versions need not read each other's entries."""
+
+    name: str  # "current" or "baseline"
+    directory: Path
+
+    def environment(self, work: Path) -> dict[str, str]:
+        return {"PYTHONPATH": str(self.directory),
+                "PGWRIGHT_CACHE_DIR": str(work / f"cache_{self.name}")}
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "pgwright.cli"]
+
+
+def check_checkout(checkout: Checkout, work: Path) -> None:
+    """ValueError unless a subprocess with the checkout on PYTHONPATH imports its pgwright."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import pgwright; print(pgwright.__file__)"], cwd=work,
+        env={**os.environ, **checkout.environment(work)}, capture_output=True, text=True)
+    imported = Path(found.stdout.strip() or "?").resolve()
+    if found.returncode != 0 or checkout.directory.resolve() not in imported.parents:
+        raise ValueError(f"{checkout.directory} does not provide the pgwright a subprocess "
+                         f"imports (it imported {imported}; {found.stderr.strip()[-200:]})")
+
+
+# api.plan() timed in a process of its own, so that each checkout runs its own code.
+_IN_PROCESS_PLAN = """
+import sys, time
+from pgwright import api
+spec, url = sys.argv[1], sys.argv[2]
+api.plan(spec, url)  # warm-up: connection, first-use imports, the cache of validated specs
+times = []
+for _ in range(3):
+    start = time.perf_counter()
+    api.plan(spec, url)
+    times.append(time.perf_counter() - start)
+print(min(times))  # the best of three: the least disturbed by other work on the machine
+"""
+
+
+@dataclass
+class OverNetwork:
+    """Figures (h) and (i): whole-process plan by one-way delay and checkout, and api.plan()
+    in-process by checkout."""
+
+    process: dict[float, dict[str, Samples]] = field(default_factory=dict)
+    in_process: dict[str, Samples] = field(default_factory=dict)
+
+    def ratio_to_local(self, delay: float, checkout: str = "current") -> float | None:
+        if delay not in self.process or 0 not in self.process:
+            return None
+        return self.process[delay][checkout].median / self.process[0][checkout].median
+
+
+def measure_over_network(server_url: str, url: str, spec_path: Path, work: Path, runs: int,
+                         delays: list[float], checkouts: list[Checkout],
+                         failures: list[str]) -> OverNetwork:
+    """(h): `pgwright plan` as in (c), through the latency proxy at each delay (0: straight
+    to the server), every checkout in turn within each run; (i): api.plan() in-process."""
+    target = urlsplit(server_url)
+    figures = OverNetwork()
+    for delay in delays:
+        proxy = DelayingProxy(target.hostname or "127.0.0.1", target.port or 5432,
+                              delay / 1000) if delay else None
+        if proxy:
+            proxy.__enter__()
+        try:
+            address = through(url, proxy.port) if proxy else url
+            command = ["plan", "--spec", str(spec_path), "--db", address, "--exit-code"]
+            samples = {checkout.name: Samples() for checkout in checkouts}
+            for run in range(runs + 1):  # the first round is the warm-up
+                for checkout in checkouts:
+                    result = run_process(checkout.command() + command, work,
+                                         checkout.environment(work))
+                    if result.exit_code != 2:
+                        failures.append(f"({checkout.name}, {delay:g} ms) `pgwright plan "
+                                        f"--exit-code` exited {result.exit_code}, not 2: "
+                                        f"{result.stderr.strip()[-300:]}")
+                    if run:
+                        samples[checkout.name].values.append(result.seconds)
+            figures.process[delay] = samples
+            progress(f"(h) {delay:g} ms: " + ", ".join(
+                f"{name} {values.median:.2f} s" for name, values in samples.items()))
+        finally:
+            if proxy:
+                proxy.__exit__(None, None, None)
+    if len(checkouts) > 1:
+        figures.in_process = {checkout.name: Samples() for checkout in checkouts}
+        for _ in range(runs):
+            for checkout in checkouts:
+                result = subprocess.run(
+                    [sys.executable, "-c", _IN_PROCESS_PLAN, str(spec_path), url], cwd=work,
+                    env={**os.environ, **checkout.environment(work)}, capture_output=True,
+                    text=True, check=True)
+                figures.in_process[checkout.name].values.append(float(result.stdout.split()[-1]))
+    return figures
+
+
 # --------------------------------------------------------------------------- one run
 
 @dataclass
@@ -573,13 +694,16 @@ class Result:
     inspect_kilobytes: int  # the spec inspect wrote
     convergence_failures: list[str]
     load_average: str  # of the machine while measuring: other work skews the figures
+    over_network: OverNetwork | None = None
 
     @property
     def introspection_ratio(self) -> float:
         return self.introspection.median / self.raw.median
 
 
-def benchmark(server_url: str, server: str, table_count: int, runs: int, work: Path) -> Result:
+def benchmark(server_url: str, server: str, table_count: int, runs: int, work: Path,
+              delays: list[float] = list(DEFAULT_DELAYS),
+              baseline: Path | None = None) -> Result:
     spec = generate_spec(table_count)
     text = yaml.safe_dump(spec, sort_keys=False, width=200)
     spec_path = work / f"schema_{table_count}.yaml"
@@ -652,6 +776,16 @@ def benchmark(server_url: str, server: str, table_count: int, runs: int, work: P
             in_process.values.append(time.perf_counter() - start)
             breakdowns.append(plan_in_stages(spec_path, url))
 
+        checkouts = [Checkout("current", REPOSITORY)]
+        if baseline is not None:
+            checkouts.insert(0, Checkout("baseline", baseline))
+        over_network = None
+        if delays or baseline is not None:
+            progress(f"(h) pgwright plan through a latency proxy at {delays} ms"
+                     + (", (i) alternated with the baseline checkout" if baseline else ""))
+            over_network = measure_over_network(server_url, url, spec_path, work, runs,
+                                                delays or [0], checkouts, failures)
+
         progress("(e) repair and converge")
         push_in_batches(spec_path, url)
         repaired = api.plan(spec_path, url)
@@ -689,6 +823,7 @@ def benchmark(server_url: str, server: str, table_count: int, runs: int, work: P
         inspect_kilobytes=inspection.kilobytes,
         convergence_failures=failures,
         load_average=" ".join(f"{value:.1f}" for value in os.getloadavg()),
+        over_network=over_network,
     )
 
 
@@ -794,6 +929,8 @@ def print_result(result: Result) -> None:
     uncached = ", ".join(f"{name} {milliseconds(seconds)}"
                          for name, seconds in result.cold_stages.items())
     print(f"       without the cache of validated specs: {uncached}")
+    if result.over_network is not None:
+        print_over_network(result.over_network, result.runs)
     status = "ok" if not result.convergence_failures else "FAILED"
     print(f"   (e) convergence: {status} (undrifted plan empty; the inspected spec plans "
           f"nothing; drift gave "
@@ -801,6 +938,30 @@ def print_result(result: Result) -> None:
           "empty again after push)")
     for failure in result.convergence_failures:
         print(f"       FAILURE: {failure}")
+
+
+def print_over_network(figures: OverNetwork, runs: int) -> None:
+    names = list(next(iter(figures.process.values())))
+    print(f"   (h) pgwright plan, whole process, through a proxy adding a one-way delay; "
+          f"median of {runs} [min-max]:")
+    header = "".join(f"{name:>22}" for name in names)
+    print(f"         {'delay':>8}{header}{'vs 0 ms':>10}"
+          + (f"{'current / baseline':>20}" if "baseline" in names else ""))
+    for delay, samples in figures.process.items():
+        cells = "".join(f"{samples[name].median:>8.2f} s [{samples[name].spread():>11}]"
+                        for name in names)
+        ratio = figures.ratio_to_local(delay)
+        line = f"         {delay:>5g} ms{cells}{ratio:>9.2f}x" if ratio else \
+            f"         {delay:>5g} ms{cells}{'':>10}"
+        if "baseline" in names:
+            line += f"{samples['current'].median / samples['baseline'].median:>19.2f}x"
+        print(line)
+    if figures.in_process:
+        current, baseline = figures.in_process["current"], figures.in_process["baseline"]
+        print(f"   (i) api.plan() in-process, a subprocess per run, alternated: current "
+              f"{milliseconds(current.median)} [{current.spread()}], baseline "
+              f"{milliseconds(baseline.median)} [{baseline.spread()}]: "
+              f"{current.median / baseline.median:.2f}x")
 
 
 def print_imports(runs: int, work: Path) -> float:
@@ -818,7 +979,7 @@ def print_imports(runs: int, work: Path) -> float:
 
 
 def verdict(results: list[Result]) -> tuple[bool, str]:
-    misses, passes, first_runs = [], [], []
+    misses, passes, first_runs, before_after = [], [], [], []
     for result in results:
         tables = result.size.tables
         where = f"{result.server} {tables}"
@@ -839,6 +1000,17 @@ def verdict(results: list[Result]) -> tuple[bool, str]:
             limit = TARGET_INSPECT_SECONDS[tables]
             line = f"{where}: inspect {result.inspect_process.median:.2f} s (target < {limit} s)"
             (passes if result.inspect_process.median < limit else misses).append(line)
+        delay, limit = TARGET_LATENCY_RATIO
+        ratio = result.over_network.ratio_to_local(delay) if result.over_network else None
+        if ratio is not None:
+            line = f"{where}: plan at {delay} ms {ratio:.2f}x local (target <= {limit}x)"
+            (passes if ratio <= limit else misses).append(line)
+        if result.over_network is not None and result.over_network.in_process:
+            local = result.over_network.process[min(result.over_network.process)]
+            in_process = result.over_network.in_process
+            before_after.append(
+                f"{where} plan {local['current'].median / local['baseline'].median:.2f}x, "
+                f"api.plan() {in_process['current'].median / in_process['baseline'].median:.2f}x")
         line = (f"{where}: introspection {result.introspection_ratio:.2f}x raw "
                 f"(target <= {TARGET_INTROSPECTION_RATIO}x)")
         within = result.introspection_ratio <= TARGET_INTROSPECTION_RATIO
@@ -849,7 +1021,8 @@ def verdict(results: list[Result]) -> tuple[bool, str]:
     text = ("MISSED: " + "; ".join(misses) if misses else met) + (
         f" | met: {len(passes)}" if misses else "") + (
         f" | not measured: {', '.join(unmeasured)}" if unmeasured else "") + (
-        f" | first runs, no cache: {'; '.join(first_runs)}" if first_runs else "")
+        f" | first runs, no cache: {'; '.join(first_runs)}" if first_runs else "") + (
+        f" | current / baseline: {'; '.join(before_after)}" if before_after else "")
     return not misses, text
 
 
@@ -865,6 +1038,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedded-dir", type=Path, default=DEFAULT_EMBEDDED_DIR,
                         help=f"its data directory (default: {DEFAULT_EMBEDDED_DIR})")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default: 5)")
+    parser.add_argument("--delays", type=float, nargs="*", default=list(DEFAULT_DELAYS),
+                        help="one-way delays of the latency proxy for (h), in ms; 0 is straight "
+                             "to the server; none to skip (h) (default: 0 5 20 50)")
+    parser.add_argument("--baseline-checkout", type=Path, metavar="DIR",
+                        help="another checkout of pgwright (a git worktree of an older commit) "
+                             "to time against this one, alternated run by run: (h) and (i)")
     arguments = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # figures and progress interleave in order
     # On SIGTERM, unwind like on Ctrl-C, so the scratch databases are dropped.
@@ -883,12 +1062,15 @@ def main(argv: list[str] | None = None) -> int:
         # The benchmark's own cache of validated specs: it starts empty and the user's is
         # left alone. The first plan of each size fills it; (c) measures both cases.
         os.environ["PGWRIGHT_CACHE_DIR"] = str(work / "cache")
+        if arguments.baseline_checkout is not None:
+            check_checkout(Checkout("baseline", arguments.baseline_checkout), work)
         for url, prefix in servers:
             label = (prefix or "") + server_label(url)
             progress(f"{label} at {redact(url)}")
             for table_count in arguments.tables:
                 try:
-                    result = benchmark(url, label, table_count, arguments.runs, work)
+                    result = benchmark(url, label, table_count, arguments.runs, work,
+                                       arguments.delays, arguments.baseline_checkout)
                 except Exception as error:  # report it, and go on with the next size
                     print(f"\n== {label}, {table_count} tables: FAILED: "
                           f"{type(error).__name__}: {redact(str(error))}")

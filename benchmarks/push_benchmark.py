@@ -9,7 +9,7 @@ database:
     push         `pgwright push --yes` of the spec, as a whole process (its planning included)
 
 directly and through a TCP proxy on 127.0.0.1 that delays every packet by a fixed number of
-milliseconds each way (written here: asyncio, stops with the benchmark), at 0, 5, 20 and 50
+milliseconds each way (benchmarks/_proxy.py: asyncio, stops with the benchmark), at 0, 5, 20 and 50
 ms by default. Prints medians and the ratio push / psql.
 
     python benchmarks/push_benchmark.py                       # 300 tables, 0 5 20 50 ms
@@ -19,20 +19,19 @@ ms by default. Prints medians and the ratio push / psql.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import yaml
 from _common import DEFAULT_URL, progress, server_label
+from _proxy import DelayingProxy, through
 from plan_benchmark import generate_spec, with_database
 
 from pgwright import api
@@ -40,72 +39,6 @@ from pgwright import api
 # The targets of issue 18.
 TARGET_LOCAL_RATIO = 1.0
 TARGET_RATIO_AT_20_MS = 0.5
-
-
-class DelayingProxy:
-    """A TCP proxy on 127.0.0.1 that holds every chunk of bytes ``delay`` seconds before it
-    passes it on, in each direction: a network ``2 * delay`` of round trip away."""
-
-    def __init__(self, target_host: str, target_port: int, delay: float):
-        self.target = (target_host, target_port)
-        self.delay = delay
-        self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> DelayingProxy:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(
-            asyncio.start_server(self._serve, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-        server.close()
-
-    async def _serve(self, client_reader, client_writer) -> None:
-        server_reader, server_writer = await asyncio.open_connection(*self.target)
-        await asyncio.gather(self._pipe(client_reader, server_writer),
-                             self._pipe(server_reader, client_writer), return_exceptions=True)
-
-    async def _pipe(self, reader, writer) -> None:
-        # Each chunk is delivered ``delay`` after it arrived, in order, however many are in
-        # flight: a fixed latency, not a bandwidth limit.
-        queue: asyncio.Queue = asyncio.Queue()
-
-        async def deliver() -> None:
-            while True:
-                due, data = await queue.get()
-                if data is None:
-                    break
-                await asyncio.sleep(max(0.0, due - self._loop.time()))
-                writer.write(data)
-                await writer.drain()
-            writer.close()
-
-        delivering = asyncio.ensure_future(deliver())
-        try:
-            while data := await reader.read(65536):
-                queue.put_nowait((self._loop.time() + self.delay, data))
-        finally:
-            queue.put_nowait((0.0, None))
-            await delivering
-
-
-def through(url: str, port: int) -> str:
-    """``url`` with its host and port replaced by the proxy's."""
-    parts = urlsplit(url)
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
 
 
 def fresh_database(admin_url: str, name: str) -> None:

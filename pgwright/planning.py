@@ -16,15 +16,20 @@ from pgwright.diff.renames import apply_declared_renames
 from pgwright.errors import PlanError, Problem
 from pgwright.gcpause import without_collector
 from pgwright.introspect.canonical import canonicalize
-from pgwright.introspect.extra import read_unmanaged
-from pgwright.introspect.violations import run_checks, runnable_checks
+from pgwright.introspect import queries
+from pgwright.introspect.violations import evaluate_checks
 from pgwright.introspect.catalog import (
+    PendingRows,
     catalog_snapshot,
-    read_catalog,
-    read_external_columns,
-    read_missing_roles,
-    read_user_types,
+    external_columns,
+    external_columns_query,
+    missing_roles,
+    roles_query,
+    send_catalog_reads,
+    user_types,
+    user_types_query,
 )
+from pgwright.introspect.extra import unmanaged_objects, unmanaged_query
 from pgwright.model import Catalog
 from pgwright.names import quote_ident
 from pgwright.ops import AssertNoViolations, Operation
@@ -150,18 +155,9 @@ def _missing_role_problems(document: SpecDocument, missing_roles: list[str]) -> 
             for role in missing_roles]
 
 
-# The server's list of extensions it can create. A catalog read belongs in introspect/; this
-# one waits here until introspect/catalog.py, kept by another hand, takes it.
-_AVAILABLE_EXTENSIONS_SQL = """
-SELECT name FROM pg_catalog.pg_available_extensions WHERE name = ANY(%(names)s)
-"""
-
-
-def _unavailable_extensions(connection, names: list[str]) -> list[str]:
-    """The extensions of ``names`` the server cannot create: not installed on its machine."""
-    if not names:
-        return []
-    rows = connection.execute(_AVAILABLE_EXTENSIONS_SQL, {"names": names}).fetchall()
+def _unavailable_extensions(names: list[str], rows) -> list[str]:
+    """The extensions of ``names`` the server cannot create (not installed on its machine),
+    from the rows of queries.AVAILABLE_EXTENSIONS."""
     return sorted(set(names) - {row[0] for row in rows})
 
 
@@ -196,27 +192,40 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     """The plan that brings the database behind ``connection`` to the spec document."""
     schemas = managed_schemas(document.data)
     with catalog_snapshot(connection):
-        user_types = read_user_types(connection, schemas)
+        # Two round trips for the whole snapshot (statements are pipelined): what does not
+        # depend on the spec, user types first, since the spec's model needs them; then
+        # what the spec names outside the managed schemas.
+        types = PendingRows(connection, [user_types_query(schemas)])
+        reading = send_catalog_reads(connection, schemas)
+        unmanaged_reading = PendingRows(connection, [unmanaged_query(connection, schemas)])
+        found_types = user_types(types.rows()[0])
         # The spec's model is built (or read from the cache) in a thread while the server
         # answers the catalog queries: the driver releases the GIL while it waits.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            building = pool.submit(build_spec_catalog, document, user_types)
-            live = read_catalog(connection, schemas)
+            building = pool.submit(build_spec_catalog, document, found_types)
+            live = reading.catalog()
             spec = building.result()
-        external = read_external_columns(connection, external_relations(spec))
-        missing_roles = read_missing_roles(connection, named_roles(spec))
-        unmanaged = tuple(UnmanagedObject(*row) for row in read_unmanaged(connection, schemas))
-        unavailable = _unavailable_extensions(connection, [
-            extension.name for extension in spec.extensions
-            if extension.name not in {installed.name for installed in live.extensions}])
+        relations, roles = external_relations(spec), named_roles(spec)
+        installed = {extension.name for extension in live.extensions}
+        wanted = [extension.name for extension in spec.extensions
+                  if extension.name not in installed]
+        dependent = [query for needed, query in (
+            (relations, external_columns_query(relations)), (roles, roles_query(roles)),
+            (wanted, (queries.AVAILABLE_EXTENSIONS, {"names": wanted}))) if needed]
+        dependent_rows = iter(PendingRows(connection, dependent).rows())
+        unmanaged = tuple(UnmanagedObject(*row)
+                          for row in unmanaged_objects(unmanaged_reading.rows()[0]))
+        external = external_columns(next(dependent_rows)) if relations else {}
+        missing_roles_found = missing_roles(roles, next(dependent_rows)) if roles else []
+        unavailable = _unavailable_extensions(wanted, next(dependent_rows)) if wanted else []
     if unavailable:
         raise PlanError(f"extension(s) {', '.join(unavailable)} are not available on the "
                         "server, so they cannot be created:",
                         _unavailable_extension_problems(document, unavailable))
-    if missing_roles:
-        raise PlanError(f"role(s) {', '.join(missing_roles)} do not exist on the server; "
+    if missing_roles_found:
+        raise PlanError(f"role(s) {', '.join(missing_roles_found)} do not exist on the server; "
                         "pgwright checks roles but never creates them:",
-                        _missing_role_problems(document, missing_roles))
+                        _missing_role_problems(document, missing_roles_found))
     _check_external_references(spec, external)
     live, partitioned = _without_partitioned_tables(live, unmanaged)
     # A table or column the spec renames is compared under its new name, as the diff does:
@@ -225,8 +234,7 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     operations = diff(canonical, live)
     _refuse_partitioned_tables(operations, partitioned)
     _refuse_changes_under_views(connection, operations)
-    checks = runnable_checks(connection, checks_for_operations(operations, live))
-    findings = run_checks(connection, checks)
+    checks, findings = evaluate_checks(connection, checks_for_operations(operations, live))
     operations = [AssertNoViolations(check) for check in checks
                   if check.blocking and check.guard_first] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),

@@ -22,7 +22,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pgwright.errors import PlanError
-from pgwright.introspect.catalog import read_catalog
+from pgwright.introspect.catalog import (
+    pipelined_transaction,
+    read_catalog,
+    send_temporary_schema_reads,
+)
 from pgwright.model import Catalog, Column, Index, Table
 from pgwright.names import qualified, quote_ident, quote_literal
 from pgwright.render.ddl import (
@@ -375,6 +379,46 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
     stand_ins = [*_shared_sql(plan), *(s for batch in own_batches for s in batch)]
     if not stand_ins:  # nothing to print: a live column without the default the spec gives it
         return {need.table.key: need.table for need in needs}
+    prerequisites = _prerequisites(spec, live, needs)
+    try:
+        printed, temp_schema = _printed_pipelined(connection, search_path, prerequisites,
+                                                  stand_ins)
+    except Exception:
+        # The server refused something: the same again step by step, which finds out why
+        # (an enum value the transaction added, or an expression of the spec) and says so.
+        printed, temp_schema = _printed_step_by_step(connection, search_path, spec, live,
+                                                     needs, stand_ins)
+    printed_shared = _PrintedShared.read(plan, printed, temp_schema)
+    own = {need.table.key: _apply(number, need, printed[(temp_schema, names[number])])
+           for number, need in enumerate(plan.own)}
+    return {need.table.key: printed_shared.apply(need, own.get(need.table.key, need.table))
+            for need in needs}
+
+
+def _printed_pipelined(connection, search_path: str, prerequisites: list[str],
+                       stand_ins: list[str]) -> tuple[dict, str]:
+    """The stand-ins built and read back in a transaction that is rolled back, every
+    statement pipelined (the catalog queries find the temporary schema themselves): two round
+    trips, whatever their number."""
+    with pipelined_transaction(connection, rollback=True):
+        connection.execute(f"SET LOCAL search_path = {search_path}")
+        connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
+        for statement in [*prerequisites, *stand_ins]:
+            connection.execute(statement)
+        connection.execute("SET LOCAL search_path = ''")
+        printed = send_temporary_schema_reads(connection).catalog()
+    return printed.tables_by_key(), printed.schema_names[0]
+
+
+_TEMP_SCHEMA_SQL = ("SELECT nspname FROM pg_catalog.pg_namespace "
+                    "WHERE oid = pg_catalog.pg_my_temp_schema()")
+
+
+def _printed_step_by_step(connection, search_path: str, spec: Catalog, live: Catalog,
+                          needs: list[_StandIn], stand_ins: list[str]) -> tuple[dict, str]:
+    """Like :func:`_printed_pipelined`, each statement waited for: when the server refuses
+    a stand-in, the live enums the spec adds values to are stepped aside, or the expression
+    the server rejected is named."""
     with connection.transaction(force_rollback=True):
         connection.execute(f"SET LOCAL search_path = {search_path}")
         connection.execute("SET LOCAL jit = off")  # as for every catalog read (catalog.py)
@@ -404,15 +448,8 @@ def _print_on_server(connection, spec: Catalog, live: Catalog, needs: list[_Stan
                 _raise_precise_errors(connection, needs, precise())
                 raise
         connection.execute("SET LOCAL search_path = ''")
-        temp_schema = connection.execute(
-            "SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = pg_catalog.pg_my_temp_schema()"
-        ).fetchone()[0]
-        printed = read_catalog(connection, [temp_schema]).tables_by_key()
-    printed_shared = _PrintedShared.read(plan, printed, temp_schema)
-    own = {need.table.key: _apply(number, need, printed[(temp_schema, names[number])])
-           for number, need in enumerate(plan.own)}
-    return {need.table.key: printed_shared.apply(need, own.get(need.table.key, need.table))
-            for need in needs}
+        temp_schema = connection.execute(_TEMP_SCHEMA_SQL).fetchone()[0]
+        return read_catalog(connection, [temp_schema]).tables_by_key(), temp_schema
 
 
 def _build_stand_ins(connection, prerequisites: list[str], stand_ins: list[str]) -> None:
@@ -422,10 +459,10 @@ def _build_stand_ins(connection, prerequisites: list[str], stand_ins: list[str])
 
 
 def _rejection(connection, statements: list[str]) -> str | None:
-    """The first line of the server's error for ``statements``, run in a savepoint; None
-    when it accepts them."""
+    """The first line of the server's error for ``statements``, run in a savepoint that is
+    rolled back (so the next try can use the same stand-in name); None when it accepts them."""
     try:
-        with connection.transaction():
+        with connection.transaction(force_rollback=True):
             for statement in statements:
                 connection.execute(statement)
     except Exception as error:

@@ -41,11 +41,15 @@ OLDEST_SERVER_VERSION = 130000
 
 @contextmanager
 def catalog_snapshot(connection):
-    """A read-only, repeatable-read transaction with an empty search_path.
+    """A read-only, repeatable-read transaction with an empty search_path, in pipeline mode.
 
     The empty search_path makes the server qualify every name outside pg_catalog, so the
     text it prints does not depend on the session that reads it. A server older than
     PostgreSQL 13 is refused here, before any catalog query.
+
+    Inside, statements are sent without waiting for the previous one's result (psycopg's
+    pipeline mode): the queries of one stage travel together, and waiting for the last one's
+    rows waits one round trip for all of them (see :class:`PendingRows`).
     """
     from psycopg.pq import TransactionStatus
 
@@ -56,25 +60,98 @@ def catalog_snapshot(connection):
             f"reads the catalogs of PostgreSQL {OLDEST_SERVER_VERSION // 10000} and newer")
 
     outermost = connection.info.transaction_status == TransactionStatus.IDLE
-    with connection.transaction():
-        if outermost:
-            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        previous = connection.execute("SELECT pg_catalog.current_setting('search_path')").fetchone()[0]
-        connection.execute("SET LOCAL search_path = ''")
+    with pipelined_transaction(connection, first=(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY" if outermost else None)):
         # Catalog queries are cheap but look costly to the planner: JIT compiling them costs
         # more than running them (PostgreSQL 15's default jit = on).
-        connection.execute("SET LOCAL jit = off")
+        previous = connection.execute(
+            "SELECT pg_catalog.current_setting('search_path'),"
+            " pg_catalog.set_config('search_path', '', true),"
+            " pg_catalog.set_config('jit', 'off', true)")
         yield connection
         if not outermost:
             # inside the caller's transaction a released savepoint keeps SET LOCAL: put it back
-            connection.execute("SELECT pg_catalog.set_config('search_path', %s, true)", (previous,))
+            connection.execute("SELECT pg_catalog.set_config('search_path', %s, true)",
+                               (previous.fetchone()[0],))
+
+
+@contextmanager
+def pipelined_transaction(connection, first: str | None = None, rollback: bool = False):
+    """A transaction in pipeline mode, rolled back at the end when ``rollback``; ``first``
+    is its first statement (SET TRANSACTION ...).
+
+    On an idle autocommit connection its BEGIN and its COMMIT (or ROLLBACK) travel in the
+    pipeline with the statements, so a transaction whose results are waited for once costs
+    two round trips: psycopg's own transaction() waits for BEGIN, for the end of the
+    pipeline and for COMMIT, each. Inside the caller's transaction it is a savepoint, as
+    psycopg's transaction() makes it.
+    """
+    from psycopg import Pipeline
+    from psycopg.pq import TransactionStatus
+
+    if not (Pipeline.is_supported() and getattr(connection, "autocommit", False)
+            and connection.info.transaction_status == TransactionStatus.IDLE):
+        with connection.transaction(force_rollback=rollback), pipelined(connection):
+            if first:
+                connection.execute(first)
+            yield
+        return
+    with connection.pipeline() as pipeline:
+        connection.execute("BEGIN")
+        if first:
+            connection.execute(first)
+        try:
+            yield
+        except BaseException:
+            try:
+                pipeline.sync()  # out of the aborted pipeline, if a statement failed
+            except Exception:  # the error the caller is already handling, reported again
+                pass
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("ROLLBACK" if rollback else "COMMIT")
+
+
+def pipelined(connection):
+    """psycopg's pipeline mode on ``connection``, where its libpq has it."""
+    from contextlib import nullcontext
+
+    from psycopg import Pipeline
+
+    return connection.pipeline() if Pipeline.is_supported() else nullcontext()
+
+
+class PendingRows:
+    """Queries sent, their rows not yet waited for.
+
+    In pipeline mode the server runs them one after the other while the client goes on;
+    :meth:`rows` waits for the last one first, so that one round trip brings every result.
+    Outside pipeline mode each query runs as it is sent.
+    """
+
+    def __init__(self, connection, queries: Sequence[tuple[str, object]]):
+        self._cursors = [_sent(connection, sql, params) for sql, params in queries]
+
+    def rows(self) -> list[list[tuple]]:
+        """Each query's rows, in the order they were sent."""
+        try:
+            if not self._cursors:
+                return []
+            last = self._cursors[-1].fetchall()  # arrives last: the earlier ones are then in
+            return [cursor.fetchall() for cursor in self._cursors[:-1]] + [last]
+        except Exception as error:  # the driver's errors carry the server's message
+            raise IntrospectionError(f"catalog query failed: {error}") from error
+
+
+def _sent(connection, sql: str, params):
+    try:
+        return connection.execute(sql, params)
+    except Exception as error:  # outside pipeline mode the query has run: its error is here
+        raise IntrospectionError(f"catalog query failed: {error}") from error
 
 
 def _rows(connection, sql: str, params: dict) -> list[tuple]:
-    try:
-        return connection.execute(sql, params).fetchall()
-    except Exception as error:  # the driver's errors carry the server's message
-        raise IntrospectionError(f"catalog query failed: {error}") from error
+    return PendingRows(connection, [(sql, params)]).rows()[0]
 
 
 @without_collector
@@ -92,20 +169,62 @@ def introspect(connection, schemas: Sequence[str]) -> Catalog:
 
 def read_catalog(connection, schemas: list[str]) -> Catalog:
     """Like :func:`introspect`, inside a transaction the caller already holds."""
-    params = {"schemas": schemas}
-    schema_rows = _rows(connection, queries.SCHEMAS, params)
-    extension_rows = _rows(connection, queries.EXTENSIONS, params)
-    enum_rows = _rows(connection, queries.ENUMS, params)
-    table_rows = _rows(connection, queries.TABLES, params)
-    column_rows = _rows(connection, queries.COLUMNS, params)
-    constraint_rows = _rows(connection, queries.CONSTRAINTS, params)
-    index_rows = _rows(connection, queries.INDEXES, params)
-    function_rows = _rows(connection, queries.FUNCTIONS, params)
-    policy_rows = _rows(connection, queries.POLICIES, params)
-    trigger_rows = _rows(connection, queries.TRIGGERS, params)
-    catalog = build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows,
-                            column_rows, constraint_rows, index_rows, policy_rows, trigger_rows)
-    return replace(catalog, functions=tuple(_function(row) for row in function_rows))
+    return send_catalog_reads(connection, schemas).catalog()
+
+
+# The catalog queries in the order they are sent, each once whatever the number of tables.
+CATALOG_QUERIES = ("SCHEMAS", "EXTENSIONS", "ENUMS", "TABLES", "COLUMNS", "CONSTRAINTS",
+                   "INDEXES", "FUNCTIONS", "POLICIES", "TRIGGERS")
+
+
+class PendingCatalog:
+    """The catalog queries of :func:`read_catalog`, sent and not yet waited for; of the
+    session's temporary schema when ``schemas`` is None."""
+
+    def __init__(self, connection, schemas: list[str] | None):
+        self.schemas = schemas
+        if schemas is None:
+            sent = [(_of_temporary_schema(getattr(queries, name)), {"schemas": []})
+                    for name in CATALOG_QUERIES]
+        else:
+            sent = [(getattr(queries, name), {"schemas": schemas}) for name in CATALOG_QUERIES]
+        self._pending = PendingRows(connection, sent)
+
+    def catalog(self) -> Catalog:
+        rows = dict(zip(CATALOG_QUERIES, self._pending.rows(), strict=True))
+        schemas = self.schemas if self.schemas is not None else [
+            name for name, _ in rows["SCHEMAS"]]
+        catalog = build_catalog(schemas, rows["SCHEMAS"], rows["EXTENSIONS"], rows["ENUMS"],
+                                rows["TABLES"], rows["COLUMNS"], rows["CONSTRAINTS"],
+                                rows["INDEXES"], rows["POLICIES"], rows["TRIGGERS"])
+        return replace(catalog, functions=tuple(_function(row) for row in rows["FUNCTIONS"]))
+
+
+def send_catalog_reads(connection, schemas: list[str]) -> PendingCatalog:
+    """Send the catalog queries of ``schemas``; ``.catalog()`` waits for them and builds the
+    model. In a :func:`catalog_snapshot` they travel together, with whatever is sent next."""
+    return PendingCatalog(connection, list(schemas))
+
+
+def send_temporary_schema_reads(connection) -> PendingCatalog:
+    """Like :func:`send_catalog_reads`, for the session's temporary schema (pg_temp), whose
+    name the queries find themselves: they can be sent in the same round trip as the
+    statements that create its first table."""
+    return PendingCatalog(connection, None)
+
+
+_MANAGED_NAMESPACE = "n.nspname = ANY(%(schemas)s)"
+
+
+def _of_temporary_schema(sql: str) -> str:
+    """A catalog query of queries.py, over the session's temporary schema instead of the
+    managed ones (each query names the managed schemas' namespace ``n``, and no other's)."""
+    if sql is queries.EXTENSIONS:  # not by schema: build_catalog keeps the schemas' own
+        return sql
+    if sql.count(_MANAGED_NAMESPACE) != 1:
+        raise IntrospectionError("a catalog query does not select its schemas as "
+                                 f"'{_MANAGED_NAMESPACE}': {sql[:80]}")
+    return sql.replace(_MANAGED_NAMESPACE, "n.oid = pg_catalog.pg_my_temp_schema()")
 
 
 def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, column_rows,
@@ -298,8 +417,17 @@ def read_user_types(connection, schemas: Sequence[str]) -> dict[str, str]:
     The server's own spelling, not one quoted by pgwright: which words are keywords, and so
     quoted, changes from one PostgreSQL version to the next.
     """
+    return user_types(_rows(connection, *user_types_query(schemas)))
+
+
+def user_types_query(schemas: Sequence[str]) -> tuple[str, dict]:
+    return queries.USER_TYPES, {"schemas": list(schemas)}
+
+
+def user_types(rows) -> dict[str, str]:
+    """:func:`read_user_types` from the rows of :func:`user_types_query`."""
     found: dict[str, str] = {}
-    for schema, name, printed in _rows(connection, queries.USER_TYPES, {"schemas": list(schemas)}):
+    for schema, name, printed in rows:
         found.setdefault(name, printed)
         found.setdefault(f"{schema}.{name}", printed)
     return found
@@ -309,9 +437,17 @@ def read_external_columns(connection, relations: Sequence[str]) -> dict[tuple[st
     """Columns and types of relations outside the managed schemas, by (schema, table)."""
     if not relations:
         return {}
+    return external_columns(_rows(connection, *external_columns_query(relations)))
+
+
+def external_columns_query(relations: Sequence[str]) -> tuple[str, dict]:
+    return queries.EXTERNAL_COLUMNS, {"relations": list(relations)}
+
+
+def external_columns(rows) -> dict[tuple[str, str], dict]:
+    """:func:`read_external_columns` from the rows of :func:`external_columns_query`."""
     result: dict[tuple[str, str], dict] = defaultdict(dict)
-    for schema, table, column, type_ in _rows(connection, queries.EXTERNAL_COLUMNS,
-                                              {"relations": list(relations)}):
+    for schema, table, column, type_ in rows:
         result[(schema, table)][column] = type_
     return dict(result)
 
@@ -320,5 +456,14 @@ def read_missing_roles(connection, roles) -> list[str]:
     """The roles of ``roles`` the server does not have."""
     if not roles:
         return []
-    found = {row[0] for row in _rows(connection, queries.ROLES, {"roles": list(roles)})}
+    return missing_roles(roles, _rows(connection, *roles_query(roles)))
+
+
+def roles_query(roles) -> tuple[str, dict]:
+    return queries.ROLES, {"roles": list(roles)}
+
+
+def missing_roles(roles, rows) -> list[str]:
+    """:func:`read_missing_roles` from the rows of :func:`roles_query`."""
+    found = {row[0] for row in rows}
     return sorted(set(roles) - found - {"public"})

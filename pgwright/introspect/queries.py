@@ -184,3 +184,8 @@ ORDER BY t.tgrelid, t.tgname
 ROLES = """
 SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%(roles)s)
 """
+
+# The extensions the server can create, of those the spec names and the database lacks.
+AVAILABLE_EXTENSIONS = """
+SELECT name FROM pg_catalog.pg_available_extensions WHERE name = ANY(%(names)s)
+"""
