@@ -6,8 +6,6 @@ import json
 from dataclasses import dataclass
 
 from pgwright import ops
-from pgwright.kinds import KINDS  # noqa: F401  (each kind registers its descriptions)
-from pgwright.kinds.foreign_key import AddForeignKey, DropForeignKey
 from pgwright.names import sql_comment
 from pgwright.render.checks import count_sql
 from pgwright.render.statements import describe, render_operation
@@ -74,13 +72,14 @@ def reviewed_changes(operations) -> list[ReviewedChange]:
     place (dropped as replaced, added again under its name on the same table, with other
     parts) is one ``~ change foreign key ...: on delete cascade -> restrict``."""
     operations = list(operations)
-    added = {(o.schema, o.table, o.foreign_key.name): o for o in operations
-             if isinstance(o, AddForeignKey)}
+    # (render reads the operations' kind and action, so it needs no kind's module)
+    added = {o.target: o for o in operations
+             if o.kind == "foreign_key" and o.action is ops.Action.CREATE}
     paired: dict[int, ops.Operation] = {}
     for operation in operations:
-        if isinstance(operation, DropForeignKey) and operation.replaced \
-                and operation.rebuilt_because is None:
-            addition = added.get((operation.schema, operation.table, operation.name))
+        if operation.kind == "foreign_key" and operation.action is ops.Action.DROP \
+                and operation.replaced and operation.rebuilt_because is None:
+            addition = added.get(operation.target)
             if addition is not None and foreign_key_differences(operation.foreign_key,
                                                                  addition.foreign_key):
                 paired[id(operation)] = addition

@@ -7,10 +7,8 @@ does not (constraints, enum types, identity).
 
 from __future__ import annotations
 
-from pgwright.kinds import KINDS  # noqa: F401  (each kind registers its renderers)
-from pgwright.kinds.function import CreateFunction
 from pgwright.names import escape_control_characters, sql_comment
-from pgwright.ops import AssertNoViolations
+from pgwright.ops import Action, AssertNoViolations
 from pgwright.render.checks import guard_sql
 from pgwright.render.statements import Statement, render_operation
 from pgwright.sqlscript import DESTRUCTIVE_MARKER, NO_TRANSACTION_MARKER
@@ -22,7 +20,10 @@ def render_statements(operations) -> list[Statement]:
     """The statements for a sequence of operations, in the order given."""
     operations = list(operations)
     statements = []
-    if any(isinstance(operation, CreateFunction) for operation in operations):
+    # (Each kind's module registers its renderers when its operations are made, so render
+    # needs none of them: it reads an operation's kind.)
+    if any(operation.kind == "function" and operation.action is not Action.DROP
+           for operation in operations):
         # As pg_dump does: a function body may name a table this script creates later.
         statements.append(Statement("SET check_function_bodies = off",
                                     comment="function bodies are checked when first called"))
