@@ -11,12 +11,13 @@ else the embedded server kept in ``.pgwright/`` beside the project.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pgwright.connect import connect
+from pgwright.connect import connect, redact
 from pgwright.embedded import resolve_database_url
 from pgwright.errors import (
     MigrationError,
@@ -266,8 +267,8 @@ def status(spec_path: Path | str, database_url: str | None = None,
 def generate(spec_path: Path | str, database_url: str | None = None,
              migrations_dir: Path | str = "migrations", message: str = "migration",
              lock_policy: LockPolicy = DEFAULT_LOCK_POLICY, replace: bool = False,
-             docs_dir: Path | str | None = None, baseline: bool = False
-             ) -> tuple[Migration | None, Plan]:
+             docs_dir: Path | str | None = None, baseline: bool = False,
+             dev_database_url: str | None = None) -> tuple[Migration | None, Plan]:
     """Write the next migration bringing the database (once migrated) to the spec.
 
     The diff is taken against the database as it will be once the migrations already on
@@ -289,49 +290,62 @@ def generate(spec_path: Path | str, database_url: str | None = None,
     without running there, as Alembic's ``stamp`` does. A fresh environment's ``apply``
     then builds the schema.
 
+    ``dev_database_url`` plans and proves the migration on a dev database instead, as
+    Atlas's dev database and Prisma's shadow database do: a scratch database made (and
+    dropped) on that server, where every migration on disk is replayed; the target is never
+    contacted. ``replace`` then rewrites the latest migration on disk.
+
     >>> api.generate("schema.yaml", message="add invoices")  # doctest: +SKIP
     (Migration(revision='0004', slug='add_invoices', ...), Plan(...))
     """
     from pgwright.apply import (
         check_migrations_dir,
+        list_migrations,
         next_revision,
         pending_migrations,
         remove_migration,
         write_migration,
     )
-    from pgwright.planning import plan_against
-    from pgwright.render.plan import migration_header
-    from pgwright.render.sql import Statement, render_script
 
     migrations_dir = Path(migrations_dir)
     check_migrations_dir(migrations_dir, must_exist=False)
     document, _ = load_valid_spec(spec_path)
-    url = resolve_database_url(database_url, Path(spec_path).parent)
     if baseline:
+        if dev_database_url is not None:
+            raise MigrationError("a baseline is recorded on the target database: it does not "
+                                 "go with a dev database")
+        url = resolve_database_url(database_url, Path(spec_path).parent)
         return _generate_baseline(spec_path, url, migrations_dir, message, document, lock_policy)
-    with connect(url) as connection:
-        pending = pending_migrations(connection, migrations_dir)
-        replaced = None
-        if replace:
-            if not pending:
-                raise MigrationError(
-                    f"nothing to replace: every migration in {migrations_dir} has been applied "
-                    "to this database; run generate without --replace to write a new one")
-            replaced, pending = pending[-1], pending[:-1]
+
+    def replay_plan_and_prove(connection, pending, replaced):
+        revision = replaced.revision if replaced else next_revision(migrations_dir)
+        title = f"pgwright migration {revision}: {message}"
         with connection.transaction(force_rollback=True):
             for migration in pending:
                 replay_migration(connection, migration)
-            the_plan = plan_against(connection, document)
-            if the_plan.is_empty:
-                script = None
-            else:
-                revision = replaced.revision if replaced else next_revision(migrations_dir)
-                header = migration_header(f"pgwright migration {revision}: {message}",
-                                          the_plan.operations, Path(spec_path).name)
-                # Never queue behind a long transaction while holding locks others wait for.
-                statements = [Statement(lock_policy.set_sql()), *the_plan.statements]
-                script = render_script(statements, header)
-                prove_migration(connection, the_plan, script, document)
+            return _plan_and_prove(connection, document, spec_path, title, lock_policy)
+
+    def split_replaced(pending, where: str):
+        if not replace:
+            return None, pending
+        if not pending:
+            raise MigrationError(f"nothing to replace: {where}; run generate without "
+                                 "--replace to write a new one")
+        return pending[-1], pending[:-1]
+
+    if dev_database_url is not None:
+        replaced, replayed = split_replaced(list_migrations(migrations_dir),
+                                            f"{migrations_dir} has no migration")
+        with _scratch_database(dev_database_url, "dev") as scratch_url, \
+                connect(scratch_url) as connection:
+            the_plan, script = replay_plan_and_prove(connection, replayed, replaced)
+    else:
+        url = resolve_database_url(database_url, Path(spec_path).parent)
+        with connect(url) as connection:
+            replaced, pending = split_replaced(
+                pending_migrations(connection, migrations_dir),
+                f"every migration in {migrations_dir} has been applied to this database")
+            the_plan, script = replay_plan_and_prove(connection, pending, replaced)
     if replaced is not None:
         remove_migration(replaced)
     migration = None
@@ -343,16 +357,52 @@ def generate(spec_path: Path | str, database_url: str | None = None,
     return migration, the_plan
 
 
-def _generate_baseline(spec_path, url: str, migrations_dir: Path, message: str, document,
-                       lock_policy: LockPolicy) -> tuple[Migration, Plan]:
-    import secrets
-
-    from pgwright.apply import list_migrations, stamp_revision, write_migration
-    from pgwright.connect import with_database
-    from pgwright.names import quote_ident
+def _plan_and_prove(connection, document, spec_path, title: str,
+                    lock_policy: LockPolicy) -> tuple[Plan, str | None]:
+    """The plan on ``connection`` and, when it changes something, the migration script,
+    proven there (see prove_migration) inside the caller's transaction."""
     from pgwright.planning import plan_against
     from pgwright.render.plan import migration_header
     from pgwright.render.sql import Statement, render_script
+
+    the_plan = plan_against(connection, document)
+    if the_plan.is_empty:
+        return the_plan, None
+    header = migration_header(title, the_plan.operations, Path(spec_path).name)
+    # Never queue behind a long transaction while holding locks others wait for.
+    script = render_script([Statement(lock_policy.set_sql()), *the_plan.statements], header)
+    prove_migration(connection, the_plan, script, document)
+    return the_plan, script
+
+
+@contextmanager
+def _scratch_database(url: str, purpose: str) -> Iterator[str]:
+    """The URL of a new, empty database on ``url``'s server, dropped afterwards whatever
+    happens: where a baseline or a dev-database migration is planned."""
+    import secrets
+
+    from pgwright.connect import with_database
+    from pgwright.names import quote_ident
+
+    scratch = f"pgwright_{purpose}_{secrets.token_hex(6)}"
+    with connect(url) as admin:
+        try:
+            admin.execute(f"CREATE DATABASE {quote_ident(scratch)}")
+        except Exception as error:  # the driver's error: no CREATEDB, a server gone
+            raise PlanError(f"the {purpose} migration is planned on a scratch database, which "
+                            f"could not be created on {redact(url)}: {str(error).strip()}"
+                            ) from error
+        try:
+            yield with_database(url, scratch)
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {quote_ident(scratch)} WITH (FORCE)")
+
+
+def _generate_baseline(spec_path, url: str, migrations_dir: Path, message: str, document,
+                       lock_policy: LockPolicy) -> tuple[Migration, Plan]:
+
+    from pgwright.apply import list_migrations, stamp_revision, write_migration
+    from pgwright.planning import plan_against
 
     if list_migrations(migrations_dir):
         raise MigrationError(f"{migrations_dir} already has migrations: a baseline is the "
@@ -364,24 +414,11 @@ def _generate_baseline(spec_path, url: str, migrations_dir: Path, message: str, 
                             "change(s), see `pgwright plan`): a baseline records what the "
                             "database already has. Run `pgwright inspect -o schema.yaml` "
                             "first, or push the spec")
-    scratch = f"pgwright_baseline_{secrets.token_hex(6)}"
-    with connect(url) as admin:
-        try:
-            admin.execute(f"CREATE DATABASE {quote_ident(scratch)}")
-        except Exception as error:
-            raise PlanError(f"a baseline is planned on a scratch database, which could not be "
-                            f"created on this server: {str(error).strip()}") from error
-        try:
-            with connect(with_database(url, scratch)) as connection:
-                the_plan = plan_against(connection, document)
-                header = migration_header(f"pgwright migration 0001: {message} (baseline)",
-                                          the_plan.operations, Path(spec_path).name)
-                script = render_script([Statement(lock_policy.set_sql()),
-                                        *the_plan.statements], header)
-                with connection.transaction(force_rollback=True):
-                    prove_migration(connection, the_plan, script, document)
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {quote_ident(scratch)}")
+    with _scratch_database(url, "baseline") as scratch_url, connect(scratch_url) as connection:
+        with connection.transaction(force_rollback=True):
+            the_plan, script = _plan_and_prove(
+                connection, document, spec_path,
+                f"pgwright migration 0001: {message} (baseline)", lock_policy)
     migration = write_migration(migrations_dir, message, script)
     with connect(url) as connection:
         stamp_revision(connection, migration.revision)

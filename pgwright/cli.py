@@ -504,13 +504,18 @@ DOCS_OPTION = click.option("--docs", "docs_dir", type=click.Path(path_type=Path)
               help="Adopt a database that matches the spec (after inspect): write a first "
                    "migration that builds the whole spec, and record it as applied here "
                    "without running it.")
+@click.option("--dev-db", "dev_database_url", metavar="URL",
+              help="Plan and prove the migration on a dev database instead of the target: "
+                   "a scratch database made (and dropped) on this server, where every "
+                   "migration on disk is replayed. The target is not contacted; the role "
+                   "needs CREATEDB.")
 @DOCS_OPTION
 @lock_options("The lock_timeout the migration sets for its statements (500ms, 5s, 1min): it "
               "never queues behind a long transaction while blocking everyone else.",
               retries=False)
 @handles_errors
-def generate(spec_path, database_url, migrations_dir, message, replace, baseline, docs_dir,
-             lock_policy) -> int:
+def generate(spec_path, database_url, migrations_dir, message, replace, baseline,
+             dev_database_url, docs_dir, lock_policy) -> int:
     """Write the next migration (and refresh the schema docs); print the migration's path.
 
     The migration is first run on the database, after the pending ones, in a transaction
@@ -522,9 +527,13 @@ def generate(spec_path, database_url, migrations_dir, message, replace, baseline
     check_output_dir(docs_dir, "--docs")
     if replace and baseline:
         raise click.UsageError("--replace and --baseline do not go together")
-    migration, the_plan = api.generate(spec_path, project.url(), migrations_dir, message,
-                                       lock_policy=lock_policy, replace=replace,
-                                       baseline=baseline)
+    if dev_database_url and baseline:
+        raise click.UsageError("--dev-db and --baseline do not go together: a baseline is "
+                               "recorded on the target")
+    migration, the_plan = api.generate(
+        spec_path, None if dev_database_url else project.url(), migrations_dir, message,
+        lock_policy=lock_policy, replace=replace, baseline=baseline,
+        dev_database_url=dev_database_url)
     written = api.docs(spec_path, docs_dir)
     if written:
         _say(f"docs: {len(written)} file(s) updated in {docs_dir}")
@@ -536,7 +545,8 @@ def generate(spec_path, database_url, migrations_dir, message, replace, baseline
     for line in summary_lines(the_plan.operations):
         _say(f"  {line}")
     if replace:
-        _say(f"replaced the latest unapplied migration {migration.revision}")
+        _say(f"replaced the latest {'' if dev_database_url else 'unapplied '}migration "
+             f"{migration.revision}")
     if baseline:
         _say(f"baseline {migration.name} recorded as applied on this database; a fresh "
              "database gets the schema from `pgwright apply`")

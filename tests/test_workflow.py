@@ -275,3 +275,35 @@ def test_check_without_migrations_ignores_the_revision_another_project_recorded(
                "VALUES ('0042')")
     assert invoke("push", "--yes").exit_code == 0
     assert invoke("check").exit_code == 0
+
+
+def test_generate_with_a_dev_database_replays_every_migration_there_and_never_touches_the_target(
+        project, db, database_url, monkeypatch):
+    # The target is out of reach: generate must not need it.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nowhere")
+    assert invoke("generate", "-m", "tasks", "--dev-db", database_url).exit_code == 0
+    spec_with(project, "      notes: {type: text}\n")
+
+    result = invoke("generate", "-m", "notes", "--dev-db", database_url)
+
+    assert result.exit_code == 0, result.output
+    assert versions(project) == ["0001_tasks.sql", "0002_notes.sql"]
+    second = (project / "migrations" / "versions" / "0002_notes.sql").read_text()
+    assert "ADD COLUMN IF NOT EXISTS notes" in second and "CREATE TABLE" not in second
+    assert table_names(db) == []  # the dev database is where it ran, not this one
+    assert db.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'pgwright_dev_%'"
+                      ).fetchone()[0] == 0
+    # The migrations it wrote bring the real target to the spec.
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert invoke("apply").exit_code == 0
+    assert invoke("check").exit_code == 0
+
+
+def test_generate_with_a_dev_database_refuses_a_migration_the_server_rejects(project, database_url):
+    spec_with(project, "    checks:\n      title_present: length(trim(titel)) > 0\n")
+
+    result = invoke("generate", "-m", "tasks", "--dev-db", database_url)
+
+    assert result.exit_code == 1
+    assert "schema.yaml:8 tables.tasks.checks.title_present" in result.stderr
+    assert versions(project) == []
