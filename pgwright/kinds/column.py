@@ -27,6 +27,7 @@ from pgwright.render.ddl import (
     collation_sql,
     column_definition,
     guarded,
+    guarded_by_catalog,
     regclass_literal,
 )
 from pgwright.render.statements import Statement, describe, render_operation
@@ -238,20 +239,13 @@ def _(operation: DropColumn) -> list[Statement]:
         comment = f"added again after {column} changes type, which PostgreSQL refuses under it"
     else:
         return [Statement(sql, destructive=operation.destructive)]
-    # Read as the plan read it: printed with an empty search_path.
-    body = (
-        "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
-        "  printed text;\nBEGIN\n"
-        "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
-        f"  SELECT {printed} INTO printed\n    FROM {source}\n"
-        "    WHERE a.attrelid = pg_catalog.to_regclass("
-        f"{quote_literal(qualified(operation.schema, operation.table))})\n"
-        f"      AND a.attname = {quote_literal(column)};\n"
-        "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
-        f"  IF printed IS DISTINCT FROM {quote_literal(wanted)} THEN\n    {sql};\n"
-        "  END IF;\nEND\n")
-    return [Statement("DO " + dollar_quote(body), destructive=operation.destructive,
-                      comment=comment)]
+    select = (f"SELECT {printed} INTO printed\n    FROM {source}\n"
+              "    WHERE a.attrelid = pg_catalog.to_regclass("
+              f"{quote_literal(qualified(operation.schema, operation.table))})\n"
+              f"      AND a.attname = {quote_literal(column)}")
+    return [Statement(guarded_by_catalog("printed", "text", select,
+                                         f"printed IS DISTINCT FROM {quote_literal(wanted)}", sql),
+                      destructive=operation.destructive, comment=comment)]
 
 
 @render_operation.register
@@ -276,23 +270,19 @@ def _(operation: AlterColumnType) -> list[Statement]:
         wanted += f" COLLATE {operation.collation}" if operation.collation else ""
     # Guarded: a second run would rewrite the table again (and, under some foreign keys,
     # fail). The current type is read as format_type prints it with an empty search_path.
-    body = (
-        "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
-        "  current_type text;\nBEGIN\n"
-        "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
-        f"  SELECT {current} INTO current_type\n"
-        "    FROM pg_catalog.pg_attribute WHERE attrelid = "
-        f"{regclass_literal(operation.schema, operation.table)}\n"
-        f"      AND attname = {quote_literal(operation.column)};\n"
-        "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
-        f"  IF current_type IS DISTINCT FROM {quote_literal(wanted)} THEN\n"
-        f"    {sql};\n  END IF;\nEND\n")
+    select = (f"SELECT {current} INTO current_type\n"
+              "    FROM pg_catalog.pg_attribute WHERE attrelid = "
+              f"{regclass_literal(operation.schema, operation.table)}\n"
+              f"      AND attname = {quote_literal(operation.column)}")
+    changes_type = guarded_by_catalog("current_type", "text", select,
+                                      f"current_type IS DISTINCT FROM {quote_literal(wanted)}",
+                                      sql)
     guard = [Statement(guard_sql(conversion_check(operation.schema, operation.table,
                                                   operation.column, operation.to_type)),
                        comment=f"every {operation.column} value must convert to "
                                f"{operation.to_type}: stop, counting those that do not")
              ] if operation.converts else []
-    return guard + [Statement("DO " + dollar_quote(body),
+    return guard + [Statement(changes_type,
                       comment=f"type {operation.from_type} -> {operation.to_type}",
                       destructive=operation.destructive,
                       why_destructive=f"{operation.to_type} may not hold every {operation.from_type} "

@@ -10,9 +10,9 @@ from pgwright.kinds.comment import SetComment
 from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
 from pgwright.model import Catalog, Function
-from pgwright.names import dollar_quote, quote_literal
+from pgwright.names import quote_literal
 from pgwright.ops import Access, Action, ObjectKey, Operation, function_key, relation_key
-from pgwright.render.ddl import create_function_sql, function_signature
+from pgwright.render.ddl import create_function_sql, function_signature, guarded_by_catalog
 from pgwright.render.statements import Statement, describe, render_operation
 
 
@@ -120,18 +120,13 @@ def _(operation: DropFunction) -> list[Statement]:
     if new is None:
         return [Statement(f"DROP FUNCTION IF EXISTS {signature}", destructive=True)]
     names = ", ".join(quote_literal(argument.name) for argument in new.arguments)
-    body = (
-        "\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
-        "  stale boolean;\nBEGIN\n"
-        "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
-        "  SELECT pg_catalog.pg_get_function_result(oid) IS DISTINCT FROM "
-        f"{quote_literal(new.returns)}\n"
-        f"      OR coalesce(proargnames, '{{}}') IS DISTINCT FROM ARRAY[{names}]::text[]\n"
-        "    INTO stale FROM pg_catalog.pg_proc\n"
-        f"    WHERE oid = pg_catalog.to_regprocedure({quote_literal(signature)});\n"
-        "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
-        f"  IF stale THEN\n    DROP FUNCTION {signature};\n  END IF;\nEND\n")
-    return [Statement("DO " + dollar_quote(body),
+    select = ("SELECT pg_catalog.pg_get_function_result(oid) IS DISTINCT FROM "
+              f"{quote_literal(new.returns)}\n"
+              f"      OR coalesce(proargnames, '{{}}') IS DISTINCT FROM ARRAY[{names}]::text[]\n"
+              "    INTO stale FROM pg_catalog.pg_proc\n"
+              f"    WHERE oid = pg_catalog.to_regprocedure({quote_literal(signature)})")
+    return [Statement(guarded_by_catalog("stale", "boolean", select, "stale",
+                                         f"DROP FUNCTION {signature}"),
                       comment="dropped to be made again: its result type or argument names "
                               "change, which CREATE OR REPLACE cannot do")]
 

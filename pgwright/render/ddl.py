@@ -215,6 +215,20 @@ def create_trigger_sql(schema: str, table: str, trigger: Trigger) -> str:
     return text + f" EXECUTE FUNCTION {qualified(trigger.function_schema, trigger.function_name)}()"
 
 
+def guarded_by_catalog(variable: str, declared: str, select_into: str, condition: str,
+                       body: str) -> str:
+    """A DO block that reads ``variable`` from the catalog as the plan read it (printed with an
+    empty search_path, which is restored afterwards) with ``select_into``, then runs ``body``
+    only when ``condition`` holds: the guard of a step a second run must not repeat."""
+    return "DO " + dollar_quote(
+        f"\nDECLARE\n  path text := pg_catalog.current_setting('search_path');\n"
+        f"  {variable} {declared};\nBEGIN\n"
+        "  PERFORM pg_catalog.set_config('search_path', '', true);\n"
+        f"  {select_into};\n"
+        "  PERFORM pg_catalog.set_config('search_path', path, true);\n"
+        f"  IF {condition} THEN\n    {body};\n  END IF;\nEND\n")
+
+
 def guarded(condition: str, body: str) -> str:
     """A DO block running ``body`` only when ``condition`` holds."""
     return "DO " + dollar_quote(f"\nBEGIN\n  IF {condition} THEN\n    {body};\n  END IF;\nEND\n")
