@@ -524,11 +524,11 @@ def inspect(database_url: str, schemas: list[str] | None = None):
 def render_spec_docs(spec_path: Path | str) -> dict[str, str]:
     """The schema docs of a spec, as ``{relative file name: Markdown}``. No database needed."""
     from pgwright.analysis import outlives_what_it_records
+    from pgwright.lint import lint_catalog
+    from pgwright.lint.sources import load_spec_for_lint
     from pgwright.render.docs import render_docs
-    from pgwright.spec.to_model import spec_to_catalog
 
-    document, _ = load_valid_spec(spec_path)
-    catalog = spec_to_catalog(document)
+    catalog, lint_config = load_spec_for_lint(spec_path)
     tagged = any(table.outlives is not None for table in catalog.tables)
 
     def outlives(table) -> bool:
@@ -536,7 +536,7 @@ def render_spec_docs(spec_path: Path | str) -> dict[str, str]:
         return bool(table.outlives) if tagged else outlives_what_it_records(table)
 
     return render_docs(catalog, Path(spec_path).name, tenant_roots=catalog.tenant_roots or None,
-                       outlives=outlives)
+                       outlives=outlives, lint_report=lint_catalog(catalog, lint_config))
 
 
 def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> list[str]:

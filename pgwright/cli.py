@@ -169,6 +169,41 @@ def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
                    root=spec_path.parent if spec_path.parent != Path("") else Path("."))
 
 
+@contextmanager
+def _lint_in_background(spec_path: Path):
+    """The spec's lint summary line, computed while the caller waits on the server: a list
+    that holds the line (or nothing, for a spec lint cannot read) once the block ends."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pgwright import api
+
+    def summary() -> str | None:
+        from pgwright.lint import Severity
+
+        try:
+            report = api.lint(spec_path)
+        except PgwrightError:  # the command itself reports what is wrong with the spec
+            return None
+        errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+        if not errors and not warnings:
+            return "lint: no findings in the spec"
+        return (f"lint: {errors} error(s), {warnings} warning(s) in the spec; `pgwright lint` "
+                "lists them")
+
+    line: list[str | None] = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(summary)
+        try:
+            yield line
+        finally:
+            line.append(future.result())
+
+
+def _say_lint(line: list[str | None]) -> None:
+    if line and line[0] is not None:
+        _say(line[0], "yellow" if "error" in line[0] or "warning" in line[0] else "green")
+
+
 # Without a terminal (a CI log), progress is one line this often at most.
 PROGRESS_LINE_SECONDS = 5.0
 
@@ -343,7 +378,8 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_tra
 
     project = _project(spec_path, database_url, migrations_dir)
     url = project.url()
-    the_plan = api.plan(spec_path, url)
+    with _lint_in_background(spec_path) as lint_line:
+        the_plan = api.plan(spec_path, url)
     if migrations_dir.is_dir():
         try:
             pending = api.pending(url, migrations_dir)
@@ -357,6 +393,8 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_tra
     _print_findings(the_plan.findings)
     _print_plan(the_plan, as_json, single_transaction)
     _print_unmanaged(the_plan, strict)
+    if not as_json:
+        _say_lint(lint_line)
     if the_plan.blocking_findings:
         from pgwright.render.plan import refusal_line
 
@@ -530,11 +568,13 @@ def generate(spec_path, database_url, migrations_dir, message, replace, baseline
     if dev_database_url and baseline:
         raise click.UsageError("--dev-db and --baseline do not go together: a baseline is "
                                "recorded on the target")
-    migration, the_plan = api.generate(
-        spec_path, None if dev_database_url else project.url(), migrations_dir, message,
-        lock_policy=lock_policy, replace=replace, baseline=baseline,
-        dev_database_url=dev_database_url)
+    with _lint_in_background(spec_path) as lint_line:
+        migration, the_plan = api.generate(
+            spec_path, None if dev_database_url else project.url(), migrations_dir, message,
+            lock_policy=lock_policy, replace=replace, baseline=baseline,
+            dev_database_url=dev_database_url)
     written = api.docs(spec_path, docs_dir)
+    _say_lint(lint_line)
     if written:
         _say(f"docs: {len(written)} file(s) updated in {docs_dir}")
     if migration is None:

@@ -77,7 +77,16 @@ def test_docs_match_golden_files(case, request):
 
 def test_example_docs_in_docs_schema_are_up_to_date(request):
     """docs/schema/ is what `pgwright docs --check` would accept for the example."""
-    _check_golden(render_docs(load_spec(EXAMPLE_SPEC)), EXAMPLE_DOCS, request)
+    _check_golden(api.render_spec_docs(EXAMPLE_SPEC), EXAMPLE_DOCS, request)
+
+
+def test_the_docs_list_the_specs_lint_findings_and_the_overview_links_them():
+    files = api.render_spec_docs(EXAMPLE_SPEC)
+    findings = api.lint(EXAMPLE_SPEC).findings
+
+    assert "- [Lint findings](lint.md)" in files["README.md"]
+    assert f"{len(findings)} finding(s)" in files["lint.md"]
+    assert all(f"`{finding.object}`" in files["lint.md"] for finding in findings)
 
 
 def test_same_spec_gives_byte_identical_docs():

@@ -25,6 +25,27 @@ def finding_json(finding: Finding) -> dict:
     }
 
 
+def render_markdown(report: LintReport) -> list[str]:
+    """The findings as the docs' lint page shows them (the body, below its header): by
+    severity, then object, each with its rule, message, fix and spec line."""
+    if not report.findings:
+        return ["No findings: every rule that ran passed.", ""]
+    counts = ", ".join(f"{report.count(severity)} {severity.value}(s)"
+                       for severity in reversed(Severity) if report.count(severity))
+    lines = [f"{len(report.findings)} finding(s): {counts}. `pgwright lint` prints the same; "
+             "a finding is silenced next to its object with `lint: {ignore: [CODE], reason: "
+             "...}`.", "", "| Severity | Rule | Object | Finding | Fix | Line |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    ranked = sorted(report.findings, key=lambda f: (-f.severity.rank, f.object, f.rule))
+    for finding in ranked:
+        line = finding.location.line if finding.location and finding.location.line else ""
+        cells = [finding.severity.value, f"{finding.rule} {RULES[finding.rule].name}",
+                 f"`{finding.object}`", finding.message, finding.hint, str(line)]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|").replace("\n", " ")
+                                       for cell in cells) + " |")
+    return lines + [""]
+
+
 def render_json(report: LintReport) -> str:
     return json.dumps([finding_json(finding) for finding in report.findings], indent=2)
 

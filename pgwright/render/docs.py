@@ -81,23 +81,32 @@ def render_docs(
     tenant_roots: Iterable[TableKey] | None = None,
     outlives: Callable[[Table], bool] = outlives_what_it_records,
     unlinked_columns: Iterable[UnlinkedColumn] | None = None,
+    lint_report=None,
 ) -> dict[str, str]:
     """The documentation of a catalog, as ``{relative file name: Markdown text}``.
 
     ``tenant_roots`` overrides the guessed tenant roots; ``outlives`` says which tables should
     outlive what they record (audit trails, event stores); ``unlinked_columns`` replaces the
-    built-in guess at columns that look like references (pass lint's findings).
+    built-in guess at columns that look like references (pass lint's findings);
+    ``lint_report`` (a :class:`pgwright.lint.LintReport`), when given, becomes ``lint.md``.
 
     >>> files = render_docs(load_spec("schema.yaml"))  # doctest: +SKIP
     >>> sorted(files)[:3]  # doctest: +SKIP
     ['README.md', 'cascades.md', 'groups/approvals.md']
     """
     site = _Site.build(catalog, spec_name, tenant_roots, outlives, unlinked_columns)
-    files = {"README.md": _overview(site)}
+    files = {"README.md": _overview(site, with_lint_page=lint_report is not None)}
     for page in site.pages:
         files[page.file] = _group_page(site, page)
     files["cascades.md"] = _cascades_page(site)
     files["missing-foreign-keys.md"] = _missing_keys_page(site)
+    if lint_report is not None:
+        from pgwright.lint.output import render_markdown
+
+        files["lint.md"] = _finish(_header(site, "Lint findings")
+                                   + ["[Schema overview](README.md).", ""]
+                                   + render_markdown(lint_report))
+
     files["rls.md"] = _rls_page(site)
     return {name: files[name] for name in sorted(files)}
 
@@ -504,7 +513,7 @@ _LEGEND = ("Solid lines are foreign keys, drawn from the referenced table (`||` 
 # --------------------------------------------------------------------------------- overview
 
 
-def _overview(site: _Site) -> str:
+def _overview(site: _Site, with_lint_page: bool = False) -> str:
     catalog = site.catalog
     file = "README.md"
     lines = _header(site, "Schema reference")
@@ -548,7 +557,10 @@ def _overview(site: _Site) -> str:
     lines += ["- [Cascade blast radius](cascades.md): what deleting one row of each table does",
               "- [Intentionally missing foreign keys](missing-foreign-keys.md): polymorphic "
               "references and columns that look like references",
-              "- [Row-level security coverage](rls.md): which policy covers which command", ""]
+              "- [Row-level security coverage](rls.md): which policy covers which command"]
+    if with_lint_page:
+        lines.append("- [Lint findings](lint.md): what `pgwright lint` finds in the spec")
+    lines.append("")
 
     lines += ["## Diagram", ""]
     relationships = _relationships(site)
