@@ -170,9 +170,12 @@ def _project(spec_path: Path, database_url: str | None, migrations_dir: Path):
 
 
 @contextmanager
-def _lint_in_background(spec_path: Path):
+def _lint_in_background(spec_path: Path, wanted: bool = True):
     """The spec's lint summary line, computed while the caller waits on the server: a list
     that holds the line (or nothing, for a spec lint cannot read) once the block ends."""
+    if not wanted:
+        yield []
+        return
     from concurrent.futures import ThreadPoolExecutor
 
     from pgwright import api
@@ -365,10 +368,13 @@ def _print_plan(the_plan, as_json: bool, single_transaction: bool = False) -> No
               help="Print SQL that runs in one transaction block (`| psql -1`): indexes on "
                    "existing tables are built without CONCURRENTLY, blocking their writers "
                    "meanwhile. Without it, run the SQL with plain `| psql`.")
+@click.option("--lint/--no-lint", "with_lint", default=None,
+              help="Print the spec's lint summary after the plan (default: on a terminal; "
+                   "it costs about 0.2 s at 1,000 tables).")
 @STRICT
 @handles_errors
 def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_transaction,
-         strict) -> int:
+         with_lint, strict) -> int:
     """Print the SQL that would bring the database to the spec (stdout, runnable by psql).
 
     The summary on stderr marks each change: + adds, ~ changes, - removes (DESTRUCTIVE:
@@ -378,7 +384,9 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_tra
 
     project = _project(spec_path, database_url, migrations_dir)
     url = project.url()
-    with _lint_in_background(spec_path) as lint_line:
+    if with_lint is None:  # a person reading the plan sees it; a script does not pay for it
+        with_lint = not as_json and _console().is_terminal
+    with _lint_in_background(spec_path, with_lint) as lint_line:
         the_plan = api.plan(spec_path, url)
     if migrations_dir.is_dir():
         try:
@@ -393,8 +401,7 @@ def plan(spec_path, database_url, migrations_dir, as_json, exit_code, single_tra
     _print_findings(the_plan.findings)
     _print_plan(the_plan, as_json, single_transaction)
     _print_unmanaged(the_plan, strict)
-    if not as_json:
-        _say_lint(lint_line)
+    _say_lint(lint_line)
     if the_plan.blocking_findings:
         from pgwright.render.plan import refusal_line
 

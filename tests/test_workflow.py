@@ -307,3 +307,9 @@ def test_generate_with_a_dev_database_refuses_a_migration_the_server_rejects(pro
     assert result.exit_code == 1
     assert "schema.yaml:8 tables.tasks.checks.title_present" in result.stderr
     assert versions(project) == []
+
+
+def test_plan_prints_the_specs_lint_summary_when_asked_and_generate_always(project):
+    assert "lint: no findings in the spec" in invoke("plan", "--lint").stderr
+    assert "lint:" not in invoke("plan").stderr  # not a terminal: a script does not pay for it
+    assert "lint: no findings in the spec" in invoke("generate", "-m", "tasks").stderr
