@@ -13,6 +13,7 @@ from pgwright.errors import IntrospectionError
 from pgwright.gcpause import without_collector
 from pgwright.introspect import queries
 from pgwright.model import (
+    TABLE_PRIVILEGES,
     Catalog,
     CheckConstraint,
     Column,
@@ -31,7 +32,6 @@ from pgwright.model import (
     RowLevelSecurity,
     Schema,
     Table,
-    TABLE_PRIVILEGES,
     Trigger,
     UniqueConstraint,
 )

@@ -343,7 +343,11 @@ def _check_grants(context: Context, table: TableEntry) -> None:
                           context.suggest(grant.role, roles)
                           or f"add it: roles: [{', '.join(roles + [grant.role])}]")
         for index, privilege in enumerate(grant.privileges):
-            if privilege.lower() not in _GRANTABLE:
+            if privilege.lower() == "maintain":
+                context.error(grant.path + (index,), "MAINTAIN (PostgreSQL 17) is not managed "
+                              "by pgwright: it is never granted nor revoked",
+                              "remove it; grant it outside the spec")
+            elif privilege.lower() not in _GRANTABLE:
                 context.error(grant.path + (index,), f"unknown privilege '{privilege}'",
                               context.suggest(privilege.lower(), _GRANTABLE)
                               or f"a table's privileges are {', '.join(_GRANTABLE)}")
