@@ -65,6 +65,8 @@ def compare_privileges(spec: Catalog, live: Catalog) -> Iterator[Operation]:
         if table.grants is None:
             continue
         current_table = live_tables.get(table.key)
+        if current_table is not None and current_table.grants == table.grants:
+            continue  # most tables: the same grants, by role, in the same order
         wanted = _by_role(table.grants)
         current = _by_role(current_table.grants if current_table is not None else ())
         for role in sorted(wanted.keys() | current.keys()):
