@@ -213,6 +213,23 @@ class RowLevelSecurity:
     forced: bool = False
 
 
+# The privileges a table can be granted, in the order PostgreSQL lists them; ALL is these.
+# PostgreSQL 17 adds MAINTAIN: pgwright leaves it alone (never read, granted nor revoked).
+TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The privileges one role holds on a table, whoever granted them.
+
+    ``role`` is "public" for PostgreSQL's PUBLIC; ``privileges`` are in TABLE_PRIVILEGES'
+    order, never empty. WITH GRANT OPTION is not modelled.
+    """
+
+    role: str
+    privileges: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Trigger:
     name: str
@@ -277,6 +294,11 @@ class Table:
     row_level_security: RowLevelSecurity = RowLevelSecurity()
     policies: tuple[Policy, ...] = ()
     triggers: tuple[Trigger, ...] = ()
+    # The roles other than the owner that hold privileges on the table, by role; None in a
+    # spec that does not manage the table's grants (it keeps whatever it has). Compared by
+    # the privilege kind (kinds/privilege.py), not as part of the table: a table whose
+    # grants are not managed is not a changed table.
+    grants: tuple[Grant, ...] | None = field(default=None, compare=False)
     polymorphic: tuple[PolymorphicReference, ...] = field(default=(), compare=False)
     group: str | None = field(default=None, compare=False)
     renamed_from: tuple[str, ...] = field(default=(), compare=False)

@@ -52,7 +52,7 @@ class Action(str, _PyEnum):
 
 
 class Access(str, _PyEnum):
-    """How a row-level-security change moves who can see or change rows."""
+    """How a row-level-security or privilege change moves who can see or change rows."""
 
     WIDENS = "widens"
     NARROWS = "narrows"
@@ -77,7 +77,8 @@ class Operation:
 
     @property
     def security(self) -> Access | None:
-        """Set on operations that change row-level security; reviewers see these first."""
+        """Set on operations that change who can reach rows (row-level security, grants);
+        reviewers see these first."""
         return None
 
     @property

@@ -24,6 +24,14 @@ SNAPSHOT_QUERIES = {
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'pgwright')
           AND c.relkind IN ('r', 'p', 'v', 'm', 'S') ORDER BY 1, 2""",
+    # grantor left out: the same privileges granted by another role are the same access
+    "grants": """
+        SELECT DISTINCT n.nspname, c.relname, a.grantee::regrole::text, a.privilege_type,
+               a.grantee = c.relowner
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+             aclexplode(c.relacl) a
+        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'pgwright')
+          AND c.relkind IN ('r', 'p') ORDER BY 1, 2, 3, 4""",
     "columns": """
         SELECT n.nspname, c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
                a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,

@@ -215,6 +215,19 @@ BAD_SPECS: dict[str, list[Expected]] = {
         Expected(11, "tables.customers.rls.policies.customers_all.roles[0]",
                  "role 'app_usr' is not declared under roles", "did you mean 'app_user'?"),
     ],
+    "grant_role_not_declared.yaml": [
+        Expected(8, "tables.customers.grants.app_usr",
+                 "role 'app_usr' is not declared under roles", "did you mean 'app_user'?"),
+    ],
+    "grant_unknown_privilege.yaml": [
+        Expected(8, "tables.customers.grants.app_user[1]", "unknown privilege 'insrt'",
+                 "did you mean 'insert'?"),
+        Expected(8, "tables.customers.grants.app_user[2]",
+                 "MAINTAIN (PostgreSQL 17) is not managed by pgwright", "remove it"),
+    ],
+    "grants_left_empty.yaml": [
+        Expected(7, "tables.customers.grants", "the value is empty"),
+    ],
     "policy_injection.yaml": [
         Expected(11, "tables.customers.rls.policies.customers_tenant.using",
                  "not a single SQL expression: unbalanced ')'", "check the parentheses"),

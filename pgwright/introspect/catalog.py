@@ -13,6 +13,7 @@ from pgwright.errors import IntrospectionError
 from pgwright.gcpause import without_collector
 from pgwright.introspect import queries
 from pgwright.model import (
+    TABLE_PRIVILEGES,
     Catalog,
     CheckConstraint,
     Column,
@@ -21,6 +22,7 @@ from pgwright.model import (
     ForeignKey,
     Function,
     FunctionArgument,
+    Grant,
     Identity,
     Index,
     Policy,
@@ -174,7 +176,7 @@ def read_catalog(connection, schemas: list[str]) -> Catalog:
 
 # The catalog queries in the order they are sent, each once whatever the number of tables.
 CATALOG_QUERIES = ("SCHEMAS", "EXTENSIONS", "ENUMS", "TABLES", "COLUMNS", "CONSTRAINTS",
-                   "INDEXES", "FUNCTIONS", "POLICIES", "TRIGGERS")
+                   "INDEXES", "FUNCTIONS", "POLICIES", "TRIGGERS", "GRANTS")
 
 
 class PendingCatalog:
@@ -196,7 +198,8 @@ class PendingCatalog:
             name for name, _ in rows["SCHEMAS"]]
         catalog = build_catalog(schemas, rows["SCHEMAS"], rows["EXTENSIONS"], rows["ENUMS"],
                                 rows["TABLES"], rows["COLUMNS"], rows["CONSTRAINTS"],
-                                rows["INDEXES"], rows["POLICIES"], rows["TRIGGERS"])
+                                rows["INDEXES"], rows["POLICIES"], rows["TRIGGERS"],
+                                rows["GRANTS"])
         return replace(catalog, functions=tuple(_function(row) for row in rows["FUNCTIONS"]))
 
 
@@ -228,7 +231,8 @@ def _of_temporary_schema(sql: str) -> str:
 
 
 def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, column_rows,
-                  constraint_rows, index_rows, policy_rows=(), trigger_rows=()) -> Catalog:
+                  constraint_rows, index_rows, policy_rows=(), trigger_rows=(),
+                  grant_rows=()) -> Catalog:
     columns: dict[int, list[Column]] = defaultdict(list)
     attribute_names: dict[int, dict[int, str]] = defaultdict(dict)
     for relid, number, name, type_, notnull, default, identity, generated, comment, collation \
@@ -275,6 +279,9 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
     for relid, name, kind, function_schema, function_name, columns_of, definition in trigger_rows:
         triggers[relid].append(_trigger(name, kind, function_schema, function_name,
                                         columns_of, definition))
+    grants: dict[int, list[Grant]] = defaultdict(list)
+    for relid, role, privileges in grant_rows:
+        grants[relid].append(_grant(role, frozenset(privileges)))
     none = ()
     tables = tuple(
         Table(
@@ -284,6 +291,7 @@ def build_catalog(schemas, schema_rows, extension_rows, enum_rows, table_rows, c
             indexes=tuple(indexes.get(relid, none)), comment=comment,
             row_level_security=_row_level_security(rls, forced),
             policies=tuple(policies.get(relid, none)), triggers=tuple(triggers.get(relid, none)),
+            grants=tuple(grants.get(relid, none)),
         )
         for relid, schema, name, comment, rls, forced in table_rows
     )
@@ -304,6 +312,12 @@ _ACTIONS = {action.value: action for action in ReferentialAction}
 @cache
 def _row_level_security(enabled: bool, forced: bool) -> RowLevelSecurity:
     return RowLevelSecurity(enabled=enabled, forced=forced)
+
+
+@lru_cache(maxsize=4096)
+def _grant(role: str, privileges: frozenset[str]) -> Grant:
+    # tables grant the same few sets to the same few roles: equal grants share one Grant
+    return Grant(role, tuple(p for p in TABLE_PRIVILEGES if p in privileges))
 
 
 # pg_trigger.tgtype bits

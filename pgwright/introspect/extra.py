@@ -241,7 +241,8 @@ WHERE {_IN_MANAGED} AND {_granted('n.nspacl', "'n'", 'n.nspowner', 'n.oid', 'pg_
 UNION ALL
 SELECT 'grant', CASE c.relkind WHEN 'S' THEN 'sequence ' ELSE 'table ' END || {_RELATION}, NULL
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {_IN_MANAGED}
+-- a table's own grants are the spec's (grants:); those of a partition are not
+WHERE (c.relkind IN ('v', 'm', 'f', 'S') OR c.relispartition) AND {_IN_MANAGED}
   AND {_granted('c.relacl', _RELATION_ACL_KIND, 'c.relowner', 'c.oid', 'pg_catalog.pg_class')}
 UNION ALL
 SELECT 'grant', 'column ' || {_RELATION} || '.' || pg_catalog.quote_ident(a.attname), NULL

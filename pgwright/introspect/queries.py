@@ -181,6 +181,23 @@ WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND n.nspname = ANY(%(schemas)s)
 ORDER BY t.tgrelid, t.tgname
 """
 
+# Who holds which privileges on each table, whoever granted them, leaving out the owner's
+# own (the owner holds every privilege) and MAINTAIN (PostgreSQL 17+), which pgwright
+# leaves alone. A table without a row here grants nothing to anyone but its owner.
+GRANTS = """
+SELECT c.oid,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
+       ARRAY_AGG(DISTINCT a.privilege_type)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a
+WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND n.nspname = ANY(%(schemas)s)
+  AND a.grantee <> c.relowner AND a.privilege_type <> 'MAINTAIN'
+GROUP BY 1, 2
+ORDER BY 1, 2
+"""
+
 ROLES = """
 SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%(roles)s)
 """

@@ -19,6 +19,7 @@ from pgwright.kinds import (
     function,
     index,
     policy,
+    privilege,
     row_level_security,
     schema,
     table,
@@ -39,6 +40,8 @@ KINDS: tuple[Kind, ...] = registry(
     trigger.KIND,
     policy.KIND,
     row_level_security.KIND,
+    # after the policies and RLS: a table is never reachable before they hold
+    privilege.KIND,
     comment.KIND,
 )
 

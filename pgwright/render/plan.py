@@ -29,7 +29,7 @@ def _marker(operation: ops.Operation) -> str:
 
 
 LEGEND = ("markers: + adds, ~ changes, - removes (DESTRUCTIVE: data can be lost), "
-          "? checks existing rows first, ! changes who can see or write rows (RLS)")
+          "? checks existing rows first, ! changes who can see or write rows (RLS, grants)")
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ def summary_lines(operations) -> list[str]:
     """``+ create table public.orders``, ``- drop column ... (destructive)``, one per change
     a reviewer reads (see :func:`reviewed_changes`; :data:`LEGEND` says what marks mean).
 
-    Row-level-security changes come first, marked ``!`` with the way they move access.
+    Access changes (row-level security, grants) come first, marked ``!`` with the way they
+    move access.
     """
     lines = [f"! {operation.security.value} access: {describe(operation)}"
              for operation in operations if operation.security is not None]

@@ -157,6 +157,15 @@ class PolicyEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class GrantEntry:
+    """One role of a table's ``grants:`` and its privileges, as written."""
+
+    role: str
+    privileges: tuple[str, ...]
+    path: KeyPath
+
+
+@dataclass(frozen=True, slots=True)
 class TriggerEntry:
     name: str
     timing: str
@@ -190,6 +199,7 @@ class TableEntry:
     rls_forced: bool = False
     policies: tuple[PolicyEntry, ...] = ()
     triggers: tuple[TriggerEntry, ...] = ()
+    grants: tuple[GrantEntry, ...] | None = None  # None: the table's grants are not managed
     renamed_from: tuple[str, ...] = ()
     outlives: bool | None = None
 

@@ -26,6 +26,7 @@ from pgwright.spec.entries import (
     ExtensionEntry,
     ForeignKeyEntry,
     FunctionEntry,
+    GrantEntry,
     IndexEntry,
     PolicyEntry,
     PolymorphicEntry,
@@ -198,6 +199,11 @@ def _table(key: str, raw: dict, default_schema: str, lines: _Lines) -> TableEntr
         fields["triggers"] = tuple(
             _trigger(trigger_name, trigger, path + ("triggers", trigger_name), lines)
             for trigger_name, trigger in raw["triggers"].items())
+    if "grants" in raw:
+        fields["grants"] = tuple(
+            GrantEntry(str(role), tuple(str(privilege) for privilege in privileges or ()),
+                       path + ("grants", role))
+            for role, privileges in (raw["grants"] or {}).items())
     if "renamed_from" in raw:
         fields["renamed_from"] = as_names(raw["renamed_from"])
     return TableEntry(schema, name, path, lines.get(path), default_schema, columns=columns,

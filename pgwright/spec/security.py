@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from pgwright.errors import Problem, SpecError
 from pgwright.model import (
+    TABLE_PRIVILEGES,
     Function,
     FunctionArgument,
+    Grant,
     Policy,
     PolicyCommand,
     RowLevelSecurity,
@@ -71,6 +73,26 @@ def read_policies(table: TableEntry, origin: Callable[[KeyPath], str]) -> tuple[
         origin=origin(policy.path),
     ) for policy in table.policies]
     return tuple(sorted(policies, key=lambda p: p.name))
+
+
+def grant_role(role: str) -> str:
+    """A role as the model holds it: PUBLIC in any case is "public"."""
+    return "public" if role.lower() == "public" else role
+
+
+def read_grants(table: TableEntry) -> tuple[Grant, ...] | None:
+    """The table's grants, by role, ALL expanded; None when the spec does not manage them.
+    A role listed with no privileges holds none, as a role left out does."""
+    if table.grants is None:
+        return None
+    grants = []
+    for entry in table.grants:
+        written = {privilege.upper() for privilege in entry.privileges}
+        privileges = TABLE_PRIVILEGES if "ALL" in written \
+            else tuple(p for p in TABLE_PRIVILEGES if p in written)
+        if privileges:
+            grants.append(Grant(grant_role(entry.role), privileges))
+    return tuple(sorted(grants, key=lambda grant: grant.role))
 
 
 def read_triggers(table: TableEntry, origin: Callable[[KeyPath], str]) -> tuple[Trigger, ...]:

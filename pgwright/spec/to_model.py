@@ -49,6 +49,7 @@ from pgwright.spec.reading import (
 )
 from pgwright.spec.security import (
     read_function,
+    read_grants,
     read_policies,
     read_row_level_security,
     read_triggers,
@@ -220,6 +221,7 @@ def _table(document: SpecDocument, entry: TableEntry, resolve: TypeResolver) -> 
         row_level_security=read_row_level_security(entry),
         policies=read_policies(entry, lambda path: _origin(document, path)),
         triggers=read_triggers(entry, lambda path: _origin(document, path)),
+        grants=read_grants(entry),
         polymorphic=tuple(polymorphic),
         group=entry.group,
         renamed_from=entry.renamed_from,

@@ -85,6 +85,7 @@ def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()
         check_relations(context, table, tables, column_types)
         check_constraint_names(context, table)
         _check_row_level_security(context, table)
+        _check_grants(context, table)
         _check_triggers(context, table, functions)
     check_relation_names(context, tables)
     _check_values_reaching_sql(context, enums)
@@ -328,6 +329,28 @@ def _check_row_level_security(context: Context, table: TableEntry) -> None:
             if role.lower() not in _ROLE_KEYWORDS and role not in roles:
                 context.error(path + ("roles", index), f"role '{role}' is not declared under roles",
                               context.suggest(role, roles) or f"add it: roles: [{', '.join(roles + [role])}]")
+
+
+# What a table's grants: may list, as written (any case).
+_GRANTABLE = ("select", "insert", "update", "delete", "truncate", "references", "trigger", "all")
+
+
+def _check_grants(context: Context, table: TableEntry) -> None:
+    roles = [role.name for role in context.spec.roles]
+    for grant in table.grants or ():
+        if grant.role.lower() != "public" and grant.role not in roles:
+            context.error(grant.path, f"role '{grant.role}' is not declared under roles",
+                          context.suggest(grant.role, roles)
+                          or f"add it: roles: [{', '.join(roles + [grant.role])}]")
+        for index, privilege in enumerate(grant.privileges):
+            if privilege.lower() == "maintain":
+                context.error(grant.path + (index,), "MAINTAIN (PostgreSQL 17) is not managed "
+                              "by pgwright: it is never granted nor revoked",
+                              "remove it; grant it outside the spec")
+            elif privilege.lower() not in _GRANTABLE:
+                context.error(grant.path + (index,), f"unknown privilege '{privilege}'",
+                              context.suggest(privilege.lower(), _GRANTABLE)
+                              or f"a table's privileges are {', '.join(_GRANTABLE)}")
 
 
 def _check_triggers(context: Context, table: TableEntry,

@@ -26,10 +26,12 @@ import yaml
 
 from pgwright.analysis import ReferenceHint, reference_hints
 from pgwright.model import (
+    TABLE_PRIVILEGES,
     Catalog,
     Column,
     ForeignKey,
     Function,
+    Grant,
     Identity,
     Index,
     Policy,
@@ -129,8 +131,10 @@ class _SpecWriter:
         data: dict = {"version": 1, "schemas": self.schemas_entry()}
         if self.catalog.extensions:
             data["extensions"] = self.extensions_entry()
-        roles = sorted({role for table in self.catalog.tables for policy in table.policies
-                        for role in policy.roles} - {"public"})
+        roles = sorted(({role for table in self.catalog.tables for policy in table.policies
+                         for role in policy.roles}
+                        | {grant.role for table in self.catalog.tables
+                           for grant in table.grants or ()}) - {"public"})
         if roles:
             data["roles"] = _FlowList(roles)
         if self.catalog.enums:
@@ -249,6 +253,8 @@ class _SpecWriter:
         rls = self.rls_entry(table)
         if rls:
             entry["rls"] = rls
+        if table.grants:  # a table granting nothing beyond its owner is left unmanaged
+            entry["grants"] = {grant.role: _grant_entry(grant) for grant in table.grants}
         triggers = {trigger.name: trigger_entry for trigger in table.triggers
                     if (trigger_entry := self.trigger_entry(table, trigger)) is not None}
         if triggers:
@@ -419,6 +425,12 @@ _INDEX_METHODS = frozenset({"btree", "hash", "gin", "gist", "spgist", "brin"})
 _COMMANDS = {PolicyCommand.ALL: "all", PolicyCommand.SELECT: "select",
              PolicyCommand.INSERT: "insert", PolicyCommand.UPDATE: "update",
              PolicyCommand.DELETE: "delete"}
+
+
+def _grant_entry(grant: Grant) -> _FlowList:
+    if grant.privileges == TABLE_PRIVILEGES:
+        return _FlowList(["all"])
+    return _FlowList(privilege.lower() for privilege in grant.privileges)
 
 
 def _policy_entry(policy: Policy) -> dict:

@@ -1,0 +1,1 @@
+GRANT INSERT ON TABLE public.notes TO api_user;

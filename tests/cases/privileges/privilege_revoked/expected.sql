@@ -1,0 +1,1 @@
+REVOKE DELETE ON TABLE public.notes FROM api_user;

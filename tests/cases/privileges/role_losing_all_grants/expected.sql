@@ -1,0 +1,3 @@
+REVOKE SELECT ON TABLE public.notes FROM api_anon;
+
+REVOKE SELECT ON TABLE public.notes FROM PUBLIC;

@@ -1,0 +1,5 @@
+DO $$ BEGIN CREATE ROLE api_anon NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE api_user NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+CREATE TABLE notes (id integer PRIMARY KEY, body text);
+GRANT SELECT ON notes TO api_anon, PUBLIC;
+GRANT SELECT, UPDATE ON notes TO api_user;
