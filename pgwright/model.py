@@ -314,12 +314,17 @@ class Table:
     def column(self, name: str) -> Column | None:
         return self._columns_by_name.get(name)
 
+    @property
+    def key_constraints(self) -> tuple[PrimaryKey | UniqueConstraint, ...]:
+        """Its primary key, if any, then its unique constraints: the constraints with an index
+        of their name."""
+        return ((self.primary_key,) if self.primary_key is not None else ()) + self.uniques
+
     def unique_keys(self) -> tuple[tuple[str, ...], ...]:
         """The column lists whose values the table keeps unique, as a foreign key may
         reference them: its primary key, its unique constraints, and its unique indexes on
         plain columns without a predicate."""
-        keys = [self.primary_key.columns] if self.primary_key is not None else []
-        keys += [unique.columns for unique in self.uniques]
+        keys = [key.columns for key in self.key_constraints]
         keys += [index.columns for index in self.indexes
                  if index.unique and index.where is None and index.columns is not None]
         return tuple(keys)

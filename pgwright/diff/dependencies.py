@@ -174,9 +174,8 @@ def _dependents(table: Table, current: Table) -> Iterator[_Dependent]:
 
     yield from unchanged("check", table.checks, current.checks,
                          lambda check: referenced_names(check.expression))
-    keys = [key for key in (table.primary_key,) if key is not None] + list(table.uniques)
-    live_keys = [key for key in (current.primary_key,) if key is not None] + list(current.uniques)
-    yield from unchanged("key", keys, live_keys, lambda key: key.columns)
+    yield from unchanged("key", table.key_constraints, current.key_constraints,
+                         lambda key: key.columns)
     yield from unchanged("foreign_key", table.foreign_keys, current.foreign_keys,
                          lambda fk: fk.columns)
     yield from unchanged("index", table.indexes, current.indexes, _index_names)
@@ -333,9 +332,8 @@ def mark_reused_relation_names(operations: list[ops.Operation]) -> list[ops.Oper
             plain_indexes.add((operation.schema, operation.index.name))
         elif isinstance(operation, CreateTable):
             table = operation.table
-            keys = (table.primary_key,) if table.primary_key is not None else ()
             tables.add(table.key)
-            key_indexes.update((table.schema, key.name) for key in (*keys, *table.uniques))
+            key_indexes.update((table.schema, key.name) for key in table.key_constraints)
 
     def reused(operation: ops.Operation) -> bool:
         if isinstance(operation, DropIndex):

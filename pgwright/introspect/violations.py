@@ -3,9 +3,10 @@
 Each check runs in a transaction that is always rolled back (a check may create a function
 of the session first). A plan's checks are evaluated together (:func:`evaluate_checks`): one
 round trip for all of them, each in a subtransaction of its own, with the same outcome as
-:func:`runnable_checks` and :func:`run_checks` one check at a time. A check the server cannot read before the plan runs (it names an enum
-value or a type the plan brings) raises a database error; it is left out, and the constraint
-it stands for still checks every row when the migration adds it.
+:func:`runnable_checks` and :func:`run_checks` one check at a time. A check the server
+cannot read before the plan runs (it names an enum value or a type the plan brings) raises
+a database error; it is left out, and the constraint it stands for still checks every row
+when the migration adds it.
 """
 
 from __future__ import annotations

@@ -21,10 +21,6 @@ from pgwright.render.ddl import create_table_body, guarded, uniques_create_table
 from pgwright.render.statements import Statement, render_operation
 
 
-def _key_constraints(table: Table):
-    return ((table.primary_key,) if table.primary_key is not None else ()) + table.uniques
-
-
 @dataclass(frozen=True)
 class CreateTable(Operation, kind="table", action=Action.CREATE):
     """Columns, primary key, unique and check constraints; FKs and indexes come later."""
@@ -40,7 +36,7 @@ class CreateTable(Operation, kind="table", action=Action.CREATE):
         # the table, and the indexes of its keys, which take the keys' names
         schema = self.table.schema
         return (relation_key(schema, self.table.name),
-                *(relation_key(schema, key.name) for key in _key_constraints(self.table)))
+                *(relation_key(schema, key.name) for key in self.table.key_constraints))
 
 
 @dataclass(frozen=True)
