@@ -242,6 +242,7 @@ def plan_against(connection, document: SpecDocument) -> Plan:
     # A table or column the spec renames is compared under its new name, as the diff does:
     # otherwise its expressions go unprinted and an unchanged policy shows as an access change.
     canonical = canonicalize(connection, spec, apply_declared_renames(spec, live)[0])
+    canonical = _canonicalize_kinds(connection, canonical, live)
     operations = diff(canonical, live)
     _refuse_partitioned_tables(operations, partitioned)
     _refuse_changes_under_views(connection, operations)
@@ -250,6 +251,16 @@ def plan_against(connection, document: SpecDocument) -> Plan:
                   if check.blocking and check.guard_first] + operations
     return Plan(operations=tuple(operations), statements=tuple(render_statements(operations)),
                 spec=canonical, live=live, findings=tuple(findings), unmanaged=unmanaged)
+
+
+def _canonicalize_kinds(connection, spec: Catalog, live: Catalog) -> Catalog:
+    """The kinds' own expressions (a domain's checks) as the server prints them."""
+    from pgwright.kinds import KINDS
+
+    for kind in KINDS:
+        if kind.canonicalize is not None and spec.manages(kind.name):
+            spec = kind.canonicalize(connection, spec, live)
+    return spec
 
 
 def _without_partitioned_tables(live: Catalog, unmanaged) -> tuple[Catalog, set[str]]:

@@ -13,6 +13,7 @@ from pgwright.kinds import (
     column,
     comment,
     constraint,
+    domain,
     enum,
     extension,
     foreign_key,
@@ -32,6 +33,8 @@ KINDS: tuple[Kind, ...] = registry(
     schema.KIND,
     extension.KIND,
     enum.KIND,
+    # after the enums they may be over, before the functions and tables that use them
+    domain.KIND,
     function.KIND,
     # before the tables, whose column defaults may call nextval() on them
     sequence.KIND,

@@ -107,6 +107,14 @@ class Kind:
     claims: frozenset[str] = frozenset()
     document: Callable[[Catalog], DocsTable | None] | None = None
     stand_ins: Callable[[Catalog, Catalog], list[str]] | None = None
+    # The user types the kind's section declares, as (schema, name), read from the spec's
+    # data and its managed schemas: the types columns, arguments and other types may name
+    # besides enums (domains, composite types). See declared_types().
+    declares_types: Callable[[dict, Sequence[str]], Iterable[tuple[str, str]]] | None = None
+    # The spec with the kind's expressions as the server prints them, where they differ from
+    # the live text (in a rolled-back transaction on ``connection``): run after the tables'
+    # canonicalization (introspect/canonical.py), before the diff.
+    canonicalize: Callable[[object, Catalog, Catalog], Catalog] | None = None
 
 
 def registry(*kinds: Kind) -> tuple[Kind, ...]:
@@ -123,6 +131,13 @@ def registry(*kinds: Kind) -> tuple[Kind, ...]:
                 raise RuntimeError(f"the spec key {kind.section.key!r} is already registered")
             keys.add(kind.section.key)
     return kinds
+
+
+def declared_types(kinds: Iterable[Kind], data: dict, schemas: Sequence[str]
+                   ) -> set[tuple[str, str]]:
+    """(schema, name) of every user type the spec's kinds declare (enums aside)."""
+    return {key for kind in kinds if kind.declares_types is not None
+            for key in kind.declares_types(data, schemas)}
 
 
 def section_kinds(kinds: Iterable[Kind]) -> tuple[Kind, ...]:

@@ -70,7 +70,7 @@ def default_type_resolver(data: dict) -> TypeResolver:
     At plan time the database's own type list takes precedence (see ``plan.py``).
     """
     schemas = managed_schemas(data)
-    enums = {entry.key for entry in enum_entries(data, schemas)}
+    enums = {entry.key for entry in enum_entries(data, schemas)} | _declared_types(data, schemas)
     extension_schema = {name: schema or schemas[0]
                         for name, schema, _ in extension_entries_with_paths(data)}
 
@@ -87,6 +87,14 @@ def default_type_resolver(data: dict) -> TypeResolver:
         return None
 
     return resolve
+
+
+def _declared_types(data: dict, schemas) -> set[tuple[str, str]]:
+    """The user types the kinds' sections declare (domains...), as enums are: by key."""
+    from pgwright.kinds import KINDS
+    from pgwright.kinds.registry import declared_types
+
+    return declared_types(KINDS, data, schemas)
 
 
 def chained(*resolvers: TypeResolver) -> TypeResolver:

@@ -25,6 +25,8 @@ from pgwright.spec.entries import FunctionEntry, TableEntry
 from pgwright.spec.expressions import check_bare_word_default, check_expression, check_nul_characters
 from pgwright.spec.reading import split_key
 from pgwright.spec.relations import check_constraint_names, check_relation_names, check_relations
+from pgwright.kinds import KINDS
+from pgwright.kinds.registry import declared_types
 from pgwright.spec.sections import check_sections
 from pgwright.spec.shape import MAX_SHAPE_PROBLEMS, check_shape
 from pgwright.spec.sql_types import (
@@ -77,6 +79,8 @@ def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()
         tables.setdefault(entry.key, entry)  # a table declared twice is reported by _check_names
     enums = {entry.key: entry for entry in spec.enums}
     _check_enums(context, enums)
+    # the types columns and functions may name: enums, and what the kinds declare (domains)
+    enums = {**dict.fromkeys(declared_types(KINDS, document.data, spec.schema_names)), **enums}
     column_types: dict[tuple[str, str, str], str | None] = {}
     for table in tables.values():
         _check_table(context, table, enums, column_types)
