@@ -32,6 +32,9 @@ def checks_for_operations(operations, live: Catalog) -> list[DataCheck]:
                 if isinstance(o, AddColumn | AlterColumnType)}
     checks: list[DataCheck] = []
     for operation in operations:
+        # an operation that knows which rows it could find violating carries its checks
+        # (a domain's new check or NOT NULL: the rows of every column of the domain)
+        checks.extend(getattr(operation, "preflight", ()))
         key = (getattr(operation, "schema", None), getattr(operation, "table", None))
         table = live_tables.get(key)
         if table is None:

@@ -375,7 +375,8 @@ def _(operation: SetDomainNullable) -> str:
 
 @describe.register
 def _(operation: AddDomainCheck) -> str:
-    return f"add check {operation.check.name} to domain {operation.subject}: {operation.check.sql}"
+    return (f"add check {operation.check.name} to domain {operation.schema}.{operation.name}: "
+            f"{operation.check.sql}")
 
 
 @describe.register
@@ -402,7 +403,9 @@ def canonicalize_domains(connection, spec: Catalog, live: Catalog) -> Catalog:
     text, the spec takes the live text."""
     from pgwright.introspect.canonical import _prerequisites
 
-    live_domains = {domain.key: domain for domain in live.objects(KIND_NAME)}
+    # the live domains under the names the spec gives them (renamed_from)
+    live_domains = {now.key: now for _, now in _renamed(spec.objects(KIND_NAME),
+                                                        list(live.objects(KIND_NAME)))}
     needs = [domain for domain in spec.objects(KIND_NAME)
              if (now := live_domains.get(domain.key)) is not None
              and (domain.default != now.default or domain.checks != now.checks)]
