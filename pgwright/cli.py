@@ -265,6 +265,16 @@ def main() -> None:
 
 
 @main.command()
+@handles_errors
+def reference() -> int:
+    """Print the spec format's reference: every key of schema.yaml (docs/spec.md)."""
+    from pgwright import api
+
+    click.echo(api.spec_reference(), nl=False)
+    return EXIT_OK
+
+
+@main.command()
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("."))
 @handles_errors
 def init(directory: Path) -> int:

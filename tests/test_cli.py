@@ -98,6 +98,17 @@ def test_init_creates_a_project_that_validates(tmp_path):
     assert "nothing to do" in invoke("init", str(tmp_path)).output
 
 
+def test_the_starter_spec_points_at_a_reference_that_an_installed_pgwright_prints(tmp_path):
+    # docs/spec.md is not on the user's disk after pip install: the package ships it
+    # (pgwright/spec/reference.md links to it, and a wheel holds its text).
+    invoke("init", str(tmp_path))
+    assert "`pgwright reference` prints it" in (tmp_path / "schema.yaml").read_text()
+    result = invoke("reference")
+    assert result.exit_code == 0
+    docs = Path(__file__).parent.parent / "docs" / "spec.md"
+    assert result.output == docs.read_text(encoding="utf-8")
+
+
 def test_database_url_from_environment(spec, database_url):
     result = CliRunner(env={"DATABASE_URL": database_url}).invoke(
         main, ["plan", "-s", str(spec), "--exit-code"])
