@@ -49,6 +49,19 @@ def test_plan_prints_runnable_sql_on_stdout_and_summary_on_stderr(spec, database
     assert all(line.startswith("--") for line in again.stdout.strip().splitlines())
 
 
+def test_the_markers_legend_is_shown_on_the_first_plan_read_on_a_terminal(
+        spec, database_url, tmp_path):
+    terminal = {"TTY_COMPATIBLE": "1", "PGWRIGHT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def plan_on_a_terminal() -> str:
+        return CliRunner(env=terminal).invoke(main, ["plan", "-s", str(spec), "--db",
+                                                     database_url]).stderr
+
+    assert "markers: + adds" in plan_on_a_terminal()
+    assert "markers: + adds" not in plan_on_a_terminal()  # read once; plan --help has it
+    assert "+ adds" in invoke("plan", "--help").output
+
+
 def test_plan_exit_code_is_2_when_there_are_changes(spec, database_url):
     assert invoke("plan", "-s", str(spec), "--db", database_url, "--exit-code").exit_code == 2
 
