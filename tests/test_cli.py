@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -148,10 +149,14 @@ def test_inspect_to_a_dash_prints_the_spec_instead_of_writing_a_file_named_dash(
     assert not (tmp_path / "-").exists()
 
 
-def test_server_status_and_stop_manage_the_embedded_server(tmp_path):
+def test_server_status_and_stop_manage_the_embedded_server():
     from pgwright.embedded import embedded_server_url, stop_embedded_server
 
-    data_dir = tmp_path / ".pgwright"
+    # Not under tmp_path: as root the server runs as another user, who must traverse the
+    # folders above its data, and every pytest session that starts meanwhile (another
+    # worktree's) takes /tmp/pytest-of-root back to mode 0700, so pg_ctl timed out.
+    scratch = tempfile.TemporaryDirectory(prefix="pgwright-test-server-")
+    data_dir = Path(scratch.name) / ".pgwright"
     status = ["server", "status", "--dir", str(data_dir)]
     assert invoke(*status).exit_code == 2
     assert "not running" in invoke(*status).stdout
@@ -165,6 +170,7 @@ def test_server_status_and_stop_manage_the_embedded_server(tmp_path):
         assert invoke(*status).exit_code == 2
     finally:
         stop_embedded_server(data_dir)
+        scratch.cleanup()
 
 
 def test_a_long_push_without_a_terminal_says_how_far_it_got_every_few_seconds(
