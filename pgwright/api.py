@@ -536,7 +536,17 @@ def render_spec_docs(spec_path: Path | str) -> dict[str, str]:
         return bool(table.outlives) if tagged else outlives_what_it_records(table)
 
     return render_docs(catalog, Path(spec_path).name, tenant_roots=catalog.tenant_roots or None,
-                       outlives=outlives, lint_report=lint_catalog(catalog, lint_config))
+                       outlives=outlives, lint_report=lint_catalog(catalog, lint_config),
+                       kind_tables=kind_docs(catalog))
+
+
+def kind_docs(catalog) -> list:
+    """The parts of the docs' overview that the kinds give for ``catalog`` (the kinds that
+    own a spec key: sequences, views...), in registry order."""
+    from pgwright.kinds import KINDS
+
+    parts = (kind.document(catalog) for kind in KINDS if kind.document is not None)
+    return [part for part in parts if part is not None]
 
 
 def docs(spec_path: Path | str, docs_dir: Path | str, check: bool = False) -> list[str]:
@@ -597,9 +607,16 @@ def pending_sql(database_url: str | None = None, migrations_dir: Path | str = "m
     return "\n".join(parts)
 
 
+def spec_reference() -> str:
+    """The spec format's reference, docs/spec.md, as the installed package ships it."""
+    from importlib import resources
+
+    return resources.files("pgwright.spec").joinpath("reference.md").read_text(encoding="utf-8")
+
+
 STARTER_SPEC = """\
 # pgwright spec: the single source of truth for this database's schema.
-# Every key is documented in docs/spec.md of pgwright.
+# Every key is documented in docs/spec.md of pgwright: `pgwright reference` prints it.
 version: 1
 schemas: [public]
 

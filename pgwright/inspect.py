@@ -38,6 +38,7 @@ from pgwright.introspect.extra import (
 )
 from pgwright.model import Catalog, Column, Table
 from pgwright.names import make_object_name, qualified, quote_literal
+from pgwright.planning import claimed_labels
 from pgwright.render.ddl import SERIAL_FOR
 from pgwright.spec.write import UnsupportedObject, catalog_to_spec
 
@@ -94,8 +95,9 @@ def inspect_database(connection, schemas: Sequence[str] | None = None) -> Inspec
     catalog = with_readable_expressions(connection, catalog)
     serial_columns, sequence_findings = classify_sequences(catalog, extras.sequences)
     draft = catalog_to_spec(catalog, serial_columns=serial_columns, user_types=user_types)
+    claimed = claimed_labels(catalog)  # a database's catalog has every kind: all of them
     found = [UnsupportedObject(kind, f"{name}: {detail}" if detail else name)
-             for kind, name, detail in extras.unsupported]
+             for kind, name, detail in extras.unsupported if kind not in claimed]
     unsupported = sorted(set(found + sequence_findings + list(draft.unsupported)))
     return InspectResult(yaml_text=draft.yaml_text(), unsupported=unsupported,
                          schemas=list(schemas), hints=list(draft.hints))
@@ -237,24 +239,21 @@ def classify_sequences(catalog: Catalog, sequences: Iterable[SequenceRow]
     for sequence in sequences:
         name = qualified(sequence.schema, sequence.name)
         options = sequence.non_default_options()
-        if sequence.owner_kind is None:
-            findings.append(UnsupportedObject("sequence", name))
-            continue
+        if sequence.owner_kind == "a":
+            table = tables.get((sequence.table_schema, sequence.table))
+            column = table.column(sequence.column) if table is not None else None
+            if column is None or not _is_serial(sequence, column):
+                continue  # written under sequences:, with owned_by (kinds/sequence.py)
+            serial.add((sequence.table_schema, sequence.table, sequence.column))
+        elif sequence.owner_kind is None:
+            continue  # written under sequences: (kinds/sequence.py)
         owner = f"{sequence.table}.{sequence.column}"
         if options:
             findings.append(UnsupportedObject("sequence option", f"{name}: {', '.join(options)}"))
-        if sequence.owner_kind == "i":
-            if sequence.name != make_object_name(sequence.table, sequence.column, "seq"):
-                findings.append(UnsupportedObject(
-                    "sequence", f"{name}: identity sequence of {owner} under another name"))
-            continue
-        table = tables.get((sequence.table_schema, sequence.table))
-        column = table.column(sequence.column) if table is not None else None
-        if column is not None and _is_serial(sequence, column):
-            serial.add((sequence.table_schema, sequence.table, sequence.column))
-        else:
+        if sequence.owner_kind == "i" and \
+                sequence.name != make_object_name(sequence.table, sequence.column, "seq"):
             findings.append(UnsupportedObject(
-                "sequence", f"{name}: owned by {owner}, but not as serial makes it"))
+                "sequence", f"{name}: identity sequence of {owner} under another name"))
     return frozenset(serial), findings
 
 

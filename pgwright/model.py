@@ -9,7 +9,7 @@ object whose expressions are compared in the server's text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum as _Enum
 from functools import cached_property
 
@@ -361,6 +361,26 @@ class Catalog:
     roles: tuple[str, ...] = field(default=(), compare=False)
     # Spec-only: the tenant root tables (tenancy: {root: organizations}); docs use them.
     tenant_roots: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # The objects of the kinds that own a top-level key of the spec (kinds/registry.py's
+    # SpecSection), as (kind name, objects) sorted by kind name; each kind's module defines
+    # its objects' dataclasses. A spec that leaves a kind's key out leaves the kind out of
+    # here, and so does not manage it (see manages); the database's catalog has every kind.
+    owned: tuple[tuple[str, tuple], ...] = ()
+
+    def manages(self, kind: str) -> bool:
+        """Whether this catalog speaks for the objects of ``kind`` (a kind with a spec key):
+        a spec only when it has the kind's key, a database always."""
+        return any(name == kind for name, _ in self.owned)
+
+    def objects(self, kind: str) -> tuple:
+        """The objects of ``kind`` (a kind with a spec key), () when not managed."""
+        return next((objects for name, objects in self.owned if name == kind), ())
+
+    def with_objects(self, kind: str, objects) -> Catalog:
+        """This catalog, managing ``kind`` with ``objects`` (sorted by their ``key``)."""
+        owned = dict(self.owned)
+        owned[kind] = tuple(sorted(objects, key=lambda o: o.key))
+        return replace(self, owned=tuple(sorted(owned.items())))
 
     @property
     def schema_names(self) -> tuple[str, ...]:

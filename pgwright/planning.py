@@ -187,6 +187,15 @@ def external_relations(spec: Catalog) -> list[str]:
                    for fk in table.foreign_keys if fk.target_schema not in managed})
 
 
+def claimed_labels(spec: Catalog) -> frozenset[str]:
+    """The labels of the list of unmanaged objects that the spec's kinds take over: a view
+    is unmanaged until the spec has views:."""
+    from pgwright.kinds import KINDS
+
+    return frozenset(label for kind in KINDS if kind.claims and spec.manages(kind.name)
+                     for label in kind.claims)
+
+
 @without_collector
 def plan_against(connection, document: SpecDocument) -> Plan:
     """The plan that brings the database behind ``connection`` to the spec document."""
@@ -213,8 +222,10 @@ def plan_against(connection, document: SpecDocument) -> Plan:
             (relations, external_columns_query(relations)), (roles, roles_query(roles)),
             (wanted, (queries.AVAILABLE_EXTENSIONS, {"names": wanted}))) if needed]
         dependent_rows = iter(PendingRows(connection, dependent).rows())
+        claimed = claimed_labels(spec)
         unmanaged = tuple(UnmanagedObject(*row)
-                          for row in unmanaged_objects(unmanaged_reading.rows()[0]))
+                          for row in unmanaged_objects(unmanaged_reading.rows()[0])
+                          if row[0] not in claimed)
         external = external_columns(next(dependent_rows)) if relations else {}
         missing_roles_found = missing_roles(roles, next(dependent_rows)) if roles else []
         unavailable = _unavailable_extensions(wanted, next(dependent_rows)) if wanted else []

@@ -50,6 +50,19 @@ def test_plan_prints_runnable_sql_on_stdout_and_summary_on_stderr(spec, database
     assert all(line.startswith("--") for line in again.stdout.strip().splitlines())
 
 
+def test_the_markers_legend_is_shown_on_the_first_plan_read_on_a_terminal(
+        spec, database_url, tmp_path):
+    terminal = {"TTY_COMPATIBLE": "1", "PGWRIGHT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def plan_on_a_terminal() -> str:
+        return CliRunner(env=terminal).invoke(main, ["plan", "-s", str(spec), "--db",
+                                                     database_url]).stderr
+
+    assert "markers: + adds" in plan_on_a_terminal()
+    assert "markers: + adds" not in plan_on_a_terminal()  # read once; plan --help has it
+    assert "+ adds" in invoke("plan", "--help").output
+
+
 def test_plan_exit_code_is_2_when_there_are_changes(spec, database_url):
     assert invoke("plan", "-s", str(spec), "--db", database_url, "--exit-code").exit_code == 2
 
@@ -97,6 +110,17 @@ def test_init_creates_a_project_that_validates(tmp_path):
     assert (tmp_path / "migrations" / "env.py").exists()
     assert invoke("validate", "-s", str(tmp_path / "schema.yaml")).exit_code == 0
     assert "nothing to do" in invoke("init", str(tmp_path)).output
+
+
+def test_the_starter_spec_points_at_a_reference_that_an_installed_pgwright_prints(tmp_path):
+    # docs/spec.md is not on the user's disk after pip install: the package ships it
+    # (pgwright/spec/reference.md links to it, and a wheel holds its text).
+    invoke("init", str(tmp_path))
+    assert "`pgwright reference` prints it" in (tmp_path / "schema.yaml").read_text()
+    result = invoke("reference")
+    assert result.exit_code == 0
+    docs = Path(__file__).parent.parent / "docs" / "spec.md"
+    assert result.output == docs.read_text(encoding="utf-8")
 
 
 def test_database_url_from_environment(spec, database_url):

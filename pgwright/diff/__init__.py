@@ -22,7 +22,8 @@ def diff(spec: Catalog, live: Catalog) -> list[Operation]:
     """
     live, operations = apply_declared_renames(spec, live)
     for kind in KINDS:
-        if kind.compare is not None:
+        # a kind with a spec key of its own is left alone by a spec without that key
+        if kind.compare is not None and (kind.section is None or spec.manages(kind.name)):
             operations.extend(kind.compare(spec, live))
     live_tables = live.tables_by_key()
     table_comparators = [kind.compare_table for kind in KINDS if kind.compare_table is not None]

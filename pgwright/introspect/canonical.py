@@ -157,6 +157,15 @@ def _added_values_sql(enum, existing) -> list[str] | None:
     return statements
 
 
+def _kinds_stand_ins(spec: Catalog, live: Catalog) -> list[str]:
+    """What the kinds with a spec key of their own make exist first (kinds/registry.py)."""
+    from pgwright.kinds import KINDS
+
+    return [statement for kind in KINDS
+            if kind.stand_ins is not None and spec.manages(kind.name)
+            for statement in kind.stand_ins(spec, live)]
+
+
 def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn],
                    enums_in_place: bool = True) -> list[str]:
     """What the stand-ins need to exist as the spec says: schemas, extensions, enum types,
@@ -171,6 +180,7 @@ def _prerequisites(spec: Catalog, live: Catalog, stand_ins: list[_StandIn],
                    if s.name not in live.schema_names]
     live_extensions = {e.name for e in live.extensions}
     statements += [create_extension_sql(e) for e in spec.extensions if e.name not in live_extensions]
+    statements += _kinds_stand_ins(spec, live)
     live_enums = {e.key: e for e in live.enums}
     for enum in spec.enums:
         existing = live_enums.get(enum.key)

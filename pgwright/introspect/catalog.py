@@ -185,22 +185,37 @@ class PendingCatalog:
 
     def __init__(self, connection, schemas: list[str] | None):
         self.schemas = schemas
+        self._kinds = _queried_kinds()
+        sql = [getattr(queries, name) for name in CATALOG_QUERIES]
+        sql += [kind.query.sql for kind in self._kinds]
         if schemas is None:
-            sent = [(_of_temporary_schema(getattr(queries, name)), {"schemas": []})
-                    for name in CATALOG_QUERIES]
+            sent = [(_of_temporary_schema(text), {"schemas": []}) for text in sql]
         else:
-            sent = [(getattr(queries, name), {"schemas": schemas}) for name in CATALOG_QUERIES]
+            sent = [(text, {"schemas": schemas}) for text in sql]
         self._pending = PendingRows(connection, sent)
 
     def catalog(self) -> Catalog:
-        rows = dict(zip(CATALOG_QUERIES, self._pending.rows(), strict=True))
+        all_rows = self._pending.rows()
+        rows = dict(zip(CATALOG_QUERIES, all_rows, strict=False))
         schemas = self.schemas if self.schemas is not None else [
             name for name, _ in rows["SCHEMAS"]]
         catalog = build_catalog(schemas, rows["SCHEMAS"], rows["EXTENSIONS"], rows["ENUMS"],
                                 rows["TABLES"], rows["COLUMNS"], rows["CONSTRAINTS"],
                                 rows["INDEXES"], rows["POLICIES"], rows["TRIGGERS"],
                                 rows["GRANTS"])
-        return replace(catalog, functions=tuple(_function(row) for row in rows["FUNCTIONS"]))
+        # the kinds with a query of their own: a database speaks for every one of them
+        owned = tuple(sorted(
+            (kind.name, tuple(sorted(kind.query.build(kind_rows), key=lambda o: o.key)))
+            for kind, kind_rows in zip(self._kinds, all_rows[len(CATALOG_QUERIES):],
+                                       strict=True)))
+        return replace(catalog, functions=tuple(_function(row) for row in rows["FUNCTIONS"]),
+                       owned=owned)
+
+
+def _queried_kinds():
+    from pgwright.kinds import KINDS
+
+    return tuple(kind for kind in KINDS if kind.query is not None)
 
 
 def send_catalog_reads(connection, schemas: list[str]) -> PendingCatalog:

@@ -74,9 +74,21 @@ _FUNCTION = ("pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident
              "|| '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')'")
 
 
+# A sequence that belongs to a column (OWNED BY, or an identity column's): the column's.
+_OWNED_SEQUENCE = """EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+        WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid
+          AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjsubid > 0
+          AND dep.deptype IN ('a', 'i'))"""
+
+
 def _unsupported_query(server_version: int) -> str:
     """What the spec cannot express, as (kind, name, detail) rows, one query for all kinds."""
     relation_kinds = f"""
+SELECT 'sequence', {_RELATION}, NULL
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND {_IN_MANAGED} AND NOT {_OWNED_SEQUENCE}
+  AND NOT {_is_extension_member('pg_catalog.pg_class', 'c.oid')}
+UNION ALL
 SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                       WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table'
                       WHEN 'c' THEN 'composite type' END,
@@ -287,6 +299,8 @@ JOIN pg_catalog.pg_class c ON c.oid = d.objoid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
   AND c.relkind IN ('i', 'S') AND {_IN_MANAGED}
+  -- a free-standing sequence's comment is the sequence kind's (sequences:)
+  AND (c.relkind = 'i' OR {_OWNED_SEQUENCE})
 UNION ALL
 SELECT 'comment', 'trigger ' || {_RELATION} || '.' || pg_catalog.quote_ident(t.tgname), NULL
 FROM pg_catalog.pg_description d

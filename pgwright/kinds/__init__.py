@@ -22,6 +22,7 @@ from pgwright.kinds import (
     privilege,
     row_level_security,
     schema,
+    sequence,
     table,
     trigger,
 )
@@ -32,6 +33,8 @@ KINDS: tuple[Kind, ...] = registry(
     extension.KIND,
     enum.KIND,
     function.KIND,
+    # before the tables, whose column defaults may call nextval() on them
+    sequence.KIND,
     table.KIND,
     column.KIND,
     constraint.KIND,

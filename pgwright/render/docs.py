@@ -82,20 +82,24 @@ def render_docs(
     outlives: Callable[[Table], bool] = outlives_what_it_records,
     unlinked_columns: Iterable[UnlinkedColumn] | None = None,
     lint_report=None,
+    kind_tables: Iterable = (),
 ) -> dict[str, str]:
     """The documentation of a catalog, as ``{relative file name: Markdown text}``.
 
     ``tenant_roots`` overrides the guessed tenant roots; ``outlives`` says which tables should
     outlive what they record (audit trails, event stores); ``unlinked_columns`` replaces the
     built-in guess at columns that look like references (pass lint's findings);
-    ``lint_report`` (a :class:`pgwright.lint.LintReport`), when given, becomes ``lint.md``.
+    ``lint_report`` (a :class:`pgwright.lint.LintReport`), when given, becomes ``lint.md``;
+    ``kind_tables`` are the parts of the overview that kinds give (kinds/registry.DocsTable,
+    see :func:`pgwright.api.kind_docs`).
 
     >>> files = render_docs(load_spec("schema.yaml"))  # doctest: +SKIP
     >>> sorted(files)[:3]  # doctest: +SKIP
     ['README.md', 'cascades.md', 'groups/approvals.md']
     """
     site = _Site.build(catalog, spec_name, tenant_roots, outlives, unlinked_columns)
-    files = {"README.md": _overview(site, with_lint_page=lint_report is not None)}
+    files = {"README.md": _overview(site, with_lint_page=lint_report is not None,
+                                    kind_tables=tuple(kind_tables))}
     for page in site.pages:
         files[page.file] = _group_page(site, page)
     files["cascades.md"] = _cascades_page(site)
@@ -513,7 +517,7 @@ _LEGEND = ("Solid lines are foreign keys, drawn from the referenced table (`||` 
 # --------------------------------------------------------------------------------- overview
 
 
-def _overview(site: _Site, with_lint_page: bool = False) -> str:
+def _overview(site: _Site, with_lint_page: bool = False, kind_tables: tuple = ()) -> str:
     catalog = site.catalog
     file = "README.md"
     lines = _header(site, "Schema reference")
@@ -595,6 +599,11 @@ def _overview(site: _Site, with_lint_page: bool = False) -> str:
              _code(f.returns), f.language, "definer" if f.security_definer else "invoker",
              _prose(f.comment)]
             for f in catalog.functions]) + [""]
+    for part in kind_tables:
+        lines += [f"## {part.title}", ""]
+        lines += _table(list(part.headers), [
+            [_code(cell) if cell and number in part.code_columns else _prose(cell)
+             for number, cell in enumerate(row)] for row in part.rows]) + [""]
     return _finish(lines)
 
 

@@ -34,7 +34,11 @@ _SOURCES = ("errors.py", "gcpause.py", "names.py", "normalize.py", "sqlscript.py
             "spec/__init__.py", "spec/document.py", "spec/load.py", "spec/shape.py",
             "spec/shape.yaml", "spec/entries.py", "spec/reading.py", "spec/context.py",
             "spec/sql_types.py", "spec/expressions.py", "spec/relations.py", "spec/security.py",
-            "spec/validate.py", "spec/to_model.py", "spec/cache.py")
+            "spec/validate.py", "spec/to_model.py", "spec/cache.py", "spec/sections.py",
+            "ops.py", "checks.py")
+# Folders hashed whole: the kinds, since those that own a spec key read it (spec/sections.py),
+# and what the kinds' modules import to render their operations.
+_SOURCE_FOLDERS = ("kinds", "render")
 
 
 def cache_dir() -> Path | None:
@@ -50,7 +54,11 @@ def cache_dir() -> Path | None:
 def _code_fingerprint() -> bytes:
     package = Path(pgwright.__file__).parent
     digest = hashlib.sha256(f"{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}".encode())
-    for name in _SOURCES:
+    names = list(_SOURCES)
+    for folder in _SOURCE_FOLDERS:
+        names += sorted(path.relative_to(package).as_posix()
+                        for path in (package / folder).glob("*.py"))
+    for name in names:
         try:
             digest.update((package / name).read_bytes())
         except OSError:

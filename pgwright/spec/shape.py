@@ -37,8 +37,21 @@ def shape_schema():
     import yaml
     from yamale.schema import Schema
 
+    from pgwright.kinds import KINDS
+    from pgwright.kinds.registry import section_kinds
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     text = resources.files("pgwright.spec").joinpath("shape.yaml").read_text()
-    shape, *includes = yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    shape, *includes = yaml.load_all(text, Loader=loader)
+    # The kinds that own a top-level key bring its shape: their keys go before lint:, the
+    # settings of another tool, and are never required.
+    lint = shape.pop("lint")
+    for kind in section_kinds(KINDS):
+        section = kind.section
+        shape[section.key] = f"{section.shape[:-1]}, required=False)"
+        if section.includes:
+            includes.append(yaml.load(section.includes, Loader=loader))
+    shape["lint"] = lint
     schema = Schema(shape, "shape.yaml")
     for named_shapes in includes:
         schema.add_include(named_shapes)

@@ -202,3 +202,27 @@ def check_search_path(context: Context, path: KeyPath, text: str) -> None:
             context.error(path, f"'{shown}' is not a schema name",
                           "separate schemas with commas; write a name that holds spaces or "
                           'other signs in double quotes: public, "my schema"')
+
+
+def check_type(context: Context, path: KeyPath, type_text: str, enums) -> str | None:
+    """Check a type as a column (or a sequence, a domain) writes it, and return its canonical
+    form; None when it is not one, after reporting why at ``path``."""
+    parsed = parse_type(type_text)
+    canonical = context.canonical_type(type_text, enums)
+    if parsed is None:
+        context.error(path, f"'{type_text}' is not a type name",
+                      "write a type as PostgreSQL names it: integer, varchar(20), text[], "
+                      "numeric(12,2), or a declared enum")
+    elif not parsed.builtin and parsed.schema is None and "." in (parsed.name or ""):
+        # user types are looked up by key, which is split at its first dot
+        context.error(path, f"the type name {type_text} holds a dot, so it must be "
+                      "qualified", f"write {quote_ident(context.schemas[0])}.{type_text}")
+    elif canonical is None and not parsed.builtin and "." not in parsed.base \
+            and parsed.base.lower() not in EXTENSION_TYPES:
+        context.error(path, f"unknown type '{type_text}'",
+                      suggest_type(context, parsed.base.lower(), enums)
+                      or "declare it under enums:, or write a PostgreSQL type (integer, "
+                      "text, uuid, ...)")
+    if parsed is not None and parsed.builtin and parsed.args is not None:
+        check_type_modifiers(context, path, type_text, parsed)
+    return canonical

@@ -47,6 +47,7 @@ from pgwright.spec.reading import (
     split_key,
     unique_entries,
 )
+from pgwright.spec.sections import read_sections
 from pgwright.spec.security import (
     read_function,
     read_grants,
@@ -133,6 +134,7 @@ def spec_to_catalog(document: SpecDocument, resolve_type: TypeResolver | None = 
         tables=tuple(sorted(tables, key=lambda t: t.key)),
         roles=tuple(role.name for role in spec.roles),
         tenant_roots=tuple(split_key(name, schemas[0]) for name in spec.tenant_roots),
+        owned=read_sections(document, resolve),
     )
 
 

@@ -17,23 +17,23 @@ import re
 from collections.abc import Iterable
 
 from pgwright.errors import Problem
-from pgwright.names import escape_control_characters, quote_ident
-from pgwright.normalize import EXTENSION_TYPES, INTEGER_TYPES, canonical_type, parse_type
+from pgwright.names import escape_control_characters
+from pgwright.normalize import INTEGER_TYPES, canonical_type, parse_type
 from pgwright.spec.context import Context, check_column_exists, check_identifier
 from pgwright.spec.document import KeyPath, SpecDocument
 from pgwright.spec.entries import FunctionEntry, TableEntry
 from pgwright.spec.expressions import check_bare_word_default, check_expression, check_nul_characters
 from pgwright.spec.reading import split_key
 from pgwright.spec.relations import check_constraint_names, check_relation_names, check_relations
+from pgwright.spec.sections import check_sections
 from pgwright.spec.shape import MAX_SHAPE_PROBLEMS, check_shape
 from pgwright.spec.sql_types import (
     COLLATABLE_BASES,
     PLAIN_SCHEMA_NAME,
     check_function_type,
     check_search_path,
-    check_type_modifiers,
+    check_type,
     resolve_spec_type,
-    suggest_type,
 )
 
 __all__ = ["MAX_SHAPE_PROBLEMS", "resolve_spec_type", "suggest", "validate_spec"]
@@ -89,6 +89,7 @@ def _check_meaning(document: SpecDocument, set_aside: set[KeyPath] = frozenset()
         _check_triggers(context, table, functions)
     check_relation_names(context, tables)
     _check_values_reaching_sql(context, enums)
+    check_sections(context)
     return context.problems
 
 
@@ -165,25 +166,9 @@ def _check_table(context: Context, table, enums, column_types) -> None:
     column_names = [c.name for c in columns]
     for column in columns:
         parsed = parse_type(column.type)
-        canonical = context.canonical_type(column.type, enums)
-        column_types[(table.schema, table.name, column.name)] = canonical
         type_path = column.path + (("type",) if column.long_form else ())
-        if parsed is None:
-            context.error(type_path, f"'{column.type}' is not a type name",
-                          "write a type as PostgreSQL names it: integer, varchar(20), text[], "
-                          "numeric(12,2), or a declared enum")
-        elif not parsed.builtin and parsed.schema is None and "." in (parsed.name or ""):
-            # user types are looked up by key, which is split at its first dot
-            context.error(type_path, f"the type name {column.type} holds a dot, so it must be "
-                          "qualified", f"write {quote_ident(context.schemas[0])}.{column.type}")
-        elif canonical is None and not parsed.builtin and "." not in parsed.base \
-                and parsed.base.lower() not in EXTENSION_TYPES:
-            context.error(type_path, f"unknown type '{column.type}'",
-                          suggest_type(context, parsed.base.lower(), enums)
-                          or "declare it under enums:, or write a PostgreSQL type (integer, "
-                          "text, uuid, ...)")
-        if parsed is not None and parsed.builtin and parsed.args is not None:
-            check_type_modifiers(context, type_path, column.type, parsed)
+        canonical = check_type(context, type_path, column.type, enums)
+        column_types[(table.schema, table.name, column.name)] = canonical
         if column.collation is not None:
             check_identifier(context, column.path + ("collation",), str(column.collation),
                               "collation name")

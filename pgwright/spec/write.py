@@ -25,6 +25,8 @@ from typing import NamedTuple
 import yaml
 
 from pgwright.analysis import ReferenceHint, reference_hints
+from pgwright.kinds import KINDS
+from pgwright.kinds.registry import section_kinds
 from pgwright.model import (
     TABLE_PRIVILEGES,
     Catalog,
@@ -127,6 +129,14 @@ class _SpecWriter:
         holds a dot (a key is split at its first dot into schema and name)."""
         return name if schema == self.first and "." not in name else f"{schema}.{name}"
 
+    def writes_serial(self, schema: str, table: str, column: str) -> bool:
+        return (schema, table, column) in self.serial_columns
+
+    def type_name(self, type_text: str) -> str:
+        """The shortest spelling of a type that reads back the same (format_type() text
+        when none does)."""
+        return self.types.column_type(type_text) or type_text
+
     def draft(self) -> SpecDraft:
         data: dict = {"version": 1, "schemas": self.schemas_entry()}
         if self.catalog.extensions:
@@ -143,6 +153,12 @@ class _SpecWriter:
         functions = self.functions_entry()
         if functions:
             data["functions"] = functions
+        for kind in section_kinds(KINDS):  # the kinds that own a key write it themselves
+            objects = self.catalog.objects(kind.name)
+            if objects and kind.section.write is not None:
+                value = kind.section.write(objects, self)
+                if value is not None:
+                    data[kind.section.key] = value
         data["tables"] = {self.key(*table.key): self.table_entry(table)
                           for table in _in_schema_order(self.catalog.tables, self.schemas)}
         return SpecDraft(data=data, unsupported=tuple(self.unsupported),
@@ -766,7 +782,7 @@ def _write_list(out: list[str], items: list, indent: int, path: tuple,
 
 HEADER = """\
 # Written by `pgwright inspect` from a live database: its schema, as a pgwright spec.
-# Every key is documented in docs/spec.md.
+# Every key is documented in docs/spec.md: `pgwright reference` prints it.
 """
 
 

@@ -1,0 +1,1 @@
+CREATE SEQUENCE legacy_numbers START 500;
