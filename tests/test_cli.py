@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -128,8 +129,19 @@ def test_database_url_from_environment(spec, database_url):
     assert result.exit_code == 2
 
 
-def test_without_a_database_url_an_embedded_server_is_kept_in_the_project(tmp_path):
+@pytest.fixture
+def server_folder():
+    """A folder for an embedded server's data, outside pytest's tmp_path: as root the server
+    runs as another user, who must traverse the folders above its data, and every pytest
+    session that starts meanwhile (another worktree's) takes /tmp/pytest-of-root back to
+    mode 0700, so initdb or pg_ctl failed."""
+    with tempfile.TemporaryDirectory(prefix="pgwright-test-server-") as folder:
+        yield Path(folder)
+
+
+def test_without_a_database_url_an_embedded_server_is_kept_in_the_project(server_folder):
     """The default on a fresh machine: .pgwright/ beside the spec holds an embedded server."""
+    tmp_path = server_folder
     (tmp_path / "schema.yaml").write_text(SPEC)
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     command = [sys.executable, "-m", "pgwright.cli"]
@@ -172,10 +184,10 @@ def test_inspect_to_a_dash_prints_the_spec_instead_of_writing_a_file_named_dash(
     assert not (tmp_path / "-").exists()
 
 
-def test_server_status_and_stop_manage_the_embedded_server(tmp_path):
+def test_server_status_and_stop_manage_the_embedded_server(server_folder):
     from pgwright.embedded import embedded_server_url, stop_embedded_server
 
-    data_dir = tmp_path / ".pgwright"
+    data_dir = server_folder / ".pgwright"
     status = ["server", "status", "--dir", str(data_dir)]
     assert invoke(*status).exit_code == 2
     assert "not running" in invoke(*status).stdout
