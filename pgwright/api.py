@@ -607,9 +607,16 @@ def pending_sql(database_url: str | None = None, migrations_dir: Path | str = "m
     return "\n".join(parts)
 
 
+def spec_reference() -> str:
+    """The spec format's reference, docs/spec.md, as the installed package ships it."""
+    from importlib import resources
+
+    return resources.files("pgwright.spec").joinpath("reference.md").read_text(encoding="utf-8")
+
+
 STARTER_SPEC = """\
 # pgwright spec: the single source of truth for this database's schema.
-# Every key is documented in docs/spec.md of pgwright.
+# Every key is documented in docs/spec.md of pgwright: `pgwright reference` prints it.
 version: 1
 schemas: [public]
 

@@ -265,6 +265,16 @@ def main() -> None:
 
 
 @main.command()
+@handles_errors
+def reference() -> int:
+    """Print the spec format's reference: every key of schema.yaml (docs/spec.md)."""
+    from pgwright import api
+
+    click.echo(api.spec_reference(), nl=False)
+    return EXIT_OK
+
+
+@main.command()
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("."))
 @handles_errors
 def init(directory: Path) -> int:
@@ -338,6 +348,26 @@ def _print_unmanaged(the_plan, strict: bool) -> None:
             _say(f"  {item}", "yellow")
 
 
+def _first_time(what: str) -> bool:
+    """True the first time ``what`` is asked on this machine (a marker in pgwright's cache
+    folder; always True when caching is off or the folder cannot be written): the legend of
+    the plan's markers is for the first plan a person reads, not every one."""
+    from pgwright.spec.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return True
+    marker = folder / f"seen-{what}"
+    if marker.exists():
+        return False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass
+    return True
+
+
 def _print_plan(the_plan, as_json: bool, single_transaction: bool = False) -> None:
     from pgwright.render.plan import plan_json, summary_lines
 
@@ -355,8 +385,9 @@ def _print_plan(the_plan, as_json: bool, single_transaction: bool = False) -> No
     for line in lines:
         style = "red" if line.startswith("-") else "green" if line.startswith("+") else "yellow"
         console.print(f"  {line}", style=style, markup=False)
-    if console.is_terminal:
-        console.print(f"  ({LEGEND})", style="dim", markup=False)
+    if console.is_terminal and _first_time("plan-legend"):
+        console.print(f"  ({LEGEND}; `pgwright plan --help` says it again)", style="dim",
+                      markup=False)
     click.echo(the_plan.single_transaction_sql() if single_transaction else the_plan.sql())
 
 

@@ -154,6 +154,24 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class RenameRelation(Operation):
+    """ALTER ... RENAME of an object in a schema's namespace of relations (an index, a
+    sequence, a view): the object stays, under ``new_name``. Its kind declares the action."""
+
+    schema: str
+    name: str
+    new_name: str
+
+    @property
+    def target(self) -> ObjectKey:
+        return relation_key(self.schema, self.name)
+
+    @property
+    def renamed_target(self) -> ObjectKey:
+        return relation_key(self.schema, self.new_name)
+
+
+@dataclass(frozen=True)
 class TableOperation(Operation):
     """An operation on a table or a part of it: it needs the table, unless it drops."""
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,19 @@ def test_plan_prints_runnable_sql_on_stdout_and_summary_on_stderr(spec, database
     again = invoke("plan", "-s", str(spec), "--db", database_url, "--exit-code")
     assert again.exit_code == 0
     assert all(line.startswith("--") for line in again.stdout.strip().splitlines())
+
+
+def test_the_markers_legend_is_shown_on_the_first_plan_read_on_a_terminal(
+        spec, database_url, tmp_path):
+    terminal = {"TTY_COMPATIBLE": "1", "PGWRIGHT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def plan_on_a_terminal() -> str:
+        return CliRunner(env=terminal).invoke(main, ["plan", "-s", str(spec), "--db",
+                                                     database_url]).stderr
+
+    assert "markers: + adds" in plan_on_a_terminal()
+    assert "markers: + adds" not in plan_on_a_terminal()  # read once; plan --help has it
+    assert "+ adds" in invoke("plan", "--help").output
 
 
 def test_plan_exit_code_is_2_when_there_are_changes(spec, database_url):
@@ -98,14 +112,36 @@ def test_init_creates_a_project_that_validates(tmp_path):
     assert "nothing to do" in invoke("init", str(tmp_path)).output
 
 
+def test_the_starter_spec_points_at_a_reference_that_an_installed_pgwright_prints(tmp_path):
+    # docs/spec.md is not on the user's disk after pip install: the package ships it
+    # (pgwright/spec/reference.md links to it, and a wheel holds its text).
+    invoke("init", str(tmp_path))
+    assert "`pgwright reference` prints it" in (tmp_path / "schema.yaml").read_text()
+    result = invoke("reference")
+    assert result.exit_code == 0
+    docs = Path(__file__).parent.parent / "docs" / "spec.md"
+    assert result.output == docs.read_text(encoding="utf-8")
+
+
 def test_database_url_from_environment(spec, database_url):
     result = CliRunner(env={"DATABASE_URL": database_url}).invoke(
         main, ["plan", "-s", str(spec), "--exit-code"])
     assert result.exit_code == 2
 
 
-def test_without_a_database_url_an_embedded_server_is_kept_in_the_project(tmp_path):
+@pytest.fixture
+def server_folder():
+    """A folder for an embedded server's data, outside pytest's tmp_path: as root the server
+    runs as another user, who must traverse the folders above its data, and every pytest
+    session that starts meanwhile (another worktree's) takes /tmp/pytest-of-root back to
+    mode 0700, so initdb or pg_ctl failed."""
+    with tempfile.TemporaryDirectory(prefix="pgwright-test-server-") as folder:
+        yield Path(folder)
+
+
+def test_without_a_database_url_an_embedded_server_is_kept_in_the_project(server_folder):
     """The default on a fresh machine: .pgwright/ beside the spec holds an embedded server."""
+    tmp_path = server_folder
     (tmp_path / "schema.yaml").write_text(SPEC)
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     command = [sys.executable, "-m", "pgwright.cli"]
@@ -148,10 +184,10 @@ def test_inspect_to_a_dash_prints_the_spec_instead_of_writing_a_file_named_dash(
     assert not (tmp_path / "-").exists()
 
 
-def test_server_status_and_stop_manage_the_embedded_server(tmp_path):
+def test_server_status_and_stop_manage_the_embedded_server(server_folder):
     from pgwright.embedded import embedded_server_url, stop_embedded_server
 
-    data_dir = tmp_path / ".pgwright"
+    data_dir = server_folder / ".pgwright"
     status = ["server", "status", "--dir", str(data_dir)]
     assert invoke(*status).exit_code == 2
     assert "not running" in invoke(*status).stdout

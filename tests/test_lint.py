@@ -129,6 +129,53 @@ def test_every_rule_has_a_code_a_severity_a_hint_and_a_docs_section():
         assert f"## {code} {rule.name}" in docs, f"{code} has no section in docs/lint.md"
 
 
+# -------------------------------------------------------------------------- privileges
+
+
+def granted(spec, table: str = "tasks", **grants) -> None:
+    spec["roles"] = sorted({*spec.get("roles", []), *grants} - {"public"})
+    tables(spec)[table]["grants"] = grants
+
+
+def test_grants_that_policies_cover_lint_clean(spec):
+    granted(spec, api_user=["select", "insert", "update", "delete"])
+    assert spec.codes() == []
+
+
+def test_prv001_fires_on_a_tenant_table_granted_without_row_level_security(spec):
+    granted(spec, api_user=["select"])
+    del tables(spec)["tasks"]["rls"]
+    report = spec.lint()
+    assert [f.rule for f in report.findings] == ["PRV001", "RLS001"]
+    assert report.findings[0].message == ("public.tasks is granted to api_user without "
+                                          "row-level security")
+
+
+def test_prv002_fires_on_a_table_granted_to_public(spec):
+    granted(spec, public=["select"])
+    assert spec.codes() == ["PRV002"]
+
+
+def test_prv003_fires_on_a_granted_command_no_policy_lets_the_role_use(spec):
+    granted(spec, api_user=["select", "delete"])
+    tables(spec)["tasks"]["rls"]["policies"]["isolation"] = {
+        "command": "select", "roles": ["api_user"], "using": ISOLATION["using"]}
+    report = spec.lint()
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("PRV003", "public.tasks grants delete to api_user, and no policy lets api_user "
+                   "delete rows")]
+
+
+def test_prv004_fires_on_a_policy_for_a_role_the_grants_leave_out(spec):
+    granted(spec, api_user=["select"])
+    spec["roles"] = ["api_admin", "api_user"]
+    tables(spec)["tasks"]["rls"]["policies"]["admins"] = {
+        "command": "delete", "roles": ["api_admin"], "as": "restrictive",
+        "using": ISOLATION["using"]}
+    assert [(f.rule, f.object) for f in spec.lint().findings] == [
+        ("PRV004", "public.tasks.admins")]
+
+
 # ----------------------------------------------------------------------------- tenancy
 
 

@@ -10,7 +10,15 @@ from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import Kind
 from pgwright.model import Index, Table
 from pgwright.names import qualified, quote_ident, quote_literal
-from pgwright.ops import Action, ObjectKey, Operation, Rebuildable, TableOperation, relation_key
+from pgwright.ops import (
+    Action,
+    ObjectKey,
+    Operation,
+    Rebuildable,
+    RenameRelation,
+    TableOperation,
+    relation_key,
+)
 from pgwright.render.ddl import create_index_sql, guarded
 from pgwright.render.statements import Statement, rebuilt_note, render_operation
 
@@ -41,18 +49,8 @@ class DropIndex(Rebuildable, Operation, kind="index", action=Action.DROP):
 
 
 @dataclass(frozen=True)
-class RenameIndex(Operation, kind="index", action=Action.RENAME):
-    schema: str
-    name: str
-    new_name: str
-
-    @property
-    def target(self) -> ObjectKey:
-        return relation_key(self.schema, self.name)
-
-    @property
-    def renamed_target(self) -> ObjectKey:
-        return relation_key(self.schema, self.new_name)
+class RenameIndex(RenameRelation, kind="index", action=Action.RENAME):
+    """ALTER INDEX old RENAME TO new: the index is kept, not rebuilt."""
 
 
 def compare_indexes(spec: Table, live: Table) -> Iterator[Operation]:

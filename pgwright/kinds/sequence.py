@@ -21,7 +21,7 @@ from pgwright.kinds.keyed import keyed_diff
 from pgwright.kinds.registry import CatalogQuery, DocsTable, Kind, SpecSection, SpecWriting
 from pgwright.model import Catalog
 from pgwright.names import make_object_name, qualified, quote_ident
-from pgwright.ops import Action, ObjectKey, Operation, column_key, relation_key
+from pgwright.ops import Action, ObjectKey, Operation, RenameRelation, column_key, relation_key
 from pgwright.render.statements import Statement, describe, render_operation
 
 _TYPE_MAXIMUM = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
@@ -128,18 +128,8 @@ class SetSequenceOwner(Operation, kind="sequence", action=Action.CHANGE):
 
 
 @dataclass(frozen=True)
-class RenameSequence(Operation, kind="sequence", action=Action.RENAME):
-    schema: str
-    name: str
-    new_name: str
-
-    @property
-    def target(self) -> ObjectKey:
-        return relation_key(self.schema, self.name)
-
-    @property
-    def renamed_target(self) -> ObjectKey:
-        return relation_key(self.schema, self.new_name)
+class RenameSequence(RenameRelation, kind="sequence", action=Action.RENAME):
+    """ALTER SEQUENCE old RENAME TO new: its current value stays."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pgwright.lint import functions, references, rls, tenancy  # noqa: F401  (they register)
+from pgwright.lint import (  # noqa: F401  (they register)
+    functions,
+    privileges,
+    references,
+    rls,
+    tenancy,
+)
 from pgwright.lint.config import LintConfig, Suppression
 from pgwright.lint.context import LintContext
 from pgwright.lint.registry import RULES, Location, Rule, Severity, add_rule

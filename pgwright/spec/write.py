@@ -782,7 +782,7 @@ def _write_list(out: list[str], items: list, indent: int, path: tuple,
 
 HEADER = """\
 # Written by `pgwright inspect` from a live database: its schema, as a pgwright spec.
-# Every key is documented in docs/spec.md.
+# Every key is documented in docs/spec.md: `pgwright reference` prints it.
 """
 
 
