@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 
 from pgwright.errors import Problem
+from pgwright.kinds import KINDS
+from pgwright.kinds.registry import declared_types
 from pgwright.names import escape_control_characters
 from pgwright.normalize import INTEGER_TYPES, canonical_type, parse_type
 from pgwright.spec.context import Context, check_column_exists, check_identifier
@@ -25,8 +27,6 @@ from pgwright.spec.entries import FunctionEntry, TableEntry
 from pgwright.spec.expressions import check_bare_word_default, check_expression, check_nul_characters
 from pgwright.spec.reading import split_key
 from pgwright.spec.relations import check_constraint_names, check_relation_names, check_relations
-from pgwright.kinds import KINDS
-from pgwright.kinds.registry import declared_types
 from pgwright.spec.sections import check_sections
 from pgwright.spec.shape import MAX_SHAPE_PROBLEMS, check_shape
 from pgwright.spec.sql_types import (
