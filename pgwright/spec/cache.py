@@ -35,7 +35,7 @@ _SOURCES = ("errors.py", "gcpause.py", "names.py", "normalize.py", "sqlscript.py
             "spec/shape.yaml", "spec/entries.py", "spec/reading.py", "spec/context.py",
             "spec/sql_types.py", "spec/expressions.py", "spec/relations.py", "spec/security.py",
             "spec/validate.py", "spec/to_model.py", "spec/cache.py", "spec/sections.py",
-            "ops.py", "checks.py")
+            "ops.py", "checks.py", "introspect/__init__.py", "introspect/queries.py")
 # Folders hashed whole: the kinds, since those that own a spec key read it (spec/sections.py),
 # and what the kinds' modules import to render their operations.
 _SOURCE_FOLDERS = ("kinds", "render")
