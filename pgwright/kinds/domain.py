@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pgwright.checks import DataCheck, FailingCheck, NullValues, row_key
 from pgwright.errors import PlanError
 from pgwright.kinds.comment import SetComment
-from pgwright.kinds.keyed import keyed_diff
+from pgwright.kinds.keyed import declared_renames, keyed_diff
 from pgwright.kinds.registry import CatalogQuery, DocsTable, Kind, SpecSection, SpecWriting
 from pgwright.model import Catalog
 from pgwright.names import qualified, quote_ident, quote_literal
@@ -188,7 +188,7 @@ class DropDomain(Operation, kind="domain", action=Action.DROP):
 
 def compare_domains(spec: Catalog, live: Catalog) -> Iterator[Operation]:
     declared = spec.objects(KIND_NAME)
-    current = list(_renamed(declared, list(live.objects(KIND_NAME))))
+    current = list(declared_renames(declared, live.objects(KIND_NAME), RenameDomain))
     for operation, _ in current:
         if operation is not None:
             yield operation
@@ -259,25 +259,6 @@ _VALUE = re.compile(r"(?<![\w$.])value(?![\w$])", re.IGNORECASE)
 def _with_value_as(expression: str, replacement: str) -> str:
     return "".join(chunk if quoted else _VALUE.sub(lambda _: replacement, chunk)
                    for chunk, quoted in split_quoted(expression))
-
-
-def _renamed(declared: Objects[Domain], current: list[Domain]):
-    live_keys = {domain.key for domain in current}
-    renamed: dict[tuple[str, str], Domain] = {}
-    for domain in declared:
-        if domain.key in live_keys:
-            continue
-        for old in domain.renamed_from:
-            if (domain.schema, old) in live_keys and (domain.schema, old) not in renamed:
-                renamed[(domain.schema, old)] = domain
-                break
-    for now in current:
-        target = renamed.get(now.key)
-        if target is None:
-            yield None, now
-        else:
-            yield (RenameDomain(now.schema, now.name, target.name),
-                   replace(now, name=target.name))
 
 
 # ---------------------------------------------------------------------------- SQL
@@ -404,8 +385,8 @@ def canonicalize_domains(connection, spec: Catalog, live: Catalog) -> Catalog:
     from pgwright.introspect.canonical import _prerequisites
 
     # the live domains under the names the spec gives them (renamed_from)
-    live_domains = {now.key: now for _, now in _renamed(spec.objects(KIND_NAME),
-                                                        list(live.objects(KIND_NAME)))}
+    live_domains = {now.key: now for _, now in declared_renames(
+        spec.objects(KIND_NAME), live.objects(KIND_NAME), RenameDomain)}
     needs = [domain for domain in spec.objects(KIND_NAME)
              if (now := live_domains.get(domain.key)) is not None
              and (domain.default != now.default or domain.checks != now.checks)]

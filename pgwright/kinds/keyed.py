@@ -49,3 +49,29 @@ def replace_by_name(spec_items, live_items, drop, add) -> Iterator:
         yield add(item)
     for item in result.added:
         yield add(item)
+
+
+def declared_renames(declared: Iterable[Item], current: Iterable[Item],
+                     rename: Callable[[str, str, str], object]):
+    """(rename operation or None, the live object under the name it will have), for each
+    live object of a kind whose objects have ``schema``, ``name``, ``key`` and
+    ``renamed_from``: a declared object whose old name is live, and its new name not, is
+    that object renamed. ``rename(schema, old, new)`` makes the kind's operation."""
+    from dataclasses import replace
+
+    current = list(current)
+    live_keys = {item.key for item in current}
+    renamed: dict = {}
+    for item in declared:
+        if item.key in live_keys:
+            continue
+        for old in item.renamed_from:
+            if (item.schema, old) in live_keys and (item.schema, old) not in renamed:
+                renamed[(item.schema, old)] = item
+                break
+    for now in current:
+        target = renamed.get(now.key)
+        if target is None:
+            yield None, now
+        else:
+            yield rename(now.schema, now.name, target.name), replace(now, name=target.name)

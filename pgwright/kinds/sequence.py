@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Sequence as Objects
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pgwright.kinds.comment import SetComment
-from pgwright.kinds.keyed import keyed_diff
+from pgwright.kinds.keyed import declared_renames, keyed_diff
 from pgwright.kinds.registry import CatalogQuery, DocsTable, Kind, SpecSection, SpecWriting
 from pgwright.model import Catalog
 from pgwright.names import make_object_name, qualified, quote_ident
@@ -152,7 +152,7 @@ def compare_sequences(spec: Catalog, live: Catalog) -> Iterator[Operation]:
     declared_keys = {sequence.key for sequence in declared}
     current = [sequence for sequence in live.objects(KIND_NAME)
                if sequence.owned_by is None or sequence.key in declared_keys]
-    current = list(_renamed(declared, current))
+    current = list(declared_renames(declared, current, RenameSequence))
     for operation, _ in current:
         if operation is not None:
             yield operation
@@ -173,28 +173,6 @@ def compare_sequences(spec: Catalog, live: Catalog) -> Iterator[Operation]:
             yield SetSequenceOwner(sequence.schema, sequence.name, sequence.owned_by)
         if sequence.comment != now.comment:
             yield SetComment("SEQUENCE", sequence.key, sequence.comment)
-
-
-def _renamed(declared: Objects[Sequence], current: list[Sequence]):
-    """(rename or None, the live sequence under the name it will have), for each live one:
-    a declared sequence whose old name (renamed_from) is live, and its new name not, is that
-    sequence renamed."""
-    live_keys = {sequence.key for sequence in current}
-    renamed: dict[tuple[str, str], Sequence] = {}
-    for sequence in declared:
-        if sequence.key in live_keys:
-            continue
-        for old in sequence.renamed_from:
-            if (sequence.schema, old) in live_keys and (sequence.schema, old) not in renamed:
-                renamed[(sequence.schema, old)] = sequence
-                break
-    for now in current:
-        target = renamed.get(now.key)
-        if target is None:
-            yield None, now
-        else:
-            yield (RenameSequence(now.schema, now.name, target.name),
-                   replace(now, name=target.name))
 
 
 # ---------------------------------------------------------------------------- SQL
